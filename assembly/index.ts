@@ -1,0 +1,16 @@
+// The one WebAssembly module's entry: re-exports every kernel. Only numbers and offsets cross this boundary.
+
+export { gemm, gemmWorkspaceBytes } from './gemm';
+export { add, sub, mul, addRows, subRows, mulRows, scale, axpy, biasAdd, fill, copy } from './elementwise';
+export {
+  relu, reluGrad, leakyRelu, leakyReluGrad, elu, eluGrad, sigmoid, sigmoidGrad, tanh, tanhGrad, softplus, softplusGrad,
+} from './activations';
+export { reduceSum, reduceMax, argMax } from './reduce';
+export { softmax, logSoftmax, softmaxGrad, logSoftmaxGrad, softmaxCrossEntropy } from './softmax';
+export { mathExp, mathLog, mathTanh, mathSigmoid, mathSoftplus, mathExpm1 } from './mathkernels';
+
+/** Where the module's static data ends: the arena managed by TypeScript starts at or after this. */
+export function heapBase(): usize { return __heap_base; }
+
+/** 1 when assertions are compiled in (debug build), 0 for release. */
+export function isDebugBuild(): i32 { return ASC_NO_ASSERT ? 0 : 1; }

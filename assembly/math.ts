@@ -1,0 +1,161 @@
+// Our own float32 exp, log, tanh, sigmoid, softplus and expm1, scalar and f32x4, so every host gives the same bits.
+// Not the host's Math: results depend only on these instructions. Results below 2^-126 are flushed to 0
+// (WebAssembly cannot flush subnormals, and they slow a loop a hundredfold); inputs may be subnormal.
+
+// Cephes-style minimax coefficients (public-domain constants).
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const EXP_HI: f32 = 88.7228317;    // exp(x) overflows above this
+const EXP_LO: f32 = -87.3365479;   // exp(x) < 2^-126 below this: flushed to 0
+const E_P0: f32 = 1.9875691500e-4;
+const E_P1: f32 = 1.3981999507e-3;
+const E_P2: f32 = 8.3334519073e-3;
+const E_P3: f32 = 4.1665795894e-2;
+const E_P4: f32 = 1.6666665459e-1;
+const E_P5: f32 = 5.0000001201e-1;
+
+const SQRTHF: f32 = 0.707106781186547524;
+const L_P0: f32 = 7.0376836292e-2;
+const L_P1: f32 = -1.1514610310e-1;
+const L_P2: f32 = 1.1676998740e-1;
+const L_P3: f32 = -1.2420140846e-1;
+const L_P4: f32 = 1.4249322787e-1;
+const L_P5: f32 = -1.6668057665e-1;
+const L_P6: f32 = 2.0000714765e-1;
+const L_P7: f32 = -2.4999993993e-1;
+const L_P8: f32 = 3.3333331174e-1;
+
+const T_P0: f32 = -5.70498872745e-3;
+const T_P1: f32 = 2.06390887954e-2;
+const T_P2: f32 = -5.37397155531e-2;
+const T_P3: f32 = 1.33314422036e-1;
+const T_P4: f32 = -3.33332819422e-1;
+const TANH_SMALL: f32 = 0.625;
+
+// ---- f32x4 ----
+
+/** e^x per lane: range reduction x = n·ln2 + r, |r| ≤ ln2/2, degree-7 polynomial, scale by 2^n. */
+// @ts-ignore: decorator
+@inline export function expV(x: v128): v128 {
+  const xc = f32x4.min(f32x4.max(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(E_P0), r), f32x4.splat(E_P1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E_P2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E_P3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E_P4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E_P5));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  // n in [-126, 128]: scale by 2^(n>>1) · 2^(n − (n>>1)), both factors normal.
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const n1 = i32x4.shr_s(ni, 1);
+  const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, n1), i32x4.splat(127)), 23);
+  let y = f32x4.mul(f32x4.mul(p, s1), s2);
+  y = v128.andnot(y, f32x4.lt(y, f32x4.splat(1.17549435e-38)));
+  y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, f32x4.splat(EXP_HI)));
+  y = v128.andnot(y, f32x4.lt(x, f32x4.splat(EXP_LO)));
+  return v128.bitselect(x, y, f32x4.ne(x, x)); // NaN in, NaN out
+}
+
+/** ln x per lane: x = m·2^e with m in [√½, √2), degree-9 polynomial in m − 1. */
+// @ts-ignore: decorator
+@inline export function logV(x: v128): v128 {
+  // Subnormal inputs are scaled up by 2^25 first.
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(33554432.0)), x, tiny);
+  const bits = xs;
+  let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
+  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(25)));
+  // mantissa in [0.5, 1)
+  let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  const small = f32x4.lt(m, f32x4.splat(SQRTHF));
+  // if m < √½: m = 2m, e -= 1
+  e = i32x4.add(e, small); // true lanes are -1
+  const f = f32x4.sub(f32x4.add(m, v128.and(m, small)), f32x4.splat(1));
+  const ef = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(f, f);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(L_P0), f), f32x4.splat(L_P1));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L_P2));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L_P3));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L_P4));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L_P5));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L_P6));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L_P7));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L_P8));
+  let y = f32x4.mul(f32x4.mul(p, f), z);
+  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(LN2_LO)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  y = f32x4.add(f32x4.add(f, y), f32x4.mul(ef, f32x4.splat(LN2_HI)));
+  // x = 0 → -inf; x < 0 or NaN → NaN; x = +inf → +inf
+  y = v128.bitselect(f32x4.splat(-Infinity), y, f32x4.eq(x, f32x4.splat(0)));
+  y = v128.bitselect(f32x4.splat(NaN), y, v128.not(f32x4.ge(x, f32x4.splat(0))));
+  return v128.bitselect(x, y, f32x4.eq(x, f32x4.splat(Infinity)));
+}
+
+/** tanh per lane: odd polynomial below 0.625, 1 − 2/(e^{2|x|} + 1) above, sign restored. */
+// @ts-ignore: decorator
+@inline export function tanhV(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(T_P0), z), f32x4.splat(T_P1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P3));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P4));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = expV(f32x4.add(ax, ax));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(TANH_SMALL)));
+}
+
+/** 1 / (1 + e^{-x}) per lane. */
+// @ts-ignore: decorator
+@inline export function sigmoidV(x: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
+}
+
+/** log(1 + t) per lane for t ≥ 0, accurate for tiny t: log(u)·t/(u − 1) with u = 1 + t. */
+// @ts-ignore: decorator
+@inline export function log1pV(t: v128): v128 {
+  const u = f32x4.add(f32x4.splat(1), t);
+  const d = f32x4.sub(u, f32x4.splat(1));
+  const r = f32x4.mul(logV(u), f32x4.div(t, d));
+  return v128.bitselect(t, r, f32x4.eq(d, f32x4.splat(0)));
+}
+
+/** log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}) per lane. */
+// @ts-ignore: decorator
+@inline export function softplusV(x: v128): v128 {
+  const r = f32x4.add(f32x4.max(x, f32x4.splat(0)), log1pV(expV(f32x4.neg(f32x4.abs(x)))));
+  return v128.bitselect(x, r, f32x4.ne(x, x));
+}
+
+/** e^x − 1 per lane, accurate near 0: (u − 1)·x / log u with u = e^x. */
+// @ts-ignore: decorator
+@inline export function expm1V(x: v128): v128 {
+  const u = expV(x);
+  const d = f32x4.sub(u, f32x4.splat(1));
+  let r = f32x4.mul(d, f32x4.div(x, logV(u)));
+  r = v128.bitselect(x, r, f32x4.eq(d, f32x4.splat(0)));
+  r = v128.bitselect(f32x4.splat(-1), r, f32x4.eq(d, f32x4.splat(-1)));
+  // large x: d itself is exact enough and log u may be inf
+  return v128.bitselect(d, r, f32x4.gt(x, f32x4.splat(0.5)));
+}
+
+// ---- scalar: lane 0 of the vector forms, so scalar tails give the same bits as vector bodies ----
+
+// @ts-ignore: decorator
+@inline export function expS(x: f32): f32 { return f32x4.extract_lane(expV(f32x4.splat(x)), 0); }
+// @ts-ignore: decorator
+@inline export function logS(x: f32): f32 { return f32x4.extract_lane(logV(f32x4.splat(x)), 0); }
+// @ts-ignore: decorator
+@inline export function tanhS(x: f32): f32 { return f32x4.extract_lane(tanhV(f32x4.splat(x)), 0); }
+// @ts-ignore: decorator
+@inline export function sigmoidS(x: f32): f32 { return f32x4.extract_lane(sigmoidV(f32x4.splat(x)), 0); }
+// @ts-ignore: decorator
+@inline export function softplusS(x: f32): f32 { return f32x4.extract_lane(softplusV(f32x4.splat(x)), 0); }
+// @ts-ignore: decorator
+@inline export function expm1S(x: f32): f32 { return f32x4.extract_lane(expm1V(f32x4.splat(x)), 0); }

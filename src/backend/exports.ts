@@ -1,0 +1,51 @@
+// The kernel module's exports as TypeScript sees them: offsets (byte addresses) and sizes in, nothing out but numbers.
+// Keep in step with assembly/index.ts.
+
+type Ptr = number;
+
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  isDebugBuild(): number;
+  gemmWorkspaceBytes(): number;
+  gemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+    a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number, work: Ptr): void;
+  add(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  sub(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  mul(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  addRows(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  subRows(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  mulRows(a: Ptr, b: Ptr, out: Ptr, rows: number, cols: number): void;
+  scale(x: Ptr, alpha: number, out: Ptr, n: number): void;
+  axpy(alpha: number, x: Ptr, y: Ptr, n: number): void;
+  biasAdd(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
+  fill(out: Ptr, value: number, n: number): void;
+  copy(src: Ptr, dst: Ptr, n: number): void;
+  relu(x: Ptr, y: Ptr, n: number): void;
+  reluGrad(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  leakyRelu(x: Ptr, y: Ptr, n: number, alpha: number): void;
+  leakyReluGrad(x: Ptr, dy: Ptr, dx: Ptr, n: number, alpha: number): void;
+  elu(x: Ptr, y: Ptr, n: number, alpha: number): void;
+  eluGrad(x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number, alpha: number): void;
+  sigmoid(x: Ptr, y: Ptr, n: number): void;
+  sigmoidGrad(y: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  tanh(x: Ptr, y: Ptr, n: number): void;
+  tanhGrad(y: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  softplus(x: Ptr, y: Ptr, n: number): void;
+  softplusGrad(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  reduceSum(x: Ptr, out: Ptr, outer: number, n: number, inner: number, accumulate: number): void;
+  reduceMax(x: Ptr, out: Ptr, outer: number, n: number, inner: number): void;
+  argMax(x: Ptr, out: Ptr, outer: number, n: number, inner: number): void;
+  softmax(x: Ptr, y: Ptr, rows: number, cols: number): void;
+  logSoftmax(x: Ptr, y: Ptr, rows: number, cols: number): void;
+  softmaxGrad(y: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number): void;
+  logSoftmaxGrad(y: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number): void;
+  softmaxCrossEntropy(logits: Ptr, target: Ptr, loss: Ptr, dlogits: Ptr, rows: number, cols: number,
+    gradScale: number, scratch: Ptr): void;
+  mathExp(x: Ptr, y: Ptr, n: number): void;
+  mathLog(x: Ptr, y: Ptr, n: number): void;
+  mathTanh(x: Ptr, y: Ptr, n: number): void;
+  mathSigmoid(x: Ptr, y: Ptr, n: number): void;
+  mathSoftplus(x: Ptr, y: Ptr, n: number): void;
+  mathExpm1(x: Ptr, y: Ptr, n: number): void;
+}

@@ -1,0 +1,117 @@
+// Loads the kernel module: init({ module | bytes } | nothing), the SIMD feature check, and the one live Backend.
+// Plain WebAssembly API (no @assemblyscript/loader): only numbers and offsets cross the boundary.
+import { releaseWasmBase64 } from './kernels.generated.js';
+import { Arena } from './memory.js';
+import type { KernelExports } from './exports.js';
+
+export interface InitOptions {
+  /** A precompiled module (edge runtimes that forbid compiling bytes, e.g. Cloudflare Workers). */
+  module?: WebAssembly.Module;
+  /** The raw bytes of kernels.wasm. */
+  bytes?: ArrayBuffer | Uint8Array;
+}
+
+/** The live module: its exports, the arena over its memory, and the GEMM workspace planned once. */
+export interface Backend {
+  readonly exports: KernelExports;
+  readonly arena: Arena;
+  readonly gemmWork: number;
+  readonly debug: boolean;
+}
+
+let live: Backend | undefined;
+let pending: Promise<Backend> | undefined;
+
+// (module (func (result v128) (v128.const i32x4 0 0 0 0)))
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
+
+/** True when this runtime supports WebAssembly with 128-bit SIMD. */
+export function simdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function isModule(m: unknown): m is WebAssembly.Module {
+  // instanceof fails for a Module made in another realm (edge-runtime's VM, iframes): check the brand instead.
+  return Object.prototype.toString.call(m) === '[object WebAssembly.Module]';
+}
+
+function toBytes(b: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
+  if (b instanceof Uint8Array) return new Uint8Array(b) as Uint8Array<ArrayBuffer>;
+  if (Object.prototype.toString.call(b) === '[object ArrayBuffer]') return new Uint8Array(b as ArrayBuffer);
+  throw new TypeError(`init({ bytes }): expected an ArrayBuffer or Uint8Array, got ${Object.prototype.toString.call(b)}`);
+}
+
+async function instantiate(options: InitOptions): Promise<Backend> {
+  if (!simdSupported()) {
+    throw new Error('simdnet needs WebAssembly with 128-bit SIMD, which this runtime does not support ' +
+      '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun and workerd have it)');
+  }
+  let module: WebAssembly.Module;
+  if (options.module !== undefined) {
+    if (!isModule(options.module)) {
+      throw new TypeError(`init({ module }): expected a WebAssembly.Module, got ${Object.prototype.toString.call(options.module)}`);
+    }
+    module = options.module;
+  } else {
+    const bytes = options.bytes !== undefined ? toBytes(options.bytes) : decodeBase64(releaseWasmBase64);
+    module = await WebAssembly.compile(bytes);
+  }
+  let memoryRef: WebAssembly.Memory | undefined;
+  const imports: WebAssembly.Imports = {};
+  // The release build imports nothing; the debug build imports env.abort to report a failed assertion.
+  if (WebAssembly.Module.imports(module).some((i) => i.module === 'env' && i.name === 'abort')) {
+    imports.env = {
+      abort(msg: number, file: number, line: number, col: number) {
+        const read = (p: number) => readAsString(memoryRef, p);
+        throw new Error(`simdnet kernel assertion failed: ${read(msg)} at ${read(file)}:${line}:${col}`);
+      },
+    };
+  }
+  const instance = await WebAssembly.instantiate(module, imports);
+  const exports = instance.exports as unknown as KernelExports;
+  memoryRef = exports.memory;
+  const arena = new Arena(exports.memory, exports.heapBase());
+  const gemmWork = arena.alloc(exports.gemmWorkspaceBytes());
+  return { exports, arena, gemmWork, debug: exports.isDebugBuild() === 1 };
+}
+
+// An AssemblyScript string: UTF-16 code units, byte length stored at ptr − 4.
+function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): string {
+  if (!memory || ptr === 0) return '?';
+  const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
+}
+
+/**
+ * Instantiates the kernel module once. With no options it uses the embedded bytes. Later calls return the same
+ * instance (their options are ignored); concurrent calls share one promise.
+ */
+export async function init(options: InitOptions = {}): Promise<void> {
+  if (live) return;
+  pending ??= instantiate(options).then(
+    (b) => { live = b; return b; },
+    (e) => { pending = undefined; throw e; },
+  );
+  await pending;
+}
+
+/** The live backend; throws telling the user to call init() first. */
+export function backend(): Backend {
+  if (!live) throw new Error('simdnet is not initialised: call `await init()` before using tensors or ops');
+  return live;
+}
+
+/** True once init() has finished. */
+export function isInitialised(): boolean { return live !== undefined; }

@@ -1,0 +1,22 @@
+// matMul: C = op(A)·op(B) for 2-D tensors through the packed SIMD GEMM. a: [M, K] ([K, M] if transposeA),
+// b: [K, N] ([N, K] if transposeB) → [M, N].
+import * as k from '../backend/kernels.js';
+import { empty, type Tensor } from '../tensor.js';
+import { describe, floatArg } from './check.js';
+
+export interface MatMulOptions { transposeA?: boolean; transposeB?: boolean }
+
+export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
+  floatArg('matMul', 'a', a); floatArg('matMul', 'b', b);
+  const ta = !!options.transposeA, tb = !!options.transposeB;
+  if (a.rank !== 2 || b.rank !== 2) throw new RangeError(`matMul: a ${describe(a)} and b ${describe(b)} must both be 2-D`);
+  const [M, Ka] = ta ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [Kb, N] = tb ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (Ka !== Kb) {
+    throw new RangeError(`matMul: inner dimensions differ: a ${describe(a)}${ta ? ' (transposed)' : ''} gives K = ${Ka}, ` +
+      `b ${describe(b)}${tb ? ' (transposed)' : ''} gives K = ${Kb}`);
+  }
+  const c = empty([M, N], 'float32', 'matMul');
+  k.gemm({ transA: ta, transB: tb, M, N, K: Ka, a: a.ptr, lda: a.shape[1], b: b.ptr, ldb: b.shape[1], c: c.ptr, ldc: N });
+  return c;
+}

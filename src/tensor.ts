@@ -1,0 +1,179 @@
+// Tensors: row-major float32 (or int32 for indices) data in the module's linear memory, with a shape.
+// A tensor owns a reference to its storage; reshape shares it. dispose() twice is harmless; use after dispose throws.
+import { backend } from './backend/module.js';
+
+export type DType = 'float32' | 'int32';
+export type Shape = readonly number[];
+
+/** Nested arrays of numbers, as users write literals: [[1, 2], [3, 4]]. */
+export type NestedArray = number | readonly NestedArray[];
+export type TensorValues = Float32Array | Int32Array | readonly number[] | readonly NestedArray[];
+
+class Storage {
+  refs = 1;
+  constructor(readonly ptr: number, readonly bytes: number) {}
+}
+
+let nextId = 1;
+
+export class Tensor {
+  readonly shape: Shape;
+  readonly size: number;
+  readonly dtype: DType;
+  /** A label used in error messages (op name or user name). */
+  name: string;
+  private storage: Storage | undefined;
+
+  /** @internal Use tensor(), zeros() or an op. */
+  constructor(storage: Storage, shape: Shape, dtype: DType, name?: string) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.size = sizeOf(shape);
+    this.dtype = dtype;
+    this.name = name ?? `tensor#${nextId++}`;
+  }
+
+  /** Byte offset of the first element in linear memory (for kernels). */
+  get ptr(): number { return this.live().ptr; }
+
+  get disposed(): boolean { return this.storage === undefined; }
+
+  get rank(): number { return this.shape.length; }
+
+  private live(): Storage {
+    if (!this.storage) throw new Error(`tensor "${this.name}" [${this.shape.join(', ')}] was disposed and cannot be used`);
+    return this.storage;
+  }
+
+  /** A copy of the values as float32 (int32 tensors are converted). */
+  toFloat32Array(): Float32Array {
+    const s = this.live();
+    const a = backend().arena;
+    if (this.dtype === 'float32') return a.f32.slice(s.ptr >> 2, (s.ptr >> 2) + this.size);
+    return Float32Array.from(a.i32.subarray(s.ptr >> 2, (s.ptr >> 2) + this.size));
+  }
+
+  /** A copy of the values as int32 (float32 tensors are truncated toward zero). */
+  toInt32Array(): Int32Array {
+    const s = this.live();
+    const a = backend().arena;
+    if (this.dtype === 'int32') return a.i32.slice(s.ptr >> 2, (s.ptr >> 2) + this.size);
+    return Int32Array.from(a.f32.subarray(s.ptr >> 2, (s.ptr >> 2) + this.size), (v) => Math.trunc(v));
+  }
+
+  /** Nested arrays shaped like the tensor, for printing and small checks. */
+  toArray(): NestedArray {
+    const flat = Array.from(this.dtype === 'float32' ? this.toFloat32Array() : this.toInt32Array());
+    if (this.shape.length === 0) return flat[0];
+    const build = (dim: number, off: number): NestedArray[] => {
+      const n = this.shape[dim];
+      if (dim === this.shape.length - 1) return flat.slice(off, off + n);
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: n }, (_, i) => build(dim + 1, off + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** A tensor with the same data and a new shape of the same size (shares storage; dispose each). */
+  reshape(shape: Shape): Tensor {
+    const s = this.live();
+    const resolved = resolveShape(shape, this.size, this.name);
+    s.refs++;
+    return new Tensor(s, resolved, this.dtype, `${this.name}.reshape`);
+  }
+
+  /** Frees the data once no reshape shares it. Calling it again does nothing. */
+  dispose(): void {
+    const s = this.storage;
+    if (!s) return;
+    this.storage = undefined;
+    if (--s.refs === 0) backend().arena.release(s.ptr);
+  }
+
+  toString(): string { return `Tensor(${this.name}, [${this.shape.join(', ')}], ${this.dtype})`; }
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Throws unless every dimension is a positive integer. */
+export function checkShape(shape: Shape, what = 'shape'): void {
+  if (!Array.isArray(shape)) throw new TypeError(`${what} must be an array of positive integers, got ${String(shape)}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 1) throw new RangeError(`${what} [${shape.join(', ')}] is invalid: every dimension must be a positive integer`);
+  }
+}
+
+// A -1 dimension takes what is left; the size must match.
+function resolveShape(shape: Shape, size: number, name: string): number[] {
+  const s = [...shape];
+  const free = s.indexOf(-1);
+  if (free >= 0) {
+    const rest = sizeOf(s.filter((_, i) => i !== free));
+    if (rest > 0 && size % rest === 0) s[free] = size / rest;
+  }
+  checkShape(s, `reshape of "${name}": shape`);
+  if (sizeOf(s) !== size) throw new RangeError(`cannot reshape "${name}" of size ${size} to [${shape.join(', ')}] (size ${sizeOf(s)})`);
+  return s;
+}
+
+/** An uninitialised tensor (contents unspecified: kernels overwrite it). */
+export function empty(shape: Shape, dtype: DType = 'float32', name?: string): Tensor {
+  checkShape(shape);
+  const size = sizeOf(shape);
+  const ptr = backend().arena.alloc(size * 4);
+  return new Tensor(new Storage(ptr, size * 4), shape, dtype, name);
+}
+
+function flatten(v: NestedArray, out: number[], shape: number[], depth: number): void {
+  if (typeof v === 'number') {
+    if (depth !== shape.length) throw new RangeError('tensor(): nested arrays are ragged');
+    out.push(v);
+    return;
+  }
+  if (depth >= shape.length) shape.push(v.length);
+  else if (shape[depth] !== v.length) throw new RangeError(`tensor(): nested arrays are ragged at depth ${depth} (${v.length} vs ${shape[depth]})`);
+  for (const e of v) flatten(e, out, shape, depth + 1);
+}
+
+/**
+ * A tensor from values and a shape. values: a flat array/typed array (shape required unless 1-D), or nested arrays
+ * (shape inferred, or checked when given). Int32Array values make an int32 tensor unless dtype says otherwise.
+ */
+export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tensor {
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (values instanceof Float32Array || values instanceof Int32Array) {
+    flat = values; inferred = [values.length];
+  } else if (Array.isArray(values)) {
+    const out: number[] = []; const sh: number[] = [];
+    flatten(values as NestedArray, out, sh, 0);
+    flat = out; inferred = sh;
+  } else {
+    throw new TypeError(`tensor(): values must be an array, a Float32Array or an Int32Array, got ${Object.prototype.toString.call(values)}`);
+  }
+  const dt: DType = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
+  const finalShape = shape ?? inferred;
+  checkShape(finalShape);
+  if (sizeOf(finalShape) !== flat.length) {
+    throw new RangeError(`tensor(): shape [${finalShape.join(', ')}] needs ${sizeOf(finalShape)} values, got ${flat.length}`);
+  }
+  const t = empty(finalShape, dt);
+  const a = backend().arena;
+  if (dt === 'float32') a.f32.set(flat, t.ptr >> 2);
+  else {
+    for (let i = 0; i < flat.length; i++) {
+      if (!Number.isInteger(flat[i])) throw new RangeError(`tensor(): int32 value ${flat[i]} at index ${i} is not an integer`);
+    }
+    a.i32.set(flat, t.ptr >> 2);
+  }
+  return t;
+}
+
+/** Bytes of linear memory in live allocations (tensors, plans, workspaces): flat over training steps. */
+export function memoryInUse(): number {
+  return backend().arena.inUse();
+}
