@@ -1,0 +1,31 @@
+// Test setup: picks the build under test (release or debug, from SIMDNET_TEST_BUILD) and initialises simdnet with it.
+// Runtime-neutral (no node: imports) so the same files run in Node, browsers and workers.
+import { init } from '../../src/index.js';
+import { backend } from '../../src/backend/module.js';
+import { releaseWasmBase64 } from '../../src/backend/kernels.generated.js';
+import { debugWasmBase64 } from '../generated/kernels-debug.generated.js';
+
+export type BuildName = 'release' | 'debug';
+
+function pick(): BuildName {
+  const g = globalThis as { SIMDNET_TEST_BUILD?: string; process?: { env?: Record<string, string | undefined> } };
+  const v = g.SIMDNET_TEST_BUILD ?? g.process?.env?.SIMDNET_TEST_BUILD ?? 'release';
+  if (v !== 'release' && v !== 'debug') throw new Error(`SIMDNET_TEST_BUILD must be release or debug, got ${v}`);
+  return v;
+}
+
+/** The build these tests run against. */
+export const BUILD: BuildName = pick();
+
+export function wasmBytes(build: BuildName): Uint8Array<ArrayBuffer> {
+  const s = atob(build === 'debug' ? debugWasmBase64 : releaseWasmBase64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Initialises simdnet with the build under test (once per process). */
+export async function ready(): Promise<void> {
+  await init({ bytes: wasmBytes(BUILD) });
+  if (backend().debug !== (BUILD === 'debug')) throw new Error(`expected the ${BUILD} build, but another build was initialised first`);
+}
