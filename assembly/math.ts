@@ -114,7 +114,8 @@ const TANH_SMALL: f32 = 0.625;
 /** 1 / (1 + e^{-x}) per lane. */
 // @ts-ignore: decorator
 @inline export function sigmoidV(x: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
+  const y = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
+  return v128.andnot(y, f32x4.lt(y, f32x4.splat(1.17549435e-38))); // flush subnormal results
 }
 
 /** log(1 + t) per lane for t ≥ 0, accurate for tiny t: log(u)·t/(u − 1) with u = 1 + t. */

@@ -48,14 +48,17 @@ export function softmax(x: usize, y: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** y = x − max − log Σ exp(x − max), row by row. x, y: [rows, cols]; y may alias x. */
+/** y = (x − max) − log Σ exp(x − max), row by row (x − max is exact, so large logits keep their precision). */
 export function logSoftmax(x: usize, y: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const off = <usize>(r * cols) * 4;
     const m = maxRow(x + off, cols);
-    const s = expShiftRow(x + off, y + off, cols, m); // y used as scratch for the exps
-    const shift = -m - logS(s);
-    affineRow(x + off, y + off, cols, 1, shift);
+    const ls = logS(expShiftRow(x + off, y + off, cols, m)); // y used as scratch for the exps
+    const vm = f32x4.splat(m), vls = f32x4.splat(ls);
+    let px = x + off, py = y + off;
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) { v128.store(py, f32x4.sub(f32x4.sub(v128.load(px), vm), vls)); px += 16; py += 16; }
+    for (; i < cols; i++) { store<f32>(py, (load<f32>(px) - m) - ls); px += 4; py += 4; }
   }
 }
 
@@ -104,7 +107,8 @@ export function softmaxCrossEntropy(logits: usize, target: usize, loss: usize, d
     const m = maxRow(x, cols);
     const p = dlogits ? dlogits + off : scratch;
     const s = expShiftRow(x, p, cols, m);
-    // loss = Σ t·(log s − (x − m)): exact 0 shift for the max, so a confident row keeps its small loss exactly
+    // loss = Σ t·(log s − (x − m)): x − m is exact (0 for the max), so a confident row's small loss is not
+    // swamped by the rounding of |x| (as lse − x would be)
     const tsum = sumRow(t, cols);
     store<f32>(loss + <usize>r * 4, tsum * logS(s) - dotShiftRow(t, x, cols, m));
     if (dlogits) {
