@@ -87,11 +87,11 @@ function im2col(x: usize, col: usize, q0: i32, P: i32, H: i32, W: i32, Cin: i32,
     let seg = dst;
     for (let i = 0; i < kh; i++) {
       if (i < ilo || i >= ihi || jlo == jhi) { fill(seg, 0, rowLen); seg += <usize>rowLen * 4; continue; }
-      fill(seg, 0, jlo * Cin);
+      if (jlo > 0) fill(seg, 0, jlo * Cin);
       const src = xn + (<usize>(ih0 + i * dilH) * W + <usize>(iw0 + jlo * dilW)) * cin4;
       if (dilW == 1) copyRow(src, seg + <usize>jlo * cin4, (jhi - jlo) * Cin);
       else for (let j = jlo; j < jhi; j++) copyRow(src + <usize>((j - jlo) * dilW) * cin4, seg + <usize>j * cin4, Cin);
-      fill(seg + <usize>jhi * cin4, 0, (kw - jhi) * Cin);
+      if (jhi < kw) fill(seg + <usize>jhi * cin4, 0, (kw - jhi) * Cin);
       seg += <usize>rowLen * 4;
     }
     dst = seg;

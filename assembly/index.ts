@@ -8,6 +8,8 @@ export {
 export { reduceSum, reduceMax, argMax } from './reduce';
 export { softmax, logSoftmax, softmaxGrad, logSoftmaxGrad, softmaxCrossEntropy } from './softmax';
 export { mathExp, mathLog, mathTanh, mathSigmoid, mathSoftplus, mathExpm1 } from './mathkernels';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dWorkspaceBytes } from './conv2d';
+export { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad } from './pool';
 
 /** Where the module's static data ends: the arena managed by TypeScript starts at or after this. */
 export function heapBase(): usize { return __heap_base; }

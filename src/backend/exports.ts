@@ -48,4 +48,23 @@ export interface KernelExports {
   mathSigmoid(x: Ptr, y: Ptr, n: number): void;
   mathSoftplus(x: Ptr, y: Ptr, n: number): void;
   mathExpm1(x: Ptr, y: Ptr, n: number): void;
+  conv2dWorkspaceBytes(N: number, H: number, W: number, Cin: number, Cout: number, kh: number, kw: number,
+    strH: number, strW: number, dilH: number, dilW: number, padT: number, padB: number, padL: number, padR: number): number;
+  conv2d(x: Ptr, w: Ptr, bias: Ptr, y: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
+    Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
+    padT: number, padB: number, padL: number, padR: number): void;
+  conv2dBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
+    Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
+    padT: number, padB: number, padL: number, padR: number): void;
+  conv2dBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, db: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number,
+    Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
+    padT: number, padB: number, padL: number, padR: number): void;
+  maxPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
+    strH: number, strW: number, padT: number, padB: number, padL: number, padR: number): void;
+  avgPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
+    strH: number, strW: number, padT: number, padB: number, padL: number, padR: number, countPad: number): void;
+  maxPool2dGrad(x: Ptr, dy: Ptr, dx: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
+    strH: number, strW: number, padT: number, padB: number, padL: number, padR: number): void;
+  avgPool2dGrad(dy: Ptr, dx: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
+    strH: number, strW: number, padT: number, padB: number, padL: number, padR: number, countPad: number): void;
 }

@@ -7,3 +7,8 @@ export {
 } from './activations.js';
 export { sum, mean, max, argMax } from './reduce.js';
 export { softmax, softmaxGrad, logSoftmax, logSoftmaxGrad, softmaxCrossEntropy } from './softmax.js';
+export {
+  conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad,
+  type Conv2dOptions, type Conv2dBackpropInputOptions, type Conv2dBackpropFilterOptions, type Pool2dOptions,
+  type AvgPool2dOptions, type Pair, type Padding,
+} from './conv.js';

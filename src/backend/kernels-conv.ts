@@ -1,0 +1,157 @@
+// Typed wrappers for the convolution and pooling kernels (assembly/conv2d.ts, assembly/pool.ts): check the geometry,
+// sizes and offsets, then call the module. No math on values. Offsets are byte addresses; sizes are element counts.
+import { backend } from './module.js';
+
+type Ptr = number;
+
+/** A convolution: x [N, H, W, inC] (NHWC), w [kh, kw, inC, outC] (HWIO), y [N, OH, OW, outC]; padding explicit. */
+export interface ConvGeometry {
+  N: number; H: number; W: number; inC: number; outC: number; kh: number; kw: number;
+  strideH: number; strideW: number; dilationH: number; dilationW: number;
+  padTop: number; padBottom: number; padLeft: number; padRight: number;
+}
+
+/** A pooling: x [N, H, W, C], window [ph, pw], y [N, OH, OW, C]; padding explicit and smaller than the window. */
+export interface PoolGeometry {
+  N: number; H: number; W: number; C: number; ph: number; pw: number;
+  strideH: number; strideW: number; padTop: number; padBottom: number; padLeft: number; padRight: number;
+}
+
+function bad(kernel: string, what: string): never {
+  throw new RangeError(`kernel ${kernel}: ${what}`);
+}
+
+// The same checks as kernels.ts (kept local so the two files stay independent).
+function span(kernel: string, name: string, ptr: Ptr, count: number): void {
+  if (!Number.isInteger(ptr) || ptr <= 0 || (ptr & 3) !== 0) bad(kernel, `${name} offset ${ptr} is not a 4-byte aligned address`);
+  if (ptr + count * 4 > backend().arena.capacity()) bad(kernel, `${name} [${ptr}, +${count}) lies outside memory`);
+}
+
+function count(kernel: string, name: string, n: number, min: number): void {
+  if (!Number.isInteger(n) || n < min) bad(kernel, `${name} = ${n} must be an integer ≥ ${min}`);
+}
+
+/** Output size along one axis: floor((n + padBefore + padAfter − ((k − 1)·dilation + 1)) / stride) + 1 (may be ≤ 0). */
+export function convOutDim(n: number, k: number, stride: number, dilation: number, padBefore: number, padAfter: number): number {
+  return Math.floor((n + padBefore + padAfter - ((k - 1) * dilation + 1)) / stride) + 1;
+}
+
+/** [OH, OW] of a convolution. */
+export function convOutShape(g: ConvGeometry): [number, number] {
+  return [convOutDim(g.H, g.kh, g.strideH, g.dilationH, g.padTop, g.padBottom),
+    convOutDim(g.W, g.kw, g.strideW, g.dilationW, g.padLeft, g.padRight)];
+}
+
+/** [OH, OW] of a pooling. */
+export function poolOutShape(g: PoolGeometry): [number, number] {
+  return [convOutDim(g.H, g.ph, g.strideH, 1, g.padTop, g.padBottom), convOutDim(g.W, g.pw, g.strideW, 1, g.padLeft, g.padRight)];
+}
+
+function checkConv(k: string, g: ConvGeometry): [number, number] {
+  for (const f of ['N', 'H', 'W', 'inC', 'outC', 'kh', 'kw', 'strideH', 'strideW', 'dilationH', 'dilationW'] as const) count(k, f, g[f], 1);
+  for (const f of ['padTop', 'padBottom', 'padLeft', 'padRight'] as const) count(k, f, g[f], 0);
+  const [OH, OW] = convOutShape(g);
+  if (OH < 1 || OW < 1) bad(k, `output ${OH}×${OW} is empty`);
+  return [OH, OW];
+}
+
+function checkPool(k: string, g: PoolGeometry): [number, number] {
+  for (const f of ['N', 'H', 'W', 'C', 'ph', 'pw', 'strideH', 'strideW'] as const) count(k, f, g[f], 1);
+  for (const f of ['padTop', 'padBottom', 'padLeft', 'padRight'] as const) count(k, f, g[f], 0);
+  if (g.padTop >= g.ph || g.padBottom >= g.ph) bad(k, `padTop ${g.padTop} and padBottom ${g.padBottom} must be < ph = ${g.ph}`);
+  if (g.padLeft >= g.pw || g.padRight >= g.pw) bad(k, `padLeft ${g.padLeft} and padRight ${g.padRight} must be < pw = ${g.pw}`);
+  const [OH, OW] = poolOutShape(g);
+  if (OH < 1 || OW < 1) bad(k, `output ${OH}×${OW} is empty`);
+  return [OH, OW];
+}
+
+function convArgs(g: ConvGeometry): [number, number, number, number, number, number, number, number, number, number,
+  number, number, number, number, number] {
+  return [g.N, g.H, g.W, g.inC, g.outC, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW,
+    g.padTop, g.padBottom, g.padLeft, g.padRight];
+}
+
+function poolArgs(g: PoolGeometry): [number, number, number, number, number, number, number, number, number, number,
+  number, number] {
+  return [g.N, g.H, g.W, g.C, g.ph, g.pw, g.strideH, g.strideW, g.padTop, g.padBottom, g.padLeft, g.padRight];
+}
+
+/** Bytes of scratch the three conv kernels need for g (0 for a 1×1, stride-1, unpadded conv). Bounded in N·OH·OW. */
+export function conv2dWorkspaceBytes(g: ConvGeometry): number {
+  checkConv('conv2dWorkspaceBytes', g);
+  return backend().exports.conv2dWorkspaceBytes(...convArgs(g));
+}
+
+function workspace(k: string, g: ConvGeometry, work: Ptr): void {
+  const bytes = backend().exports.conv2dWorkspaceBytes(...convArgs(g));
+  if (bytes === 0) return;
+  if ((work & 15) !== 0) bad(k, `work offset ${work} is not 16-byte aligned`);
+  span(k, 'work', work, bytes / 4);
+}
+
+/** y = conv2d(x, w) (+ bias): y [N, OH, OW, outC] overwritten. work: conv2dWorkspaceBytes(g) bytes. */
+export function conv2d(g: ConvGeometry, a: { x: Ptr; w: Ptr; bias?: Ptr; y: Ptr; work: Ptr }): void {
+  const k = 'conv2d';
+  const [OH, OW] = checkConv(k, g);
+  span(k, 'x', a.x, g.N * g.H * g.W * g.inC); span(k, 'w', a.w, g.kh * g.kw * g.inC * g.outC);
+  if (a.bias) span(k, 'bias', a.bias, g.outC);
+  span(k, 'y', a.y, g.N * OH * OW * g.outC);
+  workspace(k, g, a.work);
+  const be = backend();
+  be.exports.conv2d(a.x, a.w, a.bias ?? 0, a.y, a.work, be.gemmWork, ...convArgs(g));
+}
+
+/** dx [N, H, W, inC] (overwritten, every element) from dy [N, OH, OW, outC] and w. */
+export function conv2dBackpropInput(g: ConvGeometry, a: { dy: Ptr; w: Ptr; dx: Ptr; work: Ptr }): void {
+  const k = 'conv2dBackpropInput';
+  const [OH, OW] = checkConv(k, g);
+  span(k, 'dy', a.dy, g.N * OH * OW * g.outC); span(k, 'w', a.w, g.kh * g.kw * g.inC * g.outC);
+  span(k, 'dx', a.dx, g.N * g.H * g.W * g.inC);
+  workspace(k, g, a.work);
+  const be = backend();
+  be.exports.conv2dBackpropInput(a.dy, a.w, a.dx, a.work, be.gemmWork, ...convArgs(g));
+}
+
+/** dw [kh, kw, inC, outC] += ∂L/∂w and, when db is given, db [outC] += Σ dy: both ACCUMULATE. */
+export function conv2dBackpropFilter(g: ConvGeometry, a: { x: Ptr; dy: Ptr; dw: Ptr; db?: Ptr; work: Ptr }): void {
+  const k = 'conv2dBackpropFilter';
+  const [OH, OW] = checkConv(k, g);
+  span(k, 'x', a.x, g.N * g.H * g.W * g.inC); span(k, 'dy', a.dy, g.N * OH * OW * g.outC);
+  span(k, 'dw', a.dw, g.kh * g.kw * g.inC * g.outC);
+  if (a.db) span(k, 'db', a.db, g.outC);
+  workspace(k, g, a.work);
+  const be = backend();
+  be.exports.conv2dBackpropFilter(a.x, a.dy, a.dw, a.db ?? 0, a.work, be.gemmWork, ...convArgs(g));
+}
+
+/** y [N, OH, OW, C] = max over each window (padded cells excluded). */
+export function maxPool2d(g: PoolGeometry, x: Ptr, y: Ptr): void {
+  const k = 'maxPool2d';
+  const [OH, OW] = checkPool(k, g);
+  span(k, 'x', x, g.N * g.H * g.W * g.C); span(k, 'y', y, g.N * OH * OW * g.C);
+  backend().exports.maxPool2d(x, y, ...poolArgs(g));
+}
+
+/** y = mean over each window: divided by ph·pw when countPad, else by the window's cells inside x. */
+export function avgPool2d(g: PoolGeometry, x: Ptr, y: Ptr, countPad: boolean): void {
+  const k = 'avgPool2d';
+  const [OH, OW] = checkPool(k, g);
+  span(k, 'x', x, g.N * g.H * g.W * g.C); span(k, 'y', y, g.N * OH * OW * g.C);
+  backend().exports.avgPool2d(x, y, ...poolArgs(g), countPad ? 1 : 0);
+}
+
+/** dx [N, H, W, C] (overwritten): each dy goes to the first maximum (row-major) of its window in x. */
+export function maxPool2dGrad(g: PoolGeometry, x: Ptr, dy: Ptr, dx: Ptr): void {
+  const k = 'maxPool2dGrad';
+  const [OH, OW] = checkPool(k, g);
+  span(k, 'x', x, g.N * g.H * g.W * g.C); span(k, 'dy', dy, g.N * OH * OW * g.C); span(k, 'dx', dx, g.N * g.H * g.W * g.C);
+  backend().exports.maxPool2dGrad(x, dy, dx, ...poolArgs(g));
+}
+
+/** dx [N, H, W, C] (overwritten): each dy spread evenly (dy / count) over its window's cells inside x. */
+export function avgPool2dGrad(g: PoolGeometry, dy: Ptr, dx: Ptr, countPad: boolean): void {
+  const k = 'avgPool2dGrad';
+  const [OH, OW] = checkPool(k, g);
+  span(k, 'dy', dy, g.N * OH * OW * g.C); span(k, 'dx', dx, g.N * g.H * g.W * g.C);
+  backend().exports.avgPool2dGrad(dy, dx, ...poolArgs(g), countPad ? 1 : 0);
+}
