@@ -100,3 +100,12 @@ export function fill(out: usize, value: f32, n: i32): void {
 export function copy(src: usize, dst: usize, n: i32): void {
   memory.copy(dst, src, <usize>n * 4);
 }
+
+/** dst[r, :] = src[idx[r], :] for r < rows: gathers rows of width cols (a shuffled batch). idx: i32 [rows]. */
+export function gatherRows(src: usize, idx: usize, dst: usize, rows: i32, cols: i32): void {
+  const bytes = <usize>cols * 4;
+  for (let r = 0; r < rows; r++) {
+    const i = load<i32>(idx + <usize>r * 4);
+    memory.copy(dst + <usize>r * bytes, src + <usize>i * bytes, bytes);
+  }
+}

@@ -11,8 +11,12 @@ export type TensorValues = Float32Array | Int32Array | readonly number[] | reado
 
 class Storage {
   refs = 1;
-  constructor(readonly ptr: number, readonly bytes: number) {}
+  /** owned = false: memory planned by someone else (a model's buffers); dispose never frees it. */
+  constructor(readonly ptr: number, readonly bytes: number, readonly owned = true) {}
 }
+
+// tidy() scopes: tensors created inside are disposed at the end unless returned.
+const scopes: Set<Tensor>[] = [];
 
 let nextId = 1;
 
@@ -31,6 +35,7 @@ export class Tensor {
     this.size = sizeOf(shape);
     this.dtype = dtype;
     this.name = name ?? `tensor#${nextId++}`;
+    scopes[scopes.length - 1]?.add(this);
   }
 
   /** Byte offset of the first element in linear memory (for kernels). */
@@ -87,7 +92,7 @@ export class Tensor {
     const s = this.storage;
     if (!s) return;
     this.storage = undefined;
-    if (--s.refs === 0) backend().arena.release(s.ptr);
+    if (--s.refs === 0 && s.owned) backend().arena.release(s.ptr);
   }
 
   toString(): string { return `Tensor(${this.name}, [${this.shape.join(', ')}], ${this.dtype})`; }
@@ -171,6 +176,45 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
     a.i32.set(flat, t.ptr >> 2);
   }
   return t;
+}
+
+/** @internal A tensor over memory owned elsewhere (a model's planned buffers): dispose() only detaches it. */
+export function viewOf(ptr: number, shape: Shape, dtype: DType = 'float32', name?: string): Tensor {
+  checkShape(shape);
+  return new Tensor(new Storage(ptr, sizeOf(shape) * 4, false), shape, dtype, name);
+}
+
+/**
+ * Runs fn and disposes every tensor created inside it, except what it returns (a tensor, or tensors in an array or
+ * a plain object). Scopes nest. fn must be synchronous.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  const keep = new Set<Tensor>();
+  const collect = (v: unknown): void => {
+    if (v instanceof Tensor) keep.add(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach(collect);
+  };
+  collect(result);
+  for (const t of scope) if (!keep.has(t)) t.dispose();
+  // Returned tensors belong to the enclosing scope, if any.
+  const outer = scopes[scopes.length - 1];
+  if (outer) for (const t of keep) if (scope.has(t)) outer.add(t);
+  return result;
+}
+
+/** Runs fn outside every tidy() scope: tensors it creates are long-lived (model state). */
+export function untracked<T>(fn: () => T): T {
+  const saved = scopes.splice(0, scopes.length);
+  try { return fn(); } finally { scopes.push(...saved); }
 }
 
 /** Bytes of linear memory in live allocations (tensors, plans, workspaces): flat over training steps. */

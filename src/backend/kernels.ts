@@ -82,6 +82,19 @@ export function copy(src: Ptr, dst: Ptr, n: number): void {
   backend().exports.copy(src, dst, n);
 }
 
+/** dst[r, :] = src[idx[r], :]; idx: int32 [rows], every index < srcRows (checked here). */
+export function gatherRows(src: Ptr, srcRows: number, idx: Ptr, dst: Ptr, rows: number, cols: number): void {
+  const k = 'gatherRows';
+  count(k, 'rows', rows); count(k, 'cols', cols);
+  span(k, 'src', src, srcRows * cols); span(k, 'idx', idx, rows); span(k, 'dst', dst, rows * cols);
+  const ix = backend().arena.i32;
+  for (let r = 0; r < rows; r++) {
+    const i = ix[(idx >> 2) + r];
+    if (!(i >= 0 && i < srcRows)) bad(k, `index ${i} at row ${r} is outside [0, ${srcRows})`);
+  }
+  backend().exports.gatherRows(src, idx, dst, rows, cols);
+}
+
 export type UnaryKernel = 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'mathExp' | 'mathLog' | 'mathTanh'
   | 'mathSigmoid' | 'mathSoftplus' | 'mathExpm1';
 

@@ -1,0 +1,254 @@
+// gradCheck: central finite differences against backpropagation for a layer, a loss or a whole model. The scalar
+// checked is L = Σ r·y with a fixed random r (layers) or the loss itself, summed in float64 on the host; indices
+// are sampled for big tensors, and points where a kink lies inside ±h (ReLU at 0, max ties) are skipped and counted.
+import * as kern from './backend/kernels.js';
+import { backend } from './backend/module.js';
+import { empty, sizeOf, Tensor } from './tensor.js';
+import { Layer, type Param } from './layers/layer.js';
+import { Model } from './model/model.js';
+import type { Loss } from './losses.js';
+
+export interface GradCheckOptions {
+  /** Relative step: h = epsilon·max(rms of the tensor, 1) (default 5e-3: near float32's cube-root optimum). */
+  epsilon?: number;
+  /** Largest relative error that passes (default 1e-2). */
+  threshold?: number;
+  /** Indices checked per tensor; smaller tensors are checked whole (default 64). */
+  maxChecksPerTensor?: number;
+  /** Seeds the projection r and the sampled indices (default 1). */
+  seed?: number;
+  /** Check the input gradient too (default true for layers and models). */
+  checkInput?: boolean;
+  /** Run layers in training mode (default true: batch statistics, fixed dropout masks). */
+  training?: boolean;
+  /** Losses only: treat yPred as the logits of a fused softmax (default: for sparse and weighted cross-entropy). */
+  logits?: boolean;
+}
+
+export interface GradCheckEntry {
+  /** The parameter (`dense_1/kernel`) or `input` / `yPred`. */
+  name: string;
+  /** Worst |analytic − numeric| / max(|analytic| + |numeric|, floor) over the checked indices. */
+  maxRelError: number;
+  /** Flat index of the worst element, with both values there. */
+  index: number;
+  analytic: number;
+  numeric: number;
+  checked: number;
+  /** Indices skipped because a kink lay within ±h. */
+  skipped: number;
+  passed: boolean;
+}
+
+export interface GradCheckResult {
+  passed: boolean;
+  /** The worst entry. */
+  worst: GradCheckEntry | undefined;
+  checks: GradCheckEntry[];
+  /** One line per tensor, for printing. */
+  report: string;
+}
+
+export type GradCheckInputs = { x: Tensor; y?: Tensor } | { yTrue: Tensor; yPred: Tensor };
+
+// A small deterministic generator for the projection and the sampling (host-side, not for training).
+function lcg(seed: number): () => number {
+  let s = (seed >>> 0) || 1;
+  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+}
+
+interface Target {
+  /** The scalar L at the current values (float64). */
+  value(): number;
+  /** Runs backward at the current values; returns analytic gradients per checked tensor. */
+  gradients(): Map<Tensor, Float32Array>;
+  tensors: { name: string; t: Tensor }[];
+  dispose(): void;
+}
+
+const f32 = () => backend().arena.f32;
+
+function dot64(a: Tensor, count: number, r: Float64Array): number {
+  const v = f32(), o = a.ptr >> 2;
+  let s = 0;
+  for (let i = 0; i < count; i++) s += r[i] * v[o + i];
+  return s;
+}
+
+function layerTarget(layer: Layer, x: Tensor, o: GradCheckOptions, rand: () => number): Target {
+  const n = x.shape[0];
+  if (layer.batch === 0 && layer.params.length === 0 && layer.outputShape.length === 0) {
+    layer.build(x.shape.slice(1), { seed: 1, stream: (() => { let s = 1; return () => s++; })() });
+    layer.params.forEach((p, i) => p.initializer.fill(p.value, p.fanIn, p.fanOut, o.seed ?? 1, 500 + i));
+  }
+  const want = [n, ...layer.inputShape];
+  if (x.rank !== want.length || x.shape.some((d, i) => d !== want[i])) {
+    throw new RangeError(`gradCheck: x is [${x.shape.join(', ')}], layer "${layer.name}" takes [${want.join(', ')}]`);
+  }
+  layer.plan(n, true);
+  layer.noiseFrozen = false;
+  const training = o.training ?? true;
+  const outCount = n * sizeOf(layer.outputShape);
+  const r = Float64Array.from({ length: outCount }, () => rand() * 2 - 1);
+  const dy = empty([n, ...layer.outputShape], 'float32', 'gradCheck.dy');
+  f32().set(Float32Array.from(r), dy.ptr >> 2);
+  // Draw the noise (dropout masks) once, then keep it fixed for every evaluation.
+  layer.forward(x, n, training);
+  layer.noiseFrozen = true;
+  const tensors = [...layer.params.filter((p) => p.trainable).map((p) => ({ name: p.name, t: p.value }))];
+  if (o.checkInput ?? true) tensors.push({ name: 'input', t: x });
+  return {
+    tensors,
+    value: () => dot64(layer.forward(x, n, training), outCount, r),
+    gradients: () => {
+      for (const p of layer.params) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
+      layer.forward(x, n, training);
+      const dx = layer.backward(dy, n);
+      const m = new Map<Tensor, Float32Array>();
+      for (const p of layer.params) if (p.grad) m.set(p.value, p.grad.toFloat32Array());
+      if (dx) m.set(x, f32().slice(dx.ptr >> 2, (dx.ptr >> 2) + x.size));
+      return m;
+    },
+    dispose: () => { layer.noiseFrozen = false; dy.dispose(); layer.release(); },
+  };
+}
+
+function lossTarget(loss: Loss, yTrue: Tensor, yPred: Tensor, o: GradCheckOptions): Target {
+  const cols = yPred.shape[yPred.rank - 1], rows = yPred.size / cols;
+  const lossBuf = empty([rows], 'float32', 'gradCheck.loss'), d = empty(yPred.shape, 'float32', 'gradCheck.dPred');
+  const scratch = empty([cols], 'float32', 'gradCheck.scratch');
+  // Losses that must follow a softmax (sparse, weighted) take logits; others take yPred unless asked.
+  const asLogits = o.logits ?? (!!loss.fusesSoftmax && loss.name !== 'crossEntropy' && loss.name !== 'clipped');
+  const logits = asLogits ? yPred : undefined;
+  const run = (grad: boolean) => loss.compute(yTrue, yPred, rows, cols, lossBuf, grad ? d : null, 1, { logits, scratch });
+  return {
+    tensors: [{ name: 'yPred', t: yPred }],
+    value: () => { run(false); const v = f32(); let s = 0; for (let i = 0; i < rows; i++) s += v[(lossBuf.ptr >> 2) + i]; return s; },
+    gradients: () => { run(true); return new Map([[yPred, d.toFloat32Array()]]); },
+    dispose: () => { lossBuf.dispose(); d.dispose(); scratch.dispose(); },
+  };
+}
+
+function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): Target {
+  const loss = model.loss;
+  if (!loss) throw new Error('gradCheck: compile the model first (the loss defines the scalar checked)');
+  const n = model.checkData('gradCheck', x, y, loss);
+  model.plan(n);
+  model.layers[0].plan(n, true); // the first layer's input gradient too
+  const training = o.training ?? true;
+  const b = model.buffers;
+  const cols = model.outputShape[model.outputShape.length - 1], rows = (n * sizeOf(model.outputShape)) / cols;
+  const logitsOf = () => (model as unknown as { logits(): Tensor | undefined }).logits();
+  const params = model.params().filter((p) => p.trainable);
+  const tensors = params.map((p) => ({ name: p.name, t: p.value }));
+  if (o.checkInput ?? true) tensors.push({ name: 'input', t: x });
+  model.forward(x, n, training);
+  model.layers.forEach((l) => { l.noiseFrozen = true; });
+  const value = () => {
+    const pred = model.forward(x, n, training);
+    loss.compute(y, pred, rows, cols, b.loss, null, 1 / n, { logits: logitsOf(), scratch: b.scratch });
+    const v = f32(); let s = 0;
+    for (let i = 0; i < rows; i++) s += v[(b.loss.ptr >> 2) + i];
+    return s / n + model.penalty();
+  };
+  return {
+    tensors, value,
+    gradients: () => {
+      for (const p of model.params()) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
+      const pred = model.forward(x, n, training);
+      loss.compute(y, pred, rows, cols, b.loss, b.dPred, 1 / n, { logits: logitsOf(), scratch: b.scratch });
+      const dx = model.backward(b.dPred, n);
+      const m = new Map<Tensor, Float32Array>();
+      for (const p of params) {
+        const g = p.grad!.toFloat32Array();
+        if (p.regularizer) {
+          // add the penalty's gradient l1·sign(w) + 2·l2·w the way training does, on a copy
+          const gt = empty(p.value.shape, 'float32', 'gradCheck.g');
+          f32().set(g, gt.ptr >> 2);
+          regularizeInto(p, gt);
+          m.set(p.value, gt.toFloat32Array());
+          gt.dispose();
+        } else m.set(p.value, g);
+      }
+      if (dx) m.set(x, f32().slice(dx.ptr >> 2, (dx.ptr >> 2) + x.size));
+      return m;
+    },
+    dispose: () => { model.layers.forEach((l) => { l.noiseFrozen = false; }); model.layers[0].plan(n, false); },
+  };
+}
+
+import * as kt from './backend/kernels-train.js';
+function regularizeInto(p: Param, g: Tensor): void {
+  kt.regularize(p.value.ptr, g.ptr, p.value.size, p.regularizer!.l1, p.regularizer!.l2);
+}
+
+/**
+ * Checks backprop against central finite differences. target: a Layer (inputs { x }; built from x's shape if not
+ * yet built), a Loss (inputs { yTrue, yPred }) or a compiled Model (inputs { x, y }).
+ */
+export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs, options: GradCheckOptions = {}): GradCheckResult {
+  const rand = lcg(options.seed ?? 1);
+  const threshold = options.threshold ?? 1e-2, rel = options.epsilon ?? 5e-3, maxChecks = options.maxChecksPerTensor ?? 64;
+  let t: Target;
+  if (target instanceof Model) {
+    const i = inputs as { x: Tensor; y?: Tensor };
+    if (!i.x || !i.y) throw new TypeError('gradCheck(model, { x, y }): give inputs x and targets y');
+    t = modelTarget(target, i.x, i.y, options);
+  } else if (target instanceof Layer) {
+    const i = inputs as { x: Tensor };
+    if (!(i.x instanceof Tensor)) throw new TypeError('gradCheck(layer, { x }): give an input batch x');
+    t = layerTarget(target, i.x, options, rand);
+  } else if (target && typeof (target as Loss).compute === 'function') {
+    const i = inputs as { yTrue: Tensor; yPred: Tensor };
+    if (!(i.yTrue instanceof Tensor) || !(i.yPred instanceof Tensor)) throw new TypeError('gradCheck(loss, { yTrue, yPred }): give both tensors');
+    t = lossTarget(target as Loss, i.yTrue, i.yPred, options);
+  } else {
+    throw new TypeError('gradCheck: target must be a layer, a loss or a model');
+  }
+  const checks: GradCheckEntry[] = [];
+  try {
+    const grads = t.gradients();
+    for (const { name, t: tensor } of t.tensors) {
+      const analytic = grads.get(tensor);
+      if (!analytic) throw new Error(`gradCheck: no gradient was produced for ${name}`);
+      const size = tensor.size, base = tensor.ptr >> 2;
+      const values = f32().slice(base, base + size);
+      let ss = 0;
+      for (const v of values) ss += v * v;
+      const h = rel * Math.max(Math.sqrt(ss / size), 1);
+      const idx = size <= maxChecks ? Array.from({ length: size }, (_, i) => i)
+        : Array.from(new Set(Array.from({ length: maxChecks }, () => Math.floor(rand() * size)))).sort((a, b) => a - b);
+      let maxA = 0;
+      for (const i of idx) maxA = Math.max(maxA, Math.abs(analytic[i]));
+      const l0 = t.value();
+      // Below this, differences are float32 rounding of L (a few ulps per term) divided by the step.
+      const floor = Math.max(1e-6, 1e-3 * maxA, (16 * 6e-8 * (Math.abs(l0) + 1)) / h);
+      const e: GradCheckEntry = { name, maxRelError: 0, index: -1, analytic: 0, numeric: 0, checked: 0, skipped: 0, passed: true };
+      for (const i of idx) {
+        const v = values[i];
+        const set = (x: number) => { f32()[base + i] = x; };
+        set(Math.fround(v + h)); const lp = t.value();
+        set(Math.fround(v - h)); const lm = t.value();
+        set(v);
+        const hh = Math.fround(v + h) - Math.fround(v - h);
+        const numeric = (lp - lm) / hh;
+        // A kink within ±h makes the one-sided slopes disagree far beyond the float32 noise: skip that point.
+        const right = (lp - l0) / (Math.fround(v + h) - v), left = (l0 - lm) / (v - Math.fround(v - h));
+        const noise = 64 * 6e-8 * (Math.abs(l0) + 1) / h;
+        if (Math.abs(right - left) > 0.25 * (Math.abs(right) + Math.abs(left)) + noise && Math.abs(right - left) > floor) { e.skipped++; continue; }
+        const err = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), floor);
+        e.checked++;
+        if (err > e.maxRelError || e.index < 0) { e.maxRelError = err; e.index = i; e.analytic = analytic[i]; e.numeric = numeric; }
+      }
+      e.passed = e.maxRelError <= threshold && e.checked > 0;
+      checks.push(e);
+    }
+  } finally {
+    t.dispose();
+  }
+  const worst = checks.reduce<GradCheckEntry | undefined>((w, c) => (!w || c.maxRelError > w.maxRelError || !c.passed ? c : w), undefined);
+  const passed = checks.every((c) => c.passed);
+  const report = checks.map((c) => `${c.passed ? 'ok  ' : 'FAIL'} ${c.name.padEnd(28)} max rel err ${c.maxRelError.toExponential(2)} at [${c.index}] ` +
+    `(analytic ${c.analytic.toPrecision(6)}, numeric ${c.numeric.toPrecision(6)}), ${c.checked} checked` + (c.skipped ? `, ${c.skipped} skipped at kinks` : '')).join('\n');
+  return { passed, worst, checks, report };
+}

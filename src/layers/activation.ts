@@ -1,0 +1,70 @@
+// activation and leakyRelu layers: y = f(x) elementwise (softmax along the last axis); dx = dy·f'(x) (overwrites).
+import * as kern from '../backend/kernels.js';
+import type { Tensor } from '../tensor.js';
+import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
+import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+
+export class ActivationLayer extends Layer {
+  readonly kind: string = 'activation';
+  readonly activation: Activation;
+  private x!: Tensor; private y!: Tensor; private dx: Tensor | null = null;
+
+  constructor(activation: ActivationName | Activation, name?: string, kind = 'activation') {
+    const n = autoName(kind, name);
+    super(n);
+    this.kind = kind;
+    this.activation = parseActivation(`${kind} "${n}"`, activation);
+  }
+
+  build(inputShape: SampleShape, _ctx: BuildContext): void {
+    this.inputShape = [...inputShape];
+    this.outputShape = [...inputShape];
+  }
+
+  protected allocate(): void {
+    this.y = this.buffer(this.outputShape, 'output');
+    this.dx = this.needInputGrad ? this.buffer(this.inputShape, 'dInput') : null;
+  }
+
+  private cols(): number { return this.inputShape[this.inputShape.length - 1] ?? 1; }
+
+  forward(x: Tensor, n: number): Tensor {
+    this.x = x;
+    const cols = this.cols();
+    activationForward(this.activation, x.ptr, this.y.ptr, (n * this.inputSize) / cols, cols);
+    return this.y;
+  }
+
+  backward(dy: Tensor, n: number): Tensor | null {
+    if (!this.dx) return null;
+    const cols = this.cols();
+    activationBackward(this.activation, this.x.ptr, this.y.ptr, dy.ptr, this.dx.ptr, (n * this.inputSize) / cols, cols);
+    return this.dx;
+  }
+
+  /** Backward from dL/d(input) directly, used when a final softmax is fused into the loss: dx = dz. */
+  backwardFromLogits(dz: Tensor, n: number): Tensor | null {
+    if (!this.dx) return null;
+    kern.copy(dz.ptr, this.dx.ptr, n * this.inputSize);
+    return this.dx;
+  }
+
+  /** The input of the last forward (the logits of a final softmax). */
+  inputTensor(): Tensor { return this.x; }
+
+  override outputs(): Record<string, Tensor | undefined> { return { output: this.y }; }
+
+  config(): Record<string, unknown> {
+    return this.kind === 'leakyRelu' ? { name: this.name, alpha: this.activation.alpha } : { name: this.name, activation: this.activation };
+  }
+}
+
+/** An activation layer: relu, leakyRelu, elu, sigmoid, tanh, softplus, softmax (last axis) or linear. */
+export function activation(options: { activation: ActivationName | Activation; name?: string } | ActivationName): ActivationLayer {
+  return typeof options === 'string' ? new ActivationLayer(options) : new ActivationLayer(options.activation, options.name);
+}
+
+/** LeakyReLU as a layer: y = x for x > 0, alpha·x otherwise (alpha defaults to 0.2, as in Keras 3). */
+export function leakyRelu(options: { alpha?: number; name?: string } = {}): ActivationLayer {
+  return new ActivationLayer({ name: 'leakyRelu', alpha: options.alpha ?? 0.2 }, options.name, 'leakyRelu');
+}

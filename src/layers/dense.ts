@@ -1,0 +1,105 @@
+// dense: y = f(x·W + b). x: [n, ..., in] (the last axis is contracted), W: [in, units], b: [units], y: [n, ..., units].
+// Backward: dz = dy·f'(z); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ (overwrites).
+import * as kern from '../backend/kernels.js';
+import type { Tensor } from '../tensor.js';
+import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
+import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
+import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+
+export interface DenseOptions {
+  units: number;
+  activation?: ActivationName | Activation;
+  useBias?: boolean;
+  kernelInitializer?: InitializerName | Initializer;
+  biasInitializer?: InitializerName | Initializer;
+  kernelRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+  name?: string;
+}
+
+export class Dense extends Layer {
+  readonly kind = 'dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  private readonly kernelReg?: Regularizer;
+  private readonly biasReg?: Regularizer;
+  kernel!: Param;
+  bias?: Param;
+  private rowsPerSample = 1;
+  private z!: Tensor; private y!: Tensor; private dz!: Tensor; private dx: Tensor | null = null;
+  private x!: Tensor;
+
+  constructor(o: DenseOptions) {
+    const name = autoName('dense', o.name);
+    super(name);
+    this.units = positiveInt(`dense "${name}"`, 'units', o.units);
+    this.activation = parseActivation(`dense "${name}"`, o.activation);
+    this.useBias = o.useBias ?? true;
+    this.kernelInit = getInitializer(`dense "${name}"`, o.kernelInitializer ?? 'glorotUniform');
+    this.biasInit = getInitializer(`dense "${name}"`, o.biasInitializer ?? 'zeros');
+    this.kernelReg = getRegularizer(`dense "${name}"`, o.kernelRegularizer);
+    this.biasReg = getRegularizer(`dense "${name}"`, o.biasRegularizer);
+  }
+
+  build(inputShape: SampleShape, _ctx: BuildContext): void {
+    if (inputShape.length < 1) throw new RangeError(`dense "${this.name}": input shape [${inputShape.join(', ')}] needs at least one axis`);
+    this.inputShape = [...inputShape];
+    const inUnits = inputShape[inputShape.length - 1];
+    this.rowsPerSample = inputShape.slice(0, -1).reduce((a, b) => a * b, 1);
+    this.outputShape = [...inputShape.slice(0, -1), this.units];
+    this.kernel = this.param('kernel', [inUnits, this.units], this.kernelInit, inUnits, this.units, { regularizer: this.kernelReg });
+    if (this.useBias) this.bias = this.param('bias', [this.units], this.biasInit, inUnits, this.units, { regularizer: this.biasReg });
+  }
+
+  protected allocate(): void {
+    const linear = this.activation.name === 'linear';
+    this.y = this.buffer(this.outputShape, 'output');
+    this.z = linear ? this.y : this.buffer(this.outputShape, 'preActivation');
+    this.dz = linear ? this.y /* unused: dz = dy */ : this.buffer(this.outputShape, 'dPreActivation');
+    this.dx = this.needInputGrad ? this.buffer(this.inputShape, 'dInput') : null;
+  }
+
+  forward(x: Tensor, n: number, _training: boolean): Tensor {
+    this.x = x;
+    const rows = n * this.rowsPerSample, K = this.kernel.value.shape[0], N = this.units;
+    kern.gemm({ transA: false, transB: false, M: rows, N, K, a: x.ptr, lda: K, b: this.kernel.value.ptr, ldb: N, c: this.z.ptr, ldc: N });
+    if (this.bias) kern.biasAdd(this.z.ptr, this.bias.value.ptr, this.z.ptr, rows, N);
+    if (this.activation.name !== 'linear') activationForward(this.activation, this.z.ptr, this.y.ptr, rows, N);
+    return this.y;
+  }
+
+  backward(dy: Tensor, n: number): Tensor | null {
+    if (this.activation.name === 'linear') return this.backwardFromLogits(dy, n);
+    activationBackward(this.activation, this.z.ptr, this.y.ptr, dy.ptr, this.dz.ptr, n * this.rowsPerSample, this.units);
+    return this.backwardFromLogits(this.dz, n);
+  }
+
+  /** Backward from dL/dz (the pre-activation), used when a final softmax is fused into the loss. */
+  backwardFromLogits(dz: Tensor, n: number): Tensor | null {
+    const rows = n * this.rowsPerSample, K = this.kernel.value.shape[0], N = this.units;
+    kern.gemm({ transA: true, transB: false, M: K, N, K: rows, a: this.x.ptr, lda: K, b: dz.ptr, ldb: N, beta: 1, c: this.kernel.grad!.ptr, ldc: N });
+    if (this.bias) kern.reduceSum(dz.ptr, this.bias.grad!.ptr, 1, rows, N, true);
+    if (!this.dx) return null;
+    kern.gemm({ transA: false, transB: true, M: rows, N: K, K: N, a: dz.ptr, lda: N, b: this.kernel.value.ptr, ldb: N, c: this.dx.ptr, ldc: K });
+    return this.dx;
+  }
+
+  override outputs(): Record<string, Tensor | undefined> {
+    return this.activation.name === 'linear' ? { output: this.y } : { preActivation: this.z, output: this.y };
+  }
+
+  config(): Record<string, unknown> {
+    return {
+      name: this.name, units: this.units, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: { name: this.kernelInit.name, ...this.kernelInit.config },
+      biasInitializer: { name: this.biasInit.name, ...this.biasInit.config },
+      kernelRegularizer: this.kernelReg, biasRegularizer: this.biasReg,
+    };
+  }
+}
+
+export function dense(options: DenseOptions): Dense { return new Dense(options); }

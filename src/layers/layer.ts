@@ -1,0 +1,139 @@
+// The Layer contract: build (shapes, parameters), plan (buffers for a batch size, once), forward and backward over
+// planned buffers. Parameter gradients accumulate into their buffers; input gradients overwrite. No float math here.
+import { empty, sizeOf, type Tensor } from '../tensor.js';
+import type { Initializer } from '../initializers.js';
+import type { Regularizer } from '../regularizers.js';
+
+/** A trainable (or running-statistics) parameter with its gradient buffer. */
+export interface Param {
+  /** Unique within the model: `${layer}/${name}`. */
+  name: string;
+  value: Tensor;
+  /** Gradient buffer of the same shape (absent for non-trainable state such as running means). */
+  grad?: Tensor;
+  trainable: boolean;
+  regularizer?: Regularizer;
+  initializer: Initializer;
+  /** Fan-in and fan-out used by scaled initializers. */
+  fanIn: number;
+  fanOut: number;
+}
+
+/** What a layer gets when it is built: where to draw its initial weights from. */
+export interface BuildContext {
+  /** The model seed. */
+  seed: number;
+  /** A fresh random stream id for this model (initial weights, dropout masks). */
+  stream(): number;
+}
+
+/** Per-sample shape (no batch axis). */
+export type SampleShape = readonly number[];
+
+export abstract class Layer {
+  /** The layer type, as saved in model files (`dense`, `conv2d`, …). */
+  abstract readonly kind: string;
+  name: string;
+  inputShape: number[] = [];
+  outputShape: number[] = [];
+  params: Param[] = [];
+  /** Planned batch size (0 before plan()). */
+  batch = 0;
+  /** Whether backward must produce dx (false for the first layer during training). */
+  needInputGrad = true;
+  /** When true, random layers (dropout) reuse their last mask: gradient checks need a fixed function. */
+  noiseFrozen = false;
+  private owned: Tensor[] = [];
+
+  constructor(name: string) { this.name = name; }
+
+  /** Checks the input shape, sets outputShape, creates parameters (uninitialised). */
+  abstract build(inputShape: SampleShape, ctx: BuildContext): void;
+
+  /** Allocates the buffers for batches of up to `batch` samples (called again to re-plan). */
+  plan(batch: number, needInputGrad: boolean): void {
+    this.release();
+    this.batch = batch;
+    this.needInputGrad = needInputGrad;
+    this.allocate(batch);
+  }
+
+  /** Subclasses allocate outputs, gradients and workspaces here with buffer(). */
+  protected abstract allocate(batch: number): void;
+
+  /** y for the first n samples of x. Returns the planned output buffer ([batch, ...outputShape]). */
+  abstract forward(x: Tensor, n: number, training: boolean): Tensor;
+
+  /** From dL/dy of the last forward: accumulates parameter gradients, returns dL/dx (null if not needed). */
+  abstract backward(dy: Tensor, n: number): Tensor | null;
+
+  /** The options that rebuild this layer (saved in model files). */
+  abstract config(): Record<string, unknown>;
+
+  /** The tensors this layer exposes for diagnostics, e.g. { output, preActivation }. */
+  outputs(): Record<string, Tensor | undefined> { return {}; }
+
+  /** Nested layers (residual blocks). */
+  children(): Layer[] { return []; }
+
+  protected buffer(perSample: SampleShape, label: string, batch = this.batch): Tensor {
+    const t = empty([batch, ...perSample], 'float32', `${this.name}.${label}`);
+    this.owned.push(t);
+    return t;
+  }
+
+  protected scratch(shape: readonly number[], label: string, dtype: 'float32' | 'int32' = 'float32'): Tensor {
+    const t = empty(shape, dtype, `${this.name}.${label}`);
+    this.owned.push(t);
+    return t;
+  }
+
+  protected param(name: string, shape: readonly number[], init: Initializer, fanIn: number, fanOut: number,
+    opts: { regularizer?: Regularizer; trainable?: boolean } = {}): Param {
+    const trainable = opts.trainable ?? true;
+    const p: Param = {
+      name: `${this.name}/${name}`,
+      value: empty(shape, 'float32', `${this.name}/${name}`),
+      grad: trainable ? empty(shape, 'float32', `${this.name}/${name}.grad`) : undefined,
+      trainable, regularizer: opts.regularizer, initializer: init, fanIn, fanOut,
+    };
+    this.params.push(p);
+    return p;
+  }
+
+  /** Frees planned buffers (parameters stay). */
+  release(): void {
+    for (const t of this.owned) t.dispose();
+    this.owned = [];
+    this.batch = 0;
+  }
+
+  /** Frees everything, parameters included. */
+  dispose(): void {
+    this.release();
+    for (const p of this.params) { p.value.dispose(); p.grad?.dispose(); }
+    for (const c of this.children()) c.dispose();
+  }
+
+  /** Number of samples' worth of elements per row of output. */
+  get outputSize(): number { return sizeOf(this.outputShape); }
+  get inputSize(): number { return sizeOf(this.inputShape); }
+}
+
+/** Throws a clear error unless v is a positive integer. */
+export function positiveInt(layer: string, option: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new RangeError(`${layer}: ${option} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+let counters = new Map<string, number>();
+/** A default unique name: dense_1, dense_2, … */
+export function autoName(kind: string, name?: string): string {
+  if (name !== undefined) return name;
+  const n = (counters.get(kind) ?? 0) + 1;
+  counters.set(kind, n);
+  return `${kind}_${n}`;
+}
+
+/** @internal Restarts automatic names (tests). */
+export function resetNames(): void { counters = new Map(); }

@@ -1,0 +1,428 @@
+// Model: a sequence of layers built from one seed, compiled with an optimizer, a loss and metrics, and planned for a
+// batch size so a training step allocates nothing. Training loops live in train/fit.ts; files in io/.
+import * as kern from '../backend/kernels.js';
+import * as kt from '../backend/kernels-train.js';
+import { backend } from '../backend/module.js';
+import { empty, sizeOf, Tensor } from '../tensor.js';
+import { Layer, type BuildContext, type Param } from '../layers/layer.js';
+import { Dense } from '../layers/dense.js';
+import { ActivationLayer } from '../layers/activation.js';
+import { getLoss, type CustomLoss, type Loss, type LossName } from '../losses.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from '../optimizers.js';
+import { countCorrect, getMetric, addConfusion, type Metric, type MetricSpec } from '../train/metrics.js';
+import { NonFiniteError } from '../train/errors.js';
+import { fit, type FitOptions, type History } from '../train/fit.js';
+
+export interface SequentialOptions {
+  /** Shape of one sample, without the batch axis, e.g. [784] or [28, 28, 1]. */
+  inputShape: readonly number[];
+  /** Seeds initial weights, shuffling and dropout (default 0). */
+  seed?: number;
+  name?: string;
+}
+
+export interface CompileOptions {
+  optimizer: OptimizerName | Optimizer | { name: string; [k: string]: unknown };
+  loss: LossName | Loss | CustomLoss | { name: string; [k: string]: unknown };
+  metrics?: MetricSpec[];
+}
+
+export interface EvaluateOptions { batchSize?: number; confusionMatrix?: boolean }
+
+export interface EvaluateResult {
+  loss: number;
+  /** Every compiled metric by name (accuracy, top5Accuracy, …). */
+  [metric: string]: number | number[][] | undefined;
+  /** counts[true][predicted], when asked for. */
+  confusionMatrix?: number[][];
+}
+
+/** A parameter's values, for getWeights/setWeights. */
+export interface NamedWeights { name: string; shape: number[]; values: Float32Array }
+
+/** Stream ids reserved by the model itself (layers take 1, 2, 3, … in build order). */
+export const SHUFFLE_STREAM = 0x7fff0001;
+export const SPLIT_STREAM = 0x7fff0002;
+
+// Where one step's data lives: the first n rows of x and y.
+interface Batch { x: Tensor; y: Tensor; n: number; weights?: Tensor }
+
+export class Model {
+  readonly name: string;
+  readonly layers: readonly Layer[];
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly seed: number;
+  optimizer?: Optimizer;
+  loss?: Loss;
+  metrics: Metric[] = [];
+  /** Set by a callback to end fit() after the current batch. */
+  stopTraining = false;
+  /** Non-finite guard (on by default): stop with a report when the loss or a gradient is NaN or ±Inf. */
+  guardNonFinite = true;
+  private nextStream = 1;
+  private planned = 0;
+  private fused = false;
+  private buf?: {
+    loss: Tensor; dPred: Tensor; scratch: Tensor; idx: Tensor; ints: Tensor; weights: Tensor; x: Tensor; y?: Tensor;
+  };
+  private disposed = false;
+
+  constructor(layers: Layer[], options: SequentialOptions) {
+    this.name = options.name ?? 'model';
+    if (!Array.isArray(layers) || layers.length === 0) throw new RangeError('sequential: give at least one layer');
+    layers.forEach((l, i) => { if (!(l instanceof Layer)) throw new TypeError(`sequential: item ${i} is not a layer (use layers.dense(…) etc.)`); });
+    const shape = options.inputShape;
+    if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new RangeError(`sequential: inputShape [${String(shape)}] must list positive integers (one sample, no batch axis)`);
+    }
+    const seed = options.seed ?? 0;
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`sequential: seed must be an integer ≥ 0, got ${seed}`);
+    this.seed = seed;
+    this.layers = layers;
+    this.inputShape = [...shape];
+    const names = new Set<string>();
+    const ctx: BuildContext = { seed, stream: () => this.nextStream++ };
+    let s: readonly number[] = shape;
+    for (const l of layers) {
+      if (names.has(l.name)) throw new RangeError(`sequential: two layers are named "${l.name}"`);
+      names.add(l.name);
+      try {
+        l.build(s, ctx);
+      } catch (e) {
+        throw new RangeError(`layer "${l.name}" (${l.kind}) cannot take input shape [${s.join(', ')}]: ${(e as Error).message}`);
+      }
+      s = l.outputShape;
+    }
+    this.outputShape = [...s];
+    this.initialize();
+  }
+
+  /** Every parameter, nested layers included, in build order. */
+  params(): Param[] {
+    if (!this.allParams) {
+      const out: Param[] = [];
+      const walk = (l: Layer) => { out.push(...l.params); l.children().forEach(walk); };
+      this.layers.forEach(walk);
+      this.allParams = out;
+    }
+    return this.allParams;
+  }
+  private allParams?: Param[];
+
+  /** Draws every parameter from its initializer, each from its own stream of the model's seed. */
+  initialize(): void {
+    this.params().forEach((p, i) => p.initializer.fill(p.value, p.fanIn, p.fanOut, this.seed, 1000 + i));
+    this.optimizer?.dispose();
+    if (this.optimizer) this.optimizer = getOptimizer('compile', { name: this.optimizer.name, ...this.optimizer.config() });
+  }
+
+  compile(options: CompileOptions): void {
+    if (!options || typeof options !== 'object') throw new TypeError('compile: expected { optimizer, loss, metrics }');
+    const optimizer = getOptimizer('compile', options.optimizer);
+    const loss = getLoss('compile', options.loss);
+    const metrics = (options.metrics ?? []).map(getMetric);
+    const last = this.layers[this.layers.length - 1];
+    const endsInSoftmax = (last instanceof Dense && last.activation.name === 'softmax') ||
+      (last instanceof ActivationLayer && last.activation.name === 'softmax');
+    if (loss.fusesSoftmax && !endsInSoftmax && (loss.name === 'sparseCrossEntropy' || loss.name === 'weightedCrossEntropy')) {
+      throw new RangeError(`compile: loss ${loss.name} needs a model that ends in softmax; the last layer "${last.name}" is ${last.kind}`);
+    }
+    this.optimizer?.dispose();
+    this.loss?.dispose?.();
+    this.optimizer = optimizer;
+    this.loss = loss;
+    this.metrics = metrics;
+    this.fused = !!loss.fusesSoftmax && endsInSoftmax;
+  }
+
+  /** Plans every buffer for batches of up to `batch` samples (done by fit/evaluate/predict as needed). */
+  plan(batch: number): void {
+    this.alive();
+    if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be a positive integer, got ${batch}`);
+    if (batch === this.planned) return;
+    this.releaseBuffers();
+    this.layers.forEach((l, i) => l.plan(batch, i > 0));
+    const out = sizeOf(this.outputShape), cols = this.outputShape[this.outputShape.length - 1];
+    this.buf = {
+      loss: empty([batch], 'float32', 'loss'),
+      dPred: empty([batch, ...this.outputShape], 'float32', 'dPred'),
+      scratch: empty([Math.max(cols, out)], 'float32', 'lossScratch'),
+      idx: empty([batch], 'int32', 'batchIndex'),
+      ints: empty([batch], 'int32', 'argmax'),
+      weights: empty([batch], 'float32', 'sampleWeights'),
+      x: empty([batch, ...this.inputShape], 'float32', 'xBatch'),
+    };
+    this.planned = batch;
+  }
+
+  /** The planned batch size (0 before planning). */
+  get plannedBatch(): number { return this.planned; }
+
+  private releaseBuffers(): void {
+    if (this.buf) { for (const t of Object.values(this.buf)) t?.dispose(); this.buf = undefined; }
+    this.layers.forEach((l) => l.release());
+    this.planned = 0;
+  }
+
+  /** @internal Planned buffers for fit(). */
+  get buffers() { if (!this.buf) throw new Error('model is not planned'); return this.buf; }
+
+  /** The planned target buffer for the loss's target kind. */
+  targetBuffer(): Tensor {
+    const b = this.buffers;
+    if (!b.y) b.y = this.loss?.targets === 'sparse' ? empty([this.planned], 'int32', 'yBatch') : empty([this.planned, ...this.outputShape], 'float32', 'yBatch');
+    return b.y;
+  }
+
+  private alive(): void { if (this.disposed) throw new Error(`model "${this.name}" was disposed`); }
+
+  private compiled(op: string): { optimizer: Optimizer; loss: Loss } {
+    this.alive();
+    if (!this.optimizer || !this.loss) throw new Error(`${op}: call model.compile({ optimizer, loss }) first`);
+    return { optimizer: this.optimizer, loss: this.loss };
+  }
+
+  /** Forward through every layer for the first n rows of x (a planned or user buffer). */
+  forward(x: Tensor, n: number, training: boolean): Tensor {
+    let h = x;
+    for (const l of this.layers) h = l.forward(h, n, training);
+    return h;
+  }
+
+  private logits(): Tensor | undefined {
+    if (!this.fused) return undefined;
+    const last = this.layers[this.layers.length - 1];
+    return last instanceof Dense ? last.outputs().preActivation : (last as ActivationLayer).inputTensor();
+  }
+
+  /**
+   * One optimisation step on the first n rows of (x, y): zero gradients, forward, loss, backward, regularizers,
+   * guard, optimizer. Returns the mean loss (regularization included). Allocates nothing once planned.
+   */
+  step(batch: Batch, where: { epoch: number; batch: number } = { epoch: 0, batch: 0 }): number {
+    const { optimizer, loss } = this.compiled('trainOnBatch');
+    const { n } = batch;
+    const params = this.params();
+    for (const p of params) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
+    const pred = this.forward(batch.x, n, true);
+    const b = this.buffers;
+    const cols = this.outputShape[this.outputShape.length - 1], rows = (n * sizeOf(this.outputShape)) / cols;
+    loss.compute(batch.y, pred, rows, cols, b.loss, b.dPred, 1 / n, { logits: this.logits(), scratch: b.scratch });
+    if (batch.weights) {
+      kt.scaleRows(b.loss.ptr, batch.weights.ptr, n, 1);
+      kt.scaleRows(b.dPred.ptr, batch.weights.ptr, n, sizeOf(this.outputShape));
+    }
+    kern.reduceSum(b.loss.ptr, b.scratch.ptr, 1, rows, 1);
+    let value = backend().arena.f32[b.scratch.ptr >> 2] / n;
+    this.backward(b.dPred, n);
+    for (const p of params) {
+      if (p.regularizer && p.grad) value += kt.regularize(p.value.ptr, p.grad.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
+    }
+    if (this.guardNonFinite) this.guard(value, params, n, where);
+    optimizer.apply(params);
+    return value;
+  }
+
+  /** Backward from dL/dpred (or dL/dlogits when the final softmax is fused into the loss). */
+  backward(dPred: Tensor, n: number): Tensor | null {
+    let d: Tensor | null = dPred;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i];
+      if (i === this.layers.length - 1 && this.fused) d = (l as Dense | ActivationLayer).backwardFromLogits(d!, n);
+      else d = l.backward(d!, n);
+      if (!d && i > 0) throw new Error(`layer "${l.name}" returned no input gradient`);
+    }
+    return d;
+  }
+
+  private guard(value: number, params: Param[], n: number, where: { epoch: number; batch: number }): void {
+    let bad = !Number.isFinite(value);
+    for (const p of params) if (!bad && p.grad && !kt.allFinite(p.grad.ptr, p.grad.size)) bad = true;
+    if (!bad) return;
+    const report = { epoch: where.epoch, batch: where.batch, loss: value, layer: null as string | null, where: 'loss' as const };
+    // Outputs in forward order, then gradients from the loss backwards.
+    for (const l of this.layers) {
+      for (const t of Object.values(l.outputs())) {
+        if (t && !kt.allFinite(t.ptr, Math.min(t.size, (t.size / t.shape[0]) * n))) throw new NonFiniteError({ ...report, layer: l.name, where: 'output' });
+      }
+    }
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      for (const p of this.layers[i].params) {
+        if (p.grad && !kt.allFinite(p.grad.ptr, p.grad.size)) throw new NonFiniteError({ ...report, layer: this.layers[i].name, where: 'parameterGradient', param: p.name });
+      }
+    }
+    throw new NonFiniteError(report);
+  }
+
+  /** One step on a batch given as tensors (x: [n, ...inputShape], y: targets). Returns the mean loss. */
+  trainOnBatch(x: Tensor, y: Tensor): number {
+    const { loss } = this.compiled('trainOnBatch');
+    const n = this.checkData('trainOnBatch', x, y, loss);
+    if (this.planned < n) this.plan(n);
+    return this.step({ x, y, n });
+  }
+
+  /** Checks x and y against the model and loss; returns the number of samples. */
+  checkData(op: string, x: Tensor, y: Tensor | undefined, loss?: Loss): number {
+    if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
+    const n = x.shape[0];
+    const want = [n, ...this.inputShape];
+    if (x.dtype !== 'float32' || x.rank !== want.length || x.shape.some((d, i) => d !== want[i])) {
+      throw new RangeError(`${op}: x "${x.name}" is [${x.shape.join(', ')}] ${x.dtype}; the model takes [N, ${this.inputShape.join(', ')}] float32`);
+    }
+    if (y === undefined) return n;
+    if (!(y instanceof Tensor)) throw new TypeError(`${op}: y must be a Tensor`);
+    if (loss?.targets === 'sparse') {
+      if (y.dtype !== 'int32' || y.rank !== 1 || y.shape[0] !== n) {
+        throw new RangeError(`${op}: loss ${loss.name} takes int32 class labels [${n}]; y "${y.name}" is [${y.shape.join(', ')}] ${y.dtype}`);
+      }
+      const classes = this.outputShape[this.outputShape.length - 1];
+      const labels = y.toInt32Array();
+      const badAt = labels.findIndex((v) => v < 0 || v >= classes);
+      if (badAt >= 0) throw new RangeError(`${op}: label ${labels[badAt]} at sample ${badAt} is outside the model's ${classes} classes`);
+    } else {
+      const wantY = [n, ...this.outputShape];
+      if (y.dtype !== 'float32' || y.rank !== wantY.length || y.shape.some((d, i) => d !== wantY[i])) {
+        throw new RangeError(`${op}: y "${y.name}" is [${y.shape.join(', ')}] ${y.dtype}; the model predicts [${wantY.join(', ')}] float32` +
+          (y.dtype === 'int32' ? ' (one-hot encode the labels with data.oneHot, or use loss sparseCrossEntropy)' : ''));
+      }
+    }
+    return n;
+  }
+
+  /** Predictions for every row of x, in batches. */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    this.alive();
+    const n = this.checkData('predict', x, undefined);
+    const bs = options.batchSize ?? Math.max(this.planned, Math.min(n, 256));
+    if (this.planned < bs) this.plan(bs);
+    const per = sizeOf(this.outputShape), inPer = sizeOf(this.inputShape);
+    const out = empty([n, ...this.outputShape], 'float32', `${this.name}.predict`);
+    for (let i = 0; i < n; i += this.planned) {
+      const m = Math.min(this.planned, n - i);
+      kern.copy(x.ptr + i * inPer * 4, this.buffers.x.ptr, m * inPer);
+      const y = this.forward(this.buffers.x, m, false);
+      kern.copy(y.ptr, out.ptr + i * per * 4, m * per);
+    }
+    return out;
+  }
+
+  /** Trains for `epochs` over shuffled mini-batches; resolves to the per-epoch history. See FitOptions. */
+  fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+    return fit(this, x, y, options);
+  }
+
+  /** Loss and metrics over (x, y) in batches, without training (dropout off, batch norm on running statistics). */
+  evaluate(x: Tensor, y: Tensor, options: EvaluateOptions = {}): EvaluateResult {
+    const { loss } = this.compiled('evaluate');
+    const n = this.checkData('evaluate', x, y, loss);
+    const bs = options.batchSize ?? Math.max(this.planned, Math.min(n, 256));
+    if (this.planned < bs) this.plan(bs);
+    const b = this.buffers, yb = this.targetBuffer();
+    const per = sizeOf(this.outputShape), inPer = sizeOf(this.inputShape), yPer = loss.targets === 'sparse' ? 1 : per;
+    const cols = this.outputShape[this.outputShape.length - 1];
+    const classes = cols;
+    const confusion = options.confusionMatrix ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : undefined;
+    let lossSum = 0;
+    const correct = this.metrics.map(() => 0);
+    for (let i = 0; i < n; i += this.planned) {
+      const m = Math.min(this.planned, n - i);
+      kern.copy(x.ptr + i * inPer * 4, b.x.ptr, m * inPer);
+      kern.copy(y.ptr + i * yPer * 4, yb.ptr, m * yPer);
+      const pred = this.forward(b.x, m, false);
+      const rows = (m * per) / cols;
+      loss.compute(yb, pred, rows, cols, b.loss, null, 1, { logits: this.logits(), scratch: b.scratch });
+      kern.reduceSum(b.loss.ptr, b.scratch.ptr, 1, rows, 1);
+      lossSum += backend().arena.f32[b.scratch.ptr >> 2];
+      this.metrics.forEach((mt, j) => { correct[j] += countCorrect(mt, pred, yb, rows, cols, loss.targets); });
+      if (confusion) addConfusion(confusion, pred, yb, rows, cols, loss.targets, b.ints);
+    }
+    const result: EvaluateResult = { loss: lossSum / n + this.penalty() };
+    this.metrics.forEach((mt, j) => { result[mt.name] = correct[j] / ((n * per) / cols); });
+    if (confusion) result.confusionMatrix = confusion;
+    return result;
+  }
+
+  /** The regularization penalty of the current weights (added to the reported loss). */
+  penalty(): number {
+    let s = 0;
+    for (const p of this.params()) {
+      if (!p.regularizer) continue;
+      // regularize() also adds into a gradient: give it a throwaway buffer
+      const tmp = empty(p.value.shape, 'float32', 'penaltyScratch');
+      s += kt.regularize(p.value.ptr, tmp.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
+      tmp.dispose();
+    }
+    return s;
+  }
+
+  /** A table of layers, output shapes and parameter counts. */
+  summary(): string {
+    const rows: [string, string, string][] = [['Layer (type)', 'Output shape', 'Params']];
+    let total = 0, trainable = 0;
+    const walk = (l: Layer, indent: string) => {
+      const own = l.params.reduce((a, p) => a + p.value.size, 0);
+      rows.push([`${indent}${l.name} (${l.kind})`, `[N, ${l.outputShape.join(', ')}]`, String(own)]);
+      for (const p of l.params) { total += p.value.size; if (p.trainable) trainable += p.value.size; }
+      l.children().forEach((c) => walk(c, `${indent}  `));
+    };
+    this.layers.forEach((l) => walk(l, ''));
+    const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padStart(w[2])}`;
+    const rule = '─'.repeat(w[0] + w[1] + w[2] + 4);
+    return [`Model "${this.name}", input [N, ${this.inputShape.join(', ')}]`, rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule,
+      `Total params: ${total} (trainable ${trainable}, non-trainable ${total - trainable})`].join('\n');
+  }
+
+  /** A 64-bit hash (16 hex digits) of every parameter's bits in order: equal hashes mean identical weights. */
+  weightsHash(): string {
+    this.alive();
+    let h1 = 0x811c9dc5 | 0, h2 = 0x9747b28c | 0;
+    const u32 = new Uint32Array(backend().arena.f32.buffer);
+    for (const p of this.params()) {
+      const start = p.value.ptr >> 2;
+      for (let i = start, end = start + p.value.size; i < end; i++) {
+        const v = u32[i];
+        h1 = Math.imul(h1 ^ v, 0x01000193);
+        h2 = Math.imul(h2 ^ v, 0x5bd1e995);
+        h2 ^= h2 >>> 15;
+      }
+    }
+    return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+  }
+
+  /** Copies of every parameter's values. */
+  getWeights(): NamedWeights[] {
+    this.alive();
+    return this.params().map((p) => ({ name: p.name, shape: [...p.value.shape], values: p.value.toFloat32Array() }));
+  }
+
+  /** Sets parameters by name (all of them, or a subset); shapes must match. */
+  setWeights(weights: readonly NamedWeights[]): void {
+    this.alive();
+    const byName = new Map(this.params().map((p) => [p.name, p]));
+    for (const w of weights) {
+      const p = byName.get(w.name);
+      if (!p) throw new RangeError(`setWeights: the model has no parameter "${w.name}" (it has ${[...byName.keys()].join(', ')})`);
+      if (w.values.length !== p.value.size) throw new RangeError(`setWeights: "${w.name}" needs ${p.value.size} values [${p.value.shape.join(', ')}], got ${w.values.length}`);
+    }
+    const f = backend().arena.f32;
+    for (const w of weights) f.set(w.values, byName.get(w.name)!.value.ptr >> 2);
+  }
+
+  /** Frees every buffer, parameter and optimizer state. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.releaseBuffers();
+    this.layers.forEach((l) => l.dispose());
+    this.optimizer?.dispose();
+    this.loss?.dispose?.();
+    this.disposed = true;
+  }
+}
+
+/** A model that applies layers in order. */
+export function sequential(layers: Layer[], options: SequentialOptions): Model {
+  return new Model(layers, options);
+}

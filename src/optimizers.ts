@@ -1,0 +1,261 @@
+// Optimizers: sgd, momentum, nesterov, adagrad, rmsprop, adam, nadam, adamw. Each step is one fused kernel per
+// parameter (assembly/optim.ts); state lives in linear memory beside the weights. Clipping by value or global norm.
+import * as kern from './backend/kernels.js';
+import * as kt from './backend/kernels-train.js';
+import { empty, type Tensor } from './tensor.js';
+import type { Param } from './layers/layer.js';
+import { getSchedule, type Schedule } from './schedules.js';
+
+export interface OptimizerOptions {
+  /** A number, or a schedule of the step (schedules.exponential(…)). */
+  learningRate?: number | Schedule;
+  /** Clip each gradient element to [−clipValue, clipValue]. */
+  clipValue?: number;
+  /** Scale all gradients so their global L2 norm is at most clipNorm. */
+  clipNorm?: number;
+}
+
+/** Saved optimizer state: the step count, scalar state and one float array per slot per parameter. */
+export interface OptimizerState {
+  iterations: number;
+  learningRate: number;
+  scalars: Record<string, number>;
+  slots: { param: string; slot: string; values: Float32Array }[];
+}
+
+export abstract class Optimizer {
+  abstract readonly name: string;
+  /** The rate used by the next step (callbacks may change it; a schedule sets it each step). */
+  learningRate: number;
+  readonly schedule?: Schedule;
+  readonly clipValue?: number;
+  readonly clipNorm?: number;
+  /** Steps taken. */
+  iterations = 0;
+  private readonly slots = new Map<Param, Tensor[]>();
+
+  constructor(o: OptimizerOptions, defaultLr: number, private readonly label: string) {
+    const lr = o.learningRate ?? defaultLr;
+    if (typeof lr === 'object') { this.schedule = lr; this.learningRate = lr.at(0); }
+    else { this.learningRate = lr; }
+    this.checkPositive('learningRate', this.learningRate);
+    if (o.clipValue !== undefined) this.clipValue = this.checkPositive('clipValue', o.clipValue);
+    if (o.clipNorm !== undefined) this.clipNorm = this.checkPositive('clipNorm', o.clipNorm);
+  }
+
+  protected checkPositive(option: string, v: number, allowZero = false): number {
+    if (!(typeof v === 'number' && Number.isFinite(v) && (allowZero ? v >= 0 : v > 0))) {
+      throw new RangeError(`optimizers.${this.label}: ${option} must be a finite number ${allowZero ? '≥' : '>'} 0, got ${v}`);
+    }
+    return v;
+  }
+
+  protected checkUnit(option: string, v: number): number {
+    if (!(typeof v === 'number' && v >= 0 && v < 1)) throw new RangeError(`optimizers.${this.label}: ${option} must be in [0, 1), got ${v}`);
+    return v;
+  }
+
+  /** Names of the per-parameter state buffers (e.g. ['m', 'v']). */
+  protected abstract slotNames(): string[];
+  /** Initial value of each slot. */
+  protected slotInit(_slot: string): number { return 0; }
+  /** One fused update of one parameter. */
+  protected abstract update(w: number, g: number, n: number, slots: Tensor[], lr: number): void;
+  /** Scalars advanced once per step before the updates (bias corrections). */
+  protected beginStep(): void {}
+  /** Scalar state to save and restore. */
+  protected scalars(): Record<string, number> { return {}; }
+  protected setScalars(_s: Record<string, number>): void {}
+  /** Options that rebuild it. */
+  abstract config(): Record<string, unknown>;
+
+  private slotsOf(p: Param): Tensor[] {
+    let s = this.slots.get(p);
+    if (!s) {
+      s = this.slotNames().map((name) => {
+        const t = empty(p.value.shape, 'float32', `${p.name}.${name}`);
+        kern.fill(t.ptr, this.slotInit(name), t.size);
+        return t;
+      });
+      this.slots.set(p, s);
+    }
+    return s;
+  }
+
+  /** Clips, then updates every trainable parameter from its gradient. */
+  apply(params: readonly Param[]): void {
+    const trainable = params.filter((p) => p.trainable && p.grad);
+    if (this.schedule) this.learningRate = this.schedule.at(this.iterations);
+    if (this.clipValue !== undefined) for (const p of trainable) kt.clipByValue(p.grad!.ptr, p.grad!.size, this.clipValue);
+    if (this.clipNorm !== undefined) {
+      let ss = 0;
+      for (const p of trainable) ss += kt.sumSquares(p.grad!.ptr, p.grad!.size);
+      const norm = Math.sqrt(ss);
+      if (norm > this.clipNorm) for (const p of trainable) kern.scale(p.grad!.ptr, this.clipNorm / norm, p.grad!.ptr, p.grad!.size);
+    }
+    this.iterations++;
+    this.beginStep();
+    for (const p of trainable) this.update(p.value.ptr, p.grad!.ptr, p.value.size, this.slotsOf(p), this.learningRate);
+  }
+
+  getState(params: readonly Param[]): OptimizerState {
+    const slots: OptimizerState['slots'] = [];
+    for (const p of params) {
+      const s = this.slots.get(p);
+      if (s) this.slotNames().forEach((slot, i) => slots.push({ param: p.name, slot, values: s[i].toFloat32Array() }));
+    }
+    return { iterations: this.iterations, learningRate: this.learningRate, scalars: this.scalars(), slots };
+  }
+
+  setState(params: readonly Param[], state: OptimizerState): void {
+    const byName = new Map(params.map((p) => [p.name, p]));
+    for (const { param, slot, values } of state.slots) {
+      const p = byName.get(param);
+      const i = this.slotNames().indexOf(slot);
+      if (!p || i < 0) throw new RangeError(`optimizer ${this.name}: saved state names ${param}.${slot}, which this model/optimizer does not have`);
+      if (values.length !== p.value.size) throw new RangeError(`optimizer ${this.name}: saved ${param}.${slot} has ${values.length} values, the parameter has ${p.value.size}`);
+      writeInto(this.slotsOf(p)[i], values);
+    }
+    this.iterations = state.iterations;
+    this.learningRate = state.learningRate;
+    this.setScalars(state.scalars);
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) s.forEach((t) => t.dispose());
+    this.slots.clear();
+  }
+
+  protected base(): Record<string, unknown> {
+    return {
+      learningRate: this.schedule ? { name: this.schedule.name, ...this.schedule.config } : this.learningRate,
+      clipValue: this.clipValue, clipNorm: this.clipNorm,
+    };
+  }
+}
+
+import { backend } from './backend/module.js';
+function writeInto(t: Tensor, values: Float32Array): void { backend().arena.f32.set(values, t.ptr >> 2); }
+
+class SGD extends Optimizer {
+  readonly name = 'sgd';
+  constructor(o: OptimizerOptions = {}) { super(o, 0.01, 'sgd'); }
+  protected slotNames(): string[] { return []; }
+  protected update(w: number, g: number, n: number, _s: Tensor[], lr: number): void { kt.sgdUpdate(w, g, n, lr); }
+  config(): Record<string, unknown> { return this.base(); }
+}
+
+export interface MomentumOptions extends OptimizerOptions { momentum?: number }
+
+class Momentum extends Optimizer {
+  readonly name: string;
+  readonly momentum: number;
+  constructor(o: MomentumOptions, readonly nesterov: boolean) {
+    super(o, 0.01, nesterov ? 'nesterov' : 'momentum');
+    this.name = nesterov ? 'nesterov' : 'momentum';
+    this.momentum = this.checkUnit('momentum', o.momentum ?? 0.9);
+  }
+  protected slotNames(): string[] { return ['velocity']; }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
+    kt.momentumUpdate(w, g, s[0].ptr, n, lr, this.momentum, this.nesterov);
+  }
+  config(): Record<string, unknown> { return { ...this.base(), momentum: this.momentum }; }
+}
+
+export interface AdagradOptions extends OptimizerOptions { initialAccumulatorValue?: number; epsilon?: number }
+
+class Adagrad extends Optimizer {
+  readonly name = 'adagrad';
+  readonly initialAccumulatorValue: number; readonly epsilon: number;
+  constructor(o: AdagradOptions = {}) {
+    super(o, 0.001, 'adagrad');
+    this.initialAccumulatorValue = this.checkPositive('initialAccumulatorValue', o.initialAccumulatorValue ?? 0.1, true);
+    this.epsilon = this.checkPositive('epsilon', o.epsilon ?? 1e-7);
+  }
+  protected slotNames(): string[] { return ['accumulator']; }
+  protected override slotInit(): number { return this.initialAccumulatorValue; }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kt.adagradUpdate(w, g, s[0].ptr, n, lr, this.epsilon); }
+  config(): Record<string, unknown> { return { ...this.base(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon }; }
+}
+
+export interface RmspropOptions extends OptimizerOptions { rho?: number; epsilon?: number }
+
+class RMSprop extends Optimizer {
+  readonly name = 'rmsprop';
+  readonly rho: number; readonly epsilon: number;
+  constructor(o: RmspropOptions = {}) {
+    super(o, 0.001, 'rmsprop');
+    this.rho = this.checkUnit('rho', o.rho ?? 0.9);
+    this.epsilon = this.checkPositive('epsilon', o.epsilon ?? 1e-7);
+  }
+  protected slotNames(): string[] { return ['meanSquare']; }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kt.rmspropUpdate(w, g, s[0].ptr, n, lr, this.rho, this.epsilon); }
+  config(): Record<string, unknown> { return { ...this.base(), rho: this.rho, epsilon: this.epsilon }; }
+}
+
+export interface AdamOptions extends OptimizerOptions { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number }
+
+// Bias corrections from running products β^t (exact multiplications, host-independent, unlike Math.pow).
+class Adam extends Optimizer {
+  readonly name: string;
+  readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly weightDecay: number;
+  protected b1pow = 1; protected b2pow = 1;
+  constructor(o: AdamOptions, readonly variant: 'adam' | 'adamw' | 'nadam') {
+    super(o, 0.001, variant);
+    this.name = variant;
+    this.beta1 = this.checkUnit('beta1', o.beta1 ?? 0.9);
+    this.beta2 = this.checkUnit('beta2', o.beta2 ?? 0.999);
+    this.epsilon = this.checkPositive('epsilon', o.epsilon ?? 1e-7);
+    this.weightDecay = variant === 'adamw' ? this.checkPositive('weightDecay', o.weightDecay ?? 0.004, true) : 0;
+  }
+  protected slotNames(): string[] { return ['m', 'v']; }
+  protected override beginStep(): void { this.b1pow *= this.beta1; this.b2pow *= this.beta2; }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
+    const c1 = 1 / (1 - this.b1pow), c2 = 1 / (1 - this.b2pow);
+    if (this.variant === 'nadam') {
+      const c1next = 1 / (1 - this.b1pow * this.beta1);
+      kt.nadamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c1next, c2);
+    } else {
+      kt.adamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
+    }
+  }
+  protected override scalars(): Record<string, number> { return { b1pow: this.b1pow, b2pow: this.b2pow }; }
+  protected override setScalars(s: Record<string, number>): void { this.b1pow = s.b1pow ?? 1; this.b2pow = s.b2pow ?? 1; }
+  config(): Record<string, unknown> {
+    return { ...this.base(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.variant === 'adamw' ? { weightDecay: this.weightDecay } : {}) };
+  }
+}
+
+/** Plain gradient descent: w −= lr·g. Default lr 0.01. */
+export const sgd = (o: OptimizerOptions = {}): Optimizer => new SGD(o);
+/** Heavy-ball momentum (Keras form): v = μv − lr·g; w += v. Default lr 0.01, μ 0.9. */
+export const momentum = (o: MomentumOptions = {}): Optimizer => new Momentum(o, false);
+/** Nesterov momentum (Keras form): v = μv − lr·g; w += μv − lr·g. */
+export const nesterov = (o: MomentumOptions = {}): Optimizer => new Momentum(o, true);
+/** AdaGrad: acc += g²; w −= lr·g/(√acc + ε). Default lr 0.001, initial accumulator 0.1. */
+export const adagrad = (o: AdagradOptions = {}): Optimizer => new Adagrad(o);
+/** RMSProp: ms = ρ·ms + (1−ρ)·g²; w −= lr·g/(√ms + ε). Default lr 0.001, ρ 0.9. */
+export const rmsprop = (o: RmspropOptions = {}): Optimizer => new RMSprop(o);
+/** Adam with bias correction. Default lr 0.001, β 0.9/0.999, ε 1e-7. */
+export const adam = (o: AdamOptions = {}): Optimizer => new Adam(o, 'adam');
+/** Adam with decoupled weight decay: w −= lr·wd·w before the Adam step. Default wd 0.004. */
+export const adamw = (o: AdamOptions = {}): Optimizer => new Adam(o, 'adamw');
+/** Nesterov-accelerated Adam (Dozat). */
+export const nadam = (o: AdamOptions = {}): Optimizer => new Adam(o, 'nadam');
+
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw' | 'nadam';
+const BY_NAME: Record<OptimizerName, (o: Record<string, unknown>) => Optimizer> = {
+  sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam,
+};
+
+/** An optimizer from a name ('adam'), its saved { name, ...config }, or an Optimizer. */
+export function getOptimizer(owner: string, spec: OptimizerName | Optimizer | { name: string; [k: string]: unknown }): Optimizer {
+  if (spec instanceof Optimizer) return spec;
+  const name = (typeof spec === 'string' ? spec : spec?.name) as OptimizerName;
+  const f = BY_NAME[name];
+  if (!f) throw new RangeError(`${owner}: unknown optimizer "${String(name)}" (expected one of ${Object.keys(BY_NAME).join(', ')})`);
+  const cfg: Record<string, unknown> = typeof spec === 'object' ? { ...spec } : {};
+  if (cfg.learningRate && typeof cfg.learningRate === 'object') cfg.learningRate = getSchedule(cfg.learningRate as { name: string });
+  for (const k of Object.keys(cfg)) if (cfg[k] === undefined) delete cfg[k];
+  return f(cfg);
+}

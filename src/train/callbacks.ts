@@ -1,0 +1,120 @@
+// Callbacks for fit(): the hooks, early stopping (with restoreBestWeights), a per-epoch learning-rate scheduler and
+// reduce-on-plateau. Logs are plain { loss, accuracy, valLoss, … } objects.
+import type { Model, NamedWeights } from '../model/model.js';
+
+export type Logs = Record<string, number>;
+
+export interface Callback {
+  setModel?(model: Model): void;
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+type Mode = 'min' | 'max' | 'auto';
+
+function better(mode: Mode, monitor: string): (a: number, b: number, delta: number) => boolean {
+  const m = mode === 'auto' ? (/acc/i.test(monitor) ? 'max' : 'min') : mode;
+  return m === 'max' ? (a, b, d) => a > b + d : (a, b, d) => a < b - d;
+}
+
+export interface EarlyStoppingOptions {
+  /** The log to watch (default 'valLoss'; falls back to 'loss' when there is no validation). */
+  monitor?: string;
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  /** Smallest change that counts as improvement (default 0). */
+  minDelta?: number;
+  mode?: Mode;
+  /** At the end, put back the weights of the best epoch (default false). */
+  restoreBestWeights?: boolean;
+}
+
+export interface EarlyStopping extends Callback {
+  /** The epoch training stopped at (−1 if it did not stop early). */
+  readonly stoppedEpoch: number;
+  readonly bestEpoch: number;
+  readonly best: number;
+}
+
+/** Stops training when the monitored value stops improving. */
+export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
+  const patience = options.patience ?? 0, minDelta = Math.abs(options.minDelta ?? 0);
+  if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`earlyStopping: patience must be an integer ≥ 0, got ${patience}`);
+  let model: Model | undefined, monitor = options.monitor ?? 'valLoss';
+  let isBetter = better(options.mode ?? 'auto', monitor);
+  let wait = 0, bestWeights: NamedWeights[] | undefined;
+  const state = { stoppedEpoch: -1, bestEpoch: -1, best: NaN };
+  return {
+    get stoppedEpoch() { return state.stoppedEpoch; },
+    get bestEpoch() { return state.bestEpoch; },
+    get best() { return state.best; },
+    setModel(m) { model = m; },
+    onTrainBegin() {
+      wait = 0; state.stoppedEpoch = -1; state.bestEpoch = -1; state.best = NaN; bestWeights = undefined;
+    },
+    onEpochEnd(epoch, logs) {
+      if (!(monitor in logs)) {
+        if (options.monitor === undefined && monitor === 'valLoss' && 'loss' in logs) { monitor = 'loss'; isBetter = better(options.mode ?? 'auto', monitor); }
+        else throw new RangeError(`earlyStopping: monitor "${monitor}" is not among the logs (${Object.keys(logs).join(', ')})`);
+      }
+      const v = logs[monitor];
+      if (Number.isNaN(state.best) || isBetter(v, state.best, minDelta)) {
+        state.best = v; state.bestEpoch = epoch; wait = 0;
+        if (options.restoreBestWeights) bestWeights = model!.getWeights();
+      } else if (++wait > patience) {
+        state.stoppedEpoch = epoch;
+        model!.stopTraining = true;
+      }
+    },
+    onTrainEnd() {
+      if (options.restoreBestWeights && bestWeights) model!.setWeights(bestWeights);
+    },
+  };
+}
+
+/** Sets the learning rate at the start of each epoch from schedule(epoch, currentRate). */
+export function learningRateScheduler(schedule: (epoch: number, lr: number) => number): Callback {
+  let model: Model | undefined;
+  return {
+    setModel(m) { model = m; },
+    onEpochBegin(epoch) {
+      const opt = model!.optimizer!;
+      const lr = schedule(epoch, opt.learningRate);
+      if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`learningRateScheduler: the schedule returned ${lr} for epoch ${epoch}; it must be > 0`);
+      opt.learningRate = lr;
+    },
+  };
+}
+
+export interface ReduceOnPlateauOptions {
+  monitor?: string; factor?: number; patience?: number; minDelta?: number; cooldown?: number; minLearningRate?: number; mode?: Mode;
+}
+
+/** Multiplies the learning rate by factor when the monitored value has not improved for `patience` epochs. */
+export function reduceLearningRateOnPlateau(options: ReduceOnPlateauOptions = {}): Callback {
+  const factor = options.factor ?? 0.1, patience = options.patience ?? 10, cooldown = options.cooldown ?? 0;
+  const minLr = options.minLearningRate ?? 0, minDelta = Math.abs(options.minDelta ?? 1e-4);
+  if (!(factor > 0 && factor < 1)) throw new RangeError(`reduceLearningRateOnPlateau: factor must be in (0, 1), got ${factor}`);
+  let model: Model | undefined, monitor = options.monitor ?? 'valLoss';
+  let isBetter = better(options.mode ?? 'auto', monitor);
+  let best = NaN, wait = 0, cool = 0;
+  return {
+    setModel(m) { model = m; },
+    onTrainBegin() { best = NaN; wait = 0; cool = 0; },
+    onEpochEnd(_epoch, logs) {
+      if (!(monitor in logs) && options.monitor === undefined && 'loss' in logs) { monitor = 'loss'; isBetter = better(options.mode ?? 'auto', monitor); }
+      const v = logs[monitor];
+      if (v === undefined) throw new RangeError(`reduceLearningRateOnPlateau: monitor "${monitor}" is not among the logs`);
+      if (cool > 0) cool--;
+      if (Number.isNaN(best) || isBetter(v, best, minDelta)) { best = v; wait = 0; return; }
+      if (cool === 0 && ++wait >= patience) {
+        const opt = model!.optimizer!;
+        opt.learningRate = Math.max(minLr, opt.learningRate * factor);
+        cool = cooldown; wait = 0;
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// The error a training run stops with when the loss or a gradient turns NaN or ±Inf: where it happened and what.
+
+export interface NonFiniteReport {
+  epoch: number;
+  batch: number;
+  /** The first layer whose output or gradient is non-finite (forward order for outputs, backward for gradients). */
+  layer: string | null;
+  /** What was non-finite: a layer output, a parameter gradient, an input gradient, or only the loss. */
+  where: 'output' | 'parameterGradient' | 'inputGradient' | 'loss';
+  /** The parameter, for a parameter gradient. */
+  param?: string;
+  loss: number;
+}
+
+export class NonFiniteError extends Error {
+  readonly report: NonFiniteReport;
+  constructor(r: NonFiniteReport) {
+    const what = r.where === 'loss' ? 'the loss' : r.where === 'output' ? `the output of layer "${r.layer}"`
+      : r.where === 'parameterGradient' ? `the gradient of ${r.param}` : `the input gradient of layer "${r.layer}"`;
+    super(`training stopped: non-finite values at epoch ${r.epoch + 1}, batch ${r.batch + 1}: ${what} (loss ${r.loss}); ` +
+      'the weights are those of the last finite step');
+    this.name = 'NonFiniteError';
+    this.report = r;
+  }
+}
