@@ -10,6 +10,10 @@ export { softmax, logSoftmax, softmaxGrad, logSoftmaxGrad, softmaxCrossEntropy }
 export { mathExp, mathLog, mathTanh, mathSigmoid, mathSoftplus, mathExpm1 } from './mathkernels';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dWorkspaceBytes } from './conv2d';
 export { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad } from './pool';
+export { randomBits, randomUniform, randomNormal, randomPermutation } from './random';
+export { dropout, dropoutGrad } from './dropout';
+export { batchNormTrain, batchNormInfer, batchNormGrad } from './batchnorm';
+export { maxout, maxoutGrad } from './maxout';
 
 /** Where the module's static data ends: the arena managed by TypeScript starts at or after this. */
 export function heapBase(): usize { return __heap_base; }

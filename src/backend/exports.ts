@@ -67,4 +67,17 @@ export interface KernelExports {
     strH: number, strW: number, padT: number, padB: number, padL: number, padR: number): void;
   avgPool2dGrad(dy: Ptr, dx: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
     strH: number, strW: number, padT: number, padB: number, padL: number, padR: number, countPad: number): void;
+  randomBits(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number): void;
+  randomUniform(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number, lo: number, hi: number): void;
+  randomNormal(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number, mean: number, std: number): void;
+  randomPermutation(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number): number;
+  dropout(x: Ptr, y: Ptr, mask: Ptr, n: number, rate: number, seedLo: number, seedHi: number, stream: number, offset: number): void;
+  dropoutGrad(dy: Ptr, mask: Ptr, dx: Ptr, n: number): void;
+  batchNormTrain(x: Ptr, y: Ptr, M: number, C: number, gamma: Ptr, beta: Ptr, eps: number, momentum: number,
+    saveMean: Ptr, saveInvStd: Ptr, runMean: Ptr, runVar: Ptr): void;
+  batchNormInfer(x: Ptr, y: Ptr, M: number, C: number, gamma: Ptr, beta: Ptr, runMean: Ptr, runVar: Ptr, eps: number): void;
+  batchNormGrad(x: Ptr, dy: Ptr, dx: Ptr, M: number, C: number, gamma: Ptr, saveMean: Ptr, saveInvStd: Ptr,
+    dgamma: Ptr, dbeta: Ptr): void;
+  maxout(x: Ptr, y: Ptr, arg: Ptr, M: number, C: number, k: number): void;
+  maxoutGrad(dy: Ptr, arg: Ptr, dx: Ptr, M: number, C: number, k: number): void;
 }

@@ -12,3 +12,8 @@ export {
   type Conv2dOptions, type Conv2dBackpropInputOptions, type Conv2dBackpropFilterOptions, type Pool2dOptions,
   type AvgPool2dOptions, type Pair, type Padding,
 } from './conv.js';
+export {
+  randomUniform, randomNormal, randomPermutation, dropout, dropoutGrad, type RandomOptions,
+} from './random.js';
+export { batchNorm, batchNormInference, batchNormGrad, type BatchNormOptions } from './normalization.js';
+export { maxout, maxoutGrad } from './maxout.js';
