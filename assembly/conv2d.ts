@@ -65,6 +65,10 @@ function copyRow(src: usize, dst: usize, n: i32): void {
 // Packed as jlo | jhi << 16 (kw < 65536). Rows use the same function with (ih0, kh, dilH, H).
 // @ts-ignore: decorator
 @inline function validRange(i0: i32, k: i32, dil: i32, n: i32): i32 {
+  if (dil == 1) {                                          // the common case, without divisions
+    const lo1 = min(k, max(0, -i0));
+    return lo1 | (max(lo1, min(k, n - i0)) << 16);
+  }
   const lo = i0 >= 0 ? 0 : min(k, (dil - 1 - i0) / dil);   // first j with i0 + j·dil ≥ 0 (k if none)
   const hi = i0 < n ? min(k, (n - 1 - i0) / dil + 1) : 0;  // one past the last j with i0 + j·dil ≤ n − 1
   return lo | (max(lo, hi) << 16);

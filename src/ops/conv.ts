@@ -11,7 +11,7 @@ export type Pair = number | readonly [number, number];
 /** 'valid' (no padding), 'same' (TensorFlow's: output ⌈in/stride⌉) or explicit [top, bottom, left, right]. */
 export type Padding = 'same' | 'valid' | readonly [number, number, number, number];
 
-interface Spatial { strides?: Pair; padding?: Padding; dilations?: Pair }
+export interface Spatial { strides?: Pair; padding?: Padding; dilations?: Pair }
 /** x: [N, H, W, inC], w: [kh, kw, inC, outC], bias: [outC]. Defaults: strides 1, padding 'valid', dilations 1. */
 export interface Conv2dOptions extends Spatial { bias?: Tensor }
 /** inputShape: [N, H, W, inC] of the forward x. */
@@ -63,8 +63,8 @@ function shape4(op: string, name: string, s: Shape, layout: string): void {
   checkShape(s, `${op}: ${name}`);
 }
 
-// The geometry of x [N, H, W, inC] * w [kh, kw, inC, outC]; throws naming what makes the output empty.
-function convGeometry(op: string, xs: Shape, xWhat: string, ws: Shape, o: Spatial): kc.ConvGeometry {
+/** The geometry of x [N, H, W, inC] * w [kh, kw, inC, outC]; throws naming what makes the output empty. */
+export function convGeometry(op: string, xs: Shape, xWhat: string, ws: Shape, o: Spatial): kc.ConvGeometry {
   const [N, H, W, inC] = xs, [kh, kw, , outC] = ws;
   const [strideH, strideW] = pair(op, 'strides', o.strides, 1);
   const [dilationH, dilationW] = pair(op, 'dilations', o.dilations, 1);
@@ -161,12 +161,17 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, options: Conv2dBackp
 }
 
 function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): kc.PoolGeometry {
-  const o: Partial<Pool2dOptions> = options ?? {};
   floatArg(op, 'x', x);
   rank4(op, 'x', x, '[N, H, W, C]');
+  return poolGeometryOf(op, x.shape, `x ${describe(x)}`, options);
+}
+
+/** The geometry of pooling an x of shape [N, H, W, C]; throws naming the option that makes it invalid or empty. */
+export function poolGeometryOf(op: string, xs: Shape, xWhat: string, options: Pool2dOptions): kc.PoolGeometry {
+  const o: Partial<Pool2dOptions> = options ?? {};
   const [ph, pw] = pair(op, 'poolSize', o.poolSize, NaN);
   const [strideH, strideW] = pair(op, 'strides', o.strides ?? [ph, pw], 1);
-  const [N, H, W, C] = x.shape;
+  const [N, H, W, C] = xs;
   const [padTop, padBottom, padLeft, padRight] = pads(op, o.padding, H, W, ph, pw, [strideH, strideW], [1, 1]);
   if (padTop >= ph || padBottom >= ph || padLeft >= pw || padRight >= pw) {
     throw new RangeError(`${op}: padding ${show(o.padding)} must be smaller than poolSize [${ph}, ${pw}] on every side`);
@@ -174,7 +179,7 @@ function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): kc.PoolGeo
   const g = { N, H, W, C, ph, pw, strideH, strideW, padTop, padBottom, padLeft, padRight };
   const [OH, OW] = kc.poolOutShape(g);
   if (OH < 1 || OW < 1) {
-    throw new RangeError(`${op}: x ${describe(x)} is too small for poolSize [${ph}, ${pw}] with padding ` +
+    throw new RangeError(`${op}: ${xWhat} is too small for poolSize [${ph}, ${pw}] with padding ` +
       `${show(o.padding ?? 'valid')}: the output would be ${Math.max(OH, 0)}×${Math.max(OW, 0)}`);
   }
   return g;
