@@ -1,16 +1,25 @@
 // The one WebAssembly module's entry: re-exports every kernel. Only numbers and offsets cross this boundary.
 
 export { gemm, gemmWorkspaceBytes } from './gemm';
-export { add, sub, mul, addRows, subRows, mulRows, scale, axpy, biasAdd, fill, copy } from './elementwise';
+export { add, sub, mul, addRows, subRows, mulRows, scale, axpy, biasAdd, fill, copy, gatherRows } from './elementwise';
 export {
   relu, reluGrad, leakyRelu, leakyReluGrad, elu, eluGrad, sigmoid, sigmoidGrad, tanh, tanhGrad, softplus, softplusGrad,
 } from './activations';
 export { reduceSum, reduceMax, argMax } from './reduce';
 export { softmax, logSoftmax, softmaxGrad, logSoftmaxGrad, softmaxCrossEntropy } from './softmax';
+export {
+  mseLoss, maeLoss, huberLoss, hingeLoss, categoricalHingeLoss, binaryCrossEntropyLoss, binaryCrossEntropyLogitsLoss,
+  crossEntropyProbLoss, sparseSoftmaxCrossEntropy, weightedSoftmaxCrossEntropy, cosineProximityLoss, clipLoss, scaleRows,
+  countCorrect, countCorrectSparse,
+} from './losses';
+export {
+  sgdUpdate, momentumUpdate, adagradUpdate, rmspropUpdate, adamUpdate, nadamUpdate, clipByValue, sumSquares, regularize,
+  allFinite,
+} from './optim';
 export { mathExp, mathLog, mathTanh, mathSigmoid, mathSoftplus, mathExpm1 } from './mathkernels';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dWorkspaceBytes } from './conv2d';
 export { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad } from './pool';
-export { randomBits, randomUniform, randomNormal, randomPermutation } from './random';
+export { randomBits, randomUniform, randomNormal, randomTruncatedNormal, randomPermutation } from './random';
 export { dropout, dropoutGrad } from './dropout';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batchnorm';
 export { maxout, maxoutGrad } from './maxout';

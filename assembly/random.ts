@@ -234,6 +234,27 @@ export function randomNormal(out: usize, n: i32, seedLo: u32, seedHi: u32, strea
 }
 
 /**
+ * randomNormal, then every value outside mean ± 2·|std| redrawn from element (offset + i) + r·2^40, r = 1, 2, … until
+ * inside (Keras' truncated normal). Each element's redraws depend only on its index, so chunking changes nothing.
+ */
+export function randomTruncatedNormal(out: usize, n: i32, seedLo: u32, seedHi: u32, stream: u32, offset: f64, mean: f32, std: f32): void {
+  randomNormal(out, n, seedLo, seedHi, stream, offset, mean, std);
+  const vm = f32x4.splat(mean), vs = f32x4.splat(std);
+  const lim: f32 = 2 * abs(std);
+  const base = <u64>offset;
+  for (let i = 0; i < n; i++) {
+    const p = out + (<usize>i << 2);
+    let v = load<f32>(p);
+    let j = base + <u64>i;
+    while (abs(v - mean) > lim) {
+      j += <u64>1 << 40;
+      v = normalS(j, stream, seedLo, seedHi, vm, vs);
+    }
+    store<f32>(p, v);
+  }
+}
+
+/**
  * out[0..n) = a uniformly random permutation of 0..n−1 (int32): Fisher–Yates from the top, swapping i with
  * j = bounded(i + 1) for i = n−1 down to 1, where bounded(s) is Lemire's unbiased multiply-and-reject on successive
  * words from offset. Returns the number of words used, so a caller can continue the stream after them.

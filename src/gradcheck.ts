@@ -60,6 +60,8 @@ function lcg(seed: number): () => number {
 interface Target {
   /** The scalar L at the current values (float64). */
   value(): number;
+  /** Σ|terms| of L at the current values: float32 rounding of L is a few ulps of this. */
+  scale(): number;
   /** Runs backward at the current values; returns analytic gradients per checked tensor. */
   gradients(): Map<Tensor, Float32Array>;
   tensors: { name: string; t: Tensor }[];
@@ -68,10 +70,17 @@ interface Target {
 
 const f32 = () => backend().arena.f32;
 
-function dot64(a: Tensor, count: number, r: Float64Array): number {
+function dot64(a: Tensor, count: number, r: Float64Array, abs = false): number {
   const v = f32(), o = a.ptr >> 2;
   let s = 0;
-  for (let i = 0; i < count; i++) s += r[i] * v[o + i];
+  for (let i = 0; i < count; i++) s += abs ? Math.abs(r[i] * v[o + i]) : r[i] * v[o + i];
+  return s;
+}
+
+function sum64(a: Tensor, count: number, abs = false): number {
+  const v = f32(), o = a.ptr >> 2;
+  let s = 0;
+  for (let i = 0; i < count; i++) s += abs ? Math.abs(v[o + i]) : v[o + i];
   return s;
 }
 
@@ -100,6 +109,7 @@ function layerTarget(layer: Layer, x: Tensor, o: GradCheckOptions, rand: () => n
   return {
     tensors,
     value: () => dot64(layer.forward(x, n, training), outCount, r),
+    scale: () => dot64(layer.forward(x, n, training), outCount, r, true),
     gradients: () => {
       for (const p of layer.params) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
       layer.forward(x, n, training);
@@ -123,7 +133,8 @@ function lossTarget(loss: Loss, yTrue: Tensor, yPred: Tensor, o: GradCheckOption
   const run = (grad: boolean) => loss.compute(yTrue, yPred, rows, cols, lossBuf, grad ? d : null, 1, { logits, scratch });
   return {
     tensors: [{ name: 'yPred', t: yPred }],
-    value: () => { run(false); const v = f32(); let s = 0; for (let i = 0; i < rows; i++) s += v[(lossBuf.ptr >> 2) + i]; return s; },
+    value: () => { run(false); return sum64(lossBuf, rows); },
+    scale: () => { run(false); return sum64(lossBuf, rows, true) + sum64(yPred, yPred.size, true); },
     gradients: () => { run(true); return new Map([[yPred, d.toFloat32Array()]]); },
     dispose: () => { lossBuf.dispose(); d.dispose(); scratch.dispose(); },
   };
@@ -144,15 +155,13 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
   if (o.checkInput ?? true) tensors.push({ name: 'input', t: x });
   model.forward(x, n, training);
   model.layers.forEach((l) => { l.noiseFrozen = true; });
-  const value = () => {
+  const value = (abs = false) => {
     const pred = model.forward(x, n, training);
     loss.compute(y, pred, rows, cols, b.loss, null, 1 / n, { logits: logitsOf(), scratch: b.scratch });
-    const v = f32(); let s = 0;
-    for (let i = 0; i < rows; i++) s += v[(b.loss.ptr >> 2) + i];
-    return s / n + model.penalty();
+    return sum64(b.loss, rows, abs) / n + model.penalty();
   };
   return {
-    tensors, value,
+    tensors, value: () => value(), scale: () => value(true),
     gradients: () => {
       for (const p of model.params()) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
       const pred = model.forward(x, n, training);
@@ -220,23 +229,30 @@ export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs,
         : Array.from(new Set(Array.from({ length: maxChecks }, () => Math.floor(rand() * size)))).sort((a, b) => a - b);
       let maxA = 0;
       for (const i of idx) maxA = Math.max(maxA, Math.abs(analytic[i]));
+      // Float32 rounding moves L by a few ulps of Σ|terms|; divided by the step it is the numeric derivative's noise.
+      const scale = t.scale();
+      const noise = (step: number) => (8 * 6e-8 * (scale + 1e-3)) / step;
+      const floor = Math.max(1e-6, 1e-3 * maxA);
       const l0 = t.value();
-      // Below this, differences are float32 rounding of L (a few ulps per term) divided by the step.
-      const floor = Math.max(1e-6, 1e-3 * maxA, (16 * 6e-8 * (Math.abs(l0) + 1)) / h);
       const e: GradCheckEntry = { name, maxRelError: 0, index: -1, analytic: 0, numeric: 0, checked: 0, skipped: 0, passed: true };
       for (const i of idx) {
         const v = values[i];
-        const set = (x: number) => { f32()[base + i] = x; };
-        set(Math.fround(v + h)); const lp = t.value();
-        set(Math.fround(v - h)); const lm = t.value();
-        set(v);
-        const hh = Math.fround(v + h) - Math.fround(v - h);
-        const numeric = (lp - lm) / hh;
-        // A kink within ±h makes the one-sided slopes disagree far beyond the float32 noise: skip that point.
-        const right = (lp - l0) / (Math.fround(v + h) - v), left = (l0 - lm) / (v - Math.fround(v - h));
-        const noise = 64 * 6e-8 * (Math.abs(l0) + 1) / h;
-        if (Math.abs(right - left) > 0.25 * (Math.abs(right) + Math.abs(left)) + noise && Math.abs(right - left) > floor) { e.skipped++; continue; }
-        const err = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), floor);
+        const at = (x: number) => { f32()[base + i] = x; const l = t.value(); f32()[base + i] = v; return l; };
+        // Steps h and h/2 must agree (a kink inside ±h bends the quotient), and so must the one-sided slopes at h/2
+        // (a kink exactly at v splits them). Shrink the step until both hold; if they never do, skip the point.
+        let numeric = NaN, used = h;
+        for (let step = h, tries = 0; tries < 4; tries++, step /= 4) {
+          const up = Math.fround(v + step), dn = Math.fround(v - step), up2 = Math.fround(v + step / 2), dn2 = Math.fround(v - step / 2);
+          const lp = at(up), lm = at(dn), lp2 = at(up2), lm2 = at(dn2);
+          const n1 = (lp - lm) / (up - dn), n2 = (lp2 - lm2) / (up2 - dn2);
+          const right = (lp2 - l0) / (up2 - v), left = (l0 - lm2) / (v - dn2);
+          const tol = (a: number, b: number, rel: number) => rel * (Math.abs(a) + Math.abs(b)) + 2 * noise(step / 2);
+          if (Math.abs(n1 - n2) <= tol(n1, n2, 0.1 * threshold) && Math.abs(right - left) <= tol(right, left, 0.25)) {
+            numeric = n2; used = step / 2; break;
+          }
+        }
+        if (Number.isNaN(numeric)) { e.skipped++; continue; }
+        const err = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), floor, noise(used) / threshold);
         e.checked++;
         if (err > e.maxRelError || e.index < 0) { e.maxRelError = err; e.index = i; e.analytic = analytic[i]; e.numeric = numeric; }
       }

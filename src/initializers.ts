@@ -22,7 +22,7 @@ function fillUniform(t: Tensor, seed: number, stream: number, lo: number, hi: nu
 }
 
 function fillNormal(t: Tensor, seed: number, stream: number, mean: number, std: number, truncated: boolean): void {
-  if (truncated) (kx as unknown as { randomTruncatedNormal: typeof kx.randomNormal }).randomTruncatedNormal(t.ptr, t.size, drawOf(seed, stream), mean, std);
+  if (truncated) kx.randomTruncatedNormal(t.ptr, t.size, drawOf(seed, stream), mean, std);
   else kx.randomNormal(t.ptr, t.size, drawOf(seed, stream), mean, std);
 }
 

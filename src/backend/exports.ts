@@ -21,6 +21,7 @@ export interface KernelExports {
   biasAdd(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
   fill(out: Ptr, value: number, n: number): void;
   copy(src: Ptr, dst: Ptr, n: number): void;
+  gatherRows(src: Ptr, idx: Ptr, dst: Ptr, rows: number, cols: number): void;
   relu(x: Ptr, y: Ptr, n: number): void;
   reluGrad(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
   leakyRelu(x: Ptr, y: Ptr, n: number, alpha: number): void;
@@ -42,6 +43,35 @@ export interface KernelExports {
   logSoftmaxGrad(y: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number): void;
   softmaxCrossEntropy(logits: Ptr, target: Ptr, loss: Ptr, dlogits: Ptr, rows: number, cols: number,
     gradScale: number, scratch: Ptr): void;
+  mseLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number): void;
+  maeLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number): void;
+  huberLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number, delta: number): void;
+  hingeLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number): void;
+  categoricalHingeLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number): void;
+  binaryCrossEntropyLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number, eps: number): void;
+  binaryCrossEntropyLogitsLoss(t: Ptr, x: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number): void;
+  crossEntropyProbLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number, eps: number): void;
+  sparseSoftmaxCrossEntropy(x: Ptr, labels: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number,
+    scratch: Ptr): void;
+  weightedSoftmaxCrossEntropy(x: Ptr, t: Ptr, classW: Ptr, pairW: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number,
+    gradScale: number, scratch: Ptr): void;
+  cosineProximityLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number): void;
+  clipLoss(loss: Ptr, d: Ptr, rows: number, cols: number, lo: number, hi: number): void;
+  scaleRows(x: Ptr, w: Ptr, rows: number, cols: number): void;
+  countCorrect(p: Ptr, t: Ptr, rows: number, cols: number, k: number): number;
+  countCorrectSparse(p: Ptr, labels: Ptr, rows: number, cols: number, k: number): number;
+  sgdUpdate(w: Ptr, g: Ptr, n: number, lr: number): void;
+  momentumUpdate(w: Ptr, g: Ptr, v: Ptr, n: number, lr: number, mu: number, nesterov: number): void;
+  adagradUpdate(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number): void;
+  rmspropUpdate(w: Ptr, g: Ptr, ms: Ptr, n: number, lr: number, rho: number, eps: number): void;
+  adamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
+    c1: number, c2: number, wd: number): void;
+  nadamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
+    c1: number, c1next: number, c2: number): void;
+  clipByValue(g: Ptr, n: number, c: number): void;
+  sumSquares(x: Ptr, n: number): number;
+  regularize(w: Ptr, g: Ptr, n: number, l1: number, l2: number): number;
+  allFinite(x: Ptr, n: number): number;
   mathExp(x: Ptr, y: Ptr, n: number): void;
   mathLog(x: Ptr, y: Ptr, n: number): void;
   mathTanh(x: Ptr, y: Ptr, n: number): void;
@@ -70,6 +100,7 @@ export interface KernelExports {
   randomBits(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number): void;
   randomUniform(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number, lo: number, hi: number): void;
   randomNormal(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number, mean: number, std: number): void;
+  randomTruncatedNormal(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number, mean: number, std: number): void;
   randomPermutation(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number): number;
   dropout(x: Ptr, y: Ptr, mask: Ptr, n: number, rate: number, seedLo: number, seedHi: number, stream: number, offset: number): void;
   dropoutGrad(dy: Ptr, mask: Ptr, dx: Ptr, n: number): void;

@@ -63,6 +63,14 @@ export function randomNormal(out: Ptr, n: number, d: Draw, mean: number, std: nu
   backend().exports.randomNormal(out, n, d.seedLo, d.seedHi, d.stream, d.offset, mean, std);
 }
 
+/** randomNormal with every value outside mean ± 2·|std| redrawn (Keras' truncated normal). out: [n]. */
+export function randomTruncatedNormal(out: Ptr, n: number, d: Draw, mean: number, std: number): void {
+  const k = 'randomTruncatedNormal';
+  count(k, 'n', n); span(k, 'out', out, n); draw(k, d, n); finite(k, 'mean', mean); finite(k, 'std', std);
+  if (!Number.isSafeInteger(d.offset + n + 64 * 2 ** 40)) bad(k, `offset = ${d.offset} leaves no room for redraws`);
+  backend().exports.randomTruncatedNormal(out, n, d.seedLo, d.seedHi, d.stream, d.offset, mean, std);
+}
+
 /** out = a random permutation of 0..n−1 (int32). Returns the number of stream words used from offset. */
 export function randomPermutation(out: Ptr, n: number, d: Draw): number {
   const k = 'randomPermutation';

@@ -106,6 +106,7 @@ export abstract class Layer {
     for (const t of this.owned) t.dispose();
     this.owned = [];
     this.batch = 0;
+    for (const c of this.children()) c.release();
   }
 
   /** Frees everything, parameters included. */

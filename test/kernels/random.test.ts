@@ -269,4 +269,30 @@ test('ops: randomUniform, randomNormal and randomPermutation make tensors; error
   assert.throws(() => ops.randomUniform([2], undefined as never), /randomUniform: options \{ seed \} are required/);
 });
 
+test('truncated normal: inside mean ± 2σ, kept draws equal the normal stream, redraws come from index + r·2^40, std 0.8796', () => {
+  const key = { seedLo: 7, seedHi: 1, stream: 9 };
+  const d = { ...key, offset: 5 };
+  const n = 1 << 16, mean = 0.5, std = 2;
+  const pt = poisoned(n), pn = poisoned(n), one = poisoned(1);
+  kern.randomTruncatedNormal(pt, n, d, mean, std);
+  kern.randomNormal(pn, n, d, mean, std);
+  const t = read(pt, n), z = read(pn, n);
+  let redrawn = 0, s = 0, ss = 0;
+  for (let i = 0; i < n; i++) {
+    assert.ok(Math.abs(t[i] - mean) <= 2 * std, `value ${t[i]} at ${i} is outside mean ± 2σ`);
+    if (Math.abs(z[i] - mean) <= 2 * std) assert.is(t[i], z[i], `kept draw ${i} changed`);
+    else {
+      redrawn++;
+      let j = d.offset + i, v = z[i];
+      while (Math.abs(v - mean) > 2 * std) { j += 2 ** 40; kern.randomNormal(one, 1, { ...key, offset: j }, mean, std); v = read(one, 1)[0]; }
+      assert.is(t[i], v, `redraw of ${i}`);
+    }
+    s += (t[i] - mean) / std; ss += ((t[i] - mean) / std) ** 2;
+  }
+  const sd = Math.sqrt(ss / n - (s / n) ** 2);
+  assert.ok(redrawn > 0.03 * n && redrawn < 0.06 * n, `redrawn ${redrawn} of ${n} (expected about 4.6%)`);
+  assert.ok(Math.abs(sd - 0.8796) < 0.01, `std of the truncated standard normal ${sd}, expected 0.8796`);
+  freeAll();
+});
+
 test.run();

@@ -1,0 +1,124 @@
+// conv2d: y = f(conv(x, W) + b). x: [n, H, W, inC] (NHWC), W: [kh, kw, inC, filters] (HWIO), b: [filters],
+// y: [n, OH, OW, filters]. Backward: dz = dy·f'(z); dW, db += (backprop-filter); dx = backprop-input (overwrites).
+import * as kc from '../backend/kernels-conv.js';
+import { convGeometry, type Pair, type Padding } from '../ops/conv.js';
+import type { Tensor } from '../tensor.js';
+import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
+import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
+import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+
+export interface Conv2dLayerOptions {
+  filters: number;
+  kernelSize: Pair;
+  strides?: Pair;
+  /** 'valid' (default, as Keras), 'same', or explicit [top, bottom, left, right]. */
+  padding?: Padding;
+  dilation?: Pair;
+  activation?: ActivationName | Activation;
+  useBias?: boolean;
+  kernelInitializer?: InitializerName | Initializer;
+  biasInitializer?: InitializerName | Initializer;
+  kernelRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+  name?: string;
+}
+
+export class Conv2D extends Layer {
+  readonly kind = 'conv2d';
+  readonly filters: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly options: Conv2dLayerOptions;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  private readonly kernelReg?: Regularizer;
+  private readonly biasReg?: Regularizer;
+  kernel!: Param;
+  bias?: Param;
+  private geometry!: kc.ConvGeometry;
+  private z!: Tensor; private y!: Tensor; private dz!: Tensor; private dx: Tensor | null = null; private work = 0;
+  private workTensor?: Tensor;
+  private x!: Tensor;
+
+  constructor(o: Conv2dLayerOptions) {
+    const name = autoName('conv2d', o.name);
+    super(name);
+    const owner = `conv2d "${name}"`;
+    this.options = { ...o };
+    this.filters = positiveInt(owner, 'filters', o.filters);
+    this.activation = parseActivation(owner, o.activation);
+    this.useBias = o.useBias ?? true;
+    this.kernelInit = getInitializer(owner, o.kernelInitializer ?? 'glorotUniform');
+    this.biasInit = getInitializer(owner, o.biasInitializer ?? 'zeros');
+    this.kernelReg = getRegularizer(owner, o.kernelRegularizer);
+    this.biasReg = getRegularizer(owner, o.biasRegularizer);
+  }
+
+  build(inputShape: SampleShape, _ctx: BuildContext): void {
+    if (inputShape.length !== 3) throw new RangeError(`conv2d "${this.name}" takes [H, W, channels] per sample, got [${inputShape.join(', ')}]`);
+    const [H, W, C] = inputShape;
+    const ks = this.options.kernelSize;
+    const [kh, kw] = typeof ks === 'number' ? [ks, ks] : [ks?.[0], ks?.[1]];
+    positiveInt(`conv2d "${this.name}"`, 'kernelSize', kh); positiveInt(`conv2d "${this.name}"`, 'kernelSize', kw);
+    this.geometry = convGeometry(`conv2d "${this.name}"`, [1, H, W, C], `input [${H}, ${W}, ${C}]`, [kh, kw, C, this.filters],
+      { strides: this.options.strides, padding: this.options.padding, dilations: this.options.dilation });
+    const [OH, OW] = kc.convOutShape(this.geometry);
+    this.inputShape = [H, W, C];
+    this.outputShape = [OH, OW, this.filters];
+    this.kernel = this.param('kernel', [kh, kw, C, this.filters], this.kernelInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.kernelReg });
+    if (this.useBias) this.bias = this.param('bias', [this.filters], this.biasInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.biasReg });
+  }
+
+  protected allocate(batch: number): void {
+    const linear = this.activation.name === 'linear';
+    this.y = this.buffer(this.outputShape, 'output');
+    this.z = linear ? this.y : this.buffer(this.outputShape, 'preActivation');
+    this.dz = linear ? this.y : this.buffer(this.outputShape, 'dPreActivation');
+    this.dx = this.needInputGrad ? this.buffer(this.inputShape, 'dInput') : null;
+    const bytes = kc.conv2dWorkspaceBytes({ ...this.geometry, N: batch });
+    this.workTensor = bytes ? this.scratch([Math.ceil(bytes / 4)], 'workspace') : undefined;
+    this.work = this.workTensor ? this.workTensor.ptr : 0;
+  }
+
+  private g(n: number): kc.ConvGeometry { return { ...this.geometry, N: n }; }
+
+  forward(x: Tensor, n: number): Tensor {
+    this.x = x;
+    kc.conv2d(this.g(n), { x: x.ptr, w: this.kernel.value.ptr, bias: this.bias?.value.ptr, y: this.z.ptr, work: this.work });
+    if (this.activation.name !== 'linear') activationForward(this.activation, this.z.ptr, this.y.ptr, n * this.outputSize / this.filters, this.filters);
+    return this.y;
+  }
+
+  backward(dy: Tensor, n: number): Tensor | null {
+    if (this.activation.name === 'linear') return this.backwardFromLogits(dy, n);
+    activationBackward(this.activation, this.z.ptr, this.y.ptr, dy.ptr, this.dz.ptr, n * this.outputSize / this.filters, this.filters);
+    return this.backwardFromLogits(this.dz, n);
+  }
+
+  /** Backward from dL/dz (the pre-activation). */
+  backwardFromLogits(dz: Tensor, n: number): Tensor | null {
+    const g = this.g(n);
+    kc.conv2dBackpropFilter(g, { x: this.x.ptr, dy: dz.ptr, dw: this.kernel.grad!.ptr, db: this.bias?.grad!.ptr, work: this.work });
+    if (!this.dx) return null;
+    kc.conv2dBackpropInput(g, { dy: dz.ptr, w: this.kernel.value.ptr, dx: this.dx.ptr, work: this.work });
+    return this.dx;
+  }
+
+  override outputs(): Record<string, Tensor | undefined> {
+    return this.activation.name === 'linear' ? { output: this.y } : { preActivation: this.z, output: this.y };
+  }
+
+  config(): Record<string, unknown> {
+    const o = this.options;
+    return {
+      name: this.name, filters: this.filters, kernelSize: o.kernelSize, strides: o.strides ?? 1, padding: o.padding ?? 'valid',
+      dilation: o.dilation ?? 1, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: { name: this.kernelInit.name, ...this.kernelInit.config },
+      biasInitializer: { name: this.biasInit.name, ...this.biasInit.config },
+      kernelRegularizer: this.kernelReg, biasRegularizer: this.biasReg,
+    };
+  }
+}
+
+export function conv2d(options: Conv2dLayerOptions): Conv2D { return new Conv2D(options); }

@@ -1,0 +1,62 @@
+// dropout: inverted dropout in training (y = x·mask, mask 0 or 1/(1−rate), drawn in the module from the model seed,
+// this layer's stream and a running counter); identity at inference. dx = dy·mask (overwrites).
+import * as kx from '../backend/kernels-extra.js';
+import { drawOf } from '../initializers.js';
+import type { Tensor } from '../tensor.js';
+import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
+
+export class Dropout extends Layer {
+  readonly kind = 'dropout';
+  readonly rate: number;
+  private seed = 0;
+  private stream = 0;
+  /** Random words used so far: every training forward draws fresh masks; saved with checkpoints. */
+  counter = 0;
+  private lastCounter = 0;
+  private y!: Tensor; private mask!: Tensor; private dx: Tensor | null = null;
+  private active = false;
+
+  constructor(rate: number, name?: string) {
+    const n = autoName('dropout', name);
+    super(n);
+    if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) throw new RangeError(`dropout "${n}": rate must be in [0, 1), got ${rate}`);
+    this.rate = rate;
+  }
+
+  build(inputShape: SampleShape, ctx: BuildContext): void {
+    this.inputShape = [...inputShape];
+    this.outputShape = [...inputShape];
+    this.seed = ctx.seed;
+    this.stream = ctx.stream();
+  }
+
+  protected allocate(): void {
+    this.y = this.buffer(this.outputShape, 'output');
+    this.mask = this.buffer(this.outputShape, 'mask');
+    this.dx = this.needInputGrad ? this.buffer(this.inputShape, 'dInput') : null;
+  }
+
+  forward(x: Tensor, n: number, training: boolean): Tensor {
+    this.active = training && this.rate > 0;
+    if (!this.active) return x;
+    const count = n * this.inputSize;
+    const at = this.noiseFrozen ? this.lastCounter : this.counter;
+    kx.dropout(x.ptr, this.y.ptr, this.mask.ptr, count, this.rate, drawOf(this.seed, this.stream, at));
+    if (!this.noiseFrozen) { this.lastCounter = at; this.counter = at + count; }
+    return this.y;
+  }
+
+  backward(dy: Tensor, n: number): Tensor | null {
+    if (!this.dx) return null;
+    if (!this.active) return dy;
+    kx.dropoutGrad(dy.ptr, this.mask.ptr, this.dx.ptr, n * this.inputSize);
+    return this.dx;
+  }
+
+  override outputs(): Record<string, Tensor | undefined> { return this.active ? { output: this.y } : {}; }
+
+  config(): Record<string, unknown> { return { name: this.name, rate: this.rate }; }
+}
+
+/** Inverted dropout of `rate` (the fraction dropped; keep probability 1 − rate). Identity at inference. */
+export function dropout(options: { rate: number; name?: string }): Dropout { return new Dropout(options?.rate, options?.name); }

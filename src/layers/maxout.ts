@@ -1,0 +1,87 @@
+// maxout: the maximum over groups of `pieces` consecutive channels of the last axis: x [n, …, C·k] → y [n, …, C].
+// With `units`, a linear dense of units·pieces comes first (Goodfellow's maxout unit). dx goes to each group's first
+// maximum (overwrites); the other entries get 0.
+import * as kx from '../backend/kernels-extra.js';
+import type { Tensor } from '../tensor.js';
+import { Layer, autoName, positiveInt, type BuildContext, type SampleShape } from './layer.js';
+import { Dense } from './dense.js';
+import type { Initializer, InitializerName } from '../initializers.js';
+
+export interface MaxoutOptions {
+  /** k: how many inputs compete for each output. */
+  pieces: number;
+  /** Optional: put a dense layer of units·pieces in front (for vector inputs). */
+  units?: number;
+  kernelInitializer?: InitializerName | Initializer;
+  name?: string;
+}
+
+export class Maxout extends Layer {
+  readonly kind = 'maxout';
+  readonly pieces: number;
+  readonly units?: number;
+  private readonly dense?: Dense;
+  private y!: Tensor; private arg!: Tensor; private dx: Tensor | null = null; private h!: Tensor;
+  private readonly kernelInitializer?: InitializerName | Initializer;
+
+  constructor(o: MaxoutOptions) {
+    const name = autoName('maxout', o.name);
+    super(name);
+    this.pieces = positiveInt(`maxout "${name}"`, 'pieces', o.pieces);
+    if (o.units !== undefined) {
+      this.units = positiveInt(`maxout "${name}"`, 'units', o.units);
+      this.kernelInitializer = o.kernelInitializer;
+      this.dense = new Dense({ units: this.units * this.pieces, kernelInitializer: o.kernelInitializer, name: `${name}.dense` });
+    }
+  }
+
+  override children(): Layer[] { return this.dense ? [this.dense] : []; }
+
+  build(inputShape: SampleShape, ctx: BuildContext): void {
+    this.inputShape = [...inputShape];
+    let s: readonly number[] = inputShape;
+    if (this.dense) { this.dense.build(inputShape, ctx); s = this.dense.outputShape; }
+    const last = s[s.length - 1];
+    if (last % this.pieces !== 0) {
+      throw new RangeError(`maxout "${this.name}": the last axis (${last}) must be a multiple of pieces = ${this.pieces}`);
+    }
+    this.outputShape = [...s.slice(0, -1), last / this.pieces];
+  }
+
+  override plan(batch: number, needInputGrad: boolean): void {
+    super.plan(batch, needInputGrad); // releases the child's buffers too: plan it after
+    this.dense?.plan(batch, needInputGrad);
+  }
+
+  protected allocate(): void {
+    const C = this.outputShape[this.outputShape.length - 1];
+    this.y = this.buffer(this.outputShape, 'output');
+    this.arg = this.scratch([this.batch * (this.outputSize / C), C], 'argmax', 'int32');
+    const hShape = this.dense ? this.dense.outputShape : this.inputShape;
+    this.dx = this.dense || this.needInputGrad ? this.buffer(hShape, 'dInput') : null;
+  }
+
+  forward(x: Tensor, n: number, training: boolean): Tensor {
+    this.h = this.dense ? (this.dense.noiseFrozen = this.noiseFrozen, this.dense.forward(x, n, training)) : x;
+    const C = this.outputShape[this.outputShape.length - 1];
+    kx.maxout(this.h.ptr, this.y.ptr, this.arg.ptr, (n * this.outputSize) / C, C, this.pieces);
+    return this.y;
+  }
+
+  backward(dy: Tensor, n: number): Tensor | null {
+    if (!this.dx) return null;
+    const C = this.outputShape[this.outputShape.length - 1];
+    kx.maxoutGrad(dy.ptr, this.arg.ptr, this.dx.ptr, (n * this.outputSize) / C, C, this.pieces);
+    return this.dense ? this.dense.backward(this.dx, n) : this.dx;
+  }
+
+  override outputs(): Record<string, Tensor | undefined> { return { output: this.y }; }
+
+  config(): Record<string, unknown> {
+    const init = this.dense?.config().kernelInitializer;
+    return { name: this.name, pieces: this.pieces, ...(this.units !== undefined ? { units: this.units, kernelInitializer: init } : {}) };
+  }
+}
+
+/** Maxout over the last axis in groups of `pieces` (optionally after a dense layer of units·pieces). */
+export function maxout(options: MaxoutOptions): Maxout { return new Maxout(options); }

@@ -1,0 +1,123 @@
+// residual: y = f(block(x) + shortcut(x)). The shortcut is the identity, or a projection when the block changes the
+// shape (a 1×1 conv with matching strides for images, a dense layer for vectors). Backward: the gradient flows
+// through both branches and dx = dx_block + dx_shortcut (overwrites).
+import * as kern from '../backend/kernels.js';
+import type { Tensor } from '../tensor.js';
+import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
+import { Dense } from './dense.js';
+import { Conv2D } from './conv2d.js';
+import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+import { layerFromSpec, layerSpec, type LayerSpec } from './registry.js';
+
+export interface ResidualOptions {
+  /** The block's layers, applied in order. */
+  layers: Layer[];
+  /** 'auto' (default): identity when the block keeps the shape, else projection. */
+  shortcut?: 'auto' | 'identity' | 'projection';
+  /** Applied after the sum (default linear). */
+  activation?: ActivationName | Activation;
+  name?: string;
+}
+
+export class Residual extends Layer {
+  readonly kind = 'residual';
+  readonly block: Layer[];
+  readonly shortcutKind: 'auto' | 'identity' | 'projection';
+  readonly activation: Activation;
+  projection?: Layer;
+  private sum!: Tensor; private y!: Tensor; private dsum!: Tensor; private dx: Tensor | null = null;
+
+  constructor(o: ResidualOptions) {
+    const name = autoName('residual', o.name);
+    super(name);
+    if (!Array.isArray(o?.layers) || o.layers.length === 0) throw new RangeError(`residual "${name}": give the block's layers`);
+    this.block = o.layers;
+    this.shortcutKind = o.shortcut ?? 'auto';
+    if (!['auto', 'identity', 'projection'].includes(this.shortcutKind)) throw new RangeError(`residual "${name}": shortcut must be 'auto', 'identity' or 'projection', got ${String(o.shortcut)}`);
+    this.activation = parseActivation(`residual "${name}"`, o.activation);
+  }
+
+  override children(): Layer[] { return this.projection ? [...this.block, this.projection] : [...this.block]; }
+
+  build(inputShape: SampleShape, ctx: BuildContext): void {
+    this.inputShape = [...inputShape];
+    let s: readonly number[] = inputShape;
+    for (const l of this.block) { l.build(s, ctx); s = l.outputShape; }
+    this.outputShape = [...s];
+    const same = s.length === inputShape.length && s.every((d, i) => d === inputShape[i]);
+    if (this.shortcutKind === 'identity' && !same) {
+      throw new RangeError(`residual "${this.name}": an identity shortcut needs the block to keep the shape [${inputShape.join(', ')}], ` +
+        `but it gives [${s.join(', ')}]; use shortcut: 'projection'`);
+    }
+    if (this.shortcutKind === 'projection' || !same) {
+      if (inputShape.length === 3 && s.length === 3) {
+        const [H, W] = inputShape, [OH, OW, C] = s;
+        const sh = Math.ceil(H / OH) , sw = Math.ceil(W / OW);
+        this.projection = new Conv2D({ filters: C, kernelSize: 1, strides: [sh, sw], padding: 'valid', useBias: false, name: `${this.name}.projection` });
+      } else if (inputShape.length === 1 && s.length === 1) {
+        this.projection = new Dense({ units: s[0], useBias: false, name: `${this.name}.projection` });
+      } else {
+        throw new RangeError(`residual "${this.name}": no projection from [${inputShape.join(', ')}] to [${s.join(', ')}]`);
+      }
+      this.projection.build(inputShape, ctx);
+      const p = this.projection.outputShape;
+      if (p.length !== s.length || p.some((d, i) => d !== s[i])) {
+        throw new RangeError(`residual "${this.name}": the projection gives [${p.join(', ')}], the block [${s.join(', ')}]`);
+      }
+    }
+  }
+
+  override plan(batch: number, needInputGrad: boolean): void {
+    super.plan(batch, needInputGrad);
+    this.block.forEach((l, i) => l.plan(batch, i > 0 || needInputGrad));
+    this.projection?.plan(batch, needInputGrad);
+  }
+
+  protected allocate(): void {
+    const linear = this.activation.name === 'linear';
+    this.y = this.buffer(this.outputShape, 'output');
+    this.sum = linear ? this.y : this.buffer(this.outputShape, 'sum');
+    this.dsum = linear ? this.y : this.buffer(this.outputShape, 'dSum');
+    this.dx = this.needInputGrad ? this.buffer(this.inputShape, 'dInput') : null;
+  }
+
+  forward(x: Tensor, n: number, training: boolean): Tensor {
+    let h = x;
+    for (const l of this.block) { l.noiseFrozen = this.noiseFrozen; h = l.forward(h, n, training); }
+    const s = this.projection ? this.projection.forward(x, n, training) : x;
+    const count = n * this.outputSize;
+    kern.binary('add', h.ptr, s.ptr, this.sum.ptr, count);
+    if (this.activation.name !== 'linear') activationForward(this.activation, this.sum.ptr, this.y.ptr, count / this.lastAxis(), this.lastAxis());
+    return this.y;
+  }
+
+  private lastAxis(): number { return this.outputShape[this.outputShape.length - 1]; }
+
+  backward(dy: Tensor, n: number): Tensor | null {
+    let d = dy;
+    if (this.activation.name !== 'linear') {
+      const count = n * this.outputSize;
+      activationBackward(this.activation, this.sum.ptr, this.y.ptr, dy.ptr, this.dsum.ptr, count / this.lastAxis(), this.lastAxis());
+      d = this.dsum;
+    }
+    let db: Tensor | null = d;
+    for (let i = this.block.length - 1; i >= 0; i--) db = this.block[i].backward(db!, n);
+    const ds = this.projection ? this.projection.backward(d, n) : d;
+    if (!this.dx) return null;
+    kern.binary('add', db!.ptr, ds!.ptr, this.dx.ptr, n * this.inputSize);
+    return this.dx;
+  }
+
+  override outputs(): Record<string, Tensor | undefined> { return { output: this.y }; }
+
+  config(): Record<string, unknown> {
+    return { name: this.name, layers: this.block.map(layerSpec), shortcut: this.shortcutKind, activation: this.activation };
+  }
+
+  static fromConfig(c: Record<string, unknown>): Residual {
+    return new Residual({ ...(c as object), layers: (c.layers as LayerSpec[]).map(layerFromSpec) } as ResidualOptions);
+  }
+}
+
+/** A residual block: the layers, plus an identity or projection shortcut, summed (then an optional activation). */
+export function residual(options: ResidualOptions): Residual { return new Residual(options); }
