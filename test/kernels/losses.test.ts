@@ -1,0 +1,515 @@
+// assembly/losses.ts: every loss's per-row value and gradient against float64 over rows × cols edge sizes (outputs
+// NaN-poisoned, d = 0 too), finite differences of the references, clipLoss, scaleRows and the top-k counts.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ready, BUILD } from '../helpers/setup.js';
+import { Rng } from '../helpers/rng.js';
+import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
+import { assertClose, assertEqualBits, mixed, F32_EPS } from '../helpers/compare.js';
+import {
+  mseRef, maeRef, huberRef, hingeRef, categoricalHingeRef, bceRef, bceLogitsRef, crossEntropyProbRef,
+  sparseSoftmaxCrossEntropyRef, weightedSoftmaxCrossEntropyRef, cosineProximityRef, clipLossRef, scaleRowsRef,
+  countCorrectRef, argMaxRef, type LossGrad,
+} from '../reference/losses.js';
+import { backend } from '../../src/backend/module.js';
+import * as kern from '../../src/backend/kernels.js';
+import * as kt from '../../src/backend/kernels-train.js';
+
+await ready();
+const test = suite(`losses [${BUILD}]`);
+
+const ROWS = [1, 2, 3, 7, 33];
+const COLS = [1, 2, 3, 4, 5, 8, 10, 17, 129];
+const FD_SHAPES: [number, number][] = [[1, 1], [2, 3], [3, 5], [7, 4], [2, 17], [1, 129]];
+const f = Math.fround;
+const EPS = f(1e-7);
+
+type Arr = ArrayLike<number>;
+
+/** Int32 labels in a fresh block (the buffers helper writes floats). */
+function putLabels(labels: Arr): number {
+  const p = put(new Float32Array(labels.length));
+  backend().arena.i32.set(labels, p >> 2);
+  return p;
+}
+
+// ---- the dense losses, as a table: data (smooth = away from kinks, clips and ties), reference, kernel, tolerances ----
+
+interface Data { t: Float32Array; p: Float32Array; a: number }
+interface DenseCase {
+  name: string;
+  data(rng: Rng, rows: number, cols: number, smooth: boolean): Data;
+  ref(t: Arr, p: Arr, rows: number, cols: number, gs: number, a: number): LossGrad;
+  run(t: number, p: number, loss: number, d: number, rows: number, cols: number, gs: number, a: number): void;
+  /** Per-element scale of the float32 rounding in a loss term (summed per row, then divided like the loss). */
+  mag(t: number, p: number, a: number): number;
+  /** Whether the loss is a mean over cols (else a per-row sum). */
+  mean: boolean;
+  /** Allowed |error| of gradient element i. */
+  gradTol(ref: LossGrad, d: Data, rows: number, cols: number, gs: number): (i: number) => number;
+}
+
+// Fills n values with gen(), redrawing any value that ok() rejects.
+function draw(n: number, gen: (i: number) => number, ok: (v: number, i: number) => boolean = () => true): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = f(gen(i));
+    while (!ok(v, i)) v = f(gen(i));
+    a[i] = v;
+  }
+  return a;
+}
+
+const rel = (ulps: number) => (ref: LossGrad) => mixed(ref.grad, 1e-30, ulps * F32_EPS);
+
+const DENSE: DenseCase[] = [
+  {
+    name: 'mseLoss', mean: true,
+    data: (rng, rows, cols) => ({ t: rng.array(rows * cols, -2, 2), p: rng.array(rows * cols, -2, 2), a: 0 }),
+    ref: (t, p, r, c, gs) => mseRef(t, p, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kt.mseLoss(t, p, l, d, r, c, gs),
+    mag: (t, p) => (p - t) ** 2,
+    gradTol: rel(4),
+  },
+  {
+    name: 'maeLoss', mean: true,
+    // p − t never near 0 when smooth; otherwise every 5th element has p == t exactly (gradient 0)
+    data: (rng, rows, cols, smooth) => {
+      const t = rng.array(rows * cols, -2, 2);
+      const p = draw(rows * cols, (i) => (!smooth && i % 5 === 2 ? t[i] : t[i] + rng.pick([-1, 1]) * rng.uniform(0.05, 1)));
+      return { t, p, a: 0 };
+    },
+    ref: (t, p, r, c, gs) => maeRef(t, p, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kt.maeLoss(t, p, l, d, r, c, gs),
+    mag: (t, p) => Math.abs(p - t),
+    gradTol: rel(2),
+  },
+  {
+    name: 'huberLoss', mean: true,
+    // |p − t| spread around delta, kept 0.05 away from it
+    data: (rng, rows, cols) => {
+      const a = f(rng.uniform(0.3, 1.5));
+      const t = rng.array(rows * cols, -2, 2);
+      const p = draw(rows * cols, (i) => t[i] + rng.uniform(-3 * a, 3 * a), (v, i) => Math.abs(Math.abs(v - t[i]) - a) > 0.05);
+      return { t, p, a };
+    },
+    ref: (t, p, r, c, gs, a) => huberRef(t, p, r, c, gs, a),
+    run: (t, p, l, d, r, c, gs, a) => kt.huberLoss(t, p, l, d, r, c, gs, a),
+    mag: (t, p, a) => Math.abs(p - t) * Math.max(Math.abs(p - t), a),
+    gradTol: rel(4),
+  },
+  {
+    name: 'hingeLoss', mean: true,
+    // labels −1, 0 (read as −1), 1; 1 − t·p kept 0.05 from 0, except (not smooth) every 7th element exactly at 0
+    data: (rng, rows, cols, smooth) => {
+      const t = draw(rows * cols, () => rng.pick([-1, 0, 1]));
+      const s = (i: number) => (t[i] === 0 ? -1 : t[i]);
+      const p = draw(rows * cols, (i) => (!smooth && i % 7 === 3 ? s(i) : rng.uniform(-3, 3)),
+        (v, i) => (!smooth && i % 7 === 3) || Math.abs(1 - s(i) * v) > 0.05);
+      return { t, p, a: 0 };
+    },
+    ref: (t, p, r, c, gs) => hingeRef(t, p, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kt.hingeLoss(t, p, l, d, r, c, gs),
+    mag: (_t, p) => 1 + Math.abs(p),
+    gradTol: rel(2),
+  },
+  {
+    name: 'categoricalHingeLoss', mean: false,
+    // one-hot rows and soft rows; rows redrawn until the largest (1 − t)·p leads the next by 1e-3 and the loss is
+    // 1e-3 away from its kink at 0
+    data: (rng, rows, cols) => {
+      const t = new Float32Array(rows * cols), p = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        for (;;) {
+          for (let c = 0; c < cols; c++) {
+            t[r * cols + c] = r % 2 ? f(rng.next()) : 0;
+            p[r * cols + c] = f(rng.uniform(-2, 2));
+          }
+          if (r % 2 === 0) t[r * cols + rng.int(0, cols - 1)] = 1;
+          const v = Array.from({ length: cols }, (_, c) => (1 - t[r * cols + c]) * p[r * cols + c]).sort((x, y) => y - x);
+          let pos = 0;
+          for (let c = 0; c < cols; c++) pos += t[r * cols + c] * p[r * cols + c];
+          if ((cols === 1 || v[0] - v[1] > 1e-3) && Math.abs(v[0] - pos + 1) > 1e-3) break;
+        }
+      }
+      return { t, p, a: 0 };
+    },
+    ref: (t, p, r, c, gs) => categoricalHingeRef(t, p, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kt.categoricalHingeLoss(t, p, l, d, r, c, gs),
+    mag: (t, p) => 2 * Math.abs(t * p) + Math.abs(p), // pos, neg; the + 1 rounds like the result
+    gradTol: (ref, _d, _r, _c, gs) => mixed(ref.grad, 2 * F32_EPS * gs, 2 * F32_EPS),
+  },
+  {
+    name: 'binaryCrossEntropyLoss', mean: true,
+    // soft and hard targets, p in [0.02, 0.98]; not smooth: p also 0, 1, beyond and exactly at both clip bounds
+    data: (rng, rows, cols, smooth) => {
+      const edges = [0, 1, 1e-9, 1 - 1e-9, -0.5, 1.5, EPS, f(1 - EPS)];
+      const t = draw(rows * cols, (i) => (i % 3 ? f(rng.next()) : rng.pick([0, 1])));
+      const p = draw(rows * cols, (i) => (!smooth && i % 4 === 1 ? rng.pick(edges) : rng.uniform(0.02, 0.98)));
+      return { t, p, a: EPS };
+    },
+    ref: (t, p, r, c, gs, a) => bceRef(t, p, r, c, gs, a),
+    run: (t, p, l, d, r, c, gs, a) => kt.binaryCrossEntropyLoss(t, p, l, d, r, c, gs, a),
+    mag: (t, p) => {
+      const q = Math.min(Math.max(p, EPS), f(1 - EPS));
+      return Math.abs(t * Math.log(q)) + Math.abs((1 - t) * Math.log(1 - q)) + 1;
+    },
+    gradTol: rel(8),
+  },
+  {
+    name: 'binaryCrossEntropyLogitsLoss', mean: true,
+    // logits in [−8, 8]; not smooth: also ±30, ±100, ±1000 and 0 (stability)
+    data: (rng, rows, cols, smooth) => {
+      const t = draw(rows * cols, (i) => (i % 3 ? f(rng.next()) : rng.pick([0, 1])));
+      const p = draw(rows * cols, (i) => (!smooth && i % 5 === 4 ? rng.pick([30, -30, 100, -100, 1000, -1000, 0]) : rng.uniform(-8, 8)));
+      return { t, p, a: 0 };
+    },
+    ref: (t, p, r, c, gs) => bceLogitsRef(t, p, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kt.binaryCrossEntropyLogitsLoss(t, p, l, d, r, c, gs),
+    mag: (_t, x) => 1 + Math.abs(x),
+    // sigmoid(x) − t cancels: a few ulps of 1, scaled by gradScale/cols
+    gradTol: (ref, _d, _r, cols, gs) => mixed(ref.grad, 6 * F32_EPS * gs / cols, 4 * F32_EPS),
+  },
+  {
+    name: 'crossEntropyProbLoss', mean: false,
+    // one-hot and normalised soft targets, p in [0.05, 1]; not smooth: p also 0, 1e-9 and exactly eps (no gradient)
+    data: (rng, rows, cols, smooth) => {
+      const t = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        if (r % 2) { let s = 0; for (let c = 0; c < cols; c++) s += (t[r * cols + c] = f(rng.next())); for (let c = 0; c < cols; c++) t[r * cols + c] = f(t[r * cols + c] / s); }
+        else t[r * cols + rng.int(0, cols - 1)] = 1;
+      }
+      const p = draw(rows * cols, (i) => (!smooth && i % 4 === 3 ? rng.pick([0, 1e-9, EPS]) : rng.uniform(0.05, 1)));
+      return { t, p, a: EPS };
+    },
+    ref: (t, p, r, c, gs, a) => crossEntropyProbRef(t, p, r, c, gs, a),
+    run: (t, p, l, d, r, c, gs, a) => kt.crossEntropyProbLoss(t, p, l, d, r, c, gs, a),
+    mag: (t, p) => Math.abs(t) * (Math.abs(Math.log(Math.max(p, EPS))) + 1),
+    gradTol: rel(4),
+  },
+  {
+    name: 'cosineProximityLoss', mean: false,
+    // random rows; not smooth, with 3+ rows: row 0 has p = 0 (|p| ≤ 1e-12), row 1 has p = 2.5·t, row 2 has t = 0
+    data: (rng, rows, cols, smooth) => {
+      const t = rng.array(rows * cols), p = rng.array(rows * cols);
+      if (!smooth && rows >= 3) {
+        for (let c = 0; c < cols; c++) { p[c] = 0; p[cols + c] = f(2.5 * t[cols + c]); t[2 * cols + c] = 0; }
+      }
+      return { t, p, a: 0 };
+    },
+    ref: (t, p, r, c, gs) => cosineProximityRef(t, p, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kt.cosineProximityLoss(t, p, l, d, r, c, gs),
+    mag: () => 1 / 129, // float64 inside; one float32 rounding of a value ≤ 2 (see lossTol)
+    // d = ct·t + cp·p: a few ulps of |ct·t| + |cp·p|, which may cancel (p ∥ t)
+    gradTol: (ref, d, rows, cols, gs) => {
+      const m = new Float64Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        let tt = 0, pp = 0, tp = 0;
+        for (let c = 0; c < cols; c++) { const i = r * cols + c; tt += d.t[i] ** 2; pp += d.p[i] ** 2; tp += d.t[i] * d.p[i]; }
+        const A = Math.max(Math.sqrt(tt), 1e-12), np = Math.sqrt(pp), B = Math.max(np, 1e-12);
+        for (let c = 0; c < cols; c++) {
+          const i = r * cols + c;
+          m[i] = gs * (Math.abs(d.t[i]) / (A * B) + (np > 1e-12 ? Math.abs(tp * d.p[i]) / (A * B ** 3) : 0));
+        }
+      }
+      return (i) => 4 * F32_EPS * m[i] + 1e-30;
+    },
+  },
+];
+
+// Per-row loss tolerance: (cols/4 + 8) roundings of the summed term magnitudes, divided as the loss is, plus the
+// last roundings of the result.
+function lossTol(c: DenseCase, d: Data, rows: number, cols: number, loss: Arr): (r: number) => number {
+  const tol = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += c.mag(d.t[r * cols + j], d.p[r * cols + j], d.a);
+    tol[r] = 1e-30 + (cols / 4 + 8) * F32_EPS * s / (c.mean ? cols : 1) + 2 * F32_EPS * Math.abs(loss[r]);
+    if (c.name === 'cosineProximityLoss') tol[r] = 2 * F32_EPS; // one rounding of 1 − cos ∈ [0, 2]
+  }
+  return (r) => tol[r];
+}
+
+test('dense losses: loss and gradient against float64, every rows × cols, with and without d', () => {
+  let seed = 1;
+  for (const c of DENSE) for (const rows of ROWS) for (const cols of COLS) {
+    const rng = new Rng(seed++);
+    const d = c.data(rng, rows, cols, false);
+    const gs = f(rng.uniform(0.1, 2));
+    const pt = put(d.t), pp = put(d.p), pl = poisoned(rows), pd = poisoned(rows * cols);
+    c.run(pt, pp, pl, pd, rows, cols, gs, d.a);
+    const ref = c.ref(d.t, d.p, rows, cols, gs, d.a);
+    const shape = `[${rows}, ${cols}]`;
+    assertClose(read(pl, rows), ref.loss, lossTol(c, d, rows, cols, ref.loss), { op: `${c.name}.loss`, shape, seed: rng.seed });
+    assertClose(read(pd, rows * cols), ref.grad, c.gradTol(ref, d, rows, cols, gs), { op: `${c.name}.grad`, shape, seed: rng.seed });
+    // without d: the same losses, bit for bit; inputs untouched
+    const pl2 = poisoned(rows);
+    c.run(pt, pp, pl2, 0, rows, cols, gs, d.a);
+    assertEqualBits(read(pl2, rows), read(pl, rows), { op: `${c.name}.loss (d = 0)`, shape });
+    assertEqualBits(read(pt, rows * cols), d.t, { op: `${c.name} leaves yTrue`, shape });
+    assertEqualBits(read(pp, rows * cols), d.p, { op: `${c.name} leaves yPred`, shape });
+    freeAll();
+  }
+});
+
+test('categoricalHingeLoss: the gradient goes to the first column holding the largest (1 − t)·p', () => {
+  // true class 1; columns 0, 2 and 3 tie at 0.5: only column 0 gets gradScale·(1 − t)
+  const pt = put([0, 1, 0, 0]), pp = put([0.5, 0.25, 0.5, 0.5]), pl = poisoned(1), pd = poisoned(4);
+  kt.categoricalHingeLoss(pt, pp, pl, pd, 1, 4, 2);
+  assertEqualBits(read(pl, 1), [1.25], { op: 'categoricalHingeLoss.loss (ties)', shape: '[1, 4]' });
+  assertEqualBits(read(pd, 4), [2, -2, -0, -0], { op: 'categoricalHingeLoss.grad (ties)', shape: '[1, 4]' });
+  freeAll();
+});
+
+// ---- finite differences of the references (the specification checks itself) ----
+
+/**
+ * Worst |central difference − grad| over every input of one row, in units of its tolerance 1e-6·max|grad| +
+ * 1e-5·|grad[i]| (≤ 1 passes). F(x) = gradScale·loss of the row at x; h = 1e-5.
+ */
+function fdWorst(F: (x: Float64Array) => number, x0: Arr, grad: Arr): { worst: number; index: number } {
+  const x = Float64Array.from(x0), h = 1e-5;
+  let gmax = 0;
+  for (let i = 0; i < grad.length; i++) gmax = Math.max(gmax, Math.abs(grad[i]));
+  let worst = 0, index = -1;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    x[i] = v + h; const fp = F(x);
+    x[i] = v - h; const fm = F(x);
+    x[i] = v;
+    const err = Math.abs((fp - fm) / (2 * h) - grad[i]) / (1e-6 * gmax + 1e-5 * Math.abs(grad[i]) + 1e-300);
+    if (err > worst) { worst = err; index = i; }
+  }
+  return { worst, index };
+}
+
+function assertFd(op: string, shape: string, seed: number, r: { worst: number; index: number }): void {
+  assert.ok(r.worst <= 1, `${op} ${shape} seed ${seed}: finite differences disagree with the reference gradient at ` +
+    `index ${r.index} (${r.worst.toFixed(2)}× the tolerance)`);
+}
+
+const rowOf = (a: Arr, r: number, cols: number) => Float64Array.from({ length: cols }, (_, c) => a[r * cols + c]);
+
+test('dense losses: the float64 gradients match central differences of the float64 losses (away from kinks)', () => {
+  let seed = 1000;
+  for (const c of DENSE) for (const [rows, cols] of FD_SHAPES) {
+    const rng = new Rng(seed++);
+    const d = c.data(rng, rows, cols, true);
+    const gs = f(rng.uniform(0.1, 2));
+    for (let r = 0; r < rows; r++) {
+      const t = rowOf(d.t, r, cols), p = rowOf(d.p, r, cols);
+      const g = c.ref(t, p, 1, cols, gs, d.a).grad;
+      assertFd(c.name, `[${rows}, ${cols}] row ${r}`, rng.seed, fdWorst((x) => gs * c.ref(t, x, 1, cols, gs, d.a).loss[0], p, g));
+    }
+  }
+});
+
+test('the finite-difference check catches a planted 1% gradient error', () => {
+  const rng = new Rng(7);
+  const t = Float64Array.from(rng.array(6)), p = Float64Array.from(rng.array(6));
+  const g = mseRef(t, p, 1, 6, 1).grad.map((v) => v * 1.01);
+  assert.ok(fdWorst((x) => mseRef(t, x, 1, 6, 1).loss[0], p, g).worst > 1, 'a wrong gradient passed');
+});
+
+// ---- softmax cross-entropies with labels and with per-row weights ----
+
+function randomLabels(rng: Rng, rows: number, cols: number): Int32Array {
+  return Int32Array.from({ length: rows }, () => rng.int(0, cols - 1));
+}
+
+test('sparseSoftmaxCrossEntropy: loss and dLogits against float64, logits up to thousands, and d = 0', () => {
+  let seed = 2000;
+  for (const rows of ROWS) for (const cols of COLS) for (const spread of [8, 3000]) {
+    const rng = new Rng(seed++);
+    const x = rng.array(rows * cols, -spread, spread), labels = randomLabels(rng, rows, cols);
+    const gs = f(rng.uniform(0.1, 2));
+    const px = put(x), plab = putLabels(labels), pl = poisoned(rows), pd = poisoned(rows * cols);
+    kt.sparseSoftmaxCrossEntropy(px, plab, pl, pd, rows, cols, gs, 0);
+    const ref = sparseSoftmaxCrossEntropyRef(x, labels, rows, cols, gs);
+    const shape = `[${rows}, ${cols}] spread ${spread}`;
+    // x_label − max is exact; log Σ and the subtraction add a few ulps of the result
+    assertClose(read(pl, rows), ref.loss, mixed(ref.loss, 4 * F32_EPS, 4 * F32_EPS), { op: 'sparseSoftmaxCrossEntropy.loss', shape, seed: rng.seed });
+    assertClose(read(pd, rows * cols), ref.grad, mixed(ref.grad, 4 * F32_EPS * gs, 4e-6), { op: 'sparseSoftmaxCrossEntropy.grad', shape, seed: rng.seed });
+    const pl2 = poisoned(rows), ps = poisoned(cols);
+    kt.sparseSoftmaxCrossEntropy(px, plab, pl2, 0, rows, cols, gs, ps);
+    assertEqualBits(read(pl2, rows), read(pl, rows), { op: 'sparseSoftmaxCrossEntropy.loss (d = 0)', shape });
+    freeAll();
+  }
+});
+
+test('sparseSoftmaxCrossEntropy is softmaxCrossEntropy on one-hot targets, bit for bit', () => {
+  const rng = new Rng(2500);
+  for (const [rows, cols] of [[3, 5], [7, 17], [2, 129]]) {
+    const x = rng.array(rows * cols, -8, 8), labels = randomLabels(rng, rows, cols);
+    const t = new Float32Array(rows * cols);
+    labels.forEach((c, r) => { t[r * cols + c] = 1; });
+    const px = put(x), pt = put(t), plab = putLabels(labels);
+    const l1 = poisoned(rows), d1 = poisoned(rows * cols), l2 = poisoned(rows), d2 = poisoned(rows * cols);
+    kt.sparseSoftmaxCrossEntropy(px, plab, l1, d1, rows, cols, 0.5, 0);
+    kern.softmaxCrossEntropy(px, pt, l2, d2, rows, cols, 0.5, 0);
+    const shape = `[${rows}, ${cols}]`;
+    assertEqualBits(read(l1, rows), read(l2, rows), { op: 'sparse vs dense loss', shape });
+    assertEqualBits(read(d1, rows * cols), read(d2, rows * cols), { op: 'sparse vs dense grad', shape });
+    freeAll();
+  }
+});
+
+// Weighted CE data: logits whose top two differ by ≥ 1e-3 when smooth; one-hot or soft targets; class weights in
+// [0.5, 2]; pair weights 1 except about a third of them in [0, 3].
+function weightedData(rng: Rng, rows: number, cols: number, spread: number, smooth: boolean) {
+  const x = new Float32Array(rows * cols), t = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (;;) {
+      for (let c = 0; c < cols; c++) x[r * cols + c] = f(rng.uniform(-spread, spread));
+      const s = Array.from(x.subarray(r * cols, (r + 1) * cols)).sort((a, b) => b - a);
+      if (!smooth || cols === 1 || s[0] - s[1] > 1e-3) break;
+    }
+    if (r % 3 === 2) { let s = 0; for (let c = 0; c < cols; c++) s += (t[r * cols + c] = f(rng.next())); for (let c = 0; c < cols; c++) t[r * cols + c] = f(t[r * cols + c] / s); }
+    else t[r * cols + rng.int(0, cols - 1)] = 1;
+  }
+  const classW = rng.array(cols, 0.5, 2);
+  const pairW = draw(cols * cols, () => (rng.next() < 0.33 ? rng.uniform(0, 3) : 1));
+  return { x, t, classW, pairW };
+}
+
+test('weightedSoftmaxCrossEntropy: per-row weights from argmax t and argmax x, against float64, and d = 0', () => {
+  let seed = 3000;
+  for (const rows of ROWS) for (const cols of COLS) for (const spread of [8, 3000]) {
+    const rng = new Rng(seed++);
+    const { x, t, classW, pairW } = weightedData(rng, rows, cols, spread, false);
+    const gs = f(rng.uniform(0.1, 2));
+    const px = put(x), pt = put(t), pcw = put(classW), ppw = put(pairW), pl = poisoned(rows), pd = poisoned(rows * cols);
+    kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, rows, cols, gs, 0);
+    const ref = weightedSoftmaxCrossEntropyRef(x, t, classW, pairW, rows, cols, gs);
+    const shape = `[${rows}, ${cols}] spread ${spread}`;
+    // the weight (≤ 6) scales the unweighted tolerances
+    assertClose(read(pl, rows), ref.loss, mixed(ref.loss, 6 * 4 * F32_EPS, 6 * F32_EPS), { op: 'weightedSoftmaxCrossEntropy.loss', shape, seed: rng.seed });
+    assertClose(read(pd, rows * cols), ref.grad, mixed(ref.grad, 6 * 4 * F32_EPS * gs, 5e-6), { op: 'weightedSoftmaxCrossEntropy.grad', shape, seed: rng.seed });
+    const pl2 = poisoned(rows), ps = poisoned(cols);
+    kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl2, 0, rows, cols, gs, ps);
+    assertEqualBits(read(pl2, rows), read(pl, rows), { op: 'weightedSoftmaxCrossEntropy.loss (d = 0)', shape });
+    freeAll();
+  }
+});
+
+test('weightedSoftmaxCrossEntropy with all weights 1 is softmaxCrossEntropy, bit for bit', () => {
+  const rng = new Rng(3500);
+  for (const [rows, cols] of [[1, 1], [3, 5], [7, 17], [2, 129]]) {
+    const { x, t } = weightedData(rng, rows, cols, 8, false);
+    const px = put(x), pt = put(t), pcw = put(new Float32Array(cols).fill(1)), ppw = put(new Float32Array(cols * cols).fill(1));
+    const l1 = poisoned(rows), d1 = poisoned(rows * cols), l2 = poisoned(rows), d2 = poisoned(rows * cols);
+    kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, l1, d1, rows, cols, 0.25, 0);
+    kern.softmaxCrossEntropy(px, pt, l2, d2, rows, cols, 0.25, 0);
+    const shape = `[${rows}, ${cols}]`;
+    assertEqualBits(read(l1, rows), read(l2, rows), { op: 'weighted (w = 1) loss', shape });
+    assertEqualBits(read(d1, rows * cols), read(d2, rows * cols), { op: 'weighted (w = 1) grad', shape });
+    freeAll();
+  }
+});
+
+test('a pair weight applies only where the prediction is that class', () => {
+  // 3 classes; true class 0; pair (0 → 2) weighs 2. Row 0 predicts 2 (weighted), row 1 predicts 1 (not).
+  const x = [0, 1, 3, 0, 3, 1], t = [1, 0, 0, 1, 0, 0];
+  const pairW = [1, 1, 2, 1, 1, 1, 1, 1, 1];
+  const px = put(x), pt = put(t), pcw = put([1, 1, 1]), ppw = put(pairW), pl = poisoned(2), pd = poisoned(6);
+  kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, 2, 3, 1, 0);
+  const ce = Math.log(Math.exp(0) + Math.exp(1) + Math.exp(3));
+  assertClose(read(pl, 2), [2 * ce, ce], (i) => 4e-6 * (1 + i), { op: 'pair weight', shape: '[2, 3]' });
+  freeAll();
+});
+
+test('softmax cross-entropies: float64 gradients match central differences (argmax kept away from ties)', () => {
+  let seed = 4000;
+  for (const [rows, cols] of FD_SHAPES) {
+    const rng = new Rng(seed++);
+    const gs = f(rng.uniform(0.1, 2));
+    const { x, t, classW, pairW } = weightedData(rng, rows, cols, 4, true);
+    const labels = randomLabels(rng, rows, cols);
+    for (let r = 0; r < rows; r++) {
+      const xr = rowOf(x, r, cols), tr = rowOf(t, r, cols), lab = [labels[r]];
+      const shape = `[${rows}, ${cols}] row ${r}`;
+      const gS = sparseSoftmaxCrossEntropyRef(xr, lab, 1, cols, gs).grad;
+      assertFd('sparseSoftmaxCrossEntropy', shape, rng.seed, fdWorst((v) => gs * sparseSoftmaxCrossEntropyRef(v, lab, 1, cols, gs).loss[0], xr, gS));
+      const gW = weightedSoftmaxCrossEntropyRef(xr, tr, classW, pairW, 1, cols, gs).grad;
+      assertFd('weightedSoftmaxCrossEntropy', shape, rng.seed,
+        fdWorst((v) => gs * weightedSoftmaxCrossEntropyRef(v, tr, classW, pairW, 1, cols, gs).loss[0], xr, gW));
+    }
+  }
+});
+
+// ---- clipLoss, scaleRows, countCorrect ----
+
+test('clipLoss: rows below, inside, above and exactly at the bounds; gradient rows zeroed only where clamped', () => {
+  let seed = 5000;
+  const lo = 0.25, hi = 2.5;
+  for (const rows of ROWS) for (const cols of COLS) {
+    const rng = new Rng(seed++);
+    // row r: below, inside, above, exactly lo, exactly hi, in turn (random start)
+    const start = rng.int(0, 4);
+    const loss = draw(rows, (r) => [rng.uniform(-3, 0.2), rng.uniform(0.3, 2.4), rng.uniform(2.6, 9), lo, hi][(r + start) % 5]);
+    const d = rng.array(rows * cols);
+    const pl = put(loss), pd = put(d);
+    kt.clipLoss(pl, pd, rows, cols, lo, hi);
+    const ref = clipLossRef(loss, d, rows, cols, lo, hi);
+    const shape = `[${rows}, ${cols}]`;
+    assertEqualBits(read(pl, rows), ref.loss, { op: 'clipLoss.loss', shape });
+    assertEqualBits(read(pd, rows * cols), ref.d!, { op: 'clipLoss.d', shape });
+    const pl2 = put(loss);
+    kt.clipLoss(pl2, 0, rows, cols, lo, hi);
+    assertEqualBits(read(pl2, rows), ref.loss, { op: 'clipLoss.loss (d = 0)', shape });
+    freeAll();
+  }
+});
+
+test('scaleRows: x[r, :] *= w[r], one float32 rounding, cols = 1 included', () => {
+  let seed = 6000;
+  for (const rows of ROWS) for (const cols of COLS) {
+    const rng = new Rng(seed++);
+    const x = rng.array(rows * cols, -3, 3), w = rng.array(rows, -2, 2);
+    const px = put(x), pw = put(w);
+    kt.scaleRows(px, pw, rows, cols);
+    assertEqualBits(read(px, rows * cols), Array.from(scaleRowsRef(x, w, rows, cols), f), { op: 'scaleRows', shape: `[${rows}, ${cols}]`, seed: rng.seed });
+    freeAll();
+  }
+});
+
+test('countCorrect and countCorrectSparse: top-k with ties counted correct, against a plain count', () => {
+  let seed = 7000;
+  for (const rows of ROWS) for (const cols of COLS) {
+    const rng = new Rng(seed++);
+    // scores on a coarse grid, so ties with the true class are common
+    const p = draw(rows * cols, () => Math.round(rng.uniform(-2, 2)) / 2);
+    const t = draw(rows * cols, (i) => (Math.floor(i / cols) % 2 ? Math.round(rng.uniform(0, 3)) / 4 : 0));
+    for (let r = 0; r < rows; r += 2) t[r * cols + rng.int(0, cols - 1)] = 1;
+    const labels = randomLabels(rng, rows, cols);
+    const pp = put(p), pt = put(t), plab = putLabels(labels);
+    for (const k of new Set([1, 2, 3, cols, cols + 1])) {
+      const shape = `[${rows}, ${cols}] k = ${k}`;
+      const exp = countCorrectRef(p, (r) => argMaxRef(t, r * cols, cols), rows, cols, k);
+      assert.is(kt.countCorrect(pp, pt, rows, cols, k), exp, `countCorrect ${shape} seed ${rng.seed}`);
+      const expS = countCorrectRef(p, (r) => labels[r], rows, cols, k);
+      assert.is(kt.countCorrectSparse(pp, plab, rows, cols, k), expS, `countCorrectSparse ${shape} seed ${rng.seed}`);
+    }
+    freeAll();
+  }
+});
+
+test('countCorrect: ties at k = 1 count, a NaN score at the true class does not', () => {
+  const p = [0.5, 0.5, 0.1, 0.2, 0.9, 0.9, NaN, 0, 0], t = [0, 1, 0, 1, 0, 0, 1, 0, 0];
+  const pp = put(p), pt = put(t), plab = putLabels([1, 0, 0]);
+  assert.is(kt.countCorrect(pp, pt, 3, 3, 1), 1); // row 0: tie → correct; row 1: 0.9 > 0.2 twice; row 2: NaN
+  assert.is(kt.countCorrect(pp, pt, 3, 3, 3), 2);
+  assert.is(kt.countCorrectSparse(pp, plab, 3, 3, 1), 1);
+  freeAll();
+});
+
+test('wrappers reject bad sizes, offsets and labels', () => {
+  const px = put([1, 2, 3, 4]), plab = putLabels([0, 4]), pl = poisoned(2);
+  assert.throws(() => kt.sparseSoftmaxCrossEntropy(px, plab, pl, 0, 2, 2, 1, px), /labels\[1\] = 4/);
+  assert.throws(() => kt.mseLoss(px, px, pl, 0, 2, 0, 1), /cols = 0/);
+  assert.throws(() => kt.mseLoss(px + 2, px, pl, 0, 1, 1, 1), /4-byte aligned/);
+  assert.throws(() => kt.countCorrect(px, px, 2, 2, 0), /k = 0/);
+  freeAll();
+});
+
+test.run();
