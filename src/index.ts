@@ -12,5 +12,6 @@ export * as regularizers from './regularizers.js';
 export { sequential, Model, type SequentialOptions, type CompileOptions, type EvaluateResult, type NamedWeights } from './model/model.js';
 export type { FitOptions, History } from './train/fit.js';
 export { earlyStopping, learningRateScheduler, reduceLearningRateOnPlateau, type Callback, type Logs } from './train/callbacks.js';
+export { loadModel, FORMAT_VERSION, type SaveOptions } from './io/format.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradCheckEntry } from './gradcheck.js';
 export { NonFiniteError, type NonFiniteReport } from './train/errors.js';

@@ -56,6 +56,9 @@ export class Dropout extends Layer {
   override outputs(): Record<string, Tensor | undefined> { return this.active ? { output: this.y } : {}; }
 
   config(): Record<string, unknown> { return { name: this.name, rate: this.rate }; }
+
+  override getState(): Record<string, number> { return { counter: this.counter }; }
+  override setState(s: Record<string, number>): void { this.counter = s.counter ?? 0; this.lastCounter = this.counter; }
 }
 
 /** Inverted dropout of `rate` (the fraction dropped; keep probability 1 − rate). Identity at inference. */

@@ -76,6 +76,10 @@ export abstract class Layer {
   /** Nested layers (residual blocks). */
   children(): Layer[] { return []; }
 
+  /** Scalar state beyond the parameters that a checkpoint must keep (dropout's random counter). */
+  getState(): Record<string, number> | undefined { return undefined; }
+  setState(_s: Record<string, number>): void {}
+
   protected buffer(perSample: SampleShape, label: string, batch = this.batch): Tensor {
     const t = empty([batch, ...perSample], 'float32', `${this.name}.${label}`);
     this.owned.push(t);

@@ -12,6 +12,7 @@ import { getOptimizer, type Optimizer, type OptimizerName } from '../optimizers.
 import { countCorrect, getMetric, addConfusion, type Metric, type MetricSpec } from '../train/metrics.js';
 import { NonFiniteError } from '../train/errors.js';
 import { fit, type FitOptions, type History } from '../train/fit.js';
+import { serializeModel, type SaveOptions } from '../io/format.js';
 
 export interface SequentialOptions {
   /** Shape of one sample, without the batch axis, e.g. [784] or [28, 28, 1]. */
@@ -398,17 +399,34 @@ export class Model {
     return this.params().map((p) => ({ name: p.name, shape: [...p.value.shape], values: p.value.toFloat32Array() }));
   }
 
-  /** Sets parameters by name (all of them, or a subset); shapes must match. */
+  /**
+   * Sets parameters from getWeights()-style entries: by name when every name is this model's (a subset is fine),
+   * otherwise by position (Keras' set_weights), which needs one entry per parameter. Sizes must match.
+   */
   setWeights(weights: readonly NamedWeights[]): void {
     this.alive();
-    const byName = new Map(this.params().map((p) => [p.name, p]));
-    for (const w of weights) {
-      const p = byName.get(w.name);
-      if (!p) throw new RangeError(`setWeights: the model has no parameter "${w.name}" (it has ${[...byName.keys()].join(', ')})`);
-      if (w.values.length !== p.value.size) throw new RangeError(`setWeights: "${w.name}" needs ${p.value.size} values [${p.value.shape.join(', ')}], got ${w.values.length}`);
+    const params = this.params();
+    const byName = new Map(params.map((p) => [p.name, p]));
+    let targets: Param[];
+    if (weights.every((w) => byName.has(w.name))) targets = weights.map((w) => byName.get(w.name)!);
+    else if (weights.length === params.length) targets = params;
+    else {
+      const missing = weights.find((w) => !byName.has(w.name))!;
+      throw new RangeError(`setWeights: the model has no parameter "${missing.name}" and ${weights.length} entries cannot be matched by ` +
+        `position to its ${params.length} parameters (${params.map((p) => p.name).join(', ')})`);
     }
+    weights.forEach((w, i) => {
+      const p = targets[i];
+      if (w.values.length !== p.value.size) throw new RangeError(`setWeights: "${p.name}" [${p.value.shape.join(', ')}] needs ${p.value.size} values, entry "${w.name}" has ${w.values.length}`);
+    });
     const f = backend().arena.f32;
-    for (const w of weights) f.set(w.values, byName.get(w.name)!.value.ptr >> 2);
+    weights.forEach((w, i) => f.set(w.values, targets[i].value.ptr >> 2));
+  }
+
+  /** The model as bytes (architecture, weights, compile settings, optimizer state): loadModel(bytes) rebuilds it. */
+  save(options: SaveOptions = {}): Uint8Array {
+    this.alive();
+    return serializeModel(this, options);
   }
 
   /** Frees every buffer, parameter and optimizer state. */
