@@ -27,7 +27,7 @@ if (!args.includes('--no-typecheck')) {
 const pattern = only ? `${only}.*\\.test\\.ts$` : '\\.test\\.ts$';
 for (const b of ['release', 'debug']) {
   const r = step(`uvu suite on the ${b} build`, process.execPath,
-    ['--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-c', 'false'], { SIMDNET_TEST_BUILD: b });
+    ['--expose-gc', '--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-c', 'false'], { SIMDNET_TEST_BUILD: b });
   const out = r.stdout + r.stderr;
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);

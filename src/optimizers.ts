@@ -255,7 +255,8 @@ export function getOptimizer(owner: string, spec: OptimizerName | Optimizer | { 
   const f = BY_NAME[name];
   if (!f) throw new RangeError(`${owner}: unknown optimizer "${String(name)}" (expected one of ${Object.keys(BY_NAME).join(', ')})`);
   const cfg: Record<string, unknown> = typeof spec === 'object' ? { ...spec } : {};
-  if (cfg.learningRate && typeof cfg.learningRate === 'object') cfg.learningRate = getSchedule(cfg.learningRate as { name: string });
+  const lr = cfg.learningRate as { at?: unknown; name?: string } | undefined;
+  if (lr && typeof lr === 'object' && typeof lr.at !== 'function') cfg.learningRate = getSchedule(lr as { name: string });
   for (const k of Object.keys(cfg)) if (cfg[k] === undefined) delete cfg[k];
   return f(cfg);
 }
