@@ -23,6 +23,8 @@ export interface FitOptions {
   classWeight?: Record<number, number> | readonly number[];
   /** Epoch to start from (resuming): shuffles and logs count from here. */
   initialEpoch?: number;
+  /** Batches of initialEpoch already done (resuming mid-epoch after an interrupt): they are skipped. */
+  initialBatch?: number;
   /** Let the event loop run between batches every this many milliseconds (default 50; 0: only between epochs). */
   yieldEveryMs?: number;
 }
@@ -31,6 +33,8 @@ export interface FitOptions {
 export interface History {
   epoch: number[];
   history: Record<string, number[]>;
+  /** Where training stopped when model.stopTraining ended it early: the next epoch and batch to run. */
+  stoppedAt?: { epoch: number; batch: number };
 }
 
 const nextTick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
@@ -76,7 +80,9 @@ export async function fit(model: Model, x: Tensor, y: Tensor, options: FitOption
       let lossSum = 0, seen = 0, lastYield = Date.now();
       const correct = model.metrics.map(() => 0);
       const batches = Math.ceil(nTrain / bs);
-      for (let bi = 0; bi < batches; bi++) {
+      const skip = epoch === first ? options.initialBatch ?? 0 : 0;
+      if (!Number.isInteger(skip) || skip < 0 || skip > batches) throw new RangeError(`fit: initialBatch must be an integer in [0, ${batches}], got ${skip}`);
+      for (let bi = skip; bi < batches; bi++) {
         const start = bi * bs, n = Math.min(bs, nTrain - start);
         const idx = perm.ptr + start * 4;
         kern.gatherRows(x.ptr, total, idx, b.x.ptr, n, inPer);
@@ -91,9 +97,14 @@ export async function fit(model: Model, x: Tensor, y: Tensor, options: FitOption
           const logs: Logs = { batch: bi, size: n, loss: value };
           for (const c of callbacks) await c.onBatchEnd?.(bi, logs);
         }
-        if (model.stopTraining) break;
+        if (model.stopTraining) {
+          history.stoppedAt = bi + 1 < batches ? { epoch, batch: bi + 1 } : { epoch: epoch + 1, batch: 0 };
+          break;
+        }
         if (yieldMs > 0 && Date.now() - lastYield >= yieldMs) { await nextTick(); lastYield = Date.now(); }
       }
+      // Interrupted mid-epoch: no epoch logs (the epoch is not finished); resume with initialEpoch/initialBatch.
+      if (history.stoppedAt && history.stoppedAt.epoch === epoch) break;
       const logs: Logs = { loss: lossSum / seen };
       model.metrics.forEach((m, j) => { logs[m.name] = correct[j] / seen; });
       if (val) {

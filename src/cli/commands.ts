@@ -1,0 +1,118 @@
+// `simdnet evaluate`, `predict`, `gradcheck` and `run`: the commands besides train.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gradCheck, ops, tensor, type Model, type Tensor } from '../index.js';
+import { loadModelFile } from '../io/files.js';
+import { buildModel, resolveConfig, UsageError, type TrainConfig } from './config.js';
+import { loadDataset, loadInputs } from './datasets.js';
+import { confusionTable } from './progress.js';
+import { train, type TrainResult } from './train.js';
+
+async function openModel(path: string): Promise<Model> {
+  try {
+    return await loadModelFile(path);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Test-set loss, accuracy and confusion matrix of a saved model. */
+export async function evaluate(modelPath: string, c: TrainConfig, log: (s: string) => void): Promise<{ loss: number; accuracy: number }> {
+  const model = await openModel(modelPath);
+  if (!model.loss) throw new UsageError(`${modelPath} was saved without compile settings; cannot evaluate`);
+  const data = await loadDataset(c);
+  const want = model.inputShape.join(',');
+  if (data.inputShape.join(',') !== want) {
+    throw new UsageError(`${modelPath} takes [${model.inputShape.join(', ')}] but ${data.name} gives [${data.inputShape.join(', ')}]`);
+  }
+  const y = model.loss.targets === 'sparse' ? data.test.labels : data.test.oneHot;
+  const r = model.evaluate(data.test.x, y, { confusionMatrix: true });
+  log(`${modelPath} on ${data.name} test (${data.test.x.shape[0]} samples): accuracy ${((r.accuracy as number) * 100).toFixed(2)}%, loss ${r.loss.toFixed(4)}`);
+  log(confusionTable(r.confusionMatrix!, data.classes));
+  model.dispose();
+  return { loss: r.loss, accuracy: r.accuracy as number };
+}
+
+/** Class predictions for the samples in a file (IDX images or a PNG). */
+export async function predict(modelPath: string, file: string, log: (s: string) => void, top = 3): Promise<number[]> {
+  const model = await openModel(modelPath);
+  const x = await loadInputs(file, model.inputShape);
+  const p = model.predict(x);
+  const classes = model.outputShape[0];
+  const v = p.toFloat32Array();
+  const out: number[] = [];
+  for (let i = 0; i < x.shape[0]; i++) {
+    const row = Array.from(v.subarray(i * classes, (i + 1) * classes), (s, c) => [c, s] as const).sort((a, b) => b[1] - a[1]);
+    out.push(row[0][0]);
+    log(`${i}\t${row[0][0]}\t${row.slice(0, top).map(([c, s]) => `${c}:${s.toFixed(4)}`).join('  ')}`);
+  }
+  [x, p].forEach((t) => t.dispose());
+  model.dispose();
+  return out;
+}
+
+/** Checks the whole preset model and each of its layers (on the activations that reach it) with gradCheck. */
+export async function gradcheckCommand(c: TrainConfig, log: (s: string) => void): Promise<boolean> {
+  const inputShape = c.model === 'cnn' ? [12, 12, 1] : [20];
+  const classes = 4, n = 3;
+  const model = buildModel({ ...c, hidden: c.hidden.map((h) => Math.min(h, 16)) }, inputShape, classes);
+  const x = ops.randomUniform([n, ...inputShape], { seed: c.seed, lo: -1, hi: 1 });
+  const y = tensor(Float32Array.from({ length: n * classes }, (_, i) => (i % classes === Math.floor(i / classes) % classes ? 1 : 0)), [n, classes]);
+  // the input that reaches each layer, in inference mode
+  model.plan(n);
+  const inputs: Tensor[] = [];
+  let h = x;
+  for (const l of model.layers) { inputs.push(tensor(h.toFloat32Array(), [n, ...l.inputShape])); h = l.forward(h, n, false); }
+  let ok = true;
+  const show = (name: string, r: ReturnType<typeof gradCheck>) => {
+    ok &&= r.passed;
+    for (const e of r.checks) {
+      log(`${e.passed ? 'ok  ' : 'FAIL'}  ${name.padEnd(14)} ${e.name.padEnd(22)} ${e.maxRelError.toExponential(2).padStart(9)}  ${String(e.checked).padStart(4)} points${e.skipped ? `, ${e.skipped} at kinks` : ''}`);
+    }
+  };
+  log(`gradient check of the ${c.model} preset (${c.activation}, ${c.init}) on random [${n}, ${inputShape.join(', ')}] inputs; threshold 1e-2`);
+  log(`      ${'layer'.padEnd(14)} ${'tensor'.padEnd(22)} max rel err`);
+  show('whole model', gradCheck(model, { x, y }, { seed: c.seed }));
+  model.layers.forEach((l, i) => show(l.name, gradCheck(l, { x: inputs[i] }, { seed: c.seed })));
+  [x, y, ...inputs].forEach((t) => t.dispose());
+  model.dispose();
+  log(ok ? 'all gradients agree with finite differences' : 'some gradients disagree with finite differences');
+  return ok;
+}
+
+export interface Experiment { name?: string; base?: Record<string, unknown>; variants: ({ name: string } & Record<string, unknown>)[] }
+
+/** Runs every variant of an experiment file one after another and prints a comparison table. */
+export async function runExperiment(path: string, outRoot: string | undefined, log: (s: string) => void): Promise<TrainResult[]> {
+  let exp: Experiment;
+  try {
+    exp = JSON.parse(readFileSync(path, 'utf8')) as Experiment;
+  } catch (e) {
+    throw new UsageError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+  }
+  if (!Array.isArray(exp.variants) || exp.variants.length === 0) throw new UsageError(`${path}: expected { "base": { … }, "variants": [{ "name": …, … }] }`);
+  const root = outRoot ?? join('runs', exp.name ?? path.replace(/^.*[\\/]/, '').replace(/\.json$/, ''));
+  const configs = exp.variants.map((v, i) => {
+    if (typeof v.name !== 'string' || !v.name) throw new UsageError(`${path}: variant ${i + 1} needs a "name"`);
+    const { name, ...rest } = v;
+    try {
+      return { name, config: resolveConfig({ ...(exp.base ?? {}), ...rest, out: join(root, name) }) };
+    } catch (e) {
+      throw new UsageError(`${path}: variant "${name}": ${(e as Error).message}`);
+    }
+  });
+  const results: TrainResult[] = [];
+  for (const { name, config } of configs) {
+    log(`\n=== ${name} ===`);
+    results.push(await train(config, { log }));
+  }
+  const last = (r: TrainResult, k: string) => r.history[k]?.[r.history[k].length - 1];
+  const pct = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '   -  ' : `${(v * 100).toFixed(2)}%`.padStart(7));
+  log(`\n${exp.name ?? path}: ${results.length} variants`);
+  log(`${'variant'.padEnd(24)} ${'train'.padStart(7)} ${'val'.padStart(7)} ${'test'.padStart(7)}  final loss`);
+  configs.forEach(({ name }, i) => {
+    const r = results[i];
+    log(`${name.padEnd(24)} ${pct(last(r, 'accuracy'))} ${pct(last(r, 'valAccuracy'))} ${pct(r.test.accuracy)}  ${last(r, 'loss')?.toFixed(4)}`);
+  });
+  return results;
+}

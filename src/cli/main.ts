@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// The `simdnet` command: train, evaluate, predict, gradcheck, run. Arguments by node:util parseArgs; a bad input is one
+// clear line on stderr and a non-zero exit (2 for usage, 1 for failures), never a stack trace (SIMDNET_DEBUG=1 shows it).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { init } from '../index.js';
+import { resolveConfig, UsageError, DEFAULTS } from './config.js';
+import { train } from './train.js';
+import { evaluate, predict, gradcheckCommand, runExperiment } from './commands.js';
+
+const TRAIN_OPTIONS = {
+  model: { type: 'string' }, dataset: { type: 'string' }, data: { type: 'string' }, hidden: { type: 'string' },
+  activation: { type: 'string' }, init: { type: 'string' }, dropout: { type: 'string' }, 'batch-norm': { type: 'boolean' },
+  optimizer: { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' }, l1: { type: 'string' }, l2: { type: 'string' },
+  epochs: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, 'validation-split': { type: 'string' },
+  out: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const HELP: Record<string, string> = {
+  main: `simdnet: train, evaluate and check neural networks on the CPU (WebAssembly SIMD).
+
+usage: simdnet <command> [options]      (simdnet <command> --help for each)
+
+commands:
+  train       train a preset (mlp, cnn) or a JSON model on a dataset, with progress, test accuracy and a report
+  evaluate    test-set accuracy, loss and confusion matrix of a saved model
+  predict     class predictions of a saved model for the samples in a file
+  gradcheck   check every layer's gradients of a preset model by finite differences
+  run         run an experiment file: several training variants, one after another, compared in a table
+
+examples:
+  simdnet train                                   # MLP on the embedded Fashion-MNIST slice
+  simdnet train --model cnn --dataset fashion-mnist --epochs 5
+  simdnet evaluate runs/mlp-fashion-small-seed1/model.simdnet
+  simdnet run experiments/activations.json`,
+  train: `usage: simdnet train [options]
+
+  --model mlp|cnn|FILE.json   preset or JSON model file { "layers": [{ "kind": "dense", "config": { "units": 64 } }] } (mlp)
+  --dataset NAME              fashion-small (embedded, default), fashion-mnist, mnist, cifar10
+  --data DIR                  folder with the dataset files (mnist, cifar10; fashion-mnist if not installed by Debian)
+  --hidden 128,128            mlp hidden layer sizes
+  --activation NAME           relu, leakyRelu, elu, sigmoid, tanh, softplus, linear (relu)
+  --init NAME                 heNormal, glorotUniform, xavierNormal, lecunNormal, uniform, zeros, … (heNormal)
+  --dropout RATE              dropout after each hidden layer (0)
+  --batch-norm                batch normalization after each hidden layer
+  --optimizer NAME            sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam (adam)
+  --lr RATE                   learning rate (the optimizer's default)
+  --loss NAME                 crossEntropy, sparseCrossEntropy, mse, mae, hinge, categoricalHinge, huber, cosineProximity (crossEntropy)
+  --l1 λ, --l2 λ              weight regularization on every kernel (0)
+  --epochs N (10)  --batch-size N (128)  --seed N (1)  --validation-split F (0.1)  --limit N (first N training samples)
+  --out DIR                   where to write model.simdnet, history.json, history.csv (runs/<model>-<dataset>-seed<seed>)
+  --resume                    continue an interrupted run (Ctrl-C writes a checkpoint) in --out DIR
+
+examples:
+  simdnet train --activation tanh --optimizer rmsprop --lr 0.001 --hidden 128,128,128,128,128,128 --init xavierNormal
+  simdnet train --model cnn --epochs 3 --out runs/lenet
+  simdnet train --resume --out runs/lenet`,
+  evaluate: `usage: simdnet evaluate MODEL [--dataset NAME] [--data DIR]
+
+  prints the test-set accuracy, loss and confusion matrix of a saved model (MODEL: a .simdnet file)
+
+example:
+  simdnet evaluate runs/mlp-fashion-small-seed1/model.simdnet --dataset fashion-small`,
+  predict: `usage: simdnet predict MODEL FILE
+
+  FILE: an IDX image file (gzipped or not) or a PNG image; prints one line per sample:
+  index, predicted class, and the top 3 classes with their probabilities
+
+example:
+  simdnet predict runs/mlp-fashion-small-seed1/model.simdnet data/fashion-small/t10k-images-idx3-ubyte.gz`,
+  gradcheck: `usage: simdnet gradcheck [--model mlp|cnn] [--activation NAME] [--init NAME] [--seed N]
+
+  checks the gradients of the whole preset model and of every layer against central finite differences on random
+  inputs and prints a table; exits 1 if any disagree
+
+example:
+  simdnet gradcheck --model cnn --activation tanh`,
+  run: `usage: simdnet run EXPERIMENT.json [--out DIR]
+
+  EXPERIMENT.json: { "name": "activations", "base": { train settings }, "variants": [{ "name": "relu", "activation": "relu" }, …] }
+  trains every variant one after another (settings as in simdnet train, camelCase: batchSize, learningRate, …) and
+  prints train, validation and test accuracy side by side
+
+example:
+  simdnet run experiments/activations.json`,
+};
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(argv: string[], options: ParseArgsConfig['options'], positionals: number, cmd: string): { values: Values; positionals: string[] } {
+  let r;
+  try {
+    r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see simdnet ${cmd} --help)`);
+  }
+  if (r.positionals.length > positionals) throw new UsageError(`unexpected argument "${r.positionals[positionals]}" (see simdnet ${cmd} --help)`);
+  return r;
+}
+
+function configFrom(v: Record<string, string | boolean | undefined>) {
+  return resolveConfig({
+    model: v.model, dataset: v.dataset, dataDir: v.data, hidden: v.hidden, activation: v.activation, init: v.init,
+    dropout: v.dropout, batchNorm: v['batch-norm'], optimizer: v.optimizer, learningRate: v.lr, loss: v.loss, l1: v.l1, l2: v.l2,
+    epochs: v.epochs, batchSize: v['batch-size'], seed: v.seed, validationSplit: v['validation-split'], out: v.out, limit: v.limit,
+  });
+}
+
+export async function main(argv: string[], log = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
+  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run; see simdnet --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) { log(HELP[cmd]); return 0; }
+  await init();
+  switch (cmd) {
+    case 'train': {
+      const { values } = parse(rest, TRAIN_OPTIONS, 0, cmd);
+      const r = await train(configFrom(values), { resume: values.resume === true, log });
+      return r.interrupted ? 130 : 0;
+    }
+    case 'evaluate': {
+      const { values, positionals } = parse(rest, { dataset: { type: 'string' }, data: { type: 'string' } }, 1, cmd);
+      if (!positionals[0]) throw new UsageError('evaluate needs a MODEL file (see simdnet evaluate --help)');
+      await evaluate(positionals[0], resolveConfig({ dataset: values.dataset ?? DEFAULTS.dataset, dataDir: values.data }), log);
+      return 0;
+    }
+    case 'predict': {
+      const { positionals } = parse(rest, {}, 2, cmd);
+      if (positionals.length < 2) throw new UsageError('predict needs a MODEL file and an input FILE (see simdnet predict --help)');
+      await predict(positionals[0], positionals[1], log);
+      return 0;
+    }
+    case 'gradcheck': {
+      const { values } = parse(rest, { model: { type: 'string' }, activation: { type: 'string' }, init: { type: 'string' }, seed: { type: 'string' } }, 0, cmd);
+      if (values.model && !['mlp', 'cnn'].includes(String(values.model))) throw new UsageError(`--model must be mlp or cnn for gradcheck; got "${values.model}"`);
+      const ok = await gradcheckCommand(resolveConfig({ model: values.model, activation: values.activation, init: values.init, seed: values.seed }), log);
+      return ok ? 0 : 1;
+    }
+    case 'run': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' } }, 1, cmd);
+      if (!positionals[0]) throw new UsageError('run needs an EXPERIMENT.json file (see simdnet run --help)');
+      await runExperiment(positionals[0], values.out as string | undefined, log);
+      return 0;
+    }
+  }
+  return 2;
+}
+
+const isMain = (() => {
+  try { return !!process.argv[1] && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url; } catch { return false; }
+})();
+if (isMain) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
+    const usage = e instanceof UsageError;
+    process.stderr.write(`simdnet: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.SIMDNET_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    process.exitCode = usage ? 2 : 1;
+  });
+}
