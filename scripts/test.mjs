@@ -1,8 +1,15 @@
-// `npm test`: build if needed, type-check, then run the uvu suite once per build (release, debug) in Node and
-// print the totals as one line "N passed, N failed". Node-only tooling.
+// `npm test`: build if needed, type-check, run the uvu suite once per build (release, debug) in Node 20, once (release)
+// in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), then the same-bits check
+// across runtimes (scripts/same-bits.mjs) and the bundle-size limit (scripts/bundle-size.mjs); print the totals as one
+// line "N passed, N failed". With a file pattern (`npm test -- gemm`) only the suites run; `--no-browser` skips Chromium
+// and the same-bits check. Node-only tooling.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runBrowserSuite } from './test-browser.mjs';
+import { runSameBits } from './same-bits.mjs';
+import { measureBundle } from './bundle-size.mjs';
+import { node22 } from './node22.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,16 +32,62 @@ if (!args.includes('--no-typecheck')) {
 }
 
 const pattern = only ? `${only}.*\\.test\\.ts$` : '\\.test\\.ts$';
-for (const b of ['release', 'debug']) {
-  const r = step(`uvu suite on the ${b} build`, process.execPath,
+const summary = []; // one line per runtime and build
+function uvuSuite(label, node, b) {
+  const t = performance.now();
+  const r = step(`uvu suite in ${label} on the ${b} build`, node,
     ['--expose-gc', '--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-c', 'false'], { SIMDNET_TEST_BUILD: b });
   const out = r.stdout + r.stderr;
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  if (!Number.isFinite(total) || !Number.isFinite(ok)) { failed++; console.log(`(${b}: no totals, exit ${r.status})`); continue; }
-  passed += ok; failed += total - ok - skipped;
-  if (r.status !== 0 && total === ok) failed++; // a crash after the last test
+  const ms = Math.round(performance.now() - t);
+  if (!Number.isFinite(total) || !Number.isFinite(ok)) {
+    failed++; console.log(`(${label} ${b}: no totals, exit ${r.status})`);
+    summary.push(`${label} ${b}: no totals (exit ${r.status}, ${ms} ms)`);
+    return;
+  }
+  const crashed = r.status !== 0 && total === ok ? 1 : 0; // a crash after the last test
+  passed += ok; failed += total - ok - skipped + crashed;
+  summary.push(`${label} ${b}: ${ok} passed, ${total - ok - skipped + crashed} failed, ${skipped} skipped (${ms} ms)`);
 }
+for (const b of ['release', 'debug']) uvuSuite(`Node ${process.versions.node.split('.')[0]}`, process.execPath, b);
+
+const node22bin = node22();
+if (node22bin) uvuSuite('Node 22', node22bin, 'release');
+else { failed++; summary.push('Node 22: not installed (see scripts/node22.mjs)'); }
+
+if (!args.includes('--no-browser')) {
+  console.log('\n── uvu suite in Chromium (page and dedicated worker; scripts/test-browser.mjs)');
+  for (const r of await runBrowserSuite({ pattern: only })) {
+    passed += r.passed; failed += r.failed;
+    summary.push(`${r.runtime} ${r.build}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.ms} ms)${r.note ? ` — ${r.note}` : ''}`);
+  }
+}
+
+if (!only && !args.includes('--no-browser')) {
+  console.log('\n── same bits in every runtime (scripts/same-bits.mjs)');
+  const t = performance.now();
+  try {
+    const sb = await runSameBits();
+    passed += sb.passed; failed += sb.failed;
+    summary.push(`same bits: ${sb.passed} runtimes equal Node ${process.versions.node}, ${sb.failed} failed (${Math.round(performance.now() - t)} ms)`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`same bits: crashed (${e.message})`);
+  }
+}
+
+if (!only) {
+  console.log('\n── bundle size (scripts/bundle-size.mjs)');
+  try {
+    const size = await measureBundle();
+    if (size.ok) passed++; else failed++;
+    summary.push(`bundle size: ${size.line}`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`bundle size: crashed (${e.message})`);
+  }
+}
+
+console.log(`\n── summary\n${summary.join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,0 +1,32 @@
+// simdnet for browsers and web workers (the package's `browser` condition): the same API as index.ts, but init()
+// with no options fetches kernels.wasm from beside this file instead of carrying it as base64 (half the bytes).
+// Bundlers that follow new URL('./kernels.wasm', import.meta.url) (Vite, webpack 5, Parcel) copy the file; with
+// others, serve simdnet/kernels.wasm next to the bundle or call init({ module | bytes }) yourself.
+import { init as initWith, isInitialised, simdSupported, type InitOptions } from './backend/module.js';
+
+export * from './index.js';
+
+let fetched: Promise<WebAssembly.Module> | undefined;
+
+async function fetchKernels(): Promise<WebAssembly.Module> {
+  const url = new URL('./kernels.wasm', import.meta.url);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`simdnet: fetching ${url.href} failed (HTTP ${res.status}); serve simdnet/kernels.wasm beside simdnet's JavaScript or call init({ module | bytes })`);
+  if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.split(';')[0].trim() === 'application/wasm') {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/** Instantiates the kernels: the given module or bytes, else kernels.wasm fetched from beside this file. */
+export async function init(options: InitOptions = {}): Promise<void> {
+  if (isInitialised() || options.module !== undefined || options.bytes !== undefined) return initWith(options);
+  if (!simdSupported()) return initWith({ bytes: new Uint8Array(0) }); // throws the SIMD message before compiling
+  fetched ??= fetchKernels();
+  try {
+    return await initWith({ module: await fetched });
+  } catch (e) {
+    fetched = undefined;
+    throw e;
+  }
+}
