@@ -73,10 +73,13 @@ export async function train(config: TrainConfig, opts: { resume?: boolean; log?:
   }
   const history: Record<string, number[]> = {};
   for (const src of [ckpt?.history ?? {}, h.history]) for (const [k, v] of Object.entries(src)) (history[k] ??= []).push(...v);
-  if (h.stoppedAt) {
+  // Ctrl-C between epochs ends fit without a mid-epoch position: resume at the next epoch, if any is left.
+  const lastEpoch = h.epoch.length ? h.epoch[h.epoch.length - 1] : startEpoch - 1;
+  const stop = h.stoppedAt ?? (interrupted && lastEpoch + 1 < config.epochs ? { epoch: lastEpoch + 1, batch: 0 } : undefined);
+  if (stop) {
     await writeAtomic(ckptModel, model.save());
-    await writeAtomic(ckptPath, new TextEncoder().encode(JSON.stringify({ config: { ...config, out: outDir }, ...h.stoppedAt, history } satisfies Checkpoint, null, 1)));
-    log(`checkpoint written: ${ckptModel} (epoch ${h.stoppedAt.epoch + 1}, batch ${h.stoppedAt.batch + 1}); continue with: simdnet train --resume --out ${outDir}`);
+    await writeAtomic(ckptPath, new TextEncoder().encode(JSON.stringify({ config: { ...config, out: outDir }, ...stop, history } satisfies Checkpoint, null, 1)));
+    log(`checkpoint written: ${ckptModel} (next: epoch ${stop.epoch + 1}, batch ${stop.batch + 1}); continue with: simdnet train --resume --out ${outDir}`);
     const r: TrainResult = { config, history, test: { loss: NaN, accuracy: NaN }, weightsHash: model.weightsHash(), outDir, interrupted: true };
     model.dispose();
     return r;

@@ -1,0 +1,132 @@
+// The `simdnet` command through real child processes: help, bad input (one line, non-zero exit, no stack trace),
+// train → evaluate → predict on the embedded dataset, Ctrl-C checkpoint then --resume reaching the same weights as an
+// uninterrupted run, gradcheck and an experiment file.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILD } from '../helpers/setup.js';
+
+const test = suite(`cli (node) [${BUILD}]`);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'simdnet-cli-'));
+
+function cli(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+const QUICK = ['--limit', '600', '--epochs', '2', '--batch-size', '50', '--hidden', '32'];
+
+test('help for every command, with examples', () => {
+  const main = cli('--help');
+  assert.is(main.code, 0);
+  for (const c of ['train', 'evaluate', 'predict', 'gradcheck', 'run']) {
+    assert.match(main.out, new RegExp(`\\n  ${c} `));
+    const h = cli(c, '--help');
+    assert.is(h.code, 0, c);
+    assert.match(h.out, /usage: simdnet /); assert.match(h.out, /example/);
+  }
+});
+
+test('bad input: one clear line on stderr, exit 2, no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--lr=-0.1'], /--lr must be a number > 0; got "-0.1"/],
+    [['train', '--lr', '0'], /--lr must be a number > 0; got "0"/],
+    [['train', '--epochs', 'ten'], /--epochs must be an integer ≥ 1; got "ten"/],
+    [['train', '--optimizer', 'adamm'], /--optimizer must be one of sgd, momentum, .*; got "adamm"/],
+    [['train', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['train', '--dataset', 'imagenet'], /unknown dataset "imagenet"/],
+    [['train', '--model', 'nosuch.json'], /--model nosuch.json: no such file/],
+    [['evaluate', 'missing.simdnet'], /cannot load model "missing.simdnet": no such file/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['train', '--model', 'cnn', '--dataset', 'fashion-small', '--hidden', '0'], /--hidden size 1 must be an integer ≥ 1; got "0"/],
+  ];
+  for (const [args, re] of cases) {
+    const r = cli(...args);
+    assert.is(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.err}`);
+    assert.match(r.err, re);
+    assert.is(r.err.trim().split('\n').length, 1, `more than one line: ${r.err}`);
+    assert.not.match(r.err, /\n\s+at /);
+  }
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ layers: [{ kind: 'dense', config: { units: 7 } }] }));
+  const shape = cli('train', '--model', 'bad.json', ...QUICK);
+  assert.is(shape.code, 2);
+  assert.match(shape.err, /the model outputs \[28, 28, 7\] but dataset fashion-small has 10 classes/);
+});
+
+test('train on the embedded dataset writes the model and history; evaluate and predict read it back', () => {
+  const r = cli('train', ...QUICK, '--out', 'run1');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /epoch 1\/2 .*loss \d/);
+  assert.match(r.out, /test accuracy \d+\.\d\d%/);
+  assert.match(r.out, /true ↓ \/ predicted →/);
+  assert.match(r.out, /weights hash [0-9a-f]{16}/);
+  for (const f of ['model.simdnet', 'history.json', 'history.csv']) assert.ok(existsSync(join(dir, 'run1', f)), f);
+  const hist = JSON.parse(readFileSync(join(dir, 'run1', 'history.json'), 'utf8'));
+  assert.is(hist.history.loss.length, 2);
+  assert.ok(hist.test.accuracy > 0.5, `test accuracy ${hist.test.accuracy}`);
+  assert.is(readFileSync(join(dir, 'run1', 'history.csv'), 'utf8').split('\n')[0], 'epoch,loss,accuracy,valLoss,valAccuracy');
+  const ev = cli('evaluate', 'run1/model.simdnet');
+  assert.is(ev.code, 0, ev.err);
+  assert.match(ev.out, new RegExp(`accuracy ${(hist.test.accuracy * 100).toFixed(2)}%`));
+  const pr = cli('predict', 'run1/model.simdnet', join(root, 'data/fashion-small/t10k-images-idx3-ubyte.gz'));
+  assert.is(pr.code, 0, pr.err);
+  assert.is(pr.out.trim().split('\n').length, 2000);
+  assert.match(pr.out.split('\n')[0], /^0\t\d\t\d:0\.\d{4}/);
+});
+
+test('Ctrl-C writes a checkpoint; --resume reaches the same weights as an uninterrupted run', async () => {
+  const args = ['train', '--limit', '2000', '--epochs', '6', '--batch-size', '20', '--hidden', '64', '--seed', '3'];
+  const full = cli(...args, '--out', 'full');
+  assert.is(full.code, 0, full.err);
+  const fullHash = JSON.parse(readFileSync(join(dir, 'full', 'history.json'), 'utf8')).weightsHash;
+  const child = spawn(process.execPath, [bin, ...args, '--out', 'cut'], { cwd: dir });
+  let out = '';
+  let sent = false;
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d) => { out += d; if (/epoch 2\/6/.test(out) && !sent) { sent = true; child.kill('SIGINT'); } });
+    child.on('exit', (c) => resolve(c));
+  });
+  assert.is(code, 130, out);
+  assert.match(out, /checkpoint written: .*checkpoint.simdnet/);
+  assert.ok(existsSync(join(dir, 'cut', 'checkpoint.json')));
+  const resumed = cli('train', '--resume', '--out', 'cut');
+  assert.is(resumed.code, 0, resumed.err);
+  assert.match(resumed.out, /resuming from epoch \d, batch \d+/);
+  const h = JSON.parse(readFileSync(join(dir, 'cut', 'history.json'), 'utf8'));
+  assert.is(h.weightsHash, fullHash);
+  assert.not.ok(existsSync(join(dir, 'cut', 'checkpoint.json')), 'checkpoint removed after finishing');
+});
+
+test('gradcheck prints a table and exits 0 for both presets', () => {
+  for (const model of ['mlp', 'cnn']) {
+    const r = cli('gradcheck', '--model', model, '--activation', 'tanh');
+    assert.is(r.code, 0, r.out + r.err);
+    assert.match(r.out, /ok\s+whole model\s+\S+\/kernel/);
+    assert.match(r.out, /all gradients agree/);
+  }
+});
+
+test('run: an experiment file trains each variant and prints a comparison', () => {
+  writeFileSync(join(dir, 'exp.json'), JSON.stringify({
+    name: 'acts', base: { limit: 400, epochs: 1, batchSize: 50, hidden: [16] },
+    variants: [{ name: 'relu', activation: 'relu' }, { name: 'tanh', activation: 'tanh', optimizer: 'rmsprop' }],
+  }));
+  const r = cli('run', 'exp.json');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /=== relu ===[\s\S]*=== tanh ===/);
+  assert.match(r.out, /acts: 2 variants/);
+  assert.match(r.out, /relu\s+\d+\.\d\d%\s+\d+\.\d\d%\s+\d+\.\d\d%/);
+  writeFileSync(join(dir, 'bad-exp.json'), JSON.stringify({ variants: [{ name: 'x', optimizer: 'nope' }] }));
+  const bad = cli('run', 'bad-exp.json');
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /variant "x": --optimizer must be one of/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
