@@ -42,7 +42,7 @@ export function progress(o: ProgressOptions): Callback & { lines: string[] } {
 
 /** A confusion matrix as an aligned text table (rows: true class, columns: predicted). */
 export function confusionTable(cm: number[][], classes: readonly string[]): string {
-  const labels = classes.map((c, i) => (c.length > 10 ? `${i}` : c));
+  const labels = classes.map((c, i) => (c.length > 12 ? `${i}` : c));
   const w = Math.max(5, ...cm.flat().map((v) => String(v).length), ...labels.map((l) => l.length));
   const head = ''.padEnd(w + 2) + labels.map((l) => l.padStart(w)).join(' ');
   const rows = cm.map((r, i) => `${labels[i].padStart(w)}  ${r.map((v) => String(v).padStart(w)).join(' ')}`);
