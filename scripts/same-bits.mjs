@@ -6,29 +6,14 @@
 // generation off and the module compiled in the outer realm. Node-only tooling; `node scripts/same-bits.mjs`.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { node22 } from './node22.mjs';
+import { engine } from './engines.mjs';
 import { findChromium, joinGeneratedBase64, launchChromium, NO_CHROMIUM, root, runInChromium, startServer } from './test-browser.mjs';
 
 const OUT = join(root, 'build', 'runtimes', 'same-bits');
 const rel = (...p) => join(root, ...p);
-
-/** The first path that exists and is a real binary (npm may or may not have run the package's install script). */
-function binary(...candidates) {
-  for (const c of candidates) {
-    const p = rel(c);
-    try { if (statSync(p).isFile() && statSync(p).size > 1e6) return p; } catch { /* next */ }
-  }
-  return null;
-}
-
-const BIN = {
-  deno: () => binary('node_modules/deno/deno', 'node_modules/@deno/linux-x64-glibc/deno'),
-  bun: () => binary('node_modules/@oven/bun-linux-x64/bin/bun', 'node_modules/bun/bin/bun.exe'),
-  workerd: () => binary('node_modules/@cloudflare/workerd-linux-64/bin/workerd', 'node_modules/workerd/bin/workerd'),
-};
 
 /** Runs a command; resolves to { code, out } (stdout + stderr) and the wall time. */
 function exec(cmd, args, { cwd = root, timeoutMs = 120_000, env = {} } = {}) {
@@ -101,7 +86,7 @@ const worker :Workerd.Worker = (
 }
 
 async function cli(name, bin, args) {
-  if (!bin) return { runtime: name, error: `${name}: binary not found under node_modules (run npm ci)` };
+  if (!bin) return { runtime: name, error: `${name}: not installed (see scripts/engines.mjs)` };
   const r = await exec(bin, [...args, join(OUT, 'cli.mjs')]);
   const rep = report(r.out);
   const version = (await exec(bin, ['--version'])).out.trim().split('\n')[0];
@@ -109,8 +94,8 @@ async function cli(name, bin, args) {
 }
 
 async function workerd() {
-  const bin = BIN.workerd();
-  if (!bin) return { runtime: 'workerd', error: 'workerd: binary not found under node_modules (run npm ci)' };
+  const bin = engine('workerd');
+  if (!bin) return { runtime: 'workerd', error: 'workerd: not installed (see scripts/engines.mjs)' };
   const r = await exec(bin, ['test', 'config.capnp'], { cwd: join(OUT, 'workerd') });
   const rep = report(r.out);
   const version = (await exec(bin, ['--version'])).out.trim();
@@ -183,12 +168,12 @@ export async function runSameBits({ print = console.log } = {}) {
   print(`bundled the same-bits entries in ${Math.round(performance.now() - t0)} ms`);
   const rows = [];
   rows.push(await cli(`node ${process.versions.node.split('.')[0]}`, process.execPath, []));
-  rows.push(await cli('node 22', node22({ print }), []));
+  rows.push(await cli('node 22', engine('node22', { print }), []));
   rows.push(...await chromium());
   rows.push(await workerd());
   rows.push(await edge());
-  rows.push(await cli('deno', BIN.deno(), ['run', '--allow-read', '--allow-env']));
-  rows.push(await cli('bun', BIN.bun(), ['run']));
+  rows.push(await cli('deno', engine('deno', { print }), ['run', '--allow-read', '--allow-env']));
+  rows.push(await cli('bun', engine('bun', { print }), ['run']));
   const ref = rows[0];
   let passed = 0, failed = 0;
   print('');

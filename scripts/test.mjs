@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { runBrowserSuite } from './test-browser.mjs';
 import { runSameBits } from './same-bits.mjs';
 import { measureBundle } from './bundle-size.mjs';
-import { node22 } from './node22.mjs';
+import { engine } from './engines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -53,9 +53,9 @@ function uvuSuite(label, node, b) {
 }
 for (const b of ['release', 'debug']) uvuSuite(`Node ${process.versions.node.split('.')[0]}`, process.execPath, b);
 
-const node22bin = node22();
-if (node22bin) uvuSuite('Node 22', node22bin, 'release');
-else { failed++; summary.push('Node 22: not installed (see scripts/node22.mjs)'); }
+const node22 = engine('node22');
+if (node22) uvuSuite('Node 22', node22, 'release');
+else { failed++; summary.push('Node 22: not installed (see scripts/engines.mjs)'); }
 
 if (!args.includes('--no-browser')) {
   console.log('\n── uvu suite in Chromium (page and dedicated worker; scripts/test-browser.mjs)');
