@@ -5,7 +5,7 @@
 // loss: [rows] (written), d: [rows, cols] (overwritten; d = 0 skips the gradient), and gradScale, which multiplies
 // every gradient element (1/N for a batch mean). Mean losses divide by cols; cross-entropies and hinges per row do not.
 import { expV, expS, logV, log1pV, logS } from './math';
-import { maxRow, dotRow, lanesSum } from './rows';
+import { maxRow, dotRow, lanesSum, expShiftRow } from './rows';
 import { softmaxCrossEntropy } from './softmax';
 import { scale, mul, fill } from './elementwise';
 
@@ -199,22 +199,6 @@ export function categoricalHingeLoss(t: usize, p: usize, loss: usize, d: usize, 
     const tc = load<f32>(pt + <usize>c * 4);
     store<f32>(pd + <usize>c * 4, gradScale * (1 - tc) - gradScale * tc);
   }
-}
-
-// y[0..n) = exp(x[0..n) − m); returns Σ y in fixed order (the same helper as softmax.ts's).
-function expShiftRow(x: usize, y: usize, n: i32, m: f32): f32 {
-  const vm = f32x4.splat(m);
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const e = expV(f32x4.sub(v128.load(x), vm));
-    v128.store(y, e);
-    acc = f32x4.add(acc, e);
-    x += 16; y += 16;
-  }
-  let s = lanesSum(acc);
-  for (; i < n; i++) { const e = expS(load<f32>(x) - m); store<f32>(y, e); s += e; x += 4; y += 4; }
-  return s;
 }
 
 /**

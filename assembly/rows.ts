@@ -1,5 +1,6 @@
-// Row helpers shared by reductions, softmax and losses: fixed-order sum, max and dot over n contiguous floats.
+// Row helpers shared by reductions, softmax and losses: fixed-order sum, max, dot and exp-shift over n contiguous floats.
 // Not exported from the module. Vector lanes accumulate separately, then (l0 + l1) + (l2 + l3), then the tail.
+import { expV, expS } from './math';
 
 // @ts-ignore: decorator
 @inline export function lanesSum(v: v128): f32 {
@@ -53,5 +54,21 @@ export function dotRow(a: usize, b: usize, n: i32): f32 {
   for (; i + 4 <= n; i += 4) { acc = f32x4.add(acc, f32x4.mul(v128.load(a), v128.load(b))); a += 16; b += 16; }
   let s = lanesSum(acc);
   for (; i < n; i++) { s += load<f32>(a) * load<f32>(b); a += 4; b += 4; }
+  return s;
+}
+
+// y[0..n) = exp(x[0..n) − m); returns Σ y in fixed order.
+export function expShiftRow(x: usize, y: usize, n: i32, m: f32): f32 {
+  const vm = f32x4.splat(m);
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const e = expV(f32x4.sub(v128.load(x), vm));
+    v128.store(y, e);
+    acc = f32x4.add(acc, e);
+    x += 16; y += 16;
+  }
+  let s = lanesSum(acc);
+  for (; i < n; i++) { const e = expS(load<f32>(x) - m); store<f32>(y, e); s += e; x += 4; y += 4; }
   return s;
 }

@@ -1,23 +1,7 @@
 // Softmax and log-softmax over the last axis of x: [rows, cols], their backward passes, and the fused
 // softmax-cross-entropy (per-row loss and dLogits in one pass). Row sums in a fixed order (rows.ts).
 import { expV, expS, logS } from './math';
-import { maxRow, sumRow, dotRow, lanesSum } from './rows';
-
-// y[0..n) = exp(x[0..n) − m); returns Σ y in fixed order.
-function expShiftRow(x: usize, y: usize, n: i32, m: f32): f32 {
-  const vm = f32x4.splat(m);
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const e = expV(f32x4.sub(v128.load(x), vm));
-    v128.store(y, e);
-    acc = f32x4.add(acc, e);
-    x += 16; y += 16;
-  }
-  let s = lanesSum(acc);
-  for (; i < n; i++) { const e = expS(load<f32>(x) - m); store<f32>(y, e); s += e; x += 4; y += 4; }
-  return s;
-}
+import { maxRow, sumRow, dotRow, lanesSum, expShiftRow } from './rows';
 
 // Σ t[i]·(x[i] − m), fixed order.
 function dotShiftRow(t: usize, x: usize, n: i32, m: f32): f32 {

@@ -1,8 +1,7 @@
 // Typed wrappers for the convolution and pooling kernels (assembly/conv2d.ts, assembly/pool.ts): check the geometry,
 // sizes and offsets, then call the module. No math on values. Offsets are byte addresses; sizes are element counts.
 import { backend } from './module.js';
-
-type Ptr = number;
+import { bad, count, span, type Ptr } from './checks.js';
 
 /** A convolution: x [N, H, W, inC] (NHWC), w [kh, kw, inC, outC] (HWIO), y [N, OH, OW, outC]; padding explicit. */
 export interface ConvGeometry {
@@ -15,20 +14,6 @@ export interface ConvGeometry {
 export interface PoolGeometry {
   N: number; H: number; W: number; C: number; ph: number; pw: number;
   strideH: number; strideW: number; padTop: number; padBottom: number; padLeft: number; padRight: number;
-}
-
-function bad(kernel: string, what: string): never {
-  throw new RangeError(`kernel ${kernel}: ${what}`);
-}
-
-// The same checks as kernels.ts (kept local so the two files stay independent).
-function span(kernel: string, name: string, ptr: Ptr, count: number): void {
-  if (!Number.isInteger(ptr) || ptr <= 0 || (ptr & 3) !== 0) bad(kernel, `${name} offset ${ptr} is not a 4-byte aligned address`);
-  if (ptr + count * 4 > backend().arena.capacity()) bad(kernel, `${name} [${ptr}, +${count}) lies outside memory`);
-}
-
-function count(kernel: string, name: string, n: number, min: number): void {
-  if (!Number.isInteger(n) || n < min) bad(kernel, `${name} = ${n} must be an integer ≥ ${min}`);
 }
 
 /** Output size along one axis: floor((n + padBefore + padAfter − ((k − 1)·dilation + 1)) / stride) + 1 (may be ≤ 0). */

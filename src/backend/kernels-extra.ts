@@ -1,35 +1,7 @@
 // Typed wrappers for the random, dropout, batchnorm and maxout kernels: check offsets, sizes and scalar arguments,
 // then call the module. No math here. Offsets are byte addresses in linear memory; sizes are element counts.
 import { backend } from './module.js';
-
-type Ptr = number;
-
-function bad(kernel: string, what: string): never {
-  throw new RangeError(`kernel ${kernel}: ${what}`);
-}
-
-/** Checks that [ptr, ptr + 4·count) is an aligned, in-bounds float32/int32 range. */
-function span(kernel: string, name: string, ptr: Ptr, count: number): void {
-  if (!Number.isInteger(ptr) || ptr <= 0 || (ptr & 3) !== 0) bad(kernel, `${name} offset ${ptr} is not a 4-byte aligned address`);
-  if (ptr + count * 4 > backend().arena.capacity()) bad(kernel, `${name} [${ptr}, +${count}) lies outside memory`);
-}
-
-/** Like span, but 0 means "absent". */
-function optionalSpan(kernel: string, name: string, ptr: Ptr, count: number): void {
-  if (ptr !== 0) span(kernel, name, ptr, count);
-}
-
-function count(kernel: string, name: string, n: number, min = 0): void {
-  if (!Number.isInteger(n) || n < min) bad(kernel, `${name} = ${n} must be an integer ≥ ${min}`);
-}
-
-function u32(kernel: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) bad(kernel, `${name} = ${v} must be an integer in [0, 2^32)`);
-}
-
-function finite(kernel: string, name: string, v: number): void {
-  if (!Number.isFinite(v)) bad(kernel, `${name} = ${v} must be finite`);
-}
+import { bad, count, finite, optionalSpan, span, u32, type Ptr } from './checks.js';
 
 /** Where a draw comes from: the 64-bit seed as two u32 halves, a u32 stream id, and the word offset (< 2^53). */
 export interface Draw { seedLo: number; seedHi: number; stream: number; offset: number }

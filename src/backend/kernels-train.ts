@@ -1,22 +1,7 @@
 // Typed wrappers for the training kernels (assembly/losses.ts, assembly/optim.ts): check sizes, offsets and labels,
 // then call the module. No math on values. Offsets are byte addresses; sizes are element counts; d = 0 skips a gradient.
 import { backend } from './module.js';
-
-type Ptr = number;
-
-function bad(kernel: string, what: string): never {
-  throw new RangeError(`kernel ${kernel}: ${what}`);
-}
-
-// The same checks as kernels.ts (kept local so the files stay independent).
-function span(kernel: string, name: string, ptr: Ptr, count: number): void {
-  if (!Number.isInteger(ptr) || ptr <= 0 || (ptr & 3) !== 0) bad(kernel, `${name} offset ${ptr} is not a 4-byte aligned address`);
-  if (ptr + count * 4 > backend().arena.capacity()) bad(kernel, `${name} [${ptr}, +${count}) lies outside memory`);
-}
-
-function count(kernel: string, name: string, n: number, min: number): void {
-  if (!Number.isInteger(n) || n < min) bad(kernel, `${name} = ${n} must be an integer ≥ ${min}`);
-}
+import { bad, count, span, type Ptr } from './checks.js';
 
 // A loss over [rows, cols]: inputs a and b, loss [rows], d [rows, cols] unless 0.
 function lossSpans(k: string, aName: string, a: Ptr, bName: string, b: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number): void {

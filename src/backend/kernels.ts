@@ -1,22 +1,7 @@
 // Typed wrappers, one per kernel: check that offsets and sizes are sane, then call the module. No math here.
 // Offsets are byte addresses in linear memory (from the arena); sizes are element counts.
 import { backend } from './module.js';
-
-type Ptr = number;
-
-function bad(kernel: string, what: string): never {
-  throw new RangeError(`kernel ${kernel}: ${what}`);
-}
-
-/** Checks that [ptr, ptr + 4·count) is an aligned, in-bounds float32/int32 range. */
-function span(kernel: string, name: string, ptr: Ptr, count: number): void {
-  if (!Number.isInteger(ptr) || ptr <= 0 || (ptr & 3) !== 0) bad(kernel, `${name} offset ${ptr} is not a 4-byte aligned address`);
-  if (ptr + count * 4 > backend().arena.capacity()) bad(kernel, `${name} [${ptr}, +${count}) lies outside memory`);
-}
-
-function count(kernel: string, name: string, n: number, min = 0): void {
-  if (!Number.isInteger(n) || n < min) bad(kernel, `${name} = ${n} must be an integer ≥ ${min}`);
-}
+import { bad, count, span, type Ptr } from './checks.js';
 
 export interface GemmArgs {
   transA: boolean; transB: boolean; M: number; N: number; K: number; alpha?: number; beta?: number;

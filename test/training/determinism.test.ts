@@ -66,13 +66,19 @@ test('2,000 training steps: memoryInUse and the JS heap stay flat', () => {
   for (let i = 0; i < 2000; i++) m.trainOnBatch(x, y); // warm-up: the JIT's own one-time growth settles
   const g = (globalThis as { gc?: () => void }).gc;
   const heap = () => { g?.(); return (globalThis as { process?: { memoryUsage(): { heapUsed: number } } }).process?.memoryUsage().heapUsed; };
-  const mem0 = memoryInUse(), heap0 = heap();
-  for (let i = 0; i < 2000; i++) m.trainOnBatch(x, y);
-  assert.is(memoryInUse(), mem0);
-  const heap1 = heap();
-  if (g && heap0 !== undefined && heap1 !== undefined) {
-    assert.ok(heap1 - heap0 < 64 * 1024, `JS heap grew by ${heap1 - heap0} bytes over 2,000 steps`);
+  const mem0 = memoryInUse();
+  // A leak grows the heap in every window of 2,000 steps; the JIT's late tiering grows it once. Require a quiet window.
+  const growth: number[] = [];
+  let h0 = heap();
+  for (let w = 0; w < 3; w++) {
+    for (let i = 0; i < 2000; i++) m.trainOnBatch(x, y);
+    assert.is(memoryInUse(), mem0);
+    const h1 = heap();
+    if (h0 !== undefined && h1 !== undefined) growth.push(h1 - h0);
+    h0 = h1;
+    if (!g || growth[growth.length - 1] < 64 * 1024) break;
   }
+  if (g && growth.length) assert.ok(Math.min(...growth) < 64 * 1024, `JS heap grew in every window of 2,000 steps: ${growth.join(', ')} bytes`);
   m.dispose(); x.dispose(); y.dispose();
 });
 

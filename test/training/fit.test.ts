@@ -59,7 +59,7 @@ test('a small CNN with pooling, batch norm and dropout learns the bars', async (
   [x, y].forEach((t) => t.dispose()); m.dispose();
 });
 
-test('callbacks run in order with logs; stopTraining ends fit after the batch', async () => {
+test('callbacks run in order with logs; stopTraining ends fit after the batch and says where', async () => {
   const { x, y } = quadrants(64);
   const m = mlp();
   m.compile({ optimizer: 'sgd', loss: 'crossEntropy', metrics: ['accuracy'] });
@@ -72,9 +72,11 @@ test('callbacks run in order with logs; stopTraining ends fit after the batch', 
     onTrainEnd: () => { calls.push('trainEnd'); },
   };
   const h = await m.fit(x, y, { epochs: 5, batchSize: 16, callbacks: [cb] });
+  // stopped mid-epoch: that epoch has no end and no logs; stoppedAt says where to resume
   assert.equal(calls, ['trainBegin', 'epochBegin 0', 'batch 0', 'batch 1', 'batch 2', 'batch 3', 'epochEnd 0',
-    'epochBegin 1', 'batch 0', 'batch 1', 'epochEnd 1', 'trainEnd']);
-  assert.is(h.history.loss.length, 2);
+    'epochBegin 1', 'batch 0', 'batch 1', 'trainEnd']);
+  assert.is(h.history.loss.length, 1);
+  assert.equal(h.stoppedAt, { epoch: 1, batch: 2 });
   [x, y].forEach((t) => t.dispose()); m.dispose();
 });
 
