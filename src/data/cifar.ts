@@ -1,0 +1,58 @@
+// CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin): records of 1 label byte and 3072 pixel bytes (1024 R,
+// 1024 G, 1024 B, each a row-major 32×32 plane) → images float32 [N, 32, 32, 3] (NHWC) and labels int32 [N].
+import { backend } from '../backend/module.js';
+import { empty } from '../tensor.js';
+import { normalizeInPlace, type NormalizeOptions } from './normalize.js';
+import { building, type Labelled } from './tensors.js';
+
+const SIDE = 32, PLANE = SIDE * SIDE, RECORD = 1 + 3 * PLANE, CLASSES = 10;
+
+export interface Cifar10Options extends NormalizeOptions {
+  /** One name per file for errors (default "batch 1", "batch 2", …). */
+  names?: readonly string[];
+}
+
+/** The records of one or more batch files, in order. Pixel bytes become floats in one copy at load time. */
+export function cifar10(files: Uint8Array | readonly Uint8Array[], options: Cifar10Options = {}): Labelled {
+  const list = files instanceof Uint8Array ? [files] : [...files];
+  if (list.length === 0) throw new RangeError('cifar10: no batch files given');
+  const names = list.map((_, i) => options.names?.[i] ?? `batch ${i + 1}`);
+  let total = 0;
+  list.forEach((bytes, f) => { total += check(bytes, names[f]); });
+  return building((own) => {
+    const x = own(empty([total, SIDE, SIDE, 3], 'float32', 'cifar10 images'));
+    const y = own(empty([total], 'int32', 'cifar10 labels'));
+    const { f32, i32 } = backend().arena;
+    let n = 0;
+    for (const bytes of list) {
+      for (let at = 0; at < bytes.length; at += RECORD, n++) {
+        i32[(y.ptr >> 2) + n] = bytes[at];
+        const o = (x.ptr >> 2) + n * PLANE * 3;
+        for (let p = 0; p < PLANE; p++) {
+          f32[o + 3 * p] = bytes[at + 1 + p];
+          f32[o + 3 * p + 1] = bytes[at + 1 + PLANE + p];
+          f32[o + 3 * p + 2] = bytes[at + 1 + 2 * PLANE + p];
+        }
+      }
+    }
+    const normalization = normalizeInPlace(x, options, 3, 'cifar10');
+    return { x, y, normalization };
+  });
+}
+
+// Whole records and labels 0..9; returns the record count.
+function check(bytes: Uint8Array, name: string): number {
+  const where = `cifar10 "${name}"`;
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${where}: expected a Uint8Array of the file's bytes`);
+  const whole = Math.floor(bytes.length / RECORD), rest = bytes.length % RECORD;
+  if (bytes.length === 0) throw new RangeError(`${where}: the file is empty`);
+  if (rest !== 0) {
+    throw new RangeError(`${where}: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (1 label + 3072 pixels): ` +
+      `record ${whole} is truncated, ${rest} of ${RECORD} bytes`);
+  }
+  for (let r = 0; r < whole; r++) {
+    const label = bytes[r * RECORD];
+    if (label >= CLASSES) throw new RangeError(`${where}: record ${r} (byte ${r * RECORD}) has label ${label}; CIFAR-10 labels are 0..9`);
+  }
+  return whole;
+}

@@ -1,0 +1,75 @@
+// Numeric CSV → features float32 [N, F] and class labels int32 [N]. Plain decimal numbers only (no quotes, no
+// missing values); blank lines are skipped. Errors name the line and the column (both from 1). Runtime-neutral.
+import { floatsFrom, intsFrom, building, type Labelled } from './tensors.js';
+import { normalizeInPlace, type NormalizeOptions } from './normalize.js';
+
+export interface CsvOptions extends NormalizeOptions {
+  /** The label column: an index (negative counts from the end) or, with a header, its name. Default: the last. */
+  labelColumn?: number | string;
+  /** The first non-blank line names the columns (default false). */
+  header?: boolean;
+  /** Field separator (default ","). */
+  delimiter?: string;
+  /** Names the file in errors (default "csv data"). */
+  name?: string;
+}
+
+/** Labelled data plus the feature columns' names (from the header, else "column 1", "column 2", …). */
+export interface CsvData extends Labelled { columns: string[] }
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses the text; the features are standardized per column when asked. Number text becomes floats at load time. */
+export function csv(text: string, options: CsvOptions = {}): CsvData {
+  const where = `csv "${options.name ?? 'csv data'}"`;
+  if (typeof text !== 'string') throw new TypeError(`${where}: expected the file's text as a string`);
+  const sep = options.delimiter ?? ',';
+  const lines = text.split(/\r?\n/);
+  const filled = lines.flatMap((l, i) => (l.trim() === '' ? [] : [i]));
+  if (filled.length === 0) throw new RangeError(`${where}: no data lines`);
+  const first = lines[filled[0]].split(sep).map((f) => f.trim());
+  const width = first.length;
+  if (width < 2) throw new RangeError(`${where} line ${filled[0] + 1}: ${width} column; expected a label column and at least one feature`);
+  const names = options.header ? first : undefined;
+  const labelAt = labelIndex(options.labelColumn, names, width, where);
+  const rows = names ? filled.slice(1) : filled;
+  if (rows.length === 0) throw new RangeError(`${where}: no data lines`);
+  const F = width - 1;
+  const features = new Float32Array(rows.length * F), labels = new Int32Array(rows.length);
+  rows.forEach((i, r) => {
+    const fields = lines[i].split(sep);
+    if (fields.length !== width) throw new RangeError(`${where} line ${i + 1}: ${fields.length} columns, expected ${width} (as on the first line)`);
+    let k = r * F;
+    fields.forEach((raw, c) => {
+      const f = raw.trim();
+      if (!NUMBER.test(f)) throw new RangeError(`${at(where, i, c, names)}: ${f === '' ? 'empty field' : `"${f}" is not a number`}`);
+      const v = Number(f);
+      if (c !== labelAt) { features[k++] = v; return; }
+      if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new RangeError(`${at(where, i, c, names)}: label ${f} is not a class index (an integer ≥ 0)`);
+      labels[r] = v;
+    });
+  });
+  const columns = (names ?? Array.from({ length: width }, (_, c) => `column ${c + 1}`)).filter((_, c) => c !== labelAt);
+  return building((own) => {
+    const x = own(floatsFrom(features, [rows.length, F], `${where} features`));
+    const y = own(intsFrom(labels, [rows.length], `${where} labels`));
+    const normalization = normalizeInPlace(x, options, F, where);
+    return { x, y, normalization, columns };
+  });
+}
+
+function at(where: string, line: number, column: number, names: string[] | undefined): string {
+  return `${where} line ${line + 1}, column ${column + 1}${names ? ` ("${names[column]}")` : ''}`;
+}
+
+function labelIndex(spec: number | string | undefined, header: string[] | undefined, width: number, where: string): number {
+  if (spec === undefined) return width - 1;
+  if (typeof spec === 'string') {
+    if (!header) throw new RangeError(`${where}: labelColumn "${spec}" is a name, which needs header: true`);
+    const i = header.indexOf(spec);
+    if (i < 0) throw new RangeError(`${where}: labelColumn "${spec}" is not in the header (${header.join(', ')})`);
+    return i;
+  }
+  if (!Number.isInteger(spec) || spec < -width || spec >= width) throw new RangeError(`${where}: labelColumn ${spec} is outside the ${width} columns`);
+  return spec < 0 ? spec + width : spec;
+}
