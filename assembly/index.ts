@@ -23,6 +23,7 @@ export { randomBits, randomUniform, randomNormal, randomTruncatedNormal, randomP
 export { dropout, dropoutGrad } from './dropout';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batchnorm';
 export { maxout, maxoutGrad } from './maxout';
+export { peakProbe, peakProbeFlopsPerIteration, copyProbe } from './probe';
 
 /** Where the module's static data ends: the arena managed by TypeScript starts at or after this. */
 export function heapBase(): usize { return __heap_base; }

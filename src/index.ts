@@ -9,7 +9,6 @@ export * as optimizers from './optimizers.js';
 export * as schedules from './schedules.js';
 export * as initializers from './initializers.js';
 export * as regularizers from './regularizers.js';
-export * as data from './data/index.js';
 export { sequential, Model, type SequentialOptions, type CompileOptions, type EvaluateResult, type NamedWeights } from './model/model.js';
 export type { FitOptions, History } from './train/fit.js';
 export { earlyStopping, learningRateScheduler, reduceLearningRateOnPlateau, type Callback, type Logs } from './train/callbacks.js';

@@ -111,4 +111,7 @@ export interface KernelExports {
     dgamma: Ptr, dbeta: Ptr): void;
   maxout(x: Ptr, y: Ptr, arg: Ptr, M: number, C: number, k: number): void;
   maxoutGrad(dy: Ptr, arg: Ptr, dx: Ptr, M: number, C: number, k: number): void;
+  peakProbe(iterations: number, seed: number): number;
+  peakProbeFlopsPerIteration(): number;
+  copyProbe(src: Ptr, dst: Ptr, bytes: number, reps: number): void;
 }

@@ -1,7 +1,8 @@
 // The CLI's view of the data: a named dataset with int labels and one-hot targets for both splits (optionally the
 // first --limit training samples), and the samples of a file for `predict`.
 import { readFile } from 'node:fs/promises';
-import { data, type Tensor } from '../index.js';
+import type { Tensor } from '../index.js';
+import * as data from '../data/index.js';
 import { empty } from '../tensor.js';
 import { copy } from '../backend/kernels.js';
 import { load, datasetNames, type DatasetName } from '../data/node.js';
@@ -50,7 +51,9 @@ export async function loadInputs(file: string, inputShape: readonly number[]): P
   try {
     if (/\.png$/i.test(file)) {
       const [h, w, ch] = inputShape.length === 3 ? inputShape : [Math.sqrt(per), Math.sqrt(per), 1];
-      x = (await data.images([{ name: file, bytes, label: 0 }], { size: [h, w], channels: ch === 3 ? 3 : 1 })).x;
+      const set = await data.images([{ name: file, bytes, label: 0 }], { size: [h, w], channels: ch === 3 ? 3 : 1, scale: true });
+      set.y.dispose();
+      x = set.x;
     } else {
       x = await data.idx(bytes, { name: file, scale: true });
     }

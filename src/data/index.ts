@@ -1,4 +1,4 @@
-// simdnet's data layer (`data` in the public API): format loaders (IDX, CIFAR-10, CSV, PNG images), named datasets,
+// simdnet's data layer, the `simdnet/data` entry (import * as data from 'simdnet/data'): format loaders (IDX, CIFAR-10, CSV, PNG images), named datasets,
 // normalisation, oneHot, split, shuffle and batches. Runtime-neutral; file-system code sits in ./node.ts.
 export { idx, idxHeader, type IdxOptions, type IdxHeader } from './idx.js';
 export { cifar10, type Cifar10Options } from './cifar.js';

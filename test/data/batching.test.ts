@@ -3,7 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
-import { data, tensor, memoryInUse, type Tensor } from '../../src/index.js';
+import * as data from '../../src/data/index.js';
+import { tensor, memoryInUse, type Tensor } from '../../src/index.js';
 
 await ready();
 const test = suite(`data helpers [${BUILD}]`);

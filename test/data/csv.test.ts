@@ -4,7 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { thrown } from '../helpers/errors.js';
-import { data, memoryInUse } from '../../src/index.js';
+import * as data from '../../src/data/index.js';
+import { memoryInUse } from '../../src/index.js';
 
 await ready();
 const test = suite(`data.csv [${BUILD}]`);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { ready, BUILD } from '../helpers/setup.js';
 import { rejection } from '../helpers/errors.js';
 import { cifarBatch, compress, idxFile } from '../helpers/formats.js';
-import { data, memoryInUse, type Tensor } from '../../src/index.js';
+import * as data from '../../src/data/index.js';
+import { memoryInUse, type Tensor } from '../../src/index.js';
 import { DEBIAN_FASHION_MNIST } from '../../src/data/node.js';
 
 await ready();

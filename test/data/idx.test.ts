@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { rejection } from '../helpers/errors.js';
 import { compress, idxFile } from '../helpers/formats.js';
-import { data, memoryInUse } from '../../src/index.js';
+import * as data from '../../src/data/index.js';
+import { memoryInUse } from '../../src/index.js';
 
 await ready();
 const test = suite(`data.idx [${BUILD}]`);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { ready, BUILD } from '../helpers/setup.js';
 import { rejection } from '../helpers/errors.js';
 import { encodePng } from '../helpers/png.js';
-import { data, memoryInUse } from '../../src/index.js';
+import * as data from '../../src/data/index.js';
+import { memoryInUse } from '../../src/index.js';
 
 await ready();
 const test = suite(`data.imageFolder (node) [${BUILD}]`);

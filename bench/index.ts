@@ -1,0 +1,71 @@
+// `npm run bench [-- --filter WORD] [--quick]`: every figure of bench/*.ts against TensorFlow.js (wasm at one thread,
+// cpu) and jax-js (wasm), interleaved in one process, with the machine's SIMD peak and memory.copy rate measured in the
+// same rounds. Prints a table and writes bench/results/latest.json. Measures; never asserts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { backend } from '../src/backend/module.js';
+import { setup } from './common.js';
+import { measure, type FigureResult, type Options, type Probes, type Spec } from './harness.js';
+import { HEADER, machine, row, table } from './report.js';
+import { gemmFigures } from './gemm.js';
+import { convFigures } from './conv.js';
+import { poolFigures } from './pool.js';
+import { elementwiseFigures } from './elementwise.js';
+import { softmaxFigures } from './softmax.js';
+import { batchnormFigures } from './batchnorm.js';
+import { trainFigures } from './train.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const filterAt = args.indexOf('--filter');
+const filter = filterAt >= 0 ? args[filterAt + 1]?.toLowerCase() : undefined;
+if (filterAt >= 0 && !filter) { console.error('bench: --filter needs a word: a family (gemm, conv, pool, elementwise, softmax, batchnorm, train) or part of a figure name'); process.exit(2); }
+
+const options: Options = quick ? { rounds: 7, sampleMs: 8, warmupMs: 40 } : { rounds: 25, sampleMs: 25, warmupMs: 150 };
+
+const families: [string, () => Spec[]][] = [
+  ['gemm', gemmFigures], ['conv', convFigures], ['pool', poolFigures], ['elementwise', elementwiseFigures],
+  ['softmax', softmaxFigures], ['batchnorm', batchnormFigures], ['train', trainFigures],
+];
+
+const runtime = await setup();
+const e = backend().exports, arena = backend().arena;
+const copyBufs = new Map<number, [number, number]>();
+const probes: Probes = {
+  peak: (it) => { e.peakProbe(it, 0.001); },
+  peakFlops: (it) => it * e.peakProbeFlopsPerIteration(),
+  copy: (bytes, reps) => {
+    let b = copyBufs.get(bytes);
+    if (!b) { b = [arena.alloc(bytes), arena.alloc(bytes)]; arena.u8.fill(1, b[0], b[0] + bytes); copyBufs.set(bytes, b); }
+    e.copyProbe(b[0], b[1], bytes, reps);
+  },
+};
+
+console.log(`simdnet bench ${quick ? '(quick) ' : ''}— ${options.rounds} interleaved rounds of ~${options.sampleMs} ms samples per contender`);
+const rows = [HEADER];
+const results: FigureResult[] = [];
+const familyNamed = families.some(([name]) => name === filter);
+for (const [family, make] of families) {
+  if (familyNamed && family !== filter) continue;
+  for (const spec of make()) {
+    if (filter && !familyNamed && !spec.label.toLowerCase().includes(filter)) continue;
+    const f = await spec.build();
+    const r = await measure(f, options, probes);
+    f.dispose?.();
+    results.push(r);
+    rows.push(row(r));
+    console.log(table([HEADER, row(r)]).split('\n')[2]);
+  }
+}
+console.log('\n' + table(rows));
+console.log('\nsimdnet: steady-state rate (median of the rounds); first call: the first call of the figure in this process.' +
+  '\nvs probe: simdnet over the f32x4 multiply-add peak probe (compute-bound) or the memory.copy rate (memory-bound),' +
+  '\n  each paired within a round; peers: their rate (simdnet\'s speedup, median of per-round ratios).');
+
+const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({
+  command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`, options, machine: machine(), runtime, figures: results,
+}, null, 2) + '\n');
+console.log(`\nwrote ${out}`);

@@ -1,0 +1,55 @@
+// Bench output: the readable table (one row per figure, peers as "rate (our speedup)") and the JSON record with the
+// machine, runtime and date. Formatting only.
+import { cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { FigureResult } from './harness.js';
+
+export const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'jax-js'] as const;
+
+const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 1 ? `${v.toFixed(1)} ms` : `${(v * 1000).toFixed(0)} µs`);
+const x = (v: number) => `${fmt(v)}×`;
+
+/** One line per figure as table cells. */
+export function row(r: FigureResult): string[] {
+  const ours = r.contenders[0];
+  const ref = r.probe
+    ? r.probe.kind === 'peak' ? `${(r.probe.ratio.median * 100).toFixed(0)}% of ${fmt(r.probe.rate)}` : `${r.probe.ratio.median.toFixed(2)}× of ${fmt(r.probe.rate)}`
+    : '';
+  const peer = (name: string) => {
+    const c = r.contenders.find((p) => p.name === name);
+    if (!c) return '';
+    if (c.na) return `n/a (${c.na})`;
+    if (c.error) return `n/a (error: ${c.error})`;
+    return `${fmt(c.rate!)} (${x(r.speedup[name].median)})`;
+  };
+  const targets = r.targets.map((t) => `${t.met === null ? '?' : t.met ? 'met' : 'NOT met'} ${t.value === null ? '–' : fmtTarget(t.value, t.min)}`).join('; ');
+  return [`${r.name} ${r.shape}`, r.unit, fmt(ours.rate!), ms(ours.firstMs!), ref, ...PEERS.map(peer), targets];
+}
+
+function fmtTarget(v: number, min: number): string {
+  return min < 1 && min > 0 ? `${(v * 100).toFixed(0)}% ≥ ${(min * 100).toFixed(0)}%` : min >= 100 && v > 1000 ? `${fmt(v)} ≥ ${min}` : `${x(v)} ≥ ${min}${min < 100 ? '×' : ''}`;
+}
+
+export const HEADER = ['figure', 'unit', 'simdnet', 'first call', 'vs probe (peak | memory.copy)', ...PEERS.map((p) => `${p} (simdnet ×)`), 'targets'];
+
+/** Pads cells into aligned columns. */
+export function table(rows: string[][]): string {
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join(' │ ').trimEnd();
+  return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.slice(1).map(line)].join('\n');
+}
+
+/** The CPU model (from /proc/cpuinfo where there is one), cores, memory, runtime versions and the date. */
+export function machine(): Record<string, unknown> {
+  let model = cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) model = m[1].trim();
+  } catch { /* not Linux */ }
+  return {
+    cpu: model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform} ${process.arch}`, node: process.version, v8: process.versions.v8,
+    date: new Date().toISOString(),
+  };
+}
