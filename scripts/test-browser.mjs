@@ -1,15 +1,17 @@
 // Runs the runtime-neutral uvu suite in Chromium, in a page and in a dedicated worker, for the release and debug
 // builds: bundles test/**/*.test.ts (not *.node.test.ts, not test/node/) with esbuild, serves it from 127.0.0.1 and
-// drives Debian's chromium through playwright-core (never a downloaded browser). Also exports the static server and
-// the Chromium launcher that scripts/same-bits.mjs uses. Node-only tooling; `node scripts/test-browser.mjs [pattern]`.
+// drives Debian's chromium through playwright-core (never a downloaded browser). Also exports the Chromium launcher
+// (and re-exports the static server of static-server.mjs) for scripts/same-bits.mjs and scripts/test-demo.mjs.
+// Node-only tooling; `node scripts/test-browser.mjs [pattern]`.
 import { build } from 'esbuild';
-import { accessSync, constants, createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './static-server.mjs';
 
+export { startServer };
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(root, 'build', 'runtimes');
 
@@ -29,28 +31,6 @@ export function findChromium() {
 
 export const NO_CHROMIUM = 'chromium not found on PATH: install Debian\'s package with `apt-get install -y chromium` ' +
   '(or set CHROMIUM to its path); Playwright never downloads a browser here';
-
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
-
-/** A static file server for `dir` on 127.0.0.1 (ephemeral port); .wasm goes out as application/wasm. */
-export async function startServer(dir = root) {
-  const base = resolve(dir);
-  const server = createServer((req, res) => {
-    const path = resolve(base, '.' + decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    let ok = path === base || path.startsWith(base + sep);
-    try { ok &&= statSync(path).isFile(); } catch { ok = false; }
-    if (!ok) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(path).pipe(res);
-  });
-  await new Promise((ok, fail) => { server.once('error', fail); server.listen(0, '127.0.0.1', ok); });
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }),
-  };
-}
 
 /** Launches headless Chromium from `executablePath` with a fresh user-data dir; close() removes the dir. */
 export async function launchChromium(executablePath) {

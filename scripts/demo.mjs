@@ -1,0 +1,33 @@
+// `npm run demo [-- --port N]`: builds simdnet if needed, then serves the demo page (web/) with the browser build
+// (dist/) and the embedded dataset (data/) on 127.0.0.1 until Ctrl-C. Node-only tooling; the page itself is web/.
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './static-server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The demo server: web/, dist/ and data/ of the repository; `/` redirects to the page. */
+export const serveDemo = (port = 0) => startServer(root, { port, mounts: ['web', 'dist', 'data'], home: '/web/' });
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === '--port' || a.startsWith('--port='));
+  const value = at < 0 ? '8080' : args[at].includes('=') ? args[at].split('=')[1] : args[at + 1];
+  const port = Number(value);
+  if (args.includes('--help') || !Number.isInteger(port) || port < 0 || port > 65535) {
+    console.log('usage: npm run demo [-- --port N]   (default 8080; 0 picks a free port)');
+    process.exit(args.includes('--help') ? 0 : 2);
+  }
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-needed'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  let server;
+  try {
+    server = await serveDemo(port);
+  } catch (e) {
+    console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: try npm run demo -- --port ${port + 1} (or 0 for any free port)` : e.message);
+    process.exit(1);
+  }
+  console.log(`simdnet demo: ${server.url}web/   (serving web/, dist/ and data/; Ctrl-C to stop)`);
+  process.on('SIGINT', () => { server.close().then(() => process.exit(0)); });
+}

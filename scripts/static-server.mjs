@@ -1,0 +1,44 @@
+// A small static file server on 127.0.0.1 for the Node tooling (the Chromium test runs, `npm run demo`): right MIME
+// types (application/wasm, or compileStreaming refuses the module; text/javascript for module scripts), no caching.
+// Not a production server. Node-only tooling.
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.gz': 'application/gzip', '.md': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves the files under `dir` (default: the repository) on 127.0.0.1 at `port` (0: an ephemeral one). `mounts`
+ * limits what is served to those top-level folders; `home` is where `/` redirects; a URL ending in `/` serves that
+ * folder's index.html. Resolves to { url, port, close() }.
+ */
+export async function startServer(dir = ROOT, { port = 0, mounts, home } = {}) {
+  const base = resolve(dir);
+  const server = createServer((req, res) => {
+    let pathname;
+    try { pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname); } catch { pathname = '\0'; }
+    if (home && pathname === '/') { res.writeHead(302, { location: home }).end(); return; }
+    if (pathname.endsWith('/')) pathname += 'index.html';
+    const path = resolve(base, '.' + pathname);
+    const top = path.slice(base.length + 1).split(sep)[0];
+    let ok = path.startsWith(base + sep) && (!mounts || mounts.includes(top));
+    try { ok &&= statSync(path).isFile(); } catch { ok = false; }
+    if (!ok) { res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found'); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    createReadStream(path).pipe(res);
+  });
+  await new Promise((ok, fail) => { server.once('error', fail); server.listen(port, '127.0.0.1', ok); });
+  const actual = server.address().port;
+  return {
+    url: `http://127.0.0.1:${actual}/`,
+    port: actual,
+    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()); }),
+  };
+}
