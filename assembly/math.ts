@@ -8,6 +8,10 @@ const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const EXP_HI: f32 = 88.7228317;    // exp(x) overflows above this
 const EXP_LO: f32 = -87.3365479;   // exp(x) < 2^-126 below this: flushed to 0
+const FLT_MIN: f32 = 1.17549435e-38; // 2^-126, the smallest normal float
+const MAGIC: f32 = 12582912.0;     // 1.5·2^23: adding it rounds to an integer, held in the low mantissa bits
+const MAGIC_BIASED: f32 = 12583039.0; // MAGIC + 127: the low bits hold n + 127, the exponent field of 2^n
+const W_MIN: f32 = -88.0;          // sigmoid and tanh clamp e^w here: n = −127, the scale is 0
 const E_P0: f32 = 1.9875691500e-4;
 const E_P1: f32 = 1.3981999507e-3;
 const E_P2: f32 = 8.3334519073e-3;
@@ -35,11 +39,17 @@ const TANH_SMALL: f32 = 0.625;
 
 // ---- f32x4 ----
 
-/** e^x per lane: range reduction x = n·ln2 + r, |r| ≤ ln2/2, degree-7 polynomial, scale by 2^n. */
+/**
+ * e^x per lane: range reduction x = n·ln2 + r, |r| ≤ ln2/2, degree-7 polynomial, scale by 2^n. The clamp uses pmin/pmax
+ * (one instruction each; NaN lanes are restored at the end) and n comes from the magic-number rounding
+ * (x·log2e + 1.5·2^23 rounds to the nearest integer, ties to even, as f32x4.nearest does), so the bits are those of
+ * the nearest/trunc_sat formulation at a fraction of its cost.
+ */
 // @ts-ignore: decorator
 @inline export function expV(x: v128): v128 {
-  const xc = f32x4.min(f32x4.max(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
-  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  const xc = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const vm = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const n = f32x4.sub(vm, f32x4.splat(MAGIC));
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.add(f32x4.mul(f32x4.splat(E_P0), r), f32x4.splat(E_P1));
@@ -48,23 +58,44 @@ const TANH_SMALL: f32 = 0.625;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E_P4));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E_P5));
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  // n in [-126, 128]: scale by 2^(n>>1) · 2^(n − (n>>1)), both factors normal.
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  // n in [-126, 128] (the integer is vm's bits minus MAGIC's): scale by 2^(n>>1) · 2^(n − (n>>1)), both normal.
+  const ni = i32x4.sub(vm, f32x4.splat(MAGIC));
   const n1 = i32x4.shr_s(ni, 1);
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
   const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, n1), i32x4.splat(127)), 23);
   let y = f32x4.mul(f32x4.mul(p, s1), s2);
-  y = v128.andnot(y, f32x4.lt(y, f32x4.splat(1.17549435e-38)));
+  y = v128.andnot(y, f32x4.lt(y, f32x4.splat(FLT_MIN)));
   y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, f32x4.splat(EXP_HI)));
   y = v128.andnot(y, f32x4.lt(x, f32x4.splat(EXP_LO)));
   return v128.bitselect(x, y, f32x4.ne(x, x)); // NaN in, NaN out
+}
+
+/**
+ * e^w per lane for w in [−88, 0] (NaN propagates), the core of sigmoid and tanh: one scale 2^n, built by the magic
+ * number that also rounds (n + 127 lands in vm's low bits); n = −127 makes the scale exactly 0, so e^w < 2^-126 comes
+ * out as 0 or a value the caller flushes. Estrin's scheme for the same degree-7 polynomial as expV: a shorter
+ * dependency chain, the CPU overlaps more lanes.
+ */
+// @ts-ignore: decorator
+@inline function expNegV(w: v128): v128 {
+  const vm = f32x4.add(f32x4.mul(w, f32x4.splat(LOG2E)), f32x4.splat(MAGIC_BIASED));
+  const n = f32x4.sub(vm, f32x4.splat(MAGIC_BIASED));
+  let r = f32x4.sub(w, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const r2 = f32x4.mul(r, r);
+  const a = f32x4.add(f32x4.mul(f32x4.splat(E_P4), r), f32x4.splat(E_P5));
+  const b = f32x4.add(f32x4.mul(f32x4.splat(E_P2), r), f32x4.splat(E_P3));
+  const c = f32x4.add(f32x4.mul(f32x4.splat(E_P0), r), f32x4.splat(E_P1));
+  let p = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(c, r2), b), r2), a);
+  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
+  return f32x4.mul(p, i32x4.shl(vm, 23));
 }
 
 /** ln x per lane: x = m·2^e with m in [√½, √2), degree-9 polynomial in m − 1. */
 // @ts-ignore: decorator
 @inline export function logV(x: v128): v128 {
   // Subnormal inputs are scaled up by 2^25 first.
-  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const tiny = f32x4.lt(x, f32x4.splat(FLT_MIN));
   const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(33554432.0)), x, tiny);
   const bits = xs;
   let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
@@ -95,27 +126,32 @@ const TANH_SMALL: f32 = 0.625;
   return v128.bitselect(x, y, f32x4.eq(x, f32x4.splat(Infinity)));
 }
 
-/** tanh per lane: odd polynomial below 0.625, 1 − 2/(e^{2|x|} + 1) above, sign restored. */
+/** tanh per lane: odd polynomial below 0.625, (1 − e)/(1 + e) with e = e^{−2|x|} above, sign restored. */
 // @ts-ignore: decorator
 @inline export function tanhV(x: v128): v128 {
-  const ax = f32x4.abs(x);
+  const sign = i32x4.splat(0x80000000);
   const z = f32x4.mul(x, x);
   let p = f32x4.add(f32x4.mul(f32x4.splat(T_P0), z), f32x4.splat(T_P1));
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P2));
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P3));
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P4));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const e = expV(f32x4.add(ax, ax));
-  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
-  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
-  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(TANH_SMALL)));
+  const e = expNegV(f32x4.pmax(v128.or(f32x4.add(x, x), sign), f32x4.splat(W_MIN))); // e^{−2|x|}
+  const big = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
+  const signed = v128.or(big, v128.and(x, sign));
+  return v128.bitselect(small, signed, f32x4.lt(f32x4.abs(x), f32x4.splat(TANH_SMALL)));
 }
 
-/** 1 / (1 + e^{-x}) per lane. */
+/**
+ * 1 / (1 + e^{−x}) per lane as f = e/(1 + e) with e = e^{−|x|} (never overflows): f for x < 0, 1 − f for x ≥ 0.
+ * Results below 2^-126 are flushed to 0.
+ */
 // @ts-ignore: decorator
 @inline export function sigmoidV(x: v128): v128 {
-  const y = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expV(f32x4.neg(x))));
-  return v128.andnot(y, f32x4.lt(y, f32x4.splat(1.17549435e-38))); // flush subnormal results
+  const e = expNegV(f32x4.pmax(v128.or(x, i32x4.splat(0x80000000)), f32x4.splat(W_MIN))); // e^{−|x|}
+  let f = f32x4.div(e, f32x4.add(e, f32x4.splat(1)));
+  f = v128.andnot(f, f32x4.lt(f, f32x4.splat(FLT_MIN)));
+  return v128.bitselect(f, f32x4.sub(f32x4.splat(1), f), i32x4.shr_s(x, 31)); // sign bit set: f
 }
 
 /** log(1 + t) per lane for t ≥ 0, accurate for tiny t: log(u)·t/(u − 1) with u = 1 + t. */
