@@ -4,7 +4,7 @@
 // others, serve simdnet/kernels.wasm next to the bundle or call init({ module | bytes }) yourself.
 import { init as initWith, isInitialised, simdSupported, type InitOptions } from './backend/module.js';
 
-export * from './index.js';
+export * from './api.js';
 
 let fetched: Promise<WebAssembly.Module> | undefined;
 

@@ -4,7 +4,7 @@
 import kernels from './kernels.wasm?module';
 import { init as initWith, type InitOptions } from './backend/module.js';
 
-export * from './index.js';
+export * from './api.js';
 
 /** Instantiates the kernels: the given module or bytes, else the precompiled kernels.wasm the bundler provided. */
 export async function init(options: InitOptions = {}): Promise<void> {

@@ -1,17 +1,22 @@
-// simdnet's public entry: init, tensors, ops, layers, losses, optimizers, initializers, regularizers, models and
-// training. Nothing else lives here.
-export { init, simdSupported, type InitOptions } from './backend/module.js';
-export { Tensor, tensor, tidy, memoryInUse, type DType, type Shape, type TensorValues, type NestedArray } from './tensor.js';
-export * as ops from './ops/index.js';
-export * as layers from './layers/index.js';
-export * as losses from './losses.js';
-export * as optimizers from './optimizers.js';
-export * as schedules from './schedules.js';
-export * as initializers from './initializers.js';
-export * as regularizers from './regularizers.js';
-export { sequential, Model, type SequentialOptions, type CompileOptions, type EvaluateResult, type NamedWeights } from './model/model.js';
-export type { FitOptions, History } from './train/fit.js';
-export { earlyStopping, learningRateScheduler, reduceLearningRateOnPlateau, type Callback, type Logs } from './train/callbacks.js';
-export { loadModel, FORMAT_VERSION, type SaveOptions } from './io/format.js';
-export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradCheckEntry } from './gradcheck.js';
-export { NonFiniteError, type NonFiniteReport } from './train/errors.js';
+// simdnet's main entry (Node, Deno, Bun, bundlers): the public API, and init() that by default compiles the kernel
+// module embedded here as base64. Browsers get entry-browser.ts (fetches kernels.wasm), edge runtimes entry-edge.ts.
+import { init as initWith, isInitialised, type InitOptions } from './backend/module.js';
+import { releaseWasmBase64 } from './backend/kernels.generated.js';
+
+export * from './api.js';
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Instantiates the kernel module once: init({ module }) a precompiled WebAssembly.Module, init({ bytes }) the raw
+ * bytes, init() the bytes embedded in this entry. Later calls return the same instance; concurrent calls share one.
+ */
+export async function init(options: InitOptions = {}): Promise<void> {
+  if (isInitialised() || options.module !== undefined || options.bytes !== undefined) return initWith(options);
+  return initWith({ bytes: decodeBase64(releaseWasmBase64) });
+}

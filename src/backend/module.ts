@@ -1,6 +1,5 @@
 // Loads the kernel module: init({ module | bytes } | nothing), the SIMD feature check, and the one live Backend.
 // Plain WebAssembly API (no @assemblyscript/loader): only numbers and offsets cross the boundary.
-import { releaseWasmBase64 } from './kernels.generated.js';
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 
@@ -35,13 +34,6 @@ export function simdSupported(): boolean {
   }
 }
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 function isModule(m: unknown): m is WebAssembly.Module {
   // instanceof fails for a Module made in another realm (edge-runtime's VM, iframes): check the brand instead.
   return Object.prototype.toString.call(m) === '[object WebAssembly.Module]';
@@ -65,8 +57,8 @@ async function instantiate(options: InitOptions): Promise<Backend> {
     }
     module = options.module;
   } else {
-    const bytes = options.bytes !== undefined ? toBytes(options.bytes) : decodeBase64(releaseWasmBase64);
-    module = await WebAssembly.compile(bytes);
+    if (options.bytes === undefined) throw new TypeError('init: give { module } or { bytes } (each entry point supplies its default)');
+    module = await WebAssembly.compile(toBytes(options.bytes));
   }
   let memoryRef: WebAssembly.Memory | undefined;
   const imports: WebAssembly.Imports = {};
@@ -95,8 +87,8 @@ function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): stri
 }
 
 /**
- * Instantiates the kernel module once. With no options it uses the embedded bytes. Later calls return the same
- * instance (their options are ignored); concurrent calls share one promise.
+ * Instantiates the kernel module once from { module } or { bytes } (the entries' init() supply the default). Later
+ * calls return the same instance (their options are ignored); concurrent calls share one promise.
  */
 export async function init(options: InitOptions = {}): Promise<void> {
   if (live) return;
