@@ -1,7 +1,8 @@
 // 2-D convolution over NHWC images with HWIO filters: forward, backprop to the input, backprop to the filter.
-// Lowered to the packed GEMM through im2col in bounded chunks of output pixels; padding is explicit (TS resolves 'same').
-import { gemm, GEMM_MR } from './gemm';
-import { add, biasAdd, fill } from './elementwise';
+// Lowered to the packed GEMM: the forward packs A straight from x (implicit im2col); the backward passes go through an
+// explicit im2col/col2im in bounded chunks of output pixels. Padding is explicit (TS resolves 'same').
+import { gemm, gemmConv, GEMM_MR } from './gemm';
+import { add, fill } from './elementwise';
 import { reduceSum } from './reduce';
 
 // One geometry for the three kernels:
@@ -9,9 +10,9 @@ import { reduceSum } from './reduce';
 //   OH = floor((H + padT + padB − ((kh − 1)·dilH + 1)) / strH) + 1, OW likewise (TS checks OH, OW ≥ 1).
 //   col (the workspace): [P, K], K = kh·kw·Cin, one row per output pixel q = (n·OH + oh)·OW + ow of a chunk:
 //   col[p, (i·kw + j)·Cin + ci] = x[n, oh·strH − padT + i·dilH, ow·strW − padL + j·dilW, ci], 0 outside x.
-// Then y = col·w, dcol = dy·wᵀ (scattered back by col2im), dw += colᵀ·dy. A 1×1, stride-1, unpadded convolution
-// skips im2col: x itself is col. Chunks and GEMM blocks depend only on the shapes, so results are the same bits
-// on every host.
+// Then y = col·w (+ bias; col never stored, gemm.ts packs it from x), dcol = dy·wᵀ (scattered back by col2im),
+// dw += colᵀ·dy. A 1×1, stride-1, unpadded convolution skips im2col: x itself is col. Chunks and GEMM blocks depend
+// only on the shapes, so results are the same bits on every host.
 
 export const CONV_COL_BUDGET: i32 = 1 << 18; // floats of col we aim for (1 MiB: stays in L2 between im2col and GEMM)
 export const CONV_CHUNK_MIN: i32 = 128;      // output pixels per chunk, at least (repacking w costs 1/P of the GEMM)
@@ -133,29 +134,20 @@ function col2imAdd(col: usize, dx: usize, q0: i32, P: i32, H: i32, W: i32, Cin: 
 }
 
 /**
- * y = conv2d(x, w) (+ bias): y is overwritten. bias = 0 for none. work: conv2dWorkspaceBytes(…) of 16-byte aligned
- * scratch (may be 0 when that is 0); gemmWork: gemmWorkspaceBytes(). y must not overlap x, w or the workspaces.
+ * y = conv2d(x, w) (+ bias): y is overwritten. bias = 0 for none. One GEMM whose A is packed straight from x (implicit
+ * im2col, gemm.ts), the bias added in its epilogue: no col buffer, so work is unused here (the backward kernels use
+ * it). gemmWork: gemmWorkspaceBytes(). y must not overlap x, w or the workspaces.
  */
 export function conv2d(x: usize, w: usize, bias: usize, y: usize, work: usize, gemmWork: usize,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
   assert(OH > 0 && OW > 0, 'conv2d: empty output');
-  const NPix = N * OH * OW, K = kh * kw * Cin;
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
-    gemm(0, 0, NPix, Cout, Cin, 1, x, Cin, w, Cout, 0, y, Cout, gemmWork);
-    if (bias) biasAdd(y, bias, y, NPix, Cout);
+    gemm(0, 0, N * OH * OW, Cout, Cin, 1, x, Cin, w, Cout, 0, y, Cout, gemmWork, bias);
     return;
   }
-  assert((work & 15) == 0, 'conv2d: work must be 16-byte aligned');
-  const P = chunkPixels(K, NPix);
-  for (let q0 = 0; q0 < NPix; q0 += P) {
-    const m = min(P, NPix - q0);
-    const yc = y + <usize>q0 * Cout * 4;
-    im2col(x, work, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
-    gemm(0, 0, m, Cout, K, 1, work, K, w, Cout, 0, yc, Cout, gemmWork);
-    if (bias) biasAdd(yc, bias, yc, m, Cout);
-  }
+  gemmConv(x, w, bias, y, gemmWork, N, H, W, Cin, Cout, kh, kw, OH, OW, strH, strW, dilH, dilW, padT, padL);
 }
 
 /**
@@ -169,7 +161,7 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
   assert(OH > 0 && OW > 0, 'conv2dBackpropInput: empty output');
   const NPix = N * OH * OW, K = kh * kw * Cin;
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
-    gemm(0, 1, NPix, Cin, Cout, 1, dy, Cout, w, Cout, 0, dx, Cin, gemmWork);
+    gemm(0, 1, NPix, Cin, Cout, 1, dy, Cout, w, Cout, 0, dx, Cin, gemmWork, 0);
     return;
   }
   assert((work & 15) == 0, 'conv2dBackpropInput: work must be 16-byte aligned');
@@ -177,7 +169,7 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
   const P = chunkPixels(K, NPix);
   for (let q0 = 0; q0 < NPix; q0 += P) {
     const m = min(P, NPix - q0);
-    gemm(0, 1, m, K, Cout, 1, dy + <usize>q0 * Cout * 4, Cout, w, Cout, 0, work, K, gemmWork);
+    gemm(0, 1, m, K, Cout, 1, dy + <usize>q0 * Cout * 4, Cout, w, Cout, 0, work, K, gemmWork, 0);
     col2imAdd(work, dx, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
   }
 }
@@ -194,14 +186,14 @@ export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, 
   assert(OH > 0 && OW > 0, 'conv2dBackpropFilter: empty output');
   const NPix = N * OH * OW, K = kh * kw * Cin;
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
-    gemm(1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork);
+    gemm(1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0);
   } else {
     assert((work & 15) == 0, 'conv2dBackpropFilter: work must be 16-byte aligned');
     const P = chunkPixels(K, NPix);
     for (let q0 = 0; q0 < NPix; q0 += P) {
       const m = min(P, NPix - q0);
       im2col(x, work, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
-      gemm(1, 0, K, Cout, m, 1, work, K, dy + <usize>q0 * Cout * 4, Cout, 1, dw, Cout, gemmWork);
+      gemm(1, 0, K, Cout, m, 1, work, K, dy + <usize>q0 * Cout * 4, Cout, 1, dw, Cout, gemmWork, 0);
     }
   }
   if (db) reduceSum(dy, db, 1, NPix, Cout, 1);

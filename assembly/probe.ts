@@ -7,9 +7,9 @@ export function peakProbeFlopsPerIteration(): i32 { return 6 * 8 * 4 * 2; }
 /**
  * Register-only multiply-add loop: 8 independent f32x4 accumulators (more than the add latency × add ports of any
  * current core needs), each step 8 products of 4 + 2 registers, unrolled 6× by hand (binaryen does not unroll).
- * vb0, vb1 pass through max/min once per iteration so no engine can hoist the products out of the loop; their values
- * never change. Every value stays normal (no subnormal slowdown). seed (e.g. 0.001) keeps the engine from folding
- * constants; the return value keeps the accumulators alive. FLOPs = iterations · peakProbeFlopsPerIteration().
+ * vb0, vb1 pass through pmax/pmin (one instruction each) once per iteration so no engine can hoist the products out
+ * of the loop; their values never change. Every value stays normal (no subnormal slowdown). seed (e.g. 0.001) keeps
+ * the engine from folding constants; the return value keeps the accumulators alive. FLOPs = iterations · peakProbeFlopsPerIteration().
  */
 export function peakProbe(iterations: i32, seed: f32): f32 {
   const va0 = f32x4.splat(seed), va1 = f32x4.splat(seed * 1.5), va2 = f32x4.splat(seed * 0.75), va3 = f32x4.splat(seed * 1.25);
@@ -47,7 +47,7 @@ export function peakProbe(iterations: i32, seed: f32): f32 {
     vacc1x0 = f32x4.add(vacc1x0, f32x4.mul(va1, vb0)); vacc1x1 = f32x4.add(vacc1x1, f32x4.mul(va1, vb1));
     vacc2x0 = f32x4.add(vacc2x0, f32x4.mul(va2, vb0)); vacc2x1 = f32x4.add(vacc2x1, f32x4.mul(va2, vb1));
     vacc3x0 = f32x4.add(vacc3x0, f32x4.mul(va3, vb0)); vacc3x1 = f32x4.add(vacc3x1, f32x4.mul(va3, vb1));
-    vb0 = f32x4.max(vb0, vb1); vb1 = f32x4.min(vb1, vb0); // vb0 > vb1: both unchanged, but not provably
+    vb0 = f32x4.pmax(vb0, vb1); vb1 = f32x4.pmin(vb1, vb0); // vb0 > vb1: both unchanged, but not provably
   }
   const s = f32x4.add(f32x4.add(f32x4.add(vacc0x0, vacc0x1), f32x4.add(vacc1x0, vacc1x1)),
     f32x4.add(f32x4.add(vacc2x0, vacc2x1), f32x4.add(vacc3x0, vacc3x1)));

@@ -9,7 +9,7 @@ export interface KernelExports {
   isDebugBuild(): number;
   gemmWorkspaceBytes(): number;
   gemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number, work: Ptr): void;
+    a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number, work: Ptr, bias: Ptr): void;
   add(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   sub(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   mul(a: Ptr, b: Ptr, out: Ptr, n: number): void;

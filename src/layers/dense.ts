@@ -66,8 +66,8 @@ export class Dense extends Layer {
   forward(x: Tensor, n: number, _training: boolean): Tensor {
     this.x = x;
     const rows = n * this.rowsPerSample, K = this.kernel.value.shape[0], N = this.units;
-    kern.gemm({ transA: false, transB: false, M: rows, N, K, a: x.ptr, lda: K, b: this.kernel.value.ptr, ldb: N, c: this.z.ptr, ldc: N });
-    if (this.bias) kern.biasAdd(this.z.ptr, this.bias.value.ptr, this.z.ptr, rows, N);
+    kern.gemm({ transA: false, transB: false, M: rows, N, K, a: x.ptr, lda: K, b: this.kernel.value.ptr, ldb: N, c: this.z.ptr, ldc: N,
+      bias: this.bias?.value.ptr });
     if (this.activation.name !== 'linear') activationForward(this.activation, this.z.ptr, this.y.ptr, rows, N);
     return this.y;
   }

@@ -33,7 +33,7 @@ test('a failed kernel assertion in the debug build names the kernel, file and li
   if (!backend().debug) return;
   // Call the raw export with a misaligned workspace: the typed wrapper never does this.
   const e = backend().exports;
-  assert.throws(() => e.gemm(0, 0, 1, 1, 1, 1, 64, 1, 64, 1, 0, 64, 1, 4), /assertion failed: gemm: work must be 16-byte aligned at assembly\/gemm\.ts:\d+/);
+  assert.throws(() => e.gemm(0, 0, 1, 1, 1, 1, 64, 1, 64, 1, 0, 64, 1, 4, 0), /assertion failed: gemm: work must be 16-byte aligned at assembly\/gemm\.ts:\d+/);
 });
 
 test.run();
