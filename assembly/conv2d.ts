@@ -122,8 +122,11 @@ function col2imAdd(col: usize, dx: usize, q0: i32, P: i32, H: i32, W: i32, Cin: 
     for (let i = ilo; i < ihi; i++) {
       const seg = src + <usize>i * rowBytes + <usize>jlo * cin4;
       const d = dxn + (<usize>(ih0 + i * dilH) * W + <usize>(iw0 + jlo * dilW)) * cin4;
-      if (dilW == 1) add(d, seg, d, (jhi - jlo) * Cin);
-      else for (let j = 0; j < jhi - jlo; j++) {
+      if (dilW == 1) {
+        const len = (jhi - jlo) * Cin;
+        if (len >= 8) add(d, seg, d, len);
+        else for (let t: usize = 0; t < <usize>len * 4; t += 4) store<f32>(d + t, load<f32>(d + t) + load<f32>(seg + t)); // short rows (Cin = 1): no call
+      } else for (let j = 0; j < jhi - jlo; j++) {
         const dj = d + <usize>(j * dilW) * cin4;
         add(dj, seg + <usize>j * cin4, dj, Cin);
       }
@@ -167,10 +170,43 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
   assert((work & 15) == 0, 'conv2dBackpropInput: work must be 16-byte aligned');
   fill(dx, 0, N * H * W * Cin);
   const P = chunkPixels(K, NPix);
+  const rowsOfPixels = Cin == 1 && strW == 1 && dilW == 1; // one channel, unit steps along a row: see col2imRowsAdd
   for (let q0 = 0; q0 < NPix; q0 += P) {
     const m = min(P, NPix - q0);
-    gemm(0, 1, m, K, Cout, 1, dy + <usize>q0 * Cout * 4, Cout, w, Cout, 0, work, K, gemmWork, 0);
-    col2imAdd(work, dx, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
+    if (rowsOfPixels) {
+      gemm(0, 1, K, m, Cout, 1, w, Cout, dy + <usize>q0 * Cout * 4, Cout, 0, work, m, gemmWork, 0); // dcolᵀ: [K, m]
+      col2imRowsAdd(work, dx, q0, m, H, W, OH, OW, kh, kw, strH, dilH, padT, padL);
+    } else {
+      gemm(0, 1, m, K, Cout, 1, dy + <usize>q0 * Cout * 4, Cout, w, Cout, 0, work, K, gemmWork, 0);
+      col2imAdd(work, dx, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
+    }
+  }
+}
+
+// col2imAdd for Cin = 1 and unit steps along rows, from dcolᵀ: [K, P] (one row per kernel offset (i, j)): each run of
+// output pixels on one output row adds, as one vector loop, into a run of dx on one input row. Kernel offset by kernel
+// offset (a fixed order; not the order of col2imAdd, so the bits differ from the general path).
+function col2imRowsAdd(colT: usize, dx: usize, q0: i32, P: i32, H: i32, W: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, strH: i32, dilH: i32, padT: i32, padL: i32): void {
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const src = colT + <usize>((i * kw + j) * P) * 4;
+      let ow = q0 % OW, oh = (q0 / OW) % OH, n = q0 / (OW * OH);
+      for (let p = 0; p < P;) {
+        const run = min(OW - ow, P - p);                      // pixels p … p + run − 1 share (n, oh)
+        const ih = oh * strH - padT + i * dilH;
+        if (<u32>ih < <u32>H) {
+          // input column of pixel ow is ow − padL + j: keep those inside [0, W)
+          const lo = max(ow, padL - j), hi = min(ow + run, W + padL - j);
+          if (lo < hi) {
+            const d = dx + (<usize>(n * H + ih) * W + (lo - padL + j)) * 4;
+            add(d, src + <usize>(p + lo - ow) * 4, d, hi - lo);
+          }
+        }
+        p += run; ow += run;
+        if (ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
+      }
+    }
   }
 }
 

@@ -173,6 +173,13 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i
   v128.store(tile, vacc1x0123, 32); v128.store(tile, vacc1x4567, 48);
   v128.store(tile, vacc2x0123, 64); v128.store(tile, vacc2x4567, 80);
   v128.store(tile, vacc3x0123, 96); v128.store(tile, vacc3x4567, 112);
+  writeEdge(tile, c, ldc, mr, nr, alpha, beta, mode, bias);
+}
+
+// The valid mr×nr part of a spilled tile (rows of GEMM_NR floats) through the epilogue, element by element.
+// @ts-ignore: decorator
+@inline function writeEdge(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, mode: i32,
+                           bias: usize): void {
   for (let r = 0; r < mr; r++) {
     const row = c + <usize>(r * ldc) * 4;
     const t = tile + <usize>(r * GEMM_NR) * 4;
@@ -187,6 +194,36 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i
   }
 }
 
+// 4×4 micro-kernel for a last B micro-panel with at most 4 valid columns (N mod 8 in 1…4): half the work of the 4×8
+// tile on that panel; each element's k order is the same, so the same bits.
+// @ts-ignore: decorator
+@inline function kernel4x4(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+                           alpha: f32, beta: f32, mode: i32, tile: usize, bias: usize): void {
+  let vacc0x0123 = f32x4.splat(0), vacc1x0123 = f32x4.splat(0), vacc2x0123 = f32x4.splat(0), vacc3x0123 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const vb0123 = v128.load(bp);
+    vacc0x0123 = f32x4.add(vacc0x0123, f32x4.mul(v128.load32_splat(ap), vb0123));
+    vacc1x0123 = f32x4.add(vacc1x0123, f32x4.mul(v128.load32_splat(ap, 4), vb0123));
+    vacc2x0123 = f32x4.add(vacc2x0123, f32x4.mul(v128.load32_splat(ap, 8), vb0123));
+    vacc3x0123 = f32x4.add(vacc3x0123, f32x4.mul(v128.load32_splat(ap, 12), vb0123));
+    ap += 16; bp += 32;
+  }
+  const valpha = f32x4.splat(alpha), vbeta = f32x4.splat(beta);
+  if (mr == GEMM_MR && nr == 4) {
+    const rs = <usize>ldc * 4;
+    const hb = bias != 0;
+    const vb0123 = hb ? v128.load(bias) : f32x4.splat(0);
+    epilogue(mode, c, vacc0x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs, vacc1x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs * 2, vacc2x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs * 3, vacc3x0123, valpha, vbeta, hb, vb0123);
+    return;
+  }
+  v128.store(tile, vacc0x0123); v128.store(tile, vacc1x0123, 32);
+  v128.store(tile, vacc2x0123, 64); v128.store(tile, vacc3x0123, 96);
+  writeEdge(tile, c, ldc, mr, nr, alpha, beta, mode, bias);
+}
+
 // C[0:mc, 0:nc] (+)= packed A block · packed B block: every micro-panel pair through the register tile (jr outer, so
 // one B micro-panel stays in L1 while the A micro-panels stream). One call per (K block, M block).
 function macroKernel(kc: i32, mc: i32, nc: i32, apack: usize, bpack: usize, c: usize, ldc: i32, alpha: f32, beta: f32,
@@ -195,6 +232,13 @@ function macroKernel(kc: i32, mc: i32, nc: i32, apack: usize, bpack: usize, c: u
     const nr = min(GEMM_NR, nc - jr);
     const bpanel = bpack + <usize>(jr * kc) * 4;
     const tb: usize = bias != 0 ? bias + <usize>jr * 4 : 0;
+    if (nr <= 4) {
+      for (let ir = 0; ir < mc; ir += GEMM_MR) {
+        const mr = min(GEMM_MR, mc - ir);
+        kernel4x4(kc, apack + <usize>(ir * kc) * 4, bpanel, c + (<usize>ir * ldc + jr) * 4, ldc, mr, nr, alpha, beta, mode, tile, tb);
+      }
+      continue;
+    }
     for (let ir = 0; ir < mc; ir += GEMM_MR) {
       const mr = min(GEMM_MR, mc - ir);
       kernel4x8(kc, apack + <usize>(ir * kc) * 4, bpanel, c + (<usize>ir * ldc + jr) * 4, ldc, mr, nr, alpha, beta, mode, tile, tb);

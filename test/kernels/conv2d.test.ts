@@ -156,6 +156,14 @@ test('strides larger than the kernel: x cells no window reads get dx = 0', () =>
   check({ N: 1, H: 10, W: 10, inC: 17, outC: 5, kh: 3, kw: 2, s: [4, 5] }, seed++);
 });
 
+test('one input channel with unit steps along rows (row-wise col2im of the backprop-input): strides, dilations and padding down the columns, chunks ending mid-row', () => {
+  let seed = 6500;
+  check({ N: 3, H: 30, W: 31, inC: 1, outC: 5, kh: 3, kw: 3, pad: 'same' }, seed++);                      // K 9: chunk 2048 of 2790
+  check({ N: 2, H: 29, W: 37, inC: 1, outC: 3, kh: 5, kw: 4, s: [2, 1], d: [2, 1], pad: [3, 1, 4, 2] }, seed++);
+  check({ N: 1, H: 6, W: 5, inC: 1, outC: 8, kh: 3, kw: 7, pad: [0, 0, 6, 6] }, seed++);                     // kernel wider than x
+  check({ N: 3, H: 4, W: 9, inC: 1, outC: 17, kh: 1, kw: 3, s: [3, 1], pad: [0, 2, 0, 0] }, seed++);
+});
+
 test('several im2col chunks, chunks ending mid-image and mid-row', () => {
   let seed = 7000;
   const big: Case[] = [
