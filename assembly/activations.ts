@@ -1,6 +1,6 @@
 // Activations and their derivatives over flat float32 buffers: relu, leakyRelu, elu, sigmoid, tanh, softplus.
 // Forward y = f(x); backward dx = dy·f'(·) from x or y, whichever the math prefers. Three-phase loops; out may alias.
-import { expm1V, sigmoidV, softplusV, tanhV } from './math';
+import { expm1V, sigmoid16, sigmoidV, softplusV, tanh16, tanhV } from './math';
 
 const RELU: i32 = 0, LEAKY: i32 = 1, ELU: i32 = 2, SIGMOID: i32 = 3, TANH: i32 = 4, SOFTPLUS: i32 = 5;
 
@@ -33,10 +33,14 @@ const RELU: i32 = 0, LEAKY: i32 = 1, ELU: i32 = 2, SIGMOID: i32 = 3, TANH: i32 =
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
-    v128.store(y, forwardV(kind, v128.load(x), va));
-    v128.store(y, forwardV(kind, v128.load(x, 16), va), 16);
-    v128.store(y, forwardV(kind, v128.load(x, 32), va), 32);
-    v128.store(y, forwardV(kind, v128.load(x, 48), va), 48);
+    if (kind == SIGMOID) sigmoid16(x, y);   // four vectors' chains interleaved (same bits as forwardV)
+    else if (kind == TANH) tanh16(x, y);
+    else {
+      v128.store(y, forwardV(kind, v128.load(x), va));
+      v128.store(y, forwardV(kind, v128.load(x, 16), va), 16);
+      v128.store(y, forwardV(kind, v128.load(x, 32), va), 32);
+      v128.store(y, forwardV(kind, v128.load(x, 48), va), 48);
+    }
     x += 64; y += 64;
   }
   for (; i + 4 <= n; i += 4) { v128.store(y, forwardV(kind, v128.load(x), va)); x += 16; y += 16; }

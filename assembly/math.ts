@@ -73,22 +73,32 @@ const TANH_SMALL: f32 = 0.625;
 /**
  * e^w per lane for w in [−88, 0] (NaN propagates), the core of sigmoid and tanh: one scale 2^n, built by the magic
  * number that also rounds (n + 127 lands in vm's low bits); n = −127 makes the scale exactly 0, so e^w < 2^-126 comes
- * out as 0 or a value the caller flushes. Estrin's scheme for the same degree-7 polynomial as expV: a shorter
- * dependency chain, the CPU overlaps more lanes.
+ * out as 0 or a value the caller flushes. Estrin's scheme for the same degree-7 polynomial as expV. Written as stages
+ * (expNegRound, expNegReduce, expNegPoly, expNegScale) so the 4-vector forms below can interleave four lanes' chains,
+ * which the CPU then overlaps (the single-vector chain is latency-bound); both forms run the same operations.
  */
 // @ts-ignore: decorator
-@inline function expNegV(w: v128): v128 {
-  const vm = f32x4.add(f32x4.mul(w, f32x4.splat(LOG2E)), f32x4.splat(MAGIC_BIASED));
+@inline function expNegRound(w: v128): v128 { return f32x4.add(f32x4.mul(w, f32x4.splat(LOG2E)), f32x4.splat(MAGIC_BIASED)); }
+// @ts-ignore: decorator
+@inline function expNegReduce(w: v128, vm: v128): v128 {
   const n = f32x4.sub(vm, f32x4.splat(MAGIC_BIASED));
-  let r = f32x4.sub(w, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  return f32x4.sub(f32x4.sub(w, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+}
+// @ts-ignore: decorator
+@inline function expNegPoly(r: v128): v128 {
   const r2 = f32x4.mul(r, r);
   const a = f32x4.add(f32x4.mul(f32x4.splat(E_P4), r), f32x4.splat(E_P5));
   const b = f32x4.add(f32x4.mul(f32x4.splat(E_P2), r), f32x4.splat(E_P3));
   const c = f32x4.add(f32x4.mul(f32x4.splat(E_P0), r), f32x4.splat(E_P1));
-  let p = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(c, r2), b), r2), a);
-  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
-  return f32x4.mul(p, i32x4.shl(vm, 23));
+  const p = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(c, r2), b), r2), a);
+  return f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
+}
+// @ts-ignore: decorator
+@inline function expNegScale(p: v128, vm: v128): v128 { return f32x4.mul(p, i32x4.shl(vm, 23)); }
+// @ts-ignore: decorator
+@inline function expNegV(w: v128): v128 {
+  const vm = expNegRound(w);
+  return expNegScale(expNegPoly(expNegReduce(w, vm)), vm);
 }
 
 /** ln x per lane: x = m·2^e with m in [√½, √2), degree-9 polynomial in m − 1. */
@@ -126,20 +136,39 @@ const TANH_SMALL: f32 = 0.625;
   return v128.bitselect(x, y, f32x4.eq(x, f32x4.splat(Infinity)));
 }
 
-/** tanh per lane: odd polynomial below 0.625, (1 − e)/(1 + e) with e = e^{−2|x|} above, sign restored. */
+// tanh's stages: the odd polynomial for |x| < 0.625, w = −2|x| clamped, and the final select.
 // @ts-ignore: decorator
-@inline export function tanhV(x: v128): v128 {
-  const sign = i32x4.splat(0x80000000);
+@inline function tanhSmall(x: v128): v128 {
   const z = f32x4.mul(x, x);
   let p = f32x4.add(f32x4.mul(f32x4.splat(T_P0), z), f32x4.splat(T_P1));
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P2));
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P3));
   p = f32x4.add(f32x4.mul(p, z), f32x4.splat(T_P4));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const e = expNegV(f32x4.pmax(v128.or(f32x4.add(x, x), sign), f32x4.splat(W_MIN))); // e^{−2|x|}
+  return f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+}
+// @ts-ignore: decorator
+@inline function tanhW(x: v128): v128 {
+  return f32x4.pmax(v128.or(f32x4.add(x, x), i32x4.splat(0x80000000)), f32x4.splat(W_MIN));
+}
+// @ts-ignore: decorator
+@inline function tanhOut(x: v128, small: v128, e: v128): v128 {
   const big = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
-  const signed = v128.or(big, v128.and(x, sign));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, signed, f32x4.lt(f32x4.abs(x), f32x4.splat(TANH_SMALL)));
+}
+
+/** tanh per lane: odd polynomial below 0.625, (1 − e)/(1 + e) with e = e^{−2|x|} above, sign restored. */
+// @ts-ignore: decorator
+@inline export function tanhV(x: v128): v128 { return tanhOut(x, tanhSmall(x), expNegV(tanhW(x))); }
+
+// sigmoid's stages: w = −|x| clamped, and f = e/(1 + e) flushed, then f or 1 − f by the sign of x.
+// @ts-ignore: decorator
+@inline function sigmoidW(x: v128): v128 { return f32x4.pmax(v128.or(x, i32x4.splat(0x80000000)), f32x4.splat(W_MIN)); }
+// @ts-ignore: decorator
+@inline function sigmoidOut(x: v128, e: v128): v128 {
+  let f = f32x4.div(e, f32x4.add(e, f32x4.splat(1)));
+  f = v128.andnot(f, f32x4.lt(f, f32x4.splat(FLT_MIN)));
+  return v128.bitselect(f, f32x4.sub(f32x4.splat(1), f), i32x4.shr_s(x, 31)); // sign bit set: f
 }
 
 /**
@@ -147,11 +176,43 @@ const TANH_SMALL: f32 = 0.625;
  * Results below 2^-126 are flushed to 0.
  */
 // @ts-ignore: decorator
-@inline export function sigmoidV(x: v128): v128 {
-  const e = expNegV(f32x4.pmax(v128.or(x, i32x4.splat(0x80000000)), f32x4.splat(W_MIN))); // e^{−|x|}
-  let f = f32x4.div(e, f32x4.add(e, f32x4.splat(1)));
-  f = v128.andnot(f, f32x4.lt(f, f32x4.splat(FLT_MIN)));
-  return v128.bitselect(f, f32x4.sub(f32x4.splat(1), f), i32x4.shr_s(x, 31)); // sign bit set: f
+@inline export function sigmoidV(x: v128): v128 { return sigmoidOut(x, expNegV(sigmoidW(x))); }
+
+// 64 bytes where the 4-vector forms pass e between their stages (transient: nothing survives a call).
+const E4: usize = memory.data(64, 16);
+
+/** e^w for the 4 vectors at src (w from sigmoidW or tanhW), stage by stage across the four; stored at dst. */
+// @ts-ignore: decorator
+@inline function expNeg4(tanh: bool, src: usize, dst: usize): void {
+  const x0 = v128.load(src), x1 = v128.load(src, 16), x2 = v128.load(src, 32), x3 = v128.load(src, 48);
+  const w0 = tanh ? tanhW(x0) : sigmoidW(x0), w1 = tanh ? tanhW(x1) : sigmoidW(x1);
+  const w2 = tanh ? tanhW(x2) : sigmoidW(x2), w3 = tanh ? tanhW(x3) : sigmoidW(x3);
+  const m0 = expNegRound(w0), m1 = expNegRound(w1), m2 = expNegRound(w2), m3 = expNegRound(w3);
+  const r0 = expNegReduce(w0, m0), r1 = expNegReduce(w1, m1), r2 = expNegReduce(w2, m2), r3 = expNegReduce(w3, m3);
+  const p0 = expNegPoly(r0), p1 = expNegPoly(r1), p2 = expNegPoly(r2), p3 = expNegPoly(r3);
+  v128.store(dst, expNegScale(p0, m0)); v128.store(dst, expNegScale(p1, m1), 16);
+  v128.store(dst, expNegScale(p2, m2), 32); v128.store(dst, expNegScale(p3, m3), 48);
+}
+
+/** y[0..16) = sigmoid(x[0..16)), the 4 vectors' chains interleaved; the same bits as sigmoidV. y may alias x. */
+// @ts-ignore: decorator
+@inline export function sigmoid16(x: usize, y: usize): void {
+  const scratch = E4;
+  expNeg4(false, x, scratch);
+  const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
+  v128.store(y, sigmoidOut(x0, v128.load(scratch))); v128.store(y, sigmoidOut(x1, v128.load(scratch, 16)), 16);
+  v128.store(y, sigmoidOut(x2, v128.load(scratch, 32)), 32); v128.store(y, sigmoidOut(x3, v128.load(scratch, 48)), 48);
+}
+
+/** y[0..16) = tanh(x[0..16)), the 4 vectors' chains interleaved; the same bits as tanhV. y may alias x. */
+// @ts-ignore: decorator
+@inline export function tanh16(x: usize, y: usize): void {
+  const scratch = E4;
+  expNeg4(true, x, scratch);
+  const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
+  const s0 = tanhSmall(x0), s1 = tanhSmall(x1), s2 = tanhSmall(x2), s3 = tanhSmall(x3);
+  v128.store(y, tanhOut(x0, s0, v128.load(scratch))); v128.store(y, tanhOut(x1, s1, v128.load(scratch, 16)), 16);
+  v128.store(y, tanhOut(x2, s2, v128.load(scratch, 32)), 32); v128.store(y, tanhOut(x3, s3, v128.load(scratch, 48)), 48);
 }
 
 /** log(1 + t) per lane for t ≥ 0, accurate for tiny t: log(u)·t/(u − 1) with u = 1 + t. */

@@ -92,6 +92,22 @@ test('in place: y may alias x, dx may alias dy', () => {
   freeAll();
 });
 
+test('sigmoid and tanh: the interleaved 16-float body gives the bits of the one-vector formula (math kernels, tails)', () => {
+  const rng = new Rng(400);
+  const x = rng.array(1003, -20, 20);
+  [0, 1e-30, -1e-30, 0.625, -0.625, 43.9, -88, 90, -90, Infinity, -Infinity, NaN, -0].forEach((v, i) => { x[i * 7] = v; });
+  for (const [act, math] of [['sigmoid', 'mathSigmoid'], ['tanh', 'mathTanh']] as const) {
+    const px = put(x), pa = poisoned(x.length), pm = poisoned(x.length);
+    kern.unary(act, px, pa, x.length);
+    kern.unary(math, px, pm, x.length);
+    const a = new Uint32Array(read(pa, x.length).buffer), m = new Uint32Array(read(pm, x.length).buffer);
+    for (let i = 0; i < x.length; i++) {
+      if (a[i] !== m[i] && !(Number.isNaN(x[i]))) throw new Error(`${act} at x = ${x[i]} (index ${i}): ${a[i].toString(16)} vs ${m[i].toString(16)}`);
+    }
+    freeAll();
+  }
+});
+
 test('relu at the kink and NaN: relu(0) = 0, relu(-0) = +0, grad at 0 is 0, NaN propagates', () => {
   const px = put([0, -0, NaN, -1, 2]), py = poisoned(5);
   kern.unary('relu', px, py, 5);
