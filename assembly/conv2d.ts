@@ -48,8 +48,10 @@ export function conv2dWorkspaceBytes(N: i32, H: i32, W: i32, Cin: i32, Cout: i32
   return (chunkPixels(K, N * OH * OW) * K * 4 + 15) & ~15;
 }
 
-// dst[0..n) = src[0..n): 4 vectors unrolled, one vector, scalar tail.
-function copyRow(src: usize, dst: usize, n: i32): void {
+// dst[0..n) = src[0..n): 4 vectors unrolled, one vector, scalar tail. Inlined: im2col calls it per kernel row, and
+// its rows are often a few floats (kw·Cin), where a call cost more than the copy.
+// @ts-ignore: decorator
+@inline function copyRow(src: usize, dst: usize, n: i32): void {
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     v128.store(dst, v128.load(src));
@@ -60,6 +62,14 @@ function copyRow(src: usize, dst: usize, n: i32): void {
   }
   for (; i + 4 <= n; i += 4) { v128.store(dst, v128.load(src)); src += 16; dst += 16; }
   for (; i < n; i++) { store<f32>(dst, load<f32>(src)); src += 4; dst += 4; }
+}
+
+// dst[0..n) = 0, inlined for the same reason.
+// @ts-ignore: decorator
+@inline function zeroRow(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) { v128.store(dst, i32x4.splat(0)); dst += 16; }
+  for (; i < n; i++) { store<f32>(dst, 0); dst += 4; }
 }
 
 // Window columns of one output pixel that fall inside the image: j in [jlo, jhi), given iw0 = ow·strW − padL.
@@ -82,21 +92,28 @@ function im2col(x: usize, col: usize, q0: i32, P: i32, H: i32, W: i32, Cin: i32,
   const cin4 = <usize>Cin * 4;
   let ow = q0 % OW, oh = (q0 / OW) % OH, n = q0 / (OW * OH);
   let dst = col;
+  const rowStep = <usize>dilH * W * cin4, spanH = (kh - 1) * dilH, spanW = (kw - 1) * dilW;
   for (let p = 0; p < P; p++) {
     const ih0 = oh * strH - padT, iw0 = ow * strW - padL;
+    const xn = x + <usize>n * H * W * cin4;
+    if (dilW == 1 && ih0 >= 0 && ih0 + spanH < H && iw0 >= 0 && iw0 + spanW < W) { // the window lies inside x
+      let src = xn + (<usize>ih0 * W + iw0) * cin4;
+      for (let i = 0; i < kh; i++) { copyRow(src, dst, rowLen); src += rowStep; dst += <usize>rowLen * 4; }
+      if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
+      continue;
+    }
     const jr = validRange(iw0, kw, dilW, W);
     const jlo = jr & 0xffff, jhi = jr >>> 16;
     const ir = validRange(ih0, kh, dilH, H);
     const ilo = ir & 0xffff, ihi = ir >>> 16;
-    const xn = x + <usize>n * H * W * cin4;
     let seg = dst;
     for (let i = 0; i < kh; i++) {
-      if (i < ilo || i >= ihi || jlo == jhi) { fill(seg, 0, rowLen); seg += <usize>rowLen * 4; continue; }
-      if (jlo > 0) fill(seg, 0, jlo * Cin);
+      if (i < ilo || i >= ihi || jlo == jhi) { zeroRow(seg, rowLen); seg += <usize>rowLen * 4; continue; }
+      if (jlo > 0) zeroRow(seg, jlo * Cin);
       const src = xn + (<usize>(ih0 + i * dilH) * W + <usize>(iw0 + jlo * dilW)) * cin4;
       if (dilW == 1) copyRow(src, seg + <usize>jlo * cin4, (jhi - jlo) * Cin);
       else for (let j = jlo; j < jhi; j++) copyRow(src + <usize>((j - jlo) * dilW) * cin4, seg + <usize>j * cin4, Cin);
-      if (jhi < kw) fill(seg + <usize>jhi * cin4, 0, (kw - jhi) * Cin);
+      if (jhi < kw) zeroRow(seg + <usize>jhi * cin4, (kw - jhi) * Cin);
       seg += <usize>rowLen * 4;
     }
     dst = seg;
