@@ -3,37 +3,26 @@
 import * as kc from '../backend/kernels-conv.js';
 import { convGeometry, type Pair, type Padding } from '../ops/conv.js';
 import type { Tensor } from '../tensor.js';
-import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
-import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
 import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
-import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+import { activationBackward, activationForward, type Activation } from './activation-fn.js';
 
-export interface Conv2dLayerOptions {
+export interface Conv2dLayerOptions extends WeightOptions {
   filters: number;
   kernelSize: Pair;
   strides?: Pair;
   /** 'valid' (default, as Keras), 'same', or explicit [top, bottom, left, right]. */
   padding?: Padding;
   dilation?: Pair;
-  activation?: ActivationName | Activation;
-  useBias?: boolean;
-  kernelInitializer?: InitializerName | Initializer;
-  biasInitializer?: InitializerName | Initializer;
-  kernelRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
-  name?: string;
 }
 
 export class Conv2D extends Layer {
   readonly kind = 'conv2d';
   readonly filters: number;
-  readonly activation: Activation;
-  readonly useBias: boolean;
+  readonly w: Weights;
   readonly options: Conv2dLayerOptions;
-  private readonly kernelInit: Initializer;
-  private readonly biasInit: Initializer;
-  private readonly kernelReg?: Regularizer;
-  private readonly biasReg?: Regularizer;
+  get activation(): Activation { return this.w.activation; }
+  get useBias(): boolean { return this.w.useBias; }
   kernel!: Param;
   bias?: Param;
   private geometry!: kc.ConvGeometry;
@@ -47,12 +36,7 @@ export class Conv2D extends Layer {
     const owner = `conv2d "${name}"`;
     this.options = { ...o };
     this.filters = positiveInt(owner, 'filters', o.filters);
-    this.activation = parseActivation(owner, o.activation);
-    this.useBias = o.useBias ?? true;
-    this.kernelInit = getInitializer(owner, o.kernelInitializer ?? 'glorotUniform');
-    this.biasInit = getInitializer(owner, o.biasInitializer ?? 'zeros');
-    this.kernelReg = getRegularizer(owner, o.kernelRegularizer);
-    this.biasReg = getRegularizer(owner, o.biasRegularizer);
+    this.w = parseWeights(owner, o);
   }
 
   build(inputShape: SampleShape, _ctx: BuildContext): void {
@@ -66,8 +50,8 @@ export class Conv2D extends Layer {
     const [OH, OW] = kc.convOutShape(this.geometry);
     this.inputShape = [H, W, C];
     this.outputShape = [OH, OW, this.filters];
-    this.kernel = this.param('kernel', [kh, kw, C, this.filters], this.kernelInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.kernelReg });
-    if (this.useBias) this.bias = this.param('bias', [this.filters], this.biasInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.biasReg });
+    this.kernel = this.param('kernel', [kh, kw, C, this.filters], this.w.kernelInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.w.kernelReg });
+    if (this.useBias) this.bias = this.param('bias', [this.filters], this.w.biasInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.w.biasReg });
   }
 
   protected allocate(batch: number): void {
@@ -113,10 +97,7 @@ export class Conv2D extends Layer {
     const o = this.options;
     return {
       name: this.name, filters: this.filters, kernelSize: o.kernelSize, strides: o.strides ?? 1, padding: o.padding ?? 'valid',
-      dilation: o.dilation ?? 1, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: { name: this.kernelInit.name, ...this.kernelInit.config },
-      biasInitializer: { name: this.biasInit.name, ...this.biasInit.config },
-      kernelRegularizer: this.kernelReg, biasRegularizer: this.biasReg,
+      dilation: o.dilation ?? 1, ...weightsConfig(this.w),
     };
   }
 }

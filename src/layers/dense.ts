@@ -2,31 +2,20 @@
 // Backward: dz = dy·f'(z); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ (overwrites).
 import * as kern from '../backend/kernels.js';
 import type { Tensor } from '../tensor.js';
-import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
-import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
 import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
-import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+import { activationBackward, activationForward, type Activation } from './activation-fn.js';
 
-export interface DenseOptions {
+export interface DenseOptions extends WeightOptions {
   units: number;
-  activation?: ActivationName | Activation;
-  useBias?: boolean;
-  kernelInitializer?: InitializerName | Initializer;
-  biasInitializer?: InitializerName | Initializer;
-  kernelRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
-  name?: string;
 }
 
 export class Dense extends Layer {
   readonly kind = 'dense';
   readonly units: number;
-  readonly activation: Activation;
-  readonly useBias: boolean;
-  private readonly kernelInit: Initializer;
-  private readonly biasInit: Initializer;
-  private readonly kernelReg?: Regularizer;
-  private readonly biasReg?: Regularizer;
+  readonly w: Weights;
+  get activation(): Activation { return this.w.activation; }
+  get useBias(): boolean { return this.w.useBias; }
   kernel!: Param;
   bias?: Param;
   private rowsPerSample = 1;
@@ -37,12 +26,7 @@ export class Dense extends Layer {
     const name = autoName('dense', o.name);
     super(name);
     this.units = positiveInt(`dense "${name}"`, 'units', o.units);
-    this.activation = parseActivation(`dense "${name}"`, o.activation);
-    this.useBias = o.useBias ?? true;
-    this.kernelInit = getInitializer(`dense "${name}"`, o.kernelInitializer ?? 'glorotUniform');
-    this.biasInit = getInitializer(`dense "${name}"`, o.biasInitializer ?? 'zeros');
-    this.kernelReg = getRegularizer(`dense "${name}"`, o.kernelRegularizer);
-    this.biasReg = getRegularizer(`dense "${name}"`, o.biasRegularizer);
+    this.w = parseWeights(`dense "${name}"`, o);
   }
 
   build(inputShape: SampleShape, _ctx: BuildContext): void {
@@ -51,8 +35,8 @@ export class Dense extends Layer {
     const inUnits = inputShape[inputShape.length - 1];
     this.rowsPerSample = inputShape.slice(0, -1).reduce((a, b) => a * b, 1);
     this.outputShape = [...inputShape.slice(0, -1), this.units];
-    this.kernel = this.param('kernel', [inUnits, this.units], this.kernelInit, inUnits, this.units, { regularizer: this.kernelReg });
-    if (this.useBias) this.bias = this.param('bias', [this.units], this.biasInit, inUnits, this.units, { regularizer: this.biasReg });
+    this.kernel = this.param('kernel', [inUnits, this.units], this.w.kernelInit, inUnits, this.units, { regularizer: this.w.kernelReg });
+    if (this.useBias) this.bias = this.param('bias', [this.units], this.w.biasInit, inUnits, this.units, { regularizer: this.w.biasReg });
   }
 
   protected allocate(): void {
@@ -94,10 +78,7 @@ export class Dense extends Layer {
 
   config(): Record<string, unknown> {
     return {
-      name: this.name, units: this.units, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: { name: this.kernelInit.name, ...this.kernelInit.config },
-      biasInitializer: { name: this.biasInit.name, ...this.biasInit.config },
-      kernelRegularizer: this.kernelReg, biasRegularizer: this.biasReg,
+      name: this.name, units: this.units, ...weightsConfig(this.w),
     };
   }
 }
