@@ -38,7 +38,11 @@ export interface Figure {
 /** A figure to build on demand (building allocates buffers and peer tensors): its label, for --filter. */
 export interface Spec { label: string; build: () => Figure | Promise<Figure> }
 
-export interface Options { rounds: number; sampleMs: number; warmupMs: number }
+export interface Options {
+  rounds: number; sampleMs: number; warmupMs: number;
+  /** Time a figure's rounds may take before they are cut (never below 3 rounds). */
+  figureBudgetMs: number;
+}
 
 export interface Probes {
   peak(iterations: number): void;
@@ -119,16 +123,24 @@ export async function measure(f: Figure, o: Options, probes: Probes): Promise<Fi
     probe = { c: { name: 'probe', run: () => probes.copy(bytes, 1) }, work: 2 * bytes };
   }
   const all = [...live.map((l) => l.c), ...(probe ? [probe.c] : [])];
-  // Calibrate: calls per sample so one sample lasts about sampleMs (after warming each contender up).
+  // Calibrate: calls per sample so one sample lasts about sampleMs (after warming each contender up). A contender
+  // whose first call already took several samples' time (tfjs-cpu's convolution gradients: seconds) is not warmed up
+  // further: one call per sample.
   const reps = new Map<Contender, number>();
+  let roundMs = 0;
   for (const c of all) {
+    const first = live.find((l) => l.c === c)?.r.firstMs ?? 0;
+    if (first > 4 * o.sampleMs) { reps.set(c, 1); roundMs += first; continue; }
     const end = now() + o.warmupMs;
     let n = 0, t0 = now();
     do { c.before?.(); await repeat(c, 1); n++; } while (now() < end || n < 2);
     const per = (now() - t0) / n;
     reps.set(c, Math.max(1, Math.round(o.sampleMs / Math.max(per, 1e-6))));
+    roundMs += reps.get(c)! * per;
   }
   if (probe) reps.set(probe.c, Math.max(1, Math.round(reps.get(probe.c)! * 0.5))); // a probe sample: half as long
+  // Fewer rounds (at least 3) when a slow peer would make the figure take longer than its budget.
+  const rounds = Math.max(Math.min(o.rounds, 3), Math.min(o.rounds, Math.floor(o.figureBudgetMs / Math.max(roundMs, 1e-3))));
   const bench = new Bench({ iterations: 1, time: 0, warmup: false, throws: true, retainSamples: false });
   for (const c of all) {
     const n = reps.get(c)!;
@@ -136,7 +148,7 @@ export async function measure(f: Figure, o: Options, probes: Probes): Promise<Fi
       { async: !!c.async, beforeEach: c.before ? () => { c.before!(); } : undefined });
   }
   const perCall = new Map<Contender, number[]>(all.map((c) => [c, []]));
-  for (let round = 0; round < o.rounds; round++) {
+  for (let round = 0; round < rounds; round++) {
     bench.reset();
     await bench.run();
     for (const c of all) {
@@ -160,7 +172,7 @@ export async function measure(f: Figure, o: Options, probes: Probes): Promise<Fi
   }
   const res: FigureResult = {
     family: f.family, name: f.name, shape: f.shape, unit: f.unit, work: f.work, note: f.note,
-    contenders: results, speedup, targets: [], rounds: o.rounds,
+    contenders: results, speedup, targets: [], rounds,
   };
   if (probe) {
     const pt = perCall.get(probe.c)!;

@@ -22,7 +22,9 @@ const filterAt = args.indexOf('--filter');
 const filter = filterAt >= 0 ? args[filterAt + 1]?.toLowerCase() : undefined;
 if (filterAt >= 0 && !filter) { console.error('bench: --filter needs a word: a family (gemm, conv, pool, elementwise, softmax, batchnorm, train) or part of a figure name'); process.exit(2); }
 
-const options: Options = quick ? { rounds: 7, sampleMs: 8, warmupMs: 40 } : { rounds: 25, sampleMs: 25, warmupMs: 150 };
+const options: Options = quick
+  ? { rounds: 7, sampleMs: 8, warmupMs: 40, figureBudgetMs: 10_000 }
+  : { rounds: 25, sampleMs: 25, warmupMs: 150, figureBudgetMs: 40_000 };
 
 const families: [string, () => Spec[]][] = [
   ['gemm', gemmFigures], ['conv', convFigures], ['pool', poolFigures], ['elementwise', elementwiseFigures],

@@ -24,7 +24,8 @@ export function row(r: FigureResult): string[] {
     return `${fmt(c.rate!)} (${x(r.speedup[name].median)})`;
   };
   const targets = r.targets.map((t) => `${t.met === null ? '?' : t.met ? 'met' : 'NOT met'} ${t.value === null ? '–' : fmtTarget(t.value, t.min)}`).join('; ');
-  return [`${r.name} ${r.shape}`, r.unit, fmt(ours.rate!), ms(ours.firstMs!), ref, ...PEERS.map(peer), targets];
+  const rounds = r.rounds < 10 ? ` (${r.rounds} rounds)` : '';
+  return [`${r.name} ${r.shape}${rounds}`, r.unit, fmt(ours.rate!), ms(ours.firstMs!), ref, ...PEERS.map(peer), targets];
 }
 
 function fmtTarget(v: number, min: number): string {
