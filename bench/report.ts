@@ -45,8 +45,9 @@ export function table(rows: string[][]): string {
 export function machine(): Record<string, unknown> {
   let model = cpus()[0]?.model ?? 'unknown';
   try {
-    const m = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) model = m[1].trim();
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const m = /model name\s*:\s*(.+)/.exec(info), fam = /cpu family\s*:\s*(\d+)/.exec(info), mod = /\nmodel\s*:\s*(\d+)/.exec(info);
+    if (m) model = m[1].trim() + (fam && mod ? ` (family ${fam[1]}, model ${mod[1]})` : '');
   } catch { /* not Linux */ }
   return {
     cpu: model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
