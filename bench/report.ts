@@ -29,7 +29,8 @@ export function row(r: FigureResult): string[] {
 }
 
 function fmtTarget(v: number, min: number): string {
-  return min < 1 && min > 0 ? `${(v * 100).toFixed(0)}% ≥ ${(min * 100).toFixed(0)}%` : min >= 100 && v > 1000 ? `${fmt(v)} ≥ ${min}` : `${x(v)} ≥ ${min}${min < 100 ? '×' : ''}`;
+  const pct = (q: number) => (q * 100).toFixed(Math.abs(v - min) < 0.01 ? 1 : 0); // a decimal when rounding would hide the miss
+  return min < 1 && min > 0 ? `${pct(v)}% ≥ ${pct(min)}%` : min >= 100 && v > 1000 ? `${fmt(v)} ≥ ${min}` : `${x(v)} ≥ ${min}${min < 100 ? '×' : ''}`;
 }
 
 export const HEADER = ['figure', 'unit', 'simdnet', 'first call', 'vs probe (peak | memory.copy)', ...PEERS.map((p) => `${p} (simdnet ×)`), 'targets'];
