@@ -63,7 +63,7 @@ function lcg(seed: number): () => number {
 interface Target {
   /** The scalar L at the current values (float64). */
   value(): number;
-  /** Σ|terms| of L at the current values: float32 rounding of L is a few ulps of this. */
+  /** √Σ terms² of L at the current values: float32 rounding moves L by a few ulps of this. */
   scale(): number;
   /** Runs backward at the current values; returns analytic gradients per checked tensor. */
   gradients(): Map<Tensor, Float32Array>;
@@ -79,18 +79,19 @@ function ulp32(x: number): number {
   return 2 ** (Math.max(e, -126) - 23);
 }
 
-function dot64(a: Tensor, count: number, r: Float64Array, abs = false): number {
+// Σ r·a, or with rms the root of Σ (r·a)²: independent float32 roundings of the terms add up like a random walk.
+function dot64(a: Tensor, count: number, r: Float64Array, rms = false): number {
   const v = f32(), o = a.ptr >> 2;
   let s = 0;
-  for (let i = 0; i < count; i++) s += abs ? Math.abs(r[i] * v[o + i]) : r[i] * v[o + i];
-  return s;
+  for (let i = 0; i < count; i++) { const t = r[i] * v[o + i]; s += rms ? t * t : t; }
+  return rms ? Math.sqrt(s) : s;
 }
 
-function sum64(a: Tensor, count: number, abs = false): number {
+function sum64(a: Tensor, count: number, rms = false): number {
   const v = f32(), o = a.ptr >> 2;
   let s = 0;
-  for (let i = 0; i < count; i++) s += abs ? Math.abs(v[o + i]) : v[o + i];
-  return s;
+  for (let i = 0; i < count; i++) s += rms ? v[o + i] * v[o + i] : v[o + i];
+  return rms ? Math.sqrt(s) : s;
 }
 
 function layerTarget(layer: Layer, x: Tensor, o: GradCheckOptions, rand: () => number): Target {
@@ -167,7 +168,7 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
   const value = (abs = false) => {
     const pred = model.forward(x, n, training);
     loss.compute(y, pred, rows, cols, b.loss, null, 1 / n, { logits: logitsOf(), scratch: b.scratch });
-    return sum64(b.loss, rows, abs) / n + model.penalty();
+    return abs ? sum64(b.loss, rows, true) / n : sum64(b.loss, rows) / n + model.penalty();
   };
   return {
     tensors, value: () => value(), scale: () => value(true),
@@ -238,7 +239,7 @@ export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs,
         : Array.from(new Set(Array.from({ length: maxChecks }, () => Math.floor(rand() * size)))).sort((a, b) => a - b);
       let maxA = 0;
       for (const i of idx) maxA = Math.max(maxA, Math.abs(analytic[i]));
-      // Σ|terms| of L: each float32 term is off by up to half an ulp, so L by about 6e-8 of this at least.
+      // √Σ terms² of L: each float32 term is off by up to half an ulp, so L by a few times 6e-8 of this.
       const minScale = t.scale();
       const floor = Math.max(1e-6, 1e-3 * maxA);
       const l0 = t.value();
@@ -251,7 +252,7 @@ export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs,
         const tiny = 16 * ulp32(Math.max(Math.abs(v), 1e-3));
         const ls = [-3, -2, -1, 0, 1, 2, 3].map((k) => (k === 0 ? l0 : at(Math.fround(v + k * tiny))));
         const sd = [1, 2, 3, 4, 5].map((k) => Math.abs(ls[k + 1] + ls[k - 1] - 2 * ls[k]) / 2).sort((a, b) => a - b);
-        const jitter = Math.max(sd[2], 6e-8 * minScale);
+        const jitter = Math.max(sd[2], 4 * 6e-8 * minScale);
         // Steps h and h/2 must give the same central difference and the same curvature: a kink inside ±h (ReLU at 0,
         // a max changing hands) breaks one or the other. Shrink the step until both agree; if never, skip the point.
         let numeric = NaN, used = h;
@@ -263,12 +264,10 @@ export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs,
           const c1 = (lp + lm - 2 * l0) / (step * step), c2 = (lp2 + lm2 - 2 * l0) / (half * half);
           const slopeOk = Math.abs(n1 - n2) <= 0.1 * threshold * (Math.abs(n1) + Math.abs(n2)) + (3 * jitter) / half;
           const curveOk = Math.abs(c1 - c2) <= 0.3 * Math.max(Math.abs(c1), Math.abs(c2)) + (8 * jitter) / (half * half);
-          // …and the noise must be small against the slope, else a smaller step only gets noisier: give up (skip).
-          const noise = (3 * jitter) / half;
-          const flat = Math.abs(n1) <= noise && Math.abs(n2) <= noise; // a zero slope, resolved as well as it can be
-          const precise = flat || noise <= 0.5 * threshold * Math.max(Math.abs(n1) + Math.abs(n2), floor);
-          if (!precise) break;
           if (slopeOk && curveOk) { numeric = n2; used = half; break; }
+          // A smaller step only helps while the noise is small against the slope; past that, give up (skip the point).
+          const noise = (3 * jitter) / half;
+          if (noise > 0.5 * threshold * Math.max(Math.abs(n1) + Math.abs(n2), floor)) break;
         }
         const noiseAt = (3 * jitter) / used;
         if (Number.isNaN(numeric)) { e.skipped++; continue; }
