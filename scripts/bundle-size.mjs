@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { joinGeneratedBase64, root } from './test-browser.mjs';
+import { root } from './test-browser.mjs';
 
 export const LIMIT = 60 * 1024;
 
@@ -16,7 +16,7 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 async function minified(entry, platform = 'browser') {
   const r = await build({ entryPoints: [join(root, entry)], bundle: true, minify: true, format: 'esm', platform,
-    target: 'es2022', write: false, metafile: true, logLevel: 'warning', plugins: [joinGeneratedBase64] });
+    target: 'es2022', write: false, metafile: true, logLevel: 'warning' });
   return { bytes: r.outputFiles[0].contents, inputs: Object.keys(r.metafile.inputs) };
 }
 

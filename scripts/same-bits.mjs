@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { engine } from './engines.mjs';
-import { findChromium, joinGeneratedBase64, launchChromium, NO_CHROMIUM, root, runInChromium, startServer } from './test-browser.mjs';
+import { findChromium, launchChromium, NO_CHROMIUM, root, runInChromium, startServer } from './test-browser.mjs';
 
 const OUT = join(root, 'build', 'runtimes', 'same-bits');
 const rel = (...p) => join(root, ...p);
@@ -48,7 +48,7 @@ async function bundle() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(join(OUT, 'browser'), { recursive: true });
   mkdirSync(join(OUT, 'workerd'), { recursive: true });
-  const common = { bundle: true, absWorkingDir: root, logLevel: 'warning', target: 'es2022', plugins: [joinGeneratedBase64] };
+  const common = { bundle: true, absWorkingDir: root, logLevel: 'warning', target: 'es2022' };
   const wasmPath = rel('dist/kernels.wasm');
   const [, browser] = await Promise.all([
     // Node, Deno, Bun: simdnet stays external, resolved at run time by each runtime from package.json (self-reference).
@@ -60,11 +60,11 @@ async function bundle() {
     // workerd: the `workerd` condition; the wasm import stays a module named kernels.wasm, bound in the config.
     build({ ...common, entryPoints: [rel('test/runtimes/same-bits-workerd.ts')], outfile: join(OUT, 'workerd', 'worker.js'),
       format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'],
-      plugins: [joinGeneratedBase64, wasmModules(() => ({ path: './kernels.wasm', external: true }))] }),
+      plugins: [wasmModules(() => ({ path: './kernels.wasm', external: true }))] }),
     // edge-runtime: a script (IIFE) through `edge-light`; the wasm import reads the Module the outer realm compiled.
     build({ ...common, entryPoints: [rel('test/runtimes/same-bits-edge.ts')], outfile: join(OUT, 'edge.js'),
       format: 'iife', platform: 'neutral', conditions: ['edge-light', 'worker', 'browser'], mainFields: ['module', 'main'],
-      plugins: [joinGeneratedBase64, wasmModules((p) => ({ path: p, namespace: 'outer-realm' }))] }),
+      plugins: [wasmModules((p) => ({ path: p, namespace: 'outer-realm' }))] }),
   ]);
   const inputs = Object.keys(browser.metafile.inputs);
   if (!inputs.includes('dist/entry-browser.js') || inputs.some((f) => f.endsWith('kernels.generated.js'))) {

@@ -5,7 +5,6 @@
 // Node-only tooling; `node scripts/test-browser.mjs [pattern]`.
 import { build } from 'esbuild';
 import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,27 +109,10 @@ export async function run() {
 `);
   await build({
     entryPoints: { suite: entry }, bundle: true, splitting: true, format: 'esm', platform: 'browser', target: 'es2022',
-    outdir: dir, logLevel: 'warning', absWorkingDir: root, plugins: [joinGeneratedBase64],
+    outdir: dir, logLevel: 'warning', absWorkingDir: root,
   });
   return 'build/runtimes/suite/suite.js';
 }
-
-/**
- * An esbuild plugin that loads the generated base64 modules (`export const x: string = 'a' + 'b' + …`, thousands of
- * pieces) as one string literal: esbuild folds such a chain quadratically (~9 s of GC for the debug build's).
- */
-export const joinGeneratedBase64 = {
-  name: 'join-generated-base64',
-  setup(b) {
-    b.onLoad({ filter: /\.generated\.[jt]s$/ }, async ({ path }) => {
-      const text = await readFile(path, 'utf8');
-      const name = /export const (\w+)/.exec(text)?.[1];
-      const pieces = [...text.matchAll(/'([A-Za-z0-9+/=]*)'/g)].map((m) => m[1]);
-      if (!name || pieces.length === 0) return undefined;
-      return { contents: `export const ${name} = ${JSON.stringify(pieces.join(''))};\n`, loader: 'js' };
-    });
-  },
-};
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 

@@ -2,15 +2,9 @@
 // module embedded here as base64. Browsers get entry-browser.ts (fetches kernels.wasm), edge runtimes entry-edge.ts.
 import { init as initWith, isInitialised, type InitOptions } from './backend/module.js';
 import { releaseWasmBase64 } from './backend/kernels.generated.js';
+import { decodeBase64 } from './backend/base64.js';
 
 export * from './api.js';
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 /**
  * Instantiates the kernel module once: init({ module }) a precompiled WebAssembly.Module, init({ bytes }) the raw

@@ -33,6 +33,8 @@ export abstract class Optimizer {
   /** Steps taken. */
   iterations = 0;
   private readonly slots = new Map<Param, Tensor[]>();
+  // The trainable subset of each params array a model passes (the same array every step): filtered once.
+  private readonly trainable = new WeakMap<readonly Param[], Param[]>();
 
   constructor(o: OptimizerOptions, defaultLr: number, private readonly label: string) {
     const lr = o.learningRate ?? defaultLr;
@@ -84,7 +86,8 @@ export abstract class Optimizer {
 
   /** Clips, then updates every trainable parameter from its gradient. */
   apply(params: readonly Param[]): void {
-    const trainable = params.filter((p) => p.trainable && p.grad);
+    let trainable = this.trainable.get(params);
+    if (!trainable) { trainable = params.filter((p) => p.trainable && p.grad); this.trainable.set(params, trainable); }
     if (this.schedule) this.learningRate = this.schedule.at(this.iterations);
     if (this.clipValue !== undefined) for (const p of trainable) kt.clipByValue(p.grad!.ptr, p.grad!.size, this.clipValue);
     if (this.clipNorm !== undefined) {

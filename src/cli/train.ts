@@ -1,7 +1,7 @@
 // `simdnet train`: loads a dataset, builds a preset or JSON model, trains with progress, evaluates on the test set,
 // and writes the model, the history (JSON and CSV) and a report. Ctrl-C stops after the current batch and writes a
 // checkpoint that `--resume` continues to the same weights as an uninterrupted run.
-import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, type Model, type History } from '../index.js';
 import { writeAtomic } from '../io/files.js';
@@ -102,5 +102,3 @@ export async function train(config: TrainConfig, opts: { resume?: boolean; log?:
   model.dispose();
   return result;
 }
-
-export function writeText(path: string, text: string): void { writeFileSync(path, text); }

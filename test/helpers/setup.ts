@@ -4,6 +4,7 @@ import { init } from '../../src/index.js';
 import { backend } from '../../src/backend/module.js';
 import { releaseWasmBase64 } from '../../src/backend/kernels.generated.js';
 import { debugWasmBase64 } from '../generated/kernels-debug.generated.js';
+import { decodeBase64 } from '../../src/backend/base64.js';
 
 export type BuildName = 'release' | 'debug';
 
@@ -18,10 +19,7 @@ function pick(): BuildName {
 export const BUILD: BuildName = pick();
 
 export function wasmBytes(build: BuildName): Uint8Array<ArrayBuffer> {
-  const s = atob(build === 'debug' ? debugWasmBase64 : releaseWasmBase64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  return decodeBase64(build === 'debug' ? debugWasmBase64 : releaseWasmBase64);
 }
 
 /** Initialises simdnet with the build under test (once per process). */
