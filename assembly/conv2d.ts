@@ -1,8 +1,10 @@
 // 2-D convolution over NHWC images with HWIO filters: forward, backprop to the input, backprop to the filter.
-// Lowered to the packed GEMM: the forward packs A straight from x (implicit im2col); the backward passes go through an
-// explicit im2col/col2im in bounded chunks of output pixels. Padding is explicit (TS resolves 'same').
-import { gemm, gemmConv, GEMM_MR } from './gemm';
-import { add, fill } from './elementwise';
+// Lowered to the packed GEMM (gemm.ts) through im2col (im2col.ts): the forward packs A straight from x (implicit
+// im2col); the backward passes go through an explicit im2col/col2im in bounded chunks of output pixels. Padding is
+// explicit (TS resolves 'same').
+import { gemm, gemmBlocked, packContext, GEMM_MR } from './gemm';
+import { col2imAdd, col2imRowsAdd, im2col, packAConv, setConvGeometry } from './im2col';
+import { fill } from './elementwise';
 import { reduceSum } from './reduce';
 
 // One geometry for the three kernels:
@@ -10,7 +12,7 @@ import { reduceSum } from './reduce';
 //   OH = floor((H + padT + padB − ((kh − 1)·dilH + 1)) / strH) + 1, OW likewise (TS checks OH, OW ≥ 1).
 //   col (the workspace): [P, K], K = kh·kw·Cin, one row per output pixel q = (n·OH + oh)·OW + ow of a chunk:
 //   col[p, (i·kw + j)·Cin + ci] = x[n, oh·strH − padT + i·dilH, ow·strW − padL + j·dilW, ci], 0 outside x.
-// Then y = col·w (+ bias; col never stored, gemm.ts packs it from x), dcol = dy·wᵀ (scattered back by col2im),
+// Then y = col·w (+ bias; col never stored, im2col.ts packs it from x), dcol = dy·wᵀ (scattered back by col2im),
 // dw += colᵀ·dy. A 1×1, stride-1, unpadded convolution skips im2col: x itself is col. Chunks and GEMM blocks depend
 // only on the shapes, so results are the same bits on every host.
 
@@ -48,117 +50,25 @@ export function conv2dWorkspaceBytes(N: i32, H: i32, W: i32, Cin: i32, Cout: i32
   return (chunkPixels(K, N * OH * OW) * K * 4 + 15) & ~15;
 }
 
-// dst[0..n) = src[0..n): 4 vectors unrolled, one vector, scalar tail. Inlined: im2col calls it per kernel row, and
-// its rows are often a few floats (kw·Cin), where a call cost more than the copy.
-// @ts-ignore: decorator
-@inline function copyRow(src: usize, dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 16 <= n; i += 16) {
-    v128.store(dst, v128.load(src));
-    v128.store(dst, v128.load(src, 16), 16);
-    v128.store(dst, v128.load(src, 32), 32);
-    v128.store(dst, v128.load(src, 48), 48);
-    src += 64; dst += 64;
-  }
-  for (; i + 4 <= n; i += 4) { v128.store(dst, v128.load(src)); src += 16; dst += 16; }
-  for (; i < n; i++) { store<f32>(dst, load<f32>(src)); src += 4; dst += 4; }
-}
-
-// dst[0..n) = 0, inlined for the same reason.
-// @ts-ignore: decorator
-@inline function zeroRow(dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) { v128.store(dst, i32x4.splat(0)); dst += 16; }
-  for (; i < n; i++) { store<f32>(dst, 0); dst += 4; }
-}
-
-// Window columns of one output pixel that fall inside the image: j in [jlo, jhi), given iw0 = ow·strW − padL.
-// Packed as jlo | jhi << 16 (kw < 65536). Rows use the same function with (ih0, kh, dilH, H).
-// @ts-ignore: decorator
-@inline function validRange(i0: i32, k: i32, dil: i32, n: i32): i32 {
-  if (dil == 1) {                                          // the common case, without divisions
-    const lo1 = min(k, max(0, -i0));
-    return lo1 | (max(lo1, min(k, n - i0)) << 16);
-  }
-  const lo = i0 >= 0 ? 0 : min(k, (dil - 1 - i0) / dil);   // first j with i0 + j·dil ≥ 0 (k if none)
-  const hi = i0 < n ? min(k, (n - 1 - i0) / dil + 1) : 0;  // one past the last j with i0 + j·dil ≤ n − 1
-  return lo | (max(lo, hi) << 16);
-}
-
-// col[0..P) = rows q0 … q0 + P − 1 of im2col(x). col: [P, K].
-function im2col(x: usize, col: usize, q0: i32, P: i32, H: i32, W: i32, Cin: i32, OH: i32, OW: i32,
-  kh: i32, kw: i32, strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padL: i32): void {
-  const rowLen = kw * Cin;                 // floats of one kernel row in col
-  const cin4 = <usize>Cin * 4;
-  let ow = q0 % OW, oh = (q0 / OW) % OH, n = q0 / (OW * OH);
-  let dst = col;
-  const rowStep = <usize>dilH * W * cin4, spanH = (kh - 1) * dilH, spanW = (kw - 1) * dilW;
-  for (let p = 0; p < P; p++) {
-    const ih0 = oh * strH - padT, iw0 = ow * strW - padL;
-    const xn = x + <usize>n * H * W * cin4;
-    if (dilW == 1 && ih0 >= 0 && ih0 + spanH < H && iw0 >= 0 && iw0 + spanW < W) { // the window lies inside x
-      let src = xn + (<usize>ih0 * W + iw0) * cin4;
-      for (let i = 0; i < kh; i++) { copyRow(src, dst, rowLen); src += rowStep; dst += <usize>rowLen * 4; }
-      if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-      continue;
-    }
-    const jr = validRange(iw0, kw, dilW, W);
-    const jlo = jr & 0xffff, jhi = jr >>> 16;
-    const ir = validRange(ih0, kh, dilH, H);
-    const ilo = ir & 0xffff, ihi = ir >>> 16;
-    let seg = dst;
-    for (let i = 0; i < kh; i++) {
-      if (i < ilo || i >= ihi || jlo == jhi) { zeroRow(seg, rowLen); seg += <usize>rowLen * 4; continue; }
-      if (jlo > 0) zeroRow(seg, jlo * Cin);
-      const src = xn + (<usize>(ih0 + i * dilH) * W + <usize>(iw0 + jlo * dilW)) * cin4;
-      if (dilW == 1) copyRow(src, seg + <usize>jlo * cin4, (jhi - jlo) * Cin);
-      else for (let j = jlo; j < jhi; j++) copyRow(src + <usize>((j - jlo) * dilW) * cin4, seg + <usize>j * cin4, Cin);
-      if (jhi < kw) zeroRow(seg + <usize>jhi * cin4, (kw - jhi) * Cin);
-      seg += <usize>rowLen * 4;
-    }
-    dst = seg;
-    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-  }
-}
-
-// dx += col2im(col) for rows q0 … q0 + P − 1: every in-image entry of col is added to the x cell it came from,
-// pixel by pixel, kernel row by kernel row (a fixed order). col: [P, K].
-function col2imAdd(col: usize, dx: usize, q0: i32, P: i32, H: i32, W: i32, Cin: i32, OH: i32, OW: i32,
-  kh: i32, kw: i32, strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padL: i32): void {
-  const rowBytes = <usize>(kw * Cin) * 4;
-  const cin4 = <usize>Cin * 4;
-  let ow = q0 % OW, oh = (q0 / OW) % OH, n = q0 / (OW * OH);
-  let src = col;
-  for (let p = 0; p < P; p++) {
-    const ih0 = oh * strH - padT, iw0 = ow * strW - padL;
-    const jr = validRange(iw0, kw, dilW, W);
-    const jlo = jr & 0xffff, jhi = jr >>> 16;
-    const ir = validRange(ih0, kh, dilH, H);
-    const ilo = ir & 0xffff, ihi = ir >>> 16;
-    const dxn = dx + <usize>n * H * W * cin4;
-    for (let i = ilo; i < ihi; i++) {
-      const seg = src + <usize>i * rowBytes + <usize>jlo * cin4;
-      const d = dxn + (<usize>(ih0 + i * dilH) * W + <usize>(iw0 + jlo * dilW)) * cin4;
-      if (dilW == 1) {
-        const len = (jhi - jlo) * Cin;
-        if (len >= 8) add(d, seg, d, len);
-        else for (let t: usize = 0; t < <usize>len * 4; t += 4) store<f32>(d + t, load<f32>(d + t) + load<f32>(seg + t)); // short rows (Cin = 1): no call
-      } else for (let j = 0; j < jhi - jlo; j++) {
-        const dj = d + <usize>(j * dilW) * cin4;
-        add(dj, seg + <usize>j * cin4, dj, Cin);
-      }
-    }
-    src += <usize>kh * rowBytes;
-    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-  }
+/**
+ * y = conv2d(x, w) (+ bias) as one GEMM: y[q, co] = Σ_k im2col(x)[q, k]·w[k, co], A packed straight from x (no col
+ * buffer). x: [N, H, W, Cin], w: [kh·kw·Cin, Cout], y: [N·OH·OW, Cout] overwritten, bias: [Cout] or 0. The same
+ * summation order, hence the same bits, as gemm over an explicit im2col followed by a bias add.
+ */
+function gemmConv(x: usize, w: usize, bias: usize, y: usize, gemmWork: usize, N: i32, H: i32, W: i32, Cin: i32,
+  Cout: i32, kh: i32, kw: i32, OH: i32, OW: i32, strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padL: i32): void {
+  assert((gemmWork & 15) == 0, 'conv2d: gemmWork must be 16-byte aligned');
+  setConvGeometry(packContext(gemmWork), H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
+  const K = kh * kw * Cin;
+  gemmBlocked(packAConv, 0, 0, N * OH * OW, Cout, K, 1, x, K, w, Cout, 0, y, Cout, bias, gemmWork);
 }
 
 /**
  * y = conv2d(x, w) (+ bias): y is overwritten. bias = 0 for none. One GEMM whose A is packed straight from x (implicit
- * im2col, gemm.ts), the bias added in its epilogue: no col buffer, so work is unused here (the backward kernels use
- * it). gemmWork: gemmWorkspaceBytes(). y must not overlap x, w or the workspaces.
+ * im2col), the bias added in its epilogue: no col workspace. gemmWork: gemmWorkspaceBytes(). y must not overlap x, w
+ * or gemmWork.
  */
-export function conv2d(x: usize, w: usize, bias: usize, y: usize, work: usize, gemmWork: usize,
+export function conv2d(x: usize, w: usize, bias: usize, y: usize, gemmWork: usize,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
@@ -196,33 +106,6 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
     } else {
       gemm(0, 1, m, K, Cout, 1, dy + <usize>q0 * Cout * 4, Cout, w, Cout, 0, work, K, gemmWork, 0);
       col2imAdd(work, dx, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
-    }
-  }
-}
-
-// col2imAdd for Cin = 1 and unit steps along rows, from dcolᵀ: [K, P] (one row per kernel offset (i, j)): each run of
-// output pixels on one output row adds, as one vector loop, into a run of dx on one input row. Kernel offset by kernel
-// offset (a fixed order; not the order of col2imAdd, so the bits differ from the general path).
-function col2imRowsAdd(colT: usize, dx: usize, q0: i32, P: i32, H: i32, W: i32, OH: i32, OW: i32,
-  kh: i32, kw: i32, strH: i32, dilH: i32, padT: i32, padL: i32): void {
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const src = colT + <usize>((i * kw + j) * P) * 4;
-      let ow = q0 % OW, oh = (q0 / OW) % OH, n = q0 / (OW * OH);
-      for (let p = 0; p < P;) {
-        const run = min(OW - ow, P - p);                      // pixels p … p + run − 1 share (n, oh)
-        const ih = oh * strH - padT + i * dilH;
-        if (<u32>ih < <u32>H) {
-          // input column of pixel ow is ow − padL + j: keep those inside [0, W)
-          const lo = max(ow, padL - j), hi = min(ow + run, W + padL - j);
-          if (lo < hi) {
-            const d = dx + (<usize>(n * H + ih) * W + (lo - padL + j)) * 4;
-            add(d, src + <usize>(p + lo - ow) * 4, d, hi - lo);
-          }
-        }
-        p += run; ow += run;
-        if (ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-      }
     }
   }
 }

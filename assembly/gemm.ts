@@ -1,6 +1,6 @@
 // GEMM: C[M,N] = alpha·op(A)[M,K]·op(B)[K,N] + beta·C (+ bias[N]), all four transposes, row-major with leading
-// dimensions; and the same GEMM with A the implicit im2col of an NHWC image (conv2d forward, packed straight from x).
-// Packed panels (BLIS loop order jc → pc → ic → jr → ir) feeding a 4×8 f32x4 register tile; the summation
+// dimensions. The blocked loops take the A packer as an argument, so conv2d.ts runs them with A the implicit im2col of
+// an image (im2col.ts packs it straight from x). Packed panels (BLIS loop order jc → pc → ic → jr → ir) feeding a 4×8 f32x4 register tile; the summation
 // order depends only on the shapes (K is split in fixed KC blocks), never on the host.
 
 export const GEMM_MR: i32 = 4;   // rows of the register tile
@@ -9,9 +9,20 @@ export const GEMM_KC: i32 = 256; // K block: one B micro-panel (KC×NR) stays in
 export const GEMM_MC: i32 = 128; // M block: packed A (MC×KC) stays in L2
 export const GEMM_NC: i32 = 512; // N block: packed B (KC×NC)
 
-const GEO_BYTES: i32 = 64;       // the convolution geometry of an implicit-im2col A (gemmConv), after the tile
+const GEO_BYTES: i32 = 64;       // a packer's context (an implicit-im2col geometry, im2col.ts), after the tile
 
-/** Bytes of scratch the caller plans once for gemm: packed A, packed B, one edge tile and a convolution geometry. */
+/**
+ * Packs A[ic:ic+mc, pc:pc+kc] into MR-tall micro-panels ap[panel][k][0..MR), zero-padded past mc. a, lda, transA: a
+ * stored A; ctx: GEO_BYTES of the workspace, where a packer that reads A from elsewhere keeps its geometry.
+ */
+export type PackA = (a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize) => void;
+
+/** Where gemmBlocked leaves the packer's context in a workspace of gemmWorkspaceBytes(). */
+export function packContext(work: usize): usize {
+  return work + <usize>(GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + GEMM_MR * GEMM_NR) * 4;
+}
+
+/** Bytes of scratch the caller plans once for gemm: packed A, packed B, one edge tile and a packer's context. */
 export function gemmWorkspaceBytes(): i32 {
   return (GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + GEMM_MR * GEMM_NR) * 4 + GEO_BYTES;
 }
@@ -45,8 +56,9 @@ function packB(transB: i32, b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i
         let k = 0;
         for (; k + 4 <= kc; k += 4) {
           const o = <usize>k * 4;
-          transpose4x4Store(src + o, rs, dst, 32);
-          transpose4x4Store(src + o + rs * 4, rs, dst + 16, 32);
+          const p = src + o, q = p + rs * 4;
+          transpose4x4(p, p + rs, p + rs * 2, p + rs * 3, dst, 32);
+          transpose4x4(q, q + rs, q + rs * 2, q + rs * 3, dst + 16, 32);
           dst += 128;
         }
         for (; k < kc; k++) {
@@ -64,8 +76,8 @@ function packB(transB: i32, b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i
   }
 }
 
-// Pack op(A)[ic:ic+mc, pc:pc+kc] into MR-tall micro-panels: ap[panel][k][0..MR), zero-padded past mc.
-function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize): void {
+// Pack op(A)[ic:ic+mc, pc:pc+kc] of a stored A into MR-tall micro-panels (a PackA; ctx unused).
+function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize): void {
   for (let ir = 0; ir < mc; ir += GEMM_MR) {
     const mr = min(GEMM_MR, mc - ir);
     let dst = ap + <usize>(ir * kc) * 4;
@@ -87,7 +99,7 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i
       const rs = <usize>lda * 4;
       if (mr == GEMM_MR) {
         let k = 0;
-        for (; k + 4 <= kc; k += 4) { transpose4x4Store(src + <usize>k * 4, rs, dst, 16); dst += 64; }
+        for (; k + 4 <= kc; k += 4) { const o = src + <usize>k * 4; transpose4x4(o, o + rs, o + rs * 2, o + rs * 3, dst, 16); dst += 64; }
         for (; k < kc; k++) {
           for (let r = 0; r < GEMM_MR; r++) store<f32>(dst + r * 4, load<f32>(src + <usize>r * rs + <usize>k * 4));
           dst += 16;
@@ -103,10 +115,11 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i
   }
 }
 
-// Read a 4×4 block (rows src, src+rs, …) and store its transpose as 4 vectors dst, dst+step, dst+2·step, dst+3·step.
+// Read 4 vectors at p0..p3 and store their 4×4 transpose as 4 vectors dst, dst+step, dst+2·step, dst+3·step (the
+// packers here, and im2col.ts's implicit-im2col packer).
 // @ts-ignore: decorator
-@inline function transpose4x4Store(src: usize, rs: usize, dst: usize, step: usize): void {
-  const r0 = v128.load(src), r1 = v128.load(src + rs), r2 = v128.load(src + rs * 2), r3 = v128.load(src + rs * 3);
+@inline export function transpose4x4(p0: usize, p1: usize, p2: usize, p3: usize, dst: usize, step: usize): void {
+  const r0 = v128.load(p0), r1 = v128.load(p1), r2 = v128.load(p2), r3 = v128.load(p3);
   const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
   const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
   const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
@@ -246,15 +259,15 @@ function macroKernel(kc: i32, mc: i32, nc: i32, apack: usize, bpack: usize, c: u
   }
 }
 
-// The blocked loops shared by gemm and gemmConv; aConv selects packAConv (A = im2col of the image at a, geometry in
-// the workspace) over packA. The last K block adds the bias.
+// The blocked loops shared by gemm and conv2d's forward: packAWith packs each A block (packA for a stored A; the
+// implicit im2col for a convolution, its geometry at packContext(work)). The last K block adds the bias.
 // @ts-ignore: decorator
-@inline function gemmBlocked(aConv: bool, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+@inline export function gemmBlocked(packAWith: PackA, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                              a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, bias: usize, work: usize): void {
   const apack = work;
   const bpack = work + <usize>(GEMM_MC * GEMM_KC) * 4;
   const tile = bpack + <usize>(GEMM_KC * GEMM_NC) * 4;
-  const geo = tile + <usize>(GEMM_MR * GEMM_NR) * 4;
+  const ctx = packContext(work);
   for (let jc = 0; jc < N; jc += GEMM_NC) {
     const nc = min(GEMM_NC, N - jc);
     for (let pc = 0; pc < K; pc += GEMM_KC) {
@@ -264,8 +277,7 @@ function macroKernel(kc: i32, mc: i32, nc: i32, apack: usize, bpack: usize, c: u
       const lastK = pc + kc == K;
       for (let ic = 0; ic < M; ic += GEMM_MC) {
         const mc = min(GEMM_MC, M - ic);
-        if (aConv) packAConv(a, geo, ic, pc, mc, kc, apack);
-        else packA(transA, a, lda, ic, pc, mc, kc, apack);
+        packAWith(a, lda, transA, ctx, ic, pc, mc, kc, apack);
         macroKernel(kc, mc, nc, apack, bpack, c + (<usize>ic * ldc + jc) * 4, ldc, alpha, beta, mode, tile,
           bias != 0 && lastK ? bias + <usize>jc * 4 : 0);
       }
@@ -282,162 +294,5 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f3
                      a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize, bias: usize): void {
   assert((work & 15) == 0, 'gemm: work must be 16-byte aligned');
   assert(M > 0 && N > 0 && K > 0, 'gemm: M, N and K must be positive');
-  gemmBlocked(false, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, work);
-}
-
-// ---- implicit im2col: A[q, k] = x[n, oh·strH − padT + i·dilH, ow·strW − padL + j·dilW, ci] (0 outside x) for output
-// pixel q = (n·OH + oh)·OW + ow and k = (i·kw + j)·Cin + ci; x: [N, H, W, Cin] ----
-
-// The geometry gemmConv stores in the workspace for packAConv (i32 slots).
-const G_H = 0, G_W = 4, G_CIN = 8, G_OH = 12, G_OW = 16, G_KH = 20, G_KW = 24, G_STRH = 28, G_STRW = 32, G_DILH = 36,
-  G_DILW = 40, G_PADT = 44, G_PADL = 48;
-
-// Read 4 vectors at p0..p3 and store their 4×4 transpose as 4 vectors dst, dst+16, dst+32, dst+48.
-// @ts-ignore: decorator
-@inline function transpose4Ptrs(p0: usize, p1: usize, p2: usize, p3: usize, dst: usize): void {
-  const r0 = v128.load(p0), r1 = v128.load(p1), r2 = v128.load(p2), r3 = v128.load(p3);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-  v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-  v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
-}
-
-// Source of A[q, k] for one pixel at kernel offset (i, j) and channel ci, or 0 outside the image. base: x at the
-// pixel's image; ih0, iw0: its window's top-left corner.
-// @ts-ignore: decorator
-@inline function convSrc(ok: bool, base: usize, ih0: i32, iw0: i32, i: i32, j: i32, ci: i32,
-                         H: i32, W: i32, Cin: i32, dilH: i32, dilW: i32): usize {
-  const ih = ih0 + i * dilH, iw = iw0 + j * dilW;
-  if (!ok || <u32>ih >= <u32>H || <u32>iw >= <u32>W) return 0;
-  return base + ((<usize>ih * W + iw) * Cin + ci) * 4;
-}
-
-// Pack A[ic:ic+mc, pc:pc+kc] of the implicit im2col into MR-tall micro-panels, as packA does for a stored matrix.
-// The k range is walked in runs of one kernel offset (i, j) over channels. Interior groups (4 pixels of one output
-// row whose windows lie inside the image) read at fixed offsets from one corner: a vector copy per k when the 4
-// sources are consecutive floats (Cin = 1, stride 1), else 4×4 transposes. Border groups of one row check the row
-// once and the 4 columns per run; a group spanning two rows checks every source.
-function packAConv(x: usize, geo: usize, ic: i32, pc: i32, mc: i32, kc: i32, ap: usize): void {
-  const Cin = load<i32>(geo, G_CIN), OH = load<i32>(geo, G_OH), OW = load<i32>(geo, G_OW);
-  const kh = load<i32>(geo, G_KH), kw = load<i32>(geo, G_KW), H = load<i32>(geo, G_H), W = load<i32>(geo, G_W);
-  const strH = load<i32>(geo, G_STRH), strW = load<i32>(geo, G_STRW), padT = load<i32>(geo, G_PADT), padL = load<i32>(geo, G_PADL);
-  const dilH = load<i32>(geo, G_DILH), dilW = load<i32>(geo, G_DILW);
-  const img = <usize>H * W * Cin * 4, cin4 = <usize>Cin * 4, kwc = kw * Cin;
-  const rowStep = <usize>dilH * W * cin4, colStep = <usize>dilW * cin4; // source steps for i and j
-  const pstep = <usize>strW * cin4;                                      // between neighbouring pixels of a row
-  // (n, oh, ow) of pixel ic, then advanced pixel by pixel (no divisions per group).
-  let ow = ic % OW, oh = (ic / OW) % OH, n = ic / (OW * OH);
-  for (let ir = 0; ir < mc; ir += GEMM_MR) {
-    const mr = min(GEMM_MR, mc - ir);
-    // The 4 pixels of the group (rows past mr read as 0).
-    const oneRow = mr == GEMM_MR && ow + 3 < OW;
-    const b0 = x + <usize>n * img, h0 = oh * strH - padT, w0 = ow * strW - padL;
-    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-    const b1 = x + <usize>n * img, h1 = oh * strH - padT, w1 = ow * strW - padL;
-    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-    const b2 = x + <usize>n * img, h2 = oh * strH - padT, w2 = ow * strW - padL;
-    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-    const b3 = x + <usize>n * img, h3 = oh * strH - padT, w3 = ow * strW - padL;
-    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
-    let dst = ap + <usize>(ir * kc) * 4;
-    let i = pc / kwc, j = (pc % kwc) / Cin, ci = pc % Cin;
-    const interior = oneRow && h0 >= 0 && h0 + (kh - 1) * dilH < H && w0 >= 0 && w3 + (kw - 1) * dilW < W;
-    if (interior) {
-      const corner = b0 + (<usize>h0 * W + w0) * cin4;
-      if (pstep == 4) { // Cin = 1, stride 1: A[q..q+3, k] are 4 consecutive floats
-        let row = corner + <usize>i * rowStep, src = row + <usize>j * colStep;
-        for (let t = 0; t < kc; t++) {
-          v128.store(dst, v128.load(src)); dst += 16;
-          src += colStep;
-          if (++j == kw) { j = 0; row += rowStep; src = row; }
-        }
-        continue;
-      }
-      let left = kc;
-      while (left > 0) {
-        const seg = min(Cin - ci, left);
-        const p0 = corner + <usize>i * rowStep + <usize>j * colStep + <usize>ci * 4;
-        let t = 0;
-        for (; t + 4 <= seg; t += 4) {
-          const o = p0 + <usize>t * 4;
-          transpose4Ptrs(o, o + pstep, o + pstep * 2, o + pstep * 3, dst);
-          dst += 64;
-        }
-        for (; t < seg; t++) {
-          const o = p0 + <usize>t * 4;
-          store<f32>(dst, load<f32>(o)); store<f32>(dst, load<f32>(o + pstep), 4);
-          store<f32>(dst, load<f32>(o + pstep * 2), 8); store<f32>(dst, load<f32>(o + pstep * 3), 12);
-          dst += 16;
-        }
-        left -= seg; ci = 0;
-        if (++j == kw) { j = 0; i++; }
-      }
-      continue;
-    }
-    let left = kc;
-    if (oneRow) { // border group of one output row: one row check per run, 4 column checks
-      while (left > 0) {
-        const seg = min(Cin - ci, left);
-        const ih = h0 + i * dilH, iw = w0 + j * dilW;
-        const rowOk = <u32>ih < <u32>H;
-        const p0 = b0 + ((<usize>ih * W + iw) * Cin + ci) * 4;
-        let t = 0;
-        if (rowOk && iw >= 0 && iw + 3 * strW < W) {
-          if (pstep == 4 && seg == 1) { v128.store(dst, v128.load(p0)); dst += 16; t = 1; }
-          for (; t + 4 <= seg; t += 4) {
-            const o = p0 + <usize>t * 4;
-            transpose4Ptrs(o, o + pstep, o + pstep * 2, o + pstep * 3, dst);
-            dst += 64;
-          }
-        }
-        const ok0 = rowOk && <u32>iw < <u32>W, ok1 = rowOk && <u32>(iw + strW) < <u32>W;
-        const ok2 = rowOk && <u32>(iw + 2 * strW) < <u32>W, ok3 = rowOk && <u32>(iw + 3 * strW) < <u32>W;
-        for (; t < seg; t++) {
-          const o = p0 + <usize>t * 4;
-          store<f32>(dst, ok0 ? load<f32>(o) : 0); store<f32>(dst, ok1 ? load<f32>(o + pstep) : 0, 4);
-          store<f32>(dst, ok2 ? load<f32>(o + pstep * 2) : 0, 8); store<f32>(dst, ok3 ? load<f32>(o + pstep * 3) : 0, 12);
-          dst += 16;
-        }
-        left -= seg; ci = 0;
-        if (++j == kw) { j = 0; i++; }
-      }
-      continue;
-    }
-    while (left > 0) { // the group spans two rows or ends the matrix: every source checked
-      const seg = min(Cin - ci, left);
-      const p0 = convSrc(true, b0, h0, w0, i, j, ci, H, W, Cin, dilH, dilW);
-      const p1 = convSrc(mr > 1, b1, h1, w1, i, j, ci, H, W, Cin, dilH, dilW);
-      const p2 = convSrc(mr > 2, b2, h2, w2, i, j, ci, H, W, Cin, dilH, dilW);
-      const p3 = convSrc(mr > 3, b3, h3, w3, i, j, ci, H, W, Cin, dilH, dilW);
-      for (let t = 0; t < seg; t++) {
-        const o = <usize>t * 4;
-        store<f32>(dst, p0 ? load<f32>(p0 + o) : 0);
-        store<f32>(dst, p1 ? load<f32>(p1 + o) : 0, 4);
-        store<f32>(dst, p2 ? load<f32>(p2 + o) : 0, 8);
-        store<f32>(dst, p3 ? load<f32>(p3 + o) : 0, 12);
-        dst += 16;
-      }
-      left -= seg; ci = 0;
-      if (++j == kw) { j = 0; i++; }
-    }
-  }
-}
-
-/**
- * y = conv2d(x, w) (+ bias) as one GEMM: y[q, co] = Σ_k im2col(x)[q, k]·w[k, co], A packed straight from x (no col
- * buffer). x: [N, H, W, Cin], w: [kh·kw·Cin, Cout], y: [N·OH·OW, Cout] overwritten, bias: [Cout] or 0. The same
- * summation order, hence the same bits, as gemm over an explicit im2col followed by a bias add.
- */
-export function gemmConv(x: usize, w: usize, bias: usize, y: usize, work: usize, N: i32, H: i32, W: i32, Cin: i32,
-  Cout: i32, kh: i32, kw: i32, OH: i32, OW: i32, strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padL: i32): void {
-  assert((work & 15) == 0, 'gemmConv: work must be 16-byte aligned');
-  const geo = work + <usize>(GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + GEMM_MR * GEMM_NR) * 4;
-  store<i32>(geo, H, G_H); store<i32>(geo, W, G_W); store<i32>(geo, Cin, G_CIN); store<i32>(geo, OH, G_OH);
-  store<i32>(geo, OW, G_OW); store<i32>(geo, kh, G_KH); store<i32>(geo, kw, G_KW); store<i32>(geo, strH, G_STRH);
-  store<i32>(geo, strW, G_STRW); store<i32>(geo, dilH, G_DILH); store<i32>(geo, dilW, G_DILW);
-  store<i32>(geo, padT, G_PADT); store<i32>(geo, padL, G_PADL);
-  const K = kh * kw * Cin;
-  gemmBlocked(true, 0, 0, N * OH * OW, Cout, K, 1, x, K, w, Cout, 0, y, Cout, bias, work);
+  gemmBlocked(packA, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, work);
 }

@@ -5,7 +5,7 @@
 // loss: [rows] (written), d: [rows, cols] (overwritten; d = 0 skips the gradient), and gradScale, which multiplies
 // every gradient element (1/N for a batch mean). Mean losses divide by cols; cross-entropies and hinges per row do not.
 import { expV, expS, logV, log1pV, logS } from './math';
-import { maxRow, dotRow, lanesSum, expShiftRow } from './rows';
+import { maxRow, dotRow, lanesSum, expShiftRow } from './reduce';
 import { softmaxCrossEntropy } from './softmax';
 import { scale, mul, fill } from './elementwise';
 

@@ -1,7 +1,7 @@
 // Softmax and log-softmax over the last axis of x: [rows, cols], their backward passes, and the fused
 // softmax-cross-entropy (per-row loss and dLogits in one pass). Row sums in a fixed order (rows.ts).
 import { expV, expS, logS } from './math';
-import { maxRow, sumRow, dotRow, lanesSum, expShiftRow } from './rows';
+import { maxRow, sumRow, dotRow, lanesSum, expShiftRow } from './reduce';
 
 // Σ t[i]·(x[i] − m), fixed order.
 function dotShiftRow(t: usize, x: usize, n: i32, m: f32): f32 {

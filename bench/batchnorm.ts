@@ -1,7 +1,7 @@
 // Batch normalisation figures on [64,14,14,32] (statistics per channel over 64·14·14 rows): the training forward and
 // the backward. GB/s counts x and y (forward) or x, dy and dx (backward) once. tfjs-wasm: moments + batchNorm forward,
 // and tf.grads of that composition for the backward (its only training path).
-import * as kx from '../src/backend/kernels-extra.js';
+import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues, tf, tfContender, tfTensor, tfTry } from './common.js';
 import type { Contender, Figure, Spec } from './harness.js';
 
@@ -12,7 +12,7 @@ function bnFigure(backward: boolean): Figure {
   const x = bufs.put(xv), dy = bufs.put(dyv), gamma = bufs.put(gv), beta = bufs.put(bv);
   const y = bufs.alloc(n), dx = bufs.alloc(n), mean = bufs.alloc(C), invStd = bufs.alloc(C), dg = bufs.alloc(C), dbt = bufs.alloc(C);
   const runMean = bufs.alloc(C), runVar = bufs.alloc(C);
-  const train = () => kx.batchNormTrain({ x, y, M, C, gamma, beta, eps: 1e-3, momentum: 0.99, saveMean: mean, saveInvStd: invStd, runMean, runVar });
+  const train = () => kern.batchNormTrain({ x, y, M, C, gamma, beta, eps: 1e-3, momentum: 0.99, saveMean: mean, saveInvStd: invStd, runMean, runVar });
   train();
   const shape = [64, 14, 14, 32];
   const tx = tfTensor('wasm', xv, shape), tdy = tfTensor('wasm', dyv, shape), tg = tfTensor('wasm', gv, [C]), tb = tfTensor('wasm', bv, [C]);
@@ -25,7 +25,7 @@ function bnFigure(backward: boolean): Figure {
     ours = { name: 'simdnet', run: train };
     peer = tfContender('wasm', () => tf.tidy(() => fwd(tx, tg, tb)));
   } else {
-    ours = { name: 'simdnet', run: () => kx.batchNormGrad(x, dy, dx, M, C, gamma, mean, invStd, dg, dbt) };
+    ours = { name: 'simdnet', run: () => kern.batchNormGrad(x, dy, dx, M, C, gamma, mean, invStd, dg, dbt) };
     const grads = tf.grads((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fwd(xx, g, b), tdy)));
     peer = tfTry('wasm', () => grads([tx, tg, tb]));
   }

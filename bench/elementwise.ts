@@ -1,7 +1,7 @@
 // Activation figures on 1M floats: relu, sigmoid, tanh and their gradients. GB/s counts each array read or written once
 // (forward x + y; gradient saved + dy + dx). tfjs has no fused gradient kernels: its peer runs the ops its own
 // gradient functions use (relu: dy·step(x); sigmoid: dy·y·(1 − y); tanh: (1 − y²)·dy).
-import * as kern from '../src/backend/kernels.js';
+import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues, tf, tfContender, tfTensor } from './common.js';
 import type { Contender, Figure, Spec } from './harness.js';
 

@@ -1,6 +1,6 @@
 // GEMM figures: C[M,N] = op(A)·op(B) for the dense layers' shapes (128×784×128 in all four transposes: forward and the
 // two backward products), square 512³ and 1024³, and the classifier head 128×128×10. Shapes read M×K×N.
-import * as kern from '../src/backend/kernels.js';
+import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, jax, jaxArray, jaxContender, randomValues, tf, tfContender, tfTensor } from './common.js';
 import type { Figure, Spec, Target } from './harness.js';
 

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend } from '../src/backend/module.js';
+import * as kern from '../src/backend/kernels/index.js';
 import { setup } from './common.js';
 import { measure, type FigureResult, type Options, type Probes, type Spec } from './harness.js';
 import { HEADER, machine, row, table } from './report.js';
@@ -32,15 +33,15 @@ const families: [string, () => Spec[]][] = [
 ];
 
 const runtime = await setup();
-const e = backend().exports, arena = backend().arena;
+const arena = backend().arena;
 const copyBufs = new Map<number, [number, number]>();
 const probes: Probes = {
-  peak: (it) => { e.peakProbe(it, 0.001); },
-  peakFlops: (it) => it * e.peakProbeFlopsPerIteration(),
+  peak: (it) => { kern.peakProbe(it, 0.001); },
+  peakFlops: (it) => it * kern.peakProbeFlopsPerIteration(),
   copy: (bytes, reps) => {
     let b = copyBufs.get(bytes);
     if (!b) { b = [arena.alloc(bytes), arena.alloc(bytes)]; arena.u8.fill(1, b[0], b[0] + bytes); copyBufs.set(bytes, b); }
-    e.copyProbe(b[0], b[1], bytes, reps);
+    kern.copyProbe(b[0], b[1], bytes, reps);
   },
 };
 

@@ -1,12 +1,12 @@
 // Pooling figures: max and average 2×2 stride 2 on [64,28,28,32], forward and backward. GB/s counts each tensor read
 // or written once (forward x + y; max backward x + dy + dx; average backward dy + dx).
-import * as kc from '../src/backend/kernels-conv.js';
+import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues, tf, tfContender, tfTensor } from './common.js';
 import type { Contender, Figure, Spec } from './harness.js';
 
 function poolFigure(kind: 'max' | 'avg', backward: boolean): Figure {
   const N = 64, H = 28, W = 28, C = 32;
-  const g: kc.PoolGeometry = { N, H, W, C, ph: 2, pw: 2, strideH: 2, strideW: 2, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 };
+  const g: kern.PoolGeometry = { N, H, W, C, ph: 2, pw: 2, strideH: 2, strideW: 2, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 };
   const nx = N * H * W * C, ny = nx / 4;
   const xv = randomValues(nx, 6), dyv = randomValues(ny, 7);
   const bufs = new Buffers();
@@ -16,15 +16,15 @@ function poolFigure(kind: 'max' | 'avg', backward: boolean): Figure {
   const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
   let ours: Contender, peer: Contender, bytes: number;
   if (!backward) {
-    ours = { name: 'simdnet', run: () => (kind === 'max' ? kc.maxPool2d(g, x, y) : kc.avgPool2d(g, x, y, false)) };
+    ours = { name: 'simdnet', run: () => (kind === 'max' ? kern.maxPool2d(g, x, y) : kern.avgPool2d(g, x, y, false)) };
     peer = tfContender('wasm', () => (kind === 'max' ? tf.maxPool(tx, 2, 2, 'valid') : tf.avgPool(tx, 2, 2, 'valid')));
     bytes = 4 * (nx + ny);
   } else if (kind === 'max') {
-    ours = { name: 'simdnet', run: () => kc.maxPool2dGrad(g, x, dy, dx) };
+    ours = { name: 'simdnet', run: () => kern.maxPool2dGrad(g, x, dy, dx) };
     peer = tfContender('wasm', () => tf.engine().runKernel('MaxPoolGrad', { dy: tdy, input: tx, output: ty }, attrs) as tf.Tensor);
     bytes = 4 * (2 * nx + ny);
   } else {
-    ours = { name: 'simdnet', run: () => kc.avgPool2dGrad(g, dy, dx, false) };
+    ours = { name: 'simdnet', run: () => kern.avgPool2dGrad(g, dy, dx, false) };
     peer = tfContender('wasm', () => tf.engine().runKernel('AvgPoolGrad', { dy: tdy, input: tx }, attrs) as tf.Tensor);
     bytes = 4 * (nx + ny);
   }

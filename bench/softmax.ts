@@ -1,6 +1,6 @@
 // Softmax cross-entropy on logits [128, 10] with one-hot targets: per-row loss and dL/dlogits in one call (simdnet's
 // fused kernel; tfjs-wasm: valueAndGrad of tf.losses.softmaxCrossEntropy). GB/s: logits, targets, loss, dlogits once.
-import * as kern from '../src/backend/kernels.js';
+import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues, tf, tfContender, tfTensor } from './common.js';
 import type { Figure, Spec } from './harness.js';
 

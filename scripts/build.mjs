@@ -41,12 +41,35 @@ function writeBase64Module(wasmPath, outPath, exportName, what) {
     `export const ${exportName}: string =\n  '${b64}';\n`);
 }
 
+// The module's real exports against src/backend/exports.ts's KernelExports: the same names, and every function declared
+// with as many parameters as it takes (a wasm function's length is its parameter count).
+function checkDeclaredExports(exports) {
+  const src = readFileSync(p('src/backend/exports.ts'), 'utf8');
+  const body = /interface KernelExports \{([\s\S]*?)\n\}/.exec(src)?.[1];
+  if (!body) { console.error('build: no KernelExports interface in src/backend/exports.ts'); process.exit(1); }
+  const declared = new Map();
+  for (const m of body.replace(/\s+/g, ' ').matchAll(/(\w+)\(([^)]*)\)\s*:/g)) {
+    declared.set(m[1], m[2].trim() === '' ? 0 : m[2].split(',').length);
+  }
+  if (/readonly memory\s*:/.test(body)) declared.set('memory', null);
+  const problems = [];
+  for (const [name, value] of Object.entries(exports)) {
+    if (!declared.has(name)) problems.push(`the module exports ${name}, which KernelExports does not declare`);
+    else if (typeof value === 'function' && value.length !== declared.get(name)) {
+      problems.push(`${name} takes ${value.length} parameters in the module, ${declared.get(name)} in KernelExports`);
+    }
+  }
+  for (const name of declared.keys()) if (!(name in exports)) problems.push(`KernelExports declares ${name}, which the module does not export`);
+  if (problems.length) { console.error(`build: src/backend/exports.ts is out of step with assembly/index.ts:\n  ${problems.join('\n  ')}`); process.exit(1); }
+}
+
 if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
 const asc = p('node_modules/assemblyscript/bin/asc.js');
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'release']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'debug']);
 const mod = new WebAssembly.Module(readFileSync(RELEASE));
 if (WebAssembly.Module.imports(mod).length !== 0) { console.error('build: release module must import nothing'); process.exit(1); }
+checkDeclaredExports(new WebAssembly.Instance(mod, {}).exports);
 writeBase64Module(RELEASE, GEN_RELEASE, 'releaseWasmBase64', 'The release kernel module (-O3, no assertions, no imports)');
 writeBase64Module(DEBUG, GEN_DEBUG, 'debugWasmBase64', 'The debug kernel module (assertions on; imports env.abort), for tests only');
 run(process.execPath, [p('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);

@@ -1,7 +1,7 @@
 // gradCheck: central finite differences against backpropagation for a layer, a loss or a whole model. The scalar
 // checked is L = Σ r·y with a fixed random r (layers) or the loss itself, summed in float64 on the host; indices
 // are sampled for big tensors, and points where a kink lies inside ±h (ReLU at 0, max ties) are skipped and counted.
-import * as kern from './backend/kernels.js';
+import * as kern from './backend/kernels/index.js';
 import { backend } from './backend/module.js';
 import { empty, sizeOf, Tensor } from './tensor.js';
 import { Layer, type Param } from './layers/layer.js';
@@ -196,9 +196,8 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
   };
 }
 
-import * as kt from './backend/kernels-train.js';
 function regularizeInto(p: Param, g: Tensor): void {
-  kt.regularize(p.value.ptr, g.ptr, p.value.size, p.regularizer!.l1, p.regularizer!.l2);
+  kern.regularize(p.value.ptr, g.ptr, p.value.size, p.regularizer!.l1, p.regularizer!.l2);
 }
 
 /**

@@ -1,7 +1,6 @@
 // Initializers: fill a parameter from the module's counter-based generator (seed, stream), so the same seed gives the
 // same weights in every runtime. Scales follow Keras (glorot/xavier, he, lecun; normal variants truncated at 2σ).
-import * as kx from './backend/kernels-extra.js';
-import * as kern from './backend/kernels.js';
+import * as kern from './backend/kernels/index.js';
 import type { Tensor } from './tensor.js';
 
 export interface Initializer {
@@ -12,18 +11,18 @@ export interface Initializer {
 }
 
 /** The generator position for a model seed (any safe integer ≥ 0) and a stream id. */
-export function drawOf(seed: number, stream: number, offset = 0): kx.Draw {
+export function drawOf(seed: number, stream: number, offset = 0): kern.Draw {
   return { seedLo: seed >>> 0, seedHi: Math.floor(seed / 4294967296) >>> 0, stream: stream >>> 0, offset };
 }
 
 function fillUniform(t: Tensor, seed: number, stream: number, lo: number, hi: number): void {
   if (lo === hi) kern.fill(t.ptr, lo, t.size);
-  else kx.randomUniform(t.ptr, t.size, drawOf(seed, stream), lo, hi);
+  else kern.randomUniform(t.ptr, t.size, drawOf(seed, stream), lo, hi);
 }
 
 function fillNormal(t: Tensor, seed: number, stream: number, mean: number, std: number, truncated: boolean): void {
-  if (truncated) kx.randomTruncatedNormal(t.ptr, t.size, drawOf(seed, stream), mean, std);
-  else kx.randomNormal(t.ptr, t.size, drawOf(seed, stream), mean, std);
+  if (truncated) kern.randomTruncatedNormal(t.ptr, t.size, drawOf(seed, stream), mean, std);
+  else kern.randomNormal(t.ptr, t.size, drawOf(seed, stream), mean, std);
 }
 
 function make(name: string, config: Record<string, number>, fill: Initializer['fill']): Initializer {

@@ -1,7 +1,6 @@
 // Losses: per-sample loss [n] and its gradient dL/dyPred (scaled by gradScale, e.g. 1/n for the batch mean) written
 // into planned buffers by fused kernels. Custom losses are built from ops on tensors. Factories by name, Keras-like.
-import * as kern from './backend/kernels.js';
-import * as kt from './backend/kernels-train.js';
+import * as kern from './backend/kernels/index.js';
 import { tensor, tidy, untracked, viewOf, Tensor } from './tensor.js';
 
 /** How targets are given: same shape as the prediction ('dense'), or one int32 class index per sample ('sparse'). */
@@ -53,26 +52,26 @@ function positive(loss: string, option: string, v: number): number {
 const EPS = 1e-7;
 
 /** Mean squared error over the last axis. */
-export function mse(): Loss { return kernelLoss('mse', {}, kt.mseLoss); }
+export function mse(): Loss { return kernelLoss('mse', {}, kern.mseLoss); }
 /** Mean absolute error over the last axis (gradient sign(p − t), 0 where equal). */
-export function mae(): Loss { return kernelLoss('mae', {}, kt.maeLoss); }
+export function mae(): Loss { return kernelLoss('mae', {}, kern.maeLoss); }
 /** Huber: quadratic within ±delta, linear outside. */
 export function huber(options: { delta?: number } = {}): Loss {
   const delta = positive('huber', 'delta', options.delta ?? 1);
-  return kernelLoss('huber', { delta }, (t, p, l, d, r, c, g) => kt.huberLoss(t, p, l, d, r, c, g, delta));
+  return kernelLoss('huber', { delta }, (t, p, l, d, r, c, g) => kern.huberLoss(t, p, l, d, r, c, g, delta));
 }
 /** Hinge, labels in {−1, 1} (0 counts as −1). */
-export function hinge(): Loss { return kernelLoss('hinge', {}, kt.hingeLoss); }
+export function hinge(): Loss { return kernelLoss('hinge', {}, kern.hingeLoss); }
 /** Categorical hinge over one-hot targets. */
-export function categoricalHinge(): Loss { return kernelLoss('categoricalHinge', {}, kt.categoricalHingeLoss); }
+export function categoricalHinge(): Loss { return kernelLoss('categoricalHinge', {}, kern.categoricalHingeLoss); }
 /** 1 − cosine similarity of yTrue and yPred (the seeds' "cosine proximity"). */
-export function cosineProximity(): Loss { return kernelLoss('cosineProximity', {}, kt.cosineProximityLoss); }
+export function cosineProximity(): Loss { return kernelLoss('cosineProximity', {}, kern.cosineProximityLoss); }
 
 /** Binary cross-entropy of probabilities (clipped to [1e-7, 1 − 1e-7]) or, with fromLogits, of logits. */
 export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss {
   return options.fromLogits
-    ? kernelLoss('binaryCrossEntropy', { fromLogits: true }, kt.binaryCrossEntropyLogitsLoss)
-    : kernelLoss('binaryCrossEntropy', { fromLogits: false }, (t, p, l, d, r, c, g) => kt.binaryCrossEntropyLoss(t, p, l, d, r, c, g, EPS));
+    ? kernelLoss('binaryCrossEntropy', { fromLogits: true }, kern.binaryCrossEntropyLogitsLoss)
+    : kernelLoss('binaryCrossEntropy', { fromLogits: false }, (t, p, l, d, r, c, g) => kern.binaryCrossEntropyLoss(t, p, l, d, r, c, g, EPS));
 }
 
 /**
@@ -88,7 +87,7 @@ export function crossEntropy(options: { fromLogits?: boolean } = {}): Loss {
       if (x) {
         kern.softmaxCrossEntropy(x.ptr, yTrue.ptr, loss.ptr, dPred ? dPred.ptr : 0, n, cols, gradScale, dPred ? 0 : ctx.scratch.ptr);
       } else {
-        kt.crossEntropyProbLoss(yTrue.ptr, yPred.ptr, loss.ptr, dPred ? dPred.ptr : 0, n, cols, gradScale, EPS);
+        kern.crossEntropyProbLoss(yTrue.ptr, yPred.ptr, loss.ptr, dPred ? dPred.ptr : 0, n, cols, gradScale, EPS);
       }
     },
   });
@@ -100,7 +99,7 @@ export function sparseCrossEntropy(): Loss {
     name: 'sparseCrossEntropy', config: Object.freeze({}), targets: 'sparse' as const, fusesSoftmax: true,
     compute(yTrue: Tensor, yPred: Tensor, n: number, cols: number, loss: Tensor, dPred: Tensor | null, gradScale: number, ctx: LossContext) {
       if (!ctx.logits) throw new Error('losses.sparseCrossEntropy: the model must end in a softmax (dense with activation "softmax" or a softmax layer)');
-      kt.sparseSoftmaxCrossEntropy(ctx.logits.ptr, yTrue.ptr, loss.ptr, dPred ? dPred.ptr : 0, n, cols, gradScale, ctx.scratch.ptr);
+      kern.sparseSoftmaxCrossEntropy(ctx.logits.ptr, yTrue.ptr, loss.ptr, dPred ? dPred.ptr : 0, n, cols, gradScale, ctx.scratch.ptr);
     },
   });
 }
@@ -145,7 +144,7 @@ export function weightedCrossEntropy(options: WeightedCrossEntropyOptions): Loss
         v.set(cw, 0); v.set(pw, C);
         tables = untracked(() => tensor(v, [C + C * C]));
       }
-      kt.weightedSoftmaxCrossEntropy(ctx.logits.ptr, yTrue.ptr, tables.ptr, tables.ptr + C * 4, loss.ptr, dPred ? dPred.ptr : 0,
+      kern.weightedSoftmaxCrossEntropy(ctx.logits.ptr, yTrue.ptr, tables.ptr, tables.ptr + C * 4, loss.ptr, dPred ? dPred.ptr : 0,
         n, cols, gradScale, ctx.scratch.ptr);
     },
     dispose() { tables?.dispose(); },
@@ -165,7 +164,7 @@ export function clipped(base: Loss | LossName, range: readonly [number, number] 
     targets: inner.targets, fusesSoftmax: inner.fusesSoftmax, dispose: () => inner.dispose?.(),
     compute(yTrue: Tensor, yPred: Tensor, n: number, cols: number, loss: Tensor, dPred: Tensor | null, gradScale: number, ctx: LossContext) {
       inner.compute(yTrue, yPred, n, cols, loss, dPred, gradScale, ctx);
-      kt.clipLoss(loss.ptr, dPred ? dPred.ptr : 0, n, cols, lo, hi);
+      kern.clipLoss(loss.ptr, dPred ? dPred.ptr : 0, n, cols, lo, hi);
     },
   });
 }

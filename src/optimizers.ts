@@ -1,7 +1,6 @@
 // Optimizers: sgd, momentum, nesterov, adagrad, rmsprop, adam, nadam, adamw. Each step is one fused kernel per
 // parameter (assembly/optim.ts); state lives in linear memory beside the weights. Clipping by value or global norm.
-import * as kern from './backend/kernels.js';
-import * as kt from './backend/kernels-train.js';
+import * as kern from './backend/kernels/index.js';
 import { empty, type Tensor } from './tensor.js';
 import type { Param } from './layers/layer.js';
 import { getSchedule, type Schedule } from './schedules.js';
@@ -89,10 +88,10 @@ export abstract class Optimizer {
     let trainable = this.trainable.get(params);
     if (!trainable) { trainable = params.filter((p) => p.trainable && p.grad); this.trainable.set(params, trainable); }
     if (this.schedule) this.learningRate = this.schedule.at(this.iterations);
-    if (this.clipValue !== undefined) for (const p of trainable) kt.clipByValue(p.grad!.ptr, p.grad!.size, this.clipValue);
+    if (this.clipValue !== undefined) for (const p of trainable) kern.clipByValue(p.grad!.ptr, p.grad!.size, this.clipValue);
     if (this.clipNorm !== undefined) {
       let ss = 0;
-      for (const p of trainable) ss += kt.sumSquares(p.grad!.ptr, p.grad!.size);
+      for (const p of trainable) ss += kern.sumSquares(p.grad!.ptr, p.grad!.size);
       const norm = Math.sqrt(ss);
       if (norm > this.clipNorm) for (const p of trainable) kern.scale(p.grad!.ptr, this.clipNorm / norm, p.grad!.ptr, p.grad!.size);
     }
@@ -144,7 +143,7 @@ class SGD extends Optimizer {
   readonly name = 'sgd';
   constructor(o: OptimizerOptions = {}) { super(o, 0.01, 'sgd'); }
   protected slotNames(): string[] { return []; }
-  protected update(w: number, g: number, n: number, _s: Tensor[], lr: number): void { kt.sgdUpdate(w, g, n, lr); }
+  protected update(w: number, g: number, n: number, _s: Tensor[], lr: number): void { kern.sgdUpdate(w, g, n, lr); }
   config(): Record<string, unknown> { return this.base(); }
 }
 
@@ -160,7 +159,7 @@ class Momentum extends Optimizer {
   }
   protected slotNames(): string[] { return ['velocity']; }
   protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
-    kt.momentumUpdate(w, g, s[0].ptr, n, lr, this.momentum, this.nesterov);
+    kern.momentumUpdate(w, g, s[0].ptr, n, lr, this.momentum, this.nesterov);
   }
   config(): Record<string, unknown> { return { ...this.base(), momentum: this.momentum }; }
 }
@@ -177,7 +176,7 @@ class Adagrad extends Optimizer {
   }
   protected slotNames(): string[] { return ['accumulator']; }
   protected override slotInit(): number { return this.initialAccumulatorValue; }
-  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kt.adagradUpdate(w, g, s[0].ptr, n, lr, this.epsilon); }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kern.adagradUpdate(w, g, s[0].ptr, n, lr, this.epsilon); }
   config(): Record<string, unknown> { return { ...this.base(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon }; }
 }
 
@@ -192,7 +191,7 @@ class RMSprop extends Optimizer {
     this.epsilon = this.checkPositive('epsilon', o.epsilon ?? 1e-7);
   }
   protected slotNames(): string[] { return ['meanSquare']; }
-  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kt.rmspropUpdate(w, g, s[0].ptr, n, lr, this.rho, this.epsilon); }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kern.rmspropUpdate(w, g, s[0].ptr, n, lr, this.rho, this.epsilon); }
   config(): Record<string, unknown> { return { ...this.base(), rho: this.rho, epsilon: this.epsilon }; }
 }
 
@@ -217,9 +216,9 @@ class Adam extends Optimizer {
     const c1 = 1 / (1 - this.b1pow), c2 = 1 / (1 - this.b2pow);
     if (this.variant === 'nadam') {
       const c1next = 1 / (1 - this.b1pow * this.beta1);
-      kt.nadamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c1next, c2);
+      kern.nadamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c1next, c2);
     } else {
-      kt.adamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
+      kern.adamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
     }
   }
   protected override scalars(): Record<string, number> { return { b1pow: this.b1pow, b2pow: this.b2pow }; }

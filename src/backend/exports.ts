@@ -1,5 +1,5 @@
 // The kernel module's exports as TypeScript sees them: offsets (byte addresses) and sizes in, nothing out but numbers.
-// Keep in step with assembly/index.ts.
+// scripts/build.mjs checks this list against the built module (every name, and each function's parameter count).
 
 type Ptr = number;
 
@@ -80,7 +80,11 @@ export interface KernelExports {
   mathExpm1(x: Ptr, y: Ptr, n: number): void;
   conv2dWorkspaceBytes(N: number, H: number, W: number, Cin: number, Cout: number, kh: number, kw: number,
     strH: number, strW: number, dilH: number, dilW: number, padT: number, padB: number, padL: number, padR: number): number;
-  conv2d(x: Ptr, w: Ptr, bias: Ptr, y: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
+  im2col(x: Ptr, col: Ptr, q0: number, P: number, H: number, W: number, Cin: number, OH: number, OW: number,
+    kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number, padT: number, padL: number): void;
+  col2imAdd(col: Ptr, dx: Ptr, q0: number, P: number, H: number, W: number, Cin: number, OH: number, OW: number,
+    kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number, padT: number, padL: number): void;
+  conv2d(x: Ptr, w: Ptr, bias: Ptr, y: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
     Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
   conv2dBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Tensor } from '../index.js';
 import * as data from '../data/index.js';
 import { empty } from '../tensor.js';
-import { copy } from '../backend/kernels.js';
+import { copy } from '../backend/kernels/index.js';
 import { load, datasetNames, type DatasetName } from '../data/node.js';
 import { UsageError, type TrainConfig } from './config.js';
 

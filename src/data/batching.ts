@@ -1,7 +1,6 @@
 // Helpers between loading and training: oneHot labels, a seeded split, a seeded shuffle and mini-batches. Shuffles
 // are permutations from the module's generator (seed, stream), gathered row by row on the kernels.
-import * as kern from '../backend/kernels.js';
-import * as kx from '../backend/kernels-extra.js';
+import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { drawOf } from '../initializers.js';
 import { SHUFFLE_STREAM, SPLIT_STREAM } from '../model/model.js';
@@ -79,12 +78,12 @@ export function batches(x: Tensor, y: Tensor, batchSize: number, options: Batche
   return batchLoop(x, y, n, Math.min(batchSize, n), options.shuffle ? shuffleDraw('batches', options) : undefined);
 }
 
-function* batchLoop(x: Tensor, y: Tensor, n: number, bs: number, draw: kx.Draw | undefined): Generator<Pair, void, undefined> {
+function* batchLoop(x: Tensor, y: Tensor, n: number, bs: number, draw: kern.Draw | undefined): Generator<Pair, void, undefined> {
   const [perm, bx, by] = untracked(() => [empty([n], 'int32', 'batches.order'),
     empty([bs, ...x.shape.slice(1)], x.dtype, 'batches.x'), empty([bs, ...y.shape.slice(1)], y.dtype, 'batches.y')]);
   let views: Tensor[] = [];
   try {
-    if (draw) kx.randomPermutation(perm.ptr, n, draw);
+    if (draw) kern.randomPermutation(perm.ptr, n, draw);
     else backend().arena.i32.set(Int32Array.from({ length: n }, (_, i) => i), perm.ptr >> 2);
     for (let start = 0; start < n; start += bs) {
       const rows = Math.min(bs, n - start);
@@ -119,17 +118,17 @@ function seedOf(op: string, seed: number | undefined): number {
 }
 
 // fit()'s shuffle position: stream SHUFFLE_STREAM, 2^32 words per epoch.
-function shuffleDraw(op: string, o: ShuffleOptions): kx.Draw {
+function shuffleDraw(op: string, o: ShuffleOptions): kern.Draw {
   const epoch = o.epoch ?? 0;
   if (!Number.isInteger(epoch) || epoch < 0 || epoch >= 2 ** 20) throw new RangeError(`${op}: epoch must be an integer in [0, 2^20), got ${epoch}`);
   return drawOf(seedOf(op, o.seed), SHUFFLE_STREAM, epoch * 4294967296);
 }
 
 // Runs fn with a seeded permutation of 0..n−1 in linear memory, freed afterwards.
-function withPermutation<T>(n: number, draw: kx.Draw, fn: (perm: Tensor) => T): T {
+function withPermutation<T>(n: number, draw: kern.Draw, fn: (perm: Tensor) => T): T {
   const perm = empty([n], 'int32', 'permutation');
   try {
-    kx.randomPermutation(perm.ptr, n, draw);
+    kern.randomPermutation(perm.ptr, n, draw);
     return fn(perm);
   } finally { perm.dispose(); }
 }

@@ -1,6 +1,6 @@
 // Normalisation of loaded data on the module's kernels: `scale` divides bytes by 255 (to [0, 1]), `standardize` maps
 // each channel (the innermost axis, NHWC) to (x − mean) / std. The numbers applied are returned, to reuse on test data.
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { empty, tensor, untracked, Tensor } from '../tensor.js';
 

@@ -1,6 +1,6 @@
 // Activation functions as used inside layers: forward y = f(z) and backward dz = dy·f'(z) over planned buffers
 // viewed as [rows, cols] (softmax works along cols). Dispatches to the kernels; no math here.
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh' | 'softplus' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softplus', 'softmax'];

@@ -1,5 +1,5 @@
 // activation and leakyRelu layers: y = f(x) elementwise (softmax along the last axis); dx = dy·f'(x) (overwrites).
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';

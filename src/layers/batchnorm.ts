@@ -1,7 +1,7 @@
 // batchNorm over the last (channel) axis: x viewed as [M, C] with M = n·(other axes). Training uses batch statistics
 // and updates the running ones (Keras: running = momentum·running + (1 − momentum)·batch); inference uses the running
 // statistics. Backward: dx overwritten, dgamma and dbeta accumulated.
-import * as kx from '../backend/kernels-extra.js';
+import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { ones, zeros } from '../initializers.js';
 import { Layer, autoName, type BuildContext, type Param, type SampleShape } from './layer.js';
@@ -49,14 +49,14 @@ export class BatchNorm extends Layer {
     const M = (n * this.inputSize) / this.C;
     this.trained = training;
     if (training) {
-      kx.batchNormTrain({
+      kern.batchNormTrain({
         x: x.ptr, y: this.y.ptr, M, C: this.C, gamma: this.gamma.value.ptr, beta: this.beta.value.ptr, eps: this.epsilon,
         momentum: this.momentum, saveMean: this.mean.ptr, saveInvStd: this.invStd.ptr,
         // a frozen (gradient-checked) layer leaves its running statistics alone
         runMean: this.noiseFrozen ? 0 : this.movingMean.value.ptr, runVar: this.noiseFrozen ? 0 : this.movingVariance.value.ptr,
       });
     } else {
-      kx.batchNormInfer(x.ptr, this.y.ptr, M, this.C, this.gamma.value.ptr, this.beta.value.ptr, this.movingMean.value.ptr,
+      kern.batchNormInfer(x.ptr, this.y.ptr, M, this.C, this.gamma.value.ptr, this.beta.value.ptr, this.movingMean.value.ptr,
         this.movingVariance.value.ptr, this.epsilon);
     }
     return this.y;
@@ -65,7 +65,7 @@ export class BatchNorm extends Layer {
   backward(dy: Tensor, n: number): Tensor | null {
     if (!this.trained) throw new Error(`batchNorm "${this.name}": backward needs a training-mode forward`);
     const M = (n * this.inputSize) / this.C;
-    kx.batchNormGrad(this.x.ptr, dy.ptr, this.dx.ptr, M, this.C, this.gamma.value.ptr, this.mean.ptr, this.invStd.ptr,
+    kern.batchNormGrad(this.x.ptr, dy.ptr, this.dx.ptr, M, this.C, this.gamma.value.ptr, this.mean.ptr, this.invStd.ptr,
       this.gamma.grad!.ptr, this.beta.grad!.ptr);
     return this.needInputGrad ? this.dx : null;
   }

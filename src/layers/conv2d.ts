@@ -1,6 +1,6 @@
 // conv2d: y = f(conv(x, W) + b). x: [n, H, W, inC] (NHWC), W: [kh, kw, inC, filters] (HWIO), b: [filters],
 // y: [n, OH, OW, filters]. Backward: dz = dy·f'(z); dW, db += (backprop-filter); dx = backprop-input (overwrites).
-import * as kc from '../backend/kernels-conv.js';
+import * as kern from '../backend/kernels/index.js';
 import { convGeometry, type Pair, type Padding } from '../ops/conv.js';
 import type { Tensor } from '../tensor.js';
 import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
@@ -25,7 +25,7 @@ export class Conv2D extends Layer {
   get useBias(): boolean { return this.w.useBias; }
   kernel!: Param;
   bias?: Param;
-  private geometry!: kc.ConvGeometry;
+  private geometry!: kern.ConvGeometry;
   private z!: Tensor; private y!: Tensor; private dz!: Tensor; private dx: Tensor | null = null; private work = 0;
   private workTensor?: Tensor;
   private x!: Tensor;
@@ -47,7 +47,7 @@ export class Conv2D extends Layer {
     positiveInt(`conv2d "${this.name}"`, 'kernelSize', kh); positiveInt(`conv2d "${this.name}"`, 'kernelSize', kw);
     this.geometry = convGeometry(`conv2d "${this.name}"`, [1, H, W, C], `input [${H}, ${W}, ${C}]`, [kh, kw, C, this.filters],
       { strides: this.options.strides, padding: this.options.padding, dilations: this.options.dilation });
-    const [OH, OW] = kc.convOutShape(this.geometry);
+    const [OH, OW] = kern.convOutShape(this.geometry);
     this.inputShape = [H, W, C];
     this.outputShape = [OH, OW, this.filters];
     this.kernel = this.param('kernel', [kh, kw, C, this.filters], this.w.kernelInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.w.kernelReg });
@@ -60,16 +60,16 @@ export class Conv2D extends Layer {
     this.z = linear ? this.y : this.buffer(this.outputShape, 'preActivation');
     this.dz = linear ? this.y : this.buffer(this.outputShape, 'dPreActivation');
     this.dx = this.needInputGrad ? this.buffer(this.inputShape, 'dInput') : null;
-    const bytes = kc.conv2dWorkspaceBytes({ ...this.geometry, N: batch });
+    const bytes = kern.conv2dWorkspaceBytes({ ...this.geometry, N: batch });
     this.workTensor = bytes ? this.scratch([Math.ceil(bytes / 4)], 'workspace') : undefined;
     this.work = this.workTensor ? this.workTensor.ptr : 0;
   }
 
-  private g(n: number): kc.ConvGeometry { return { ...this.geometry, N: n }; }
+  private g(n: number): kern.ConvGeometry { return { ...this.geometry, N: n }; }
 
   forward(x: Tensor, n: number): Tensor {
     this.x = x;
-    kc.conv2d(this.g(n), { x: x.ptr, w: this.kernel.value.ptr, bias: this.bias?.value.ptr, y: this.z.ptr, work: this.work });
+    kern.conv2d(this.g(n), { x: x.ptr, w: this.kernel.value.ptr, bias: this.bias?.value.ptr, y: this.z.ptr });
     if (this.activation.name !== 'linear') activationForward(this.activation, this.z.ptr, this.y.ptr, n * this.outputSize / this.filters, this.filters);
     return this.y;
   }
@@ -83,9 +83,9 @@ export class Conv2D extends Layer {
   /** Backward from dL/dz (the pre-activation). */
   backwardFromLogits(dz: Tensor, n: number): Tensor | null {
     const g = this.g(n);
-    kc.conv2dBackpropFilter(g, { x: this.x.ptr, dy: dz.ptr, dw: this.kernel.grad!.ptr, db: this.bias?.grad!.ptr, work: this.work });
+    kern.conv2dBackpropFilter(g, { x: this.x.ptr, dy: dz.ptr, dw: this.kernel.grad!.ptr, db: this.bias?.grad!.ptr, work: this.work });
     if (!this.dx) return null;
-    kc.conv2dBackpropInput(g, { dy: dz.ptr, w: this.kernel.value.ptr, dx: this.dx.ptr, work: this.work });
+    kern.conv2dBackpropInput(g, { dy: dz.ptr, w: this.kernel.value.ptr, dx: this.dx.ptr, work: this.work });
     return this.dx;
   }
 

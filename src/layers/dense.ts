@@ -1,6 +1,6 @@
 // dense: y = f(x·W + b). x: [n, ..., in] (the last axis is contracted), W: [in, units], b: [units], y: [n, ..., units].
 // Backward: dz = dy·f'(z); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ (overwrites).
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
 import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';

@@ -1,6 +1,6 @@
 // dropout: inverted dropout in training (y = x·mask, mask 0 or 1/(1−rate), drawn in the module from the model seed,
 // this layer's stream and a running counter); identity at inference. dx = dy·mask (overwrites).
-import * as kx from '../backend/kernels-extra.js';
+import * as kern from '../backend/kernels/index.js';
 import { drawOf } from '../initializers.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
@@ -41,7 +41,7 @@ export class Dropout extends Layer {
     if (!this.active) return x;
     const count = n * this.inputSize;
     const at = this.noiseFrozen ? this.lastCounter : this.counter;
-    kx.dropout(x.ptr, this.y.ptr, this.mask.ptr, count, this.rate, drawOf(this.seed, this.stream, at));
+    kern.dropout(x.ptr, this.y.ptr, this.mask.ptr, count, this.rate, drawOf(this.seed, this.stream, at));
     if (!this.noiseFrozen) { this.lastCounter = at; this.counter = at + count; }
     return this.y;
   }
@@ -49,7 +49,7 @@ export class Dropout extends Layer {
   backward(dy: Tensor, n: number): Tensor | null {
     if (!this.dx) return null;
     if (!this.active) return dy;
-    kx.dropoutGrad(dy.ptr, this.mask.ptr, this.dx.ptr, n * this.inputSize);
+    kern.dropoutGrad(dy.ptr, this.mask.ptr, this.dx.ptr, n * this.inputSize);
     return this.dx;
   }
 

@@ -1,7 +1,7 @@
 // maxout: the maximum over groups of `pieces` consecutive channels of the last axis: x [n, …, C·k] → y [n, …, C].
 // With `units`, a linear dense of units·pieces comes first (Goodfellow's maxout unit). dx goes to each group's first
 // maximum (overwrites); the other entries get 0.
-import * as kx from '../backend/kernels-extra.js';
+import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, autoName, positiveInt, type BuildContext, type SampleShape } from './layer.js';
 import { Dense } from './dense.js';
@@ -64,14 +64,14 @@ export class Maxout extends Layer {
   forward(x: Tensor, n: number, training: boolean): Tensor {
     this.h = this.dense ? (this.dense.noiseFrozen = this.noiseFrozen, this.dense.forward(x, n, training)) : x;
     const C = this.outputShape[this.outputShape.length - 1];
-    kx.maxout(this.h.ptr, this.y.ptr, this.arg.ptr, (n * this.outputSize) / C, C, this.pieces);
+    kern.maxout(this.h.ptr, this.y.ptr, this.arg.ptr, (n * this.outputSize) / C, C, this.pieces);
     return this.y;
   }
 
   backward(dy: Tensor, n: number): Tensor | null {
     if (!this.dx) return null;
     const C = this.outputShape[this.outputShape.length - 1];
-    kx.maxoutGrad(dy.ptr, this.arg.ptr, this.dx.ptr, (n * this.outputSize) / C, C, this.pieces);
+    kern.maxoutGrad(dy.ptr, this.arg.ptr, this.dx.ptr, (n * this.outputSize) / C, C, this.pieces);
     return this.dense ? this.dense.backward(this.dx, n) : this.dx;
   }
 

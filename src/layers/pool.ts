@@ -1,7 +1,7 @@
 // maxPool2d and avgPool2d layers over NHWC: x [n, H, W, C] → y [n, OH, OW, C]; dx overwritten. Max pooling sends
 // each gradient to the first maximum of its window; average pooling divides by the cells inside x (or, with
 // countPad, by the whole window).
-import * as kc from '../backend/kernels-conv.js';
+import * as kern from '../backend/kernels/index.js';
 import { poolGeometryOf, type Pair, type Padding } from '../ops/conv.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
@@ -17,7 +17,7 @@ export interface Pool2dLayerOptions {
 export class Pool2D extends Layer {
   readonly kind: 'maxPool2d' | 'avgPool2d';
   private readonly options: Pool2dLayerOptions & { countPad?: boolean };
-  private geometry!: kc.PoolGeometry;
+  private geometry!: kern.PoolGeometry;
   private y!: Tensor; private dx: Tensor | null = null; private x!: Tensor;
 
   constructor(kind: 'maxPool2d' | 'avgPool2d', o: Pool2dLayerOptions & { countPad?: boolean }) {
@@ -31,7 +31,7 @@ export class Pool2D extends Layer {
     this.geometry = poolGeometryOf(`${this.kind} "${this.name}"`, [1, ...inputShape], `input [${inputShape.join(', ')}]`, {
       poolSize: this.options.poolSize!, strides: this.options.strides, padding: this.options.padding,
     });
-    const [OH, OW] = kc.poolOutShape(this.geometry);
+    const [OH, OW] = kern.poolOutShape(this.geometry);
     this.inputShape = [...inputShape];
     this.outputShape = [OH, OW, inputShape[2]];
   }
@@ -44,16 +44,16 @@ export class Pool2D extends Layer {
   forward(x: Tensor, n: number): Tensor {
     this.x = x;
     const g = { ...this.geometry, N: n };
-    if (this.kind === 'maxPool2d') kc.maxPool2d(g, x.ptr, this.y.ptr);
-    else kc.avgPool2d(g, x.ptr, this.y.ptr, !!this.options.countPad);
+    if (this.kind === 'maxPool2d') kern.maxPool2d(g, x.ptr, this.y.ptr);
+    else kern.avgPool2d(g, x.ptr, this.y.ptr, !!this.options.countPad);
     return this.y;
   }
 
   backward(dy: Tensor, n: number): Tensor | null {
     if (!this.dx) return null;
     const g = { ...this.geometry, N: n };
-    if (this.kind === 'maxPool2d') kc.maxPool2dGrad(g, this.x.ptr, dy.ptr, this.dx.ptr);
-    else kc.avgPool2dGrad(g, dy.ptr, this.dx.ptr, !!this.options.countPad);
+    if (this.kind === 'maxPool2d') kern.maxPool2dGrad(g, this.x.ptr, dy.ptr, this.dx.ptr);
+    else kern.avgPool2dGrad(g, dy.ptr, this.dx.ptr, !!this.options.countPad);
     return this.dx;
   }
 

@@ -1,7 +1,7 @@
 // residual: y = f(block(x) + shortcut(x)). The shortcut is the identity, or a projection when the block changes the
 // shape (a 1×1 conv with matching strides for images, a dense layer for vectors). Backward: the gradient flows
 // through both branches and dx = dx_block + dx_shortcut (overwrites).
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { Dense } from './dense.js';

@@ -1,7 +1,6 @@
 // Model: a sequence of layers built from one seed, compiled with an optimizer, a loss and metrics, and planned for a
 // batch size so a training step allocates nothing. Training loops live in train/fit.ts; files in io/.
-import * as kern from '../backend/kernels.js';
-import * as kt from '../backend/kernels-train.js';
+import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { empty, sizeOf, Tensor } from '../tensor.js';
 import { Layer, type BuildContext, type Param } from '../layers/layer.js';
@@ -211,14 +210,14 @@ export class Model {
     const cols = this.outputShape[this.outputShape.length - 1], rows = (n * sizeOf(this.outputShape)) / cols;
     loss.compute(batch.y, pred, rows, cols, b.loss, b.dPred, 1 / n, { logits: this.logits(), scratch: b.scratch });
     if (batch.weights) {
-      kt.scaleRows(b.loss.ptr, batch.weights.ptr, n, 1);
-      kt.scaleRows(b.dPred.ptr, batch.weights.ptr, n, sizeOf(this.outputShape));
+      kern.scaleRows(b.loss.ptr, batch.weights.ptr, n, 1);
+      kern.scaleRows(b.dPred.ptr, batch.weights.ptr, n, sizeOf(this.outputShape));
     }
     kern.reduceSum(b.loss.ptr, b.scratch.ptr, 1, rows, 1);
     let value = backend().arena.f32[b.scratch.ptr >> 2] / n;
     this.backward(b.dPred, n);
     for (const p of params) {
-      if (p.regularizer && p.grad) value += kt.regularize(p.value.ptr, p.grad.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
+      if (p.regularizer && p.grad) value += kern.regularize(p.value.ptr, p.grad.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
     }
     if (this.guardNonFinite) this.guard(value, params, n, where);
     optimizer.apply(params);
@@ -239,18 +238,18 @@ export class Model {
 
   private guard(value: number, params: Param[], n: number, where: { epoch: number; batch: number }): void {
     let bad = !Number.isFinite(value);
-    for (const p of params) if (!bad && p.grad && !kt.allFinite(p.grad.ptr, p.grad.size)) bad = true;
+    for (const p of params) if (!bad && p.grad && !kern.allFinite(p.grad.ptr, p.grad.size)) bad = true;
     if (!bad) return;
     const report = { epoch: where.epoch, batch: where.batch, loss: value, layer: null as string | null, where: 'loss' as const };
     // Outputs in forward order, then gradients from the loss backwards.
     for (const l of this.layers) {
       for (const t of Object.values(l.outputs())) {
-        if (t && !kt.allFinite(t.ptr, Math.min(t.size, (t.size / t.shape[0]) * n))) throw new NonFiniteError({ ...report, layer: l.name, where: 'output' });
+        if (t && !kern.allFinite(t.ptr, Math.min(t.size, (t.size / t.shape[0]) * n))) throw new NonFiniteError({ ...report, layer: l.name, where: 'output' });
       }
     }
     for (let i = this.layers.length - 1; i >= 0; i--) {
       for (const p of this.layers[i].params) {
-        if (p.grad && !kt.allFinite(p.grad.ptr, p.grad.size)) throw new NonFiniteError({ ...report, layer: this.layers[i].name, where: 'parameterGradient', param: p.name });
+        if (p.grad && !kern.allFinite(p.grad.ptr, p.grad.size)) throw new NonFiniteError({ ...report, layer: this.layers[i].name, where: 'parameterGradient', param: p.name });
       }
     }
     throw new NonFiniteError(report);
@@ -352,7 +351,7 @@ export class Model {
       if (!p.regularizer) continue;
       // regularize() also adds into a gradient: give it a throwaway buffer
       const tmp = empty(p.value.shape, 'float32', 'penaltyScratch');
-      s += kt.regularize(p.value.ptr, tmp.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
+      s += kern.regularize(p.value.ptr, tmp.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
       tmp.dispose();
     }
     return s;

@@ -1,13 +1,14 @@
 // Activation ops and their gradients. Every …Grad takes the forward input x and the upstream gradient dy and
 // returns dx = dy·f'(x) (recomputing y where the kernel needs it). exp and log are here too, for custom losses.
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../tensor.js';
 import { floatArg, sameShape } from './check.js';
 
-function unaryOp(op: string, kind: kern.UnaryKernel, x: Tensor): Tensor {
+function unaryOp(op: string, kind: kern.UnaryKernel | kern.MathKernel, x: Tensor): Tensor {
   floatArg(op, 'x', x);
   const y = empty(x.shape, 'float32', op);
-  kern.unary(kind, x.ptr, y.ptr, x.size);
+  if (kind.startsWith('math')) kern.mathMap(kind as kern.MathKernel, x.ptr, y.ptr, x.size);
+  else kern.unary(kind as kern.UnaryKernel, x.ptr, y.ptr, x.size);
   return y;
 }
 

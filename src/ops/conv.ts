@@ -1,7 +1,7 @@
 // conv2d, max/avg pooling and their gradients on NHWC tensors with HWIO filters: options resolved to an explicit
 // kernel geometry ('same' as TensorFlow pads it). The ops allocate the conv workspace per call and free it.
-import * as kc from '../backend/kernels-conv.js';
-import { fill } from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
+import { fill } from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { checkShape, empty, type Shape, type Tensor } from '../tensor.js';
 import { describe, floatArg, fmt } from './check.js';
@@ -64,13 +64,13 @@ function shape4(op: string, name: string, s: Shape, layout: string): void {
 }
 
 /** The geometry of x [N, H, W, inC] * w [kh, kw, inC, outC]; throws naming what makes the output empty. */
-export function convGeometry(op: string, xs: Shape, xWhat: string, ws: Shape, o: Spatial): kc.ConvGeometry {
+export function convGeometry(op: string, xs: Shape, xWhat: string, ws: Shape, o: Spatial): kern.ConvGeometry {
   const [N, H, W, inC] = xs, [kh, kw, , outC] = ws;
   const [strideH, strideW] = pair(op, 'strides', o.strides, 1);
   const [dilationH, dilationW] = pair(op, 'dilations', o.dilations, 1);
   const [padTop, padBottom, padLeft, padRight] = pads(op, o.padding, H, W, kh, kw, [strideH, strideW], [dilationH, dilationW]);
   const g = { N, H, W, inC, outC, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight };
-  const [OH, OW] = kc.convOutShape(g);
+  const [OH, OW] = kern.convOutShape(g);
   if (OH < 1 || OW < 1) {
     throw new RangeError(`${op}: ${xWhat} is too small for the ${kh}×${kw} filter with padding ${show(o.padding ?? 'valid')}` +
       ` and dilations [${dilationH}, ${dilationW}]: the output would be ${Math.max(OH, 0)}×${Math.max(OW, 0)}`);
@@ -78,8 +78,8 @@ export function convGeometry(op: string, xs: Shape, xWhat: string, ws: Shape, o:
   return g;
 }
 
-function withWorkspace(g: kc.ConvGeometry, run: (work: number) => void): void {
-  const bytes = kc.conv2dWorkspaceBytes(g);
+function withWorkspace(g: kern.ConvGeometry, run: (work: number) => void): void {
+  const bytes = kern.conv2dWorkspaceBytes(g);
   if (bytes === 0) { run(0); return; }
   const arena = backend().arena;
   const work = arena.alloc(bytes);
@@ -109,9 +109,9 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
     }
   }
   const g = convGeometry(op, x.shape, `x ${describe(x)}`, w.shape, options);
-  const [OH, OW] = kc.convOutShape(g);
+  const [OH, OW] = kern.convOutShape(g);
   const y = empty([g.N, OH, OW, g.outC], 'float32', op);
-  withWorkspace(g, (work) => kc.conv2d(g, { x: x.ptr, w: w.ptr, bias: bias?.ptr, y: y.ptr, work }));
+  kern.conv2d(g, { x: x.ptr, w: w.ptr, bias: bias?.ptr, y: y.ptr });
   return y;
 }
 
@@ -126,10 +126,10 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, options: Conv2dBackpr
     throw new RangeError(`${op}: w ${describe(w)} has inCh ${w.shape[2]} but inputShape ${fmt(xs)} has ${xs[3]} channels`);
   }
   const g = convGeometry(op, xs, `inputShape ${fmt(xs)}`, w.shape, options);
-  const [OH, OW] = kc.convOutShape(g);
+  const [OH, OW] = kern.convOutShape(g);
   checkDy(op, dy, g.N, OH, OW, g.outC, `x ${fmt(xs)} convolved with w ${describe(w)}`);
   const dx = empty(xs, 'float32', op);
-  withWorkspace(g, (work) => kc.conv2dBackpropInput(g, { dy: dy.ptr, w: w.ptr, dx: dx.ptr, work }));
+  withWorkspace(g, (work) => kern.conv2dBackpropInput(g, { dy: dy.ptr, w: w.ptr, dx: dx.ptr, work }));
   return dx;
 }
 
@@ -150,24 +150,24 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, options: Conv2dBackp
     throw new RangeError(`${op}: filterShape ${fmt(ws)} has inCh ${ws[2]} but x ${describe(x)} has ${x.shape[3]} channels`);
   }
   const g = convGeometry(op, x.shape, `x ${describe(x)}`, ws, options);
-  const [OH, OW] = kc.convOutShape(g);
+  const [OH, OW] = kern.convOutShape(g);
   checkDy(op, dy, g.N, OH, OW, g.outC, `x ${describe(x)} convolved with a ${fmt(ws)} filter`);
   const dw = empty(ws, 'float32', `${op}.dw`);
   fill(dw.ptr, 0, dw.size);
   const db = options.bias ? empty([g.outC], 'float32', `${op}.db`) : undefined;
   if (db) fill(db.ptr, 0, db.size);
-  withWorkspace(g, (work) => kc.conv2dBackpropFilter(g, { x: x.ptr, dy: dy.ptr, dw: dw.ptr, db: db?.ptr, work }));
+  withWorkspace(g, (work) => kern.conv2dBackpropFilter(g, { x: x.ptr, dy: dy.ptr, dw: dw.ptr, db: db?.ptr, work }));
   return db ? { dw, db } : dw;
 }
 
-function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): kc.PoolGeometry {
+function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): kern.PoolGeometry {
   floatArg(op, 'x', x);
   rank4(op, 'x', x, '[N, H, W, C]');
   return poolGeometryOf(op, x.shape, `x ${describe(x)}`, options);
 }
 
 /** The geometry of pooling an x of shape [N, H, W, C]; throws naming the option that makes it invalid or empty. */
-export function poolGeometryOf(op: string, xs: Shape, xWhat: string, options: Pool2dOptions): kc.PoolGeometry {
+export function poolGeometryOf(op: string, xs: Shape, xWhat: string, options: Pool2dOptions): kern.PoolGeometry {
   const o: Partial<Pool2dOptions> = options ?? {};
   const [ph, pw] = pair(op, 'poolSize', o.poolSize, NaN);
   const [strideH, strideW] = pair(op, 'strides', o.strides ?? [ph, pw], 1);
@@ -177,7 +177,7 @@ export function poolGeometryOf(op: string, xs: Shape, xWhat: string, options: Po
     throw new RangeError(`${op}: padding ${show(o.padding)} must be smaller than poolSize [${ph}, ${pw}] on every side`);
   }
   const g = { N, H, W, C, ph, pw, strideH, strideW, padTop, padBottom, padLeft, padRight };
-  const [OH, OW] = kc.poolOutShape(g);
+  const [OH, OW] = kern.poolOutShape(g);
   if (OH < 1 || OW < 1) {
     throw new RangeError(`${op}: ${xWhat} is too small for poolSize [${ph}, ${pw}] with padding ` +
       `${show(o.padding ?? 'valid')}: the output would be ${Math.max(OH, 0)}×${Math.max(OW, 0)}`);
@@ -185,8 +185,8 @@ export function poolGeometryOf(op: string, xs: Shape, xWhat: string, options: Po
   return g;
 }
 
-function pooled(g: kc.PoolGeometry, op: string): Tensor {
-  const [OH, OW] = kc.poolOutShape(g);
+function pooled(g: kern.PoolGeometry, op: string): Tensor {
+  const [OH, OW] = kern.poolOutShape(g);
   return empty([g.N, OH, OW, g.C], 'float32', op);
 }
 
@@ -194,7 +194,7 @@ function pooled(g: kc.PoolGeometry, op: string): Tensor {
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const g = poolGeometry('maxPool2d', x, options);
   const y = pooled(g, 'maxPool2d');
-  kc.maxPool2d(g, x.ptr, y.ptr);
+  kern.maxPool2d(g, x.ptr, y.ptr);
   return y;
 }
 
@@ -202,14 +202,14 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
   const g = poolGeometry('avgPool2d', x, options);
   const y = pooled(g, 'avgPool2d');
-  kc.avgPool2d(g, x.ptr, y.ptr, !!options.countPad);
+  kern.avgPool2d(g, x.ptr, y.ptr, !!options.countPad);
   return y;
 }
 
-function poolGrad(op: string, x: Tensor, dy: Tensor, options: Pool2dOptions): kc.PoolGeometry {
+function poolGrad(op: string, x: Tensor, dy: Tensor, options: Pool2dOptions): kern.PoolGeometry {
   const g = poolGeometry(op, x, options);
   floatArg(op, 'dy', dy);
-  const [OH, OW] = kc.poolOutShape(g);
+  const [OH, OW] = kern.poolOutShape(g);
   checkDy(op, dy, g.N, OH, OW, g.C, `pooling x ${describe(x)}`);
   return g;
 }
@@ -218,7 +218,7 @@ function poolGrad(op: string, x: Tensor, dy: Tensor, options: Pool2dOptions): kc
 export function maxPool2dGrad(x: Tensor, dy: Tensor, options: Pool2dOptions): Tensor {
   const g = poolGrad('maxPool2dGrad', x, dy, options);
   const dx = empty(x.shape, 'float32', 'maxPool2dGrad');
-  kc.maxPool2dGrad(g, x.ptr, dy.ptr, dx.ptr);
+  kern.maxPool2dGrad(g, x.ptr, dy.ptr, dx.ptr);
   return dx;
 }
 
@@ -226,6 +226,6 @@ export function maxPool2dGrad(x: Tensor, dy: Tensor, options: Pool2dOptions): Te
 export function avgPool2dGrad(x: Tensor, dy: Tensor, options: AvgPool2dOptions): Tensor {
   const g = poolGrad('avgPool2dGrad', x, dy, options);
   const dx = empty(x.shape, 'float32', 'avgPool2dGrad');
-  kc.avgPool2dGrad(g, dy.ptr, dx.ptr, !!options.countPad);
+  kern.avgPool2dGrad(g, dy.ptr, dx.ptr, !!options.countPad);
   return dx;
 }

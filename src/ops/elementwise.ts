@@ -1,5 +1,5 @@
 // add, sub, mul: same shapes, b broadcast over a's leading axes (b's shape a suffix of a's), or b a number.
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../tensor.js';
 import { describe, floatArg } from './check.js';
 

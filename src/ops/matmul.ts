@@ -1,6 +1,6 @@
 // matMul: C = op(A)·op(B) for 2-D tensors through the packed SIMD GEMM. a: [M, K] ([K, M] if transposeA),
 // b: [K, N] ([N, K] if transposeB) → [M, N].
-import * as k from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../tensor.js';
 import { describe, floatArg } from './check.js';
 
@@ -17,6 +17,6 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
       `b ${describe(b)}${tb ? ' (transposed)' : ''} gives K = ${Kb}`);
   }
   const c = empty([M, N], 'float32', 'matMul');
-  k.gemm({ transA: ta, transB: tb, M, N, K: Ka, a: a.ptr, lda: a.shape[1], b: b.ptr, ldb: b.shape[1], c: c.ptr, ldc: N });
+  kern.gemm({ transA: ta, transB: tb, M, N, K: Ka, a: a.ptr, lda: a.shape[1], b: b.ptr, ldb: b.shape[1], c: c.ptr, ldc: N });
   return c;
 }

@@ -1,6 +1,6 @@
 // Maxout over groups of k consecutive channels of the last axis, x [..., C·k] → [..., C], and its gradient, which
 // routes dy to the first maximum of each group.
-import * as kern from '../backend/kernels-extra.js';
+import * as kern from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../tensor.js';
 import { describe, floatArg, fmt } from './check.js';
 

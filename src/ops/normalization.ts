@@ -1,7 +1,7 @@
 // Batch normalisation over the last axis (channels; NHWC images and [N, C] features alike): the training forward
 // (batch statistics, optional in-place update of the moving statistics), the inference forward, and the gradient.
-import * as kern from '../backend/kernels-extra.js';
-import { fill } from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
+import { fill } from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../tensor.js';
 import { describe, floatArg, fmt, sameShape } from './check.js';
 

@@ -1,6 +1,6 @@
 // Random tensors and dropout from the module's Philox4x32-10 stream: randomUniform, randomNormal, randomPermutation,
 // dropout (y and its mask) and dropoutGrad. The same (seed, stream, offset) gives the same numbers in every runtime.
-import * as kern from '../backend/kernels-extra.js';
+import * as kern from '../backend/kernels/index.js';
 import { checkShape, empty, type Shape, type Tensor } from '../tensor.js';
 import { describe, floatArg, sameShape } from './check.js';
 

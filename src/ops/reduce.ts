@@ -1,5 +1,5 @@
 // sum, mean, max and argMax over one axis (negative counts from the end) or over everything (axis omitted).
-import * as kern from '../backend/kernels.js';
+import * as kern from '../backend/kernels/index.js';
 import { empty, sizeOf, type Tensor } from '../tensor.js';
 import { axisArg, floatArg } from './check.js';
 

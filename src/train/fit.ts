@@ -1,7 +1,6 @@
 // fit(): epochs of shuffled mini-batches gathered into planned buffers, validation, metrics, callbacks, class
 // weights, and a history of every metric per epoch. The shuffle comes from the module's generator and the model seed.
-import * as kern from '../backend/kernels.js';
-import * as kx from '../backend/kernels-extra.js';
+import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { empty, sizeOf, type Tensor } from '../tensor.js';
 import { drawOf } from '../initializers.js';
@@ -75,7 +74,7 @@ export async function fit(model: Model, x: Tensor, y: Tensor, options: FitOption
     for (const c of callbacks) await c.onTrainBegin?.({});
     for (let epoch = first; epoch < first + epochs && !model.stopTraining; epoch++) {
       for (const c of callbacks) await c.onEpochBegin?.(epoch, {});
-      if (options.shuffle ?? true) kx.randomPermutation(perm.ptr, nTrain, drawOf(model.seed, SHUFFLE_STREAM, epoch * 4294967296));
+      if (options.shuffle ?? true) kern.randomPermutation(perm.ptr, nTrain, drawOf(model.seed, SHUFFLE_STREAM, epoch * 4294967296));
       else backend().arena.i32.set(Int32Array.from({ length: nTrain }, (_, i) => i), perm.ptr >> 2);
       let lossSum = 0, seen = 0, lastYield = Date.now();
       const correct = model.metrics.map(() => 0);

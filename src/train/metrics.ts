@@ -1,7 +1,6 @@
 // Metrics counted on planned buffers by kernels: accuracy (argmax agreement; binary threshold 0.5 for one output) and
 // top-k accuracy, plus the confusion matrix from argMax. Counting integers in JavaScript is fine; no float math.
-import * as kern from '../backend/kernels.js';
-import * as kt from '../backend/kernels-train.js';
+import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import type { Tensor } from '../tensor.js';
 import type { TargetKind } from '../losses.js';
@@ -31,8 +30,8 @@ export function countCorrect(m: Metric, pred: Tensor, target: Tensor, n: number,
     return c;
   }
   return targets === 'sparse'
-    ? kt.countCorrectSparse(pred.ptr, target.ptr, n, cols, m.k)
-    : kt.countCorrect(pred.ptr, target.ptr, n, cols, m.k);
+    ? kern.countCorrectSparse(pred.ptr, target.ptr, n, cols, m.k)
+    : kern.countCorrect(pred.ptr, target.ptr, n, cols, m.k);
 }
 
 /** Adds the first n rows into counts[true][predicted] (a C×C matrix, row = true class). */

@@ -9,7 +9,7 @@ import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, F32_EPS } from '../helpers/compare.js';
 import { conv2dRef, conv2dBackpropInputRef, conv2dBackpropFilterRef, convOut, type ConvGeom } from '../reference/conv2d.js';
 import { maxPool2dRef, maxPool2dGradRef, avgPool2dRef, avgPool2dGradRef, poolOut, type PoolGeom } from '../reference/pool.js';
-import * as kc from '../../src/backend/kernels-conv.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`conv and pool gradients [${BUILD}]`);
@@ -79,11 +79,11 @@ test('conv2d: reference backward = finite differences of the reference forward, 
     assertClose(rf.db, nb, () => 1e-8, { op: 'reference db vs differences', shape, seed });
 
     const px = put(x32), pw = put(w32), pdy = put(gy32);
-    const bytes = kc.conv2dWorkspaceBytes(g);
+    const bytes = kern.conv2dWorkspaceBytes(g);
     const work = bytes ? poisoned(bytes / 4) : 0;
     const dx = poisoned(xs), dw = put(new Float32Array(ws)), db = put(new Float32Array(g.outC));
-    kc.conv2dBackpropInput(g, { dy: pdy, w: pw, dx, work });
-    kc.conv2dBackpropFilter(g, { x: px, dy: pdy, dw, db, work });
+    kern.conv2dBackpropInput(g, { dy: pdy, w: pw, dx, work });
+    kern.conv2dBackpropFilter(g, { x: px, dy: pdy, dw, db, work });
     const f32tol = (abs: Float64Array) => (i: number) => 1e-6 + 64 * F32_EPS * abs[i];
     assertClose(read(dx, xs), nx, f32tol(rx.absSum), { op: 'kernel dx vs differences', shape, seed });
     assertClose(read(dw, ws), nw, f32tol(rf.absDw), { op: 'kernel dw vs differences', shape, seed });
@@ -136,7 +136,7 @@ test('pooling: reference backward = finite differences of the reference forward,
     const rmax = maxPool2dGradRef(x, gy32, g);
     assertClose(rmax.dx, nmax, () => 1e-8, { op: 'reference maxPool dx vs differences', shape, seed });
     const dmax = poisoned(xs);
-    kc.maxPool2dGrad(g, px, pdy, dmax);
+    kern.maxPool2dGrad(g, px, pdy, dmax);
     assertClose(read(dmax, xs), nmax, f32tol(rmax.absSum), { op: 'kernel maxPool dx vs differences', shape, seed });
 
     for (const countPad of [false, true]) {
@@ -144,7 +144,7 @@ test('pooling: reference backward = finite differences of the reference forward,
       const ravg = avgPool2dGradRef(gy32, g, countPad);
       assertClose(ravg.dx, navg, () => 1e-8, { op: `reference avgPool countPad=${countPad} dx vs differences`, shape, seed });
       const davg = poisoned(xs);
-      kc.avgPool2dGrad(g, pdy, davg, countPad);
+      kern.avgPool2dGrad(g, pdy, davg, countPad);
       assertClose(read(davg, xs), navg, f32tol(ravg.absSum), { op: `kernel avgPool countPad=${countPad} dx vs differences`, shape, seed });
     }
     freeAll();

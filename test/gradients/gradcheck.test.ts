@@ -6,7 +6,7 @@ import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { tensor, layers, gradCheck, type Tensor } from '../../src/index.js';
 import { Dense } from '../../src/layers/dense.js';
-import * as kern from '../../src/backend/kernels.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`gradCheck itself [${BUILD}]`);

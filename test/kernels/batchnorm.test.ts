@@ -9,7 +9,7 @@ import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, assertEqualBits, F32_EPS } from '../helpers/compare.js';
 import { batchNormTrainRef, batchNormRunningRef, batchNormInferRef, batchNormGradRef } from '../reference/batchnorm.js';
-import * as kern from '../../src/backend/kernels-extra.js';
+import * as kern from '../../src/backend/kernels/index.js';
 import { ops, tensor, memoryInUse } from '../../src/index.js';
 
 await ready();

@@ -9,7 +9,7 @@ import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, F32_EPS } from '../helpers/compare.js';
 import { conv2dRef, conv2dBackpropInputRef, conv2dBackpropFilterRef, convOut, type ConvGeom } from '../reference/conv2d.js';
-import * as kc from '../../src/backend/kernels-conv.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`conv2d [${BUILD}]`);
@@ -37,7 +37,7 @@ function geom(c: Case): ConvGeom {
 
 /** Output pixels per im2col chunk (0: the direct 1×1 path), from the workspace size. */
 function chunkOf(g: ConvGeom): number {
-  return Math.floor(kc.conv2dWorkspaceBytes(g) / (4 * g.kh * g.kw * g.inC));
+  return Math.floor(kern.conv2dWorkspaceBytes(g) / (4 * g.kh * g.kw * g.inC));
 }
 
 function label(g: ConvGeom): string {
@@ -59,12 +59,12 @@ function check(c: Case, seed: number): number {
   const x = rng.array(xs), w = rng.array(ws), b = rng.array(outC), dy = rng.array(ys), dw0 = rng.array(ws), db0 = rng.array(outC);
   const withBias = seed % 2 === 0, withDb = seed % 3 !== 0;
   const px = put(x), pw = put(w), pb = put(b), pdy = put(dy), pdw = put(dw0), pdb = put(db0);
-  const bytes = kc.conv2dWorkspaceBytes(g);
+  const bytes = kern.conv2dWorkspaceBytes(g);
   const work = bytes ? poisoned(bytes / 4) : 0;
   const py = poisoned(ys), pdx = poisoned(xs);
-  kc.conv2d(g, { x: px, w: pw, bias: withBias ? pb : undefined, y: py, work });
-  kc.conv2dBackpropInput(g, { dy: pdy, w: pw, dx: pdx, work });
-  kc.conv2dBackpropFilter(g, { x: px, dy: pdy, dw: pdw, db: withDb ? pdb : undefined, work });
+  kern.conv2d(g, { x: px, w: pw, bias: withBias ? pb : undefined, y: py });
+  kern.conv2dBackpropInput(g, { dy: pdy, w: pw, dx: pdx, work });
+  kern.conv2dBackpropFilter(g, { x: px, dy: pdy, dw: pdw, db: withDb ? pdb : undefined, work });
   const shape = label(g);
   const K = kh * kw * inC;
   const fwd = conv2dRef(x, w, withBias ? b : null, g);
@@ -200,13 +200,13 @@ test('random geometries: sizes, kernels, strides, dilations and pads drawn at ra
 
 test('the workspace is bounded: it does not grow with N·OH·OW', () => {
   const base: Case = { N: 1, H: 64, W: 64, inC: 16, outC: 8, kh: 3, kw: 3, pad: 'same' };
-  const small = kc.conv2dWorkspaceBytes(geom(base));
-  const huge = kc.conv2dWorkspaceBytes(geom({ ...base, N: 4096, H: 256, W: 256 }));
+  const small = kern.conv2dWorkspaceBytes(geom(base));
+  const huge = kern.conv2dWorkspaceBytes(geom({ ...base, N: 4096, H: 256, W: 256 }));
   assert.is(huge, small);
   assert.ok(small <= 2048 * 3 * 3 * 16 * 4, `${small} bytes`);
-  assert.is(kc.conv2dWorkspaceBytes(geom({ ...base, kh: 1, kw: 1, pad: 'valid' })), 0);
+  assert.is(kern.conv2dWorkspaceBytes(geom({ ...base, kh: 1, kw: 1, pad: 'valid' })), 0);
   // Tiny convolutions ask for no more than they need.
-  assert.is(kc.conv2dWorkspaceBytes(geom({ N: 1, H: 2, W: 2, inC: 1, outC: 1, kh: 3, kw: 3, pad: 'same' })), 4 * 9 * 4);
+  assert.is(kern.conv2dWorkspaceBytes(geom({ N: 1, H: 2, W: 2, inC: 1, outC: 1, kh: 3, kw: 3, pad: 'same' })), 4 * 9 * 4);
 });
 
 test('deterministic: the same calls give the same bits', () => {
@@ -215,12 +215,12 @@ test('deterministic: the same calls give the same bits', () => {
   const rng = new Rng(99);
   const xs = g.N * g.H * g.W * g.inC, ws = 9 * g.inC * g.outC, ys = g.N * OH * OW * g.outC;
   const x = put(rng.array(xs)), w = put(rng.array(ws)), dy = put(rng.array(ys));
-  const work = poisoned(kc.conv2dWorkspaceBytes(g) / 4);
+  const work = poisoned(kern.conv2dWorkspaceBytes(g) / 4);
   const run = () => {
     const y = poisoned(ys), dx = poisoned(xs), dw = put(new Float32Array(ws)), db = put(new Float32Array(g.outC));
-    kc.conv2d(g, { x, w, y, work });
-    kc.conv2dBackpropInput(g, { dy, w, dx, work });
-    kc.conv2dBackpropFilter(g, { x, dy, dw, db, work });
+    kern.conv2d(g, { x, w, y });
+    kern.conv2dBackpropInput(g, { dy, w, dx, work });
+    kern.conv2dBackpropFilter(g, { x, dy, dw, db, work });
     return [...read(y, ys), ...read(dx, xs), ...read(dw, ws), ...read(db, g.outC)];
   };
   assert.equal(run(), run());
@@ -231,13 +231,13 @@ test('wrapper refuses bad geometry, offsets and workspaces', () => {
   const g = geom({ N: 1, H: 4, W: 4, inC: 2, outC: 2, kh: 3, kw: 3 });
   const a = put(new Float32Array(64)), b = put(new Float32Array(64)), y = put(new Float32Array(64));
   const work = put(new Float32Array(64));
-  assert.throws(() => kc.conv2d({ ...g, kh: 5 }, { x: a, w: b, y, work }), /output 0×2 is empty/);
-  assert.throws(() => kc.conv2d({ ...g, strideH: 0 }, { x: a, w: b, y, work }), /strideH = 0/);
-  assert.throws(() => kc.conv2d({ ...g, padTop: -1 }, { x: a, w: b, y, work }), /padTop = -1/);
-  assert.throws(() => kc.conv2d(g, { x: a + 2, w: b, y, work }), /x offset .* aligned/);
-  assert.throws(() => kc.conv2d(g, { x: a, w: b, y, work: work + 4 }), /work offset .* 16-byte/);
-  assert.throws(() => kc.conv2dBackpropInput(g, { dy: a, w: b, dx: 0, work }), /dx offset 0/);
-  assert.throws(() => kc.conv2dBackpropFilter(g, { x: a, dy: b, dw: y, db: 3, work }), /db offset 3/);
+  assert.throws(() => kern.conv2d({ ...g, kh: 5 }, { x: a, w: b, y }), /output 0×2 is empty/);
+  assert.throws(() => kern.conv2d({ ...g, strideH: 0 }, { x: a, w: b, y }), /strideH = 0/);
+  assert.throws(() => kern.conv2d({ ...g, padTop: -1 }, { x: a, w: b, y }), /padTop = -1/);
+  assert.throws(() => kern.conv2d(g, { x: a + 2, w: b, y }), /x offset .* aligned/);
+  assert.throws(() => kern.conv2dBackpropInput(g, { dy: a, w: b, dx: y, work: work + 4 }), /work offset .* 16-byte/);
+  assert.throws(() => kern.conv2dBackpropInput(g, { dy: a, w: b, dx: 0, work }), /dx offset 0/);
+  assert.throws(() => kern.conv2dBackpropFilter(g, { x: a, dy: b, dw: y, db: 3, work }), /db offset 3/);
   freeAll();
 });
 

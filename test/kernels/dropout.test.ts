@@ -8,7 +8,7 @@ import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertEqualBits } from '../helpers/compare.js';
 import { dropoutRef, dropoutGradRef } from '../reference/dropout.js';
 import type { StreamKey } from '../reference/random.js';
-import * as kern from '../../src/backend/kernels-extra.js';
+import * as kern from '../../src/backend/kernels/index.js';
 import { ops, tensor, memoryInUse } from '../../src/index.js';
 
 await ready();

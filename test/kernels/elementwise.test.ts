@@ -6,7 +6,7 @@ import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertEqualBits } from '../helpers/compare.js';
-import * as kern from '../../src/backend/kernels.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`elementwise [${BUILD}]`);

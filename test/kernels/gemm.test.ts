@@ -7,7 +7,7 @@ import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, F32_EPS } from '../helpers/compare.js';
 import { gemmRef } from '../reference/gemm.js';
-import * as kern from '../../src/backend/kernels.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`gemm [${BUILD}]`);

@@ -12,8 +12,7 @@ import {
   countCorrectRef, argMaxRef, type LossGrad,
 } from '../reference/losses.js';
 import { backend } from '../../src/backend/module.js';
-import * as kern from '../../src/backend/kernels.js';
-import * as kt from '../../src/backend/kernels-train.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`losses [${BUILD}]`);
@@ -67,7 +66,7 @@ const DENSE: DenseCase[] = [
     name: 'mseLoss', mean: true,
     data: (rng, rows, cols) => ({ t: rng.array(rows * cols, -2, 2), p: rng.array(rows * cols, -2, 2), a: 0 }),
     ref: (t, p, r, c, gs) => mseRef(t, p, r, c, gs),
-    run: (t, p, l, d, r, c, gs) => kt.mseLoss(t, p, l, d, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kern.mseLoss(t, p, l, d, r, c, gs),
     mag: (t, p) => (p - t) ** 2,
     gradTol: rel(4),
   },
@@ -80,7 +79,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a: 0 };
     },
     ref: (t, p, r, c, gs) => maeRef(t, p, r, c, gs),
-    run: (t, p, l, d, r, c, gs) => kt.maeLoss(t, p, l, d, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kern.maeLoss(t, p, l, d, r, c, gs),
     mag: (t, p) => Math.abs(p - t),
     gradTol: rel(2),
   },
@@ -94,7 +93,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a };
     },
     ref: (t, p, r, c, gs, a) => huberRef(t, p, r, c, gs, a),
-    run: (t, p, l, d, r, c, gs, a) => kt.huberLoss(t, p, l, d, r, c, gs, a),
+    run: (t, p, l, d, r, c, gs, a) => kern.huberLoss(t, p, l, d, r, c, gs, a),
     mag: (t, p, a) => Math.abs(p - t) * Math.max(Math.abs(p - t), a),
     gradTol: rel(4),
   },
@@ -109,7 +108,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a: 0 };
     },
     ref: (t, p, r, c, gs) => hingeRef(t, p, r, c, gs),
-    run: (t, p, l, d, r, c, gs) => kt.hingeLoss(t, p, l, d, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kern.hingeLoss(t, p, l, d, r, c, gs),
     mag: (_t, p) => 1 + Math.abs(p),
     gradTol: rel(2),
   },
@@ -135,7 +134,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a: 0 };
     },
     ref: (t, p, r, c, gs) => categoricalHingeRef(t, p, r, c, gs),
-    run: (t, p, l, d, r, c, gs) => kt.categoricalHingeLoss(t, p, l, d, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kern.categoricalHingeLoss(t, p, l, d, r, c, gs),
     mag: (t, p) => 2 * Math.abs(t * p) + Math.abs(p), // pos, neg; the + 1 rounds like the result
     gradTol: (ref, _d, _r, _c, gs) => mixed(ref.grad, 2 * F32_EPS * gs, 2 * F32_EPS),
   },
@@ -149,7 +148,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a: EPS };
     },
     ref: (t, p, r, c, gs, a) => bceRef(t, p, r, c, gs, a),
-    run: (t, p, l, d, r, c, gs, a) => kt.binaryCrossEntropyLoss(t, p, l, d, r, c, gs, a),
+    run: (t, p, l, d, r, c, gs, a) => kern.binaryCrossEntropyLoss(t, p, l, d, r, c, gs, a),
     mag: (t, p) => {
       const q = Math.min(Math.max(p, EPS), f(1 - EPS));
       return Math.abs(t * Math.log(q)) + Math.abs((1 - t) * Math.log(1 - q)) + 1;
@@ -165,7 +164,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a: 0 };
     },
     ref: (t, p, r, c, gs) => bceLogitsRef(t, p, r, c, gs),
-    run: (t, p, l, d, r, c, gs) => kt.binaryCrossEntropyLogitsLoss(t, p, l, d, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kern.binaryCrossEntropyLogitsLoss(t, p, l, d, r, c, gs),
     mag: (_t, x) => 1 + Math.abs(x),
     // sigmoid(x) − t cancels: a few ulps of 1, scaled by gradScale/cols
     gradTol: (ref, _d, _r, cols, gs) => mixed(ref.grad, 6 * F32_EPS * gs / cols, 4 * F32_EPS),
@@ -183,7 +182,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a: EPS };
     },
     ref: (t, p, r, c, gs, a) => crossEntropyProbRef(t, p, r, c, gs, a),
-    run: (t, p, l, d, r, c, gs, a) => kt.crossEntropyProbLoss(t, p, l, d, r, c, gs, a),
+    run: (t, p, l, d, r, c, gs, a) => kern.crossEntropyProbLoss(t, p, l, d, r, c, gs, a),
     mag: (t, p) => Math.abs(t) * (Math.abs(Math.log(Math.max(p, EPS))) + 1),
     gradTol: rel(4),
   },
@@ -198,7 +197,7 @@ const DENSE: DenseCase[] = [
       return { t, p, a: 0 };
     },
     ref: (t, p, r, c, gs) => cosineProximityRef(t, p, r, c, gs),
-    run: (t, p, l, d, r, c, gs) => kt.cosineProximityLoss(t, p, l, d, r, c, gs),
+    run: (t, p, l, d, r, c, gs) => kern.cosineProximityLoss(t, p, l, d, r, c, gs),
     mag: () => 1 / 129, // float64 inside; one float32 rounding of a value ≤ 2 (see lossTol)
     // d = ct·t + cp·p: a few ulps of |ct·t| + |cp·p|, which may cancel (p ∥ t)
     gradTol: (ref, d, rows, cols, gs) => {
@@ -255,7 +254,7 @@ test('dense losses: loss and gradient against float64, every rows × cols, with 
 test('categoricalHingeLoss: the gradient goes to the first column holding the largest (1 − t)·p', () => {
   // true class 1; columns 0, 2 and 3 tie at 0.5: only column 0 gets gradScale·(1 − t)
   const pt = put([0, 1, 0, 0]), pp = put([0.5, 0.25, 0.5, 0.5]), pl = poisoned(1), pd = poisoned(4);
-  kt.categoricalHingeLoss(pt, pp, pl, pd, 1, 4, 2);
+  kern.categoricalHingeLoss(pt, pp, pl, pd, 1, 4, 2);
   assertEqualBits(read(pl, 1), [1.25], { op: 'categoricalHingeLoss.loss (ties)', shape: '[1, 4]' });
   assertEqualBits(read(pd, 4), [2, -2, -0, -0], { op: 'categoricalHingeLoss.grad (ties)', shape: '[1, 4]' });
   freeAll();
@@ -324,14 +323,14 @@ test('sparseSoftmaxCrossEntropy: loss and dLogits against float64, logits up to 
     const x = rng.array(rows * cols, -spread, spread), labels = randomLabels(rng, rows, cols);
     const gs = f(rng.uniform(0.1, 2));
     const px = put(x), plab = putLabels(labels), pl = poisoned(rows), pd = poisoned(rows * cols);
-    kt.sparseSoftmaxCrossEntropy(px, plab, pl, pd, rows, cols, gs, 0);
+    kern.sparseSoftmaxCrossEntropy(px, plab, pl, pd, rows, cols, gs, 0);
     const ref = sparseSoftmaxCrossEntropyRef(x, labels, rows, cols, gs);
     const shape = `[${rows}, ${cols}] spread ${spread}`;
     // x_label − max is exact; log Σ and the subtraction add a few ulps of the result
     assertClose(read(pl, rows), ref.loss, mixed(ref.loss, 4 * F32_EPS, 4 * F32_EPS), { op: 'sparseSoftmaxCrossEntropy.loss', shape, seed: rng.seed });
     assertClose(read(pd, rows * cols), ref.grad, mixed(ref.grad, 4 * F32_EPS * gs, 4e-6), { op: 'sparseSoftmaxCrossEntropy.grad', shape, seed: rng.seed });
     const pl2 = poisoned(rows), ps = poisoned(cols);
-    kt.sparseSoftmaxCrossEntropy(px, plab, pl2, 0, rows, cols, gs, ps);
+    kern.sparseSoftmaxCrossEntropy(px, plab, pl2, 0, rows, cols, gs, ps);
     assertEqualBits(read(pl2, rows), read(pl, rows), { op: 'sparseSoftmaxCrossEntropy.loss (d = 0)', shape });
     freeAll();
   }
@@ -345,7 +344,7 @@ test('sparseSoftmaxCrossEntropy is softmaxCrossEntropy on one-hot targets, bit f
     labels.forEach((c, r) => { t[r * cols + c] = 1; });
     const px = put(x), pt = put(t), plab = putLabels(labels);
     const l1 = poisoned(rows), d1 = poisoned(rows * cols), l2 = poisoned(rows), d2 = poisoned(rows * cols);
-    kt.sparseSoftmaxCrossEntropy(px, plab, l1, d1, rows, cols, 0.5, 0);
+    kern.sparseSoftmaxCrossEntropy(px, plab, l1, d1, rows, cols, 0.5, 0);
     kern.softmaxCrossEntropy(px, pt, l2, d2, rows, cols, 0.5, 0);
     const shape = `[${rows}, ${cols}]`;
     assertEqualBits(read(l1, rows), read(l2, rows), { op: 'sparse vs dense loss', shape });
@@ -379,14 +378,14 @@ test('weightedSoftmaxCrossEntropy: per-row weights from argmax t and argmax x, a
     const { x, t, classW, pairW } = weightedData(rng, rows, cols, spread, false);
     const gs = f(rng.uniform(0.1, 2));
     const px = put(x), pt = put(t), pcw = put(classW), ppw = put(pairW), pl = poisoned(rows), pd = poisoned(rows * cols);
-    kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, rows, cols, gs, 0);
+    kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, rows, cols, gs, 0);
     const ref = weightedSoftmaxCrossEntropyRef(x, t, classW, pairW, rows, cols, gs);
     const shape = `[${rows}, ${cols}] spread ${spread}`;
     // the weight (≤ 6) scales the unweighted tolerances
     assertClose(read(pl, rows), ref.loss, mixed(ref.loss, 6 * 4 * F32_EPS, 6 * F32_EPS), { op: 'weightedSoftmaxCrossEntropy.loss', shape, seed: rng.seed });
     assertClose(read(pd, rows * cols), ref.grad, mixed(ref.grad, 6 * 4 * F32_EPS * gs, 5e-6), { op: 'weightedSoftmaxCrossEntropy.grad', shape, seed: rng.seed });
     const pl2 = poisoned(rows), ps = poisoned(cols);
-    kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl2, 0, rows, cols, gs, ps);
+    kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl2, 0, rows, cols, gs, ps);
     assertEqualBits(read(pl2, rows), read(pl, rows), { op: 'weightedSoftmaxCrossEntropy.loss (d = 0)', shape });
     freeAll();
   }
@@ -398,7 +397,7 @@ test('weightedSoftmaxCrossEntropy with all weights 1 is softmaxCrossEntropy, bit
     const { x, t } = weightedData(rng, rows, cols, 8, false);
     const px = put(x), pt = put(t), pcw = put(new Float32Array(cols).fill(1)), ppw = put(new Float32Array(cols * cols).fill(1));
     const l1 = poisoned(rows), d1 = poisoned(rows * cols), l2 = poisoned(rows), d2 = poisoned(rows * cols);
-    kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, l1, d1, rows, cols, 0.25, 0);
+    kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, l1, d1, rows, cols, 0.25, 0);
     kern.softmaxCrossEntropy(px, pt, l2, d2, rows, cols, 0.25, 0);
     const shape = `[${rows}, ${cols}]`;
     assertEqualBits(read(l1, rows), read(l2, rows), { op: 'weighted (w = 1) loss', shape });
@@ -412,7 +411,7 @@ test('a pair weight applies only where the prediction is that class', () => {
   const x = [0, 1, 3, 0, 3, 1], t = [1, 0, 0, 1, 0, 0];
   const pairW = [1, 1, 2, 1, 1, 1, 1, 1, 1];
   const px = put(x), pt = put(t), pcw = put([1, 1, 1]), ppw = put(pairW), pl = poisoned(2), pd = poisoned(6);
-  kt.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, 2, 3, 1, 0);
+  kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, 2, 3, 1, 0);
   const ce = Math.log(Math.exp(0) + Math.exp(1) + Math.exp(3));
   assertClose(read(pl, 2), [2 * ce, ce], (i) => 4e-6 * (1 + i), { op: 'pair weight', shape: '[2, 3]' });
   freeAll();
@@ -449,13 +448,13 @@ test('clipLoss: rows below, inside, above and exactly at the bounds; gradient ro
     const loss = draw(rows, (r) => [rng.uniform(-3, 0.2), rng.uniform(0.3, 2.4), rng.uniform(2.6, 9), lo, hi][(r + start) % 5]);
     const d = rng.array(rows * cols);
     const pl = put(loss), pd = put(d);
-    kt.clipLoss(pl, pd, rows, cols, lo, hi);
+    kern.clipLoss(pl, pd, rows, cols, lo, hi);
     const ref = clipLossRef(loss, d, rows, cols, lo, hi);
     const shape = `[${rows}, ${cols}]`;
     assertEqualBits(read(pl, rows), ref.loss, { op: 'clipLoss.loss', shape });
     assertEqualBits(read(pd, rows * cols), ref.d!, { op: 'clipLoss.d', shape });
     const pl2 = put(loss);
-    kt.clipLoss(pl2, 0, rows, cols, lo, hi);
+    kern.clipLoss(pl2, 0, rows, cols, lo, hi);
     assertEqualBits(read(pl2, rows), ref.loss, { op: 'clipLoss.loss (d = 0)', shape });
     freeAll();
   }
@@ -467,7 +466,7 @@ test('scaleRows: x[r, :] *= w[r], one float32 rounding, cols = 1 included', () =
     const rng = new Rng(seed++);
     const x = rng.array(rows * cols, -3, 3), w = rng.array(rows, -2, 2);
     const px = put(x), pw = put(w);
-    kt.scaleRows(px, pw, rows, cols);
+    kern.scaleRows(px, pw, rows, cols);
     assertEqualBits(read(px, rows * cols), Array.from(scaleRowsRef(x, w, rows, cols), f), { op: 'scaleRows', shape: `[${rows}, ${cols}]`, seed: rng.seed });
     freeAll();
   }
@@ -486,9 +485,9 @@ test('countCorrect and countCorrectSparse: top-k with ties counted correct, agai
     for (const k of new Set([1, 2, 3, cols, cols + 1])) {
       const shape = `[${rows}, ${cols}] k = ${k}`;
       const exp = countCorrectRef(p, (r) => argMaxRef(t, r * cols, cols), rows, cols, k);
-      assert.is(kt.countCorrect(pp, pt, rows, cols, k), exp, `countCorrect ${shape} seed ${rng.seed}`);
+      assert.is(kern.countCorrect(pp, pt, rows, cols, k), exp, `countCorrect ${shape} seed ${rng.seed}`);
       const expS = countCorrectRef(p, (r) => labels[r], rows, cols, k);
-      assert.is(kt.countCorrectSparse(pp, plab, rows, cols, k), expS, `countCorrectSparse ${shape} seed ${rng.seed}`);
+      assert.is(kern.countCorrectSparse(pp, plab, rows, cols, k), expS, `countCorrectSparse ${shape} seed ${rng.seed}`);
     }
     freeAll();
   }
@@ -497,18 +496,18 @@ test('countCorrect and countCorrectSparse: top-k with ties counted correct, agai
 test('countCorrect: ties at k = 1 count, a NaN score at the true class does not', () => {
   const p = [0.5, 0.5, 0.1, 0.2, 0.9, 0.9, NaN, 0, 0], t = [0, 1, 0, 1, 0, 0, 1, 0, 0];
   const pp = put(p), pt = put(t), plab = putLabels([1, 0, 0]);
-  assert.is(kt.countCorrect(pp, pt, 3, 3, 1), 1); // row 0: tie → correct; row 1: 0.9 > 0.2 twice; row 2: NaN
-  assert.is(kt.countCorrect(pp, pt, 3, 3, 3), 2);
-  assert.is(kt.countCorrectSparse(pp, plab, 3, 3, 1), 1);
+  assert.is(kern.countCorrect(pp, pt, 3, 3, 1), 1); // row 0: tie → correct; row 1: 0.9 > 0.2 twice; row 2: NaN
+  assert.is(kern.countCorrect(pp, pt, 3, 3, 3), 2);
+  assert.is(kern.countCorrectSparse(pp, plab, 3, 3, 1), 1);
   freeAll();
 });
 
 test('wrappers reject bad sizes, offsets and labels', () => {
   const px = put([1, 2, 3, 4]), plab = putLabels([0, 4]), pl = poisoned(2);
-  assert.throws(() => kt.sparseSoftmaxCrossEntropy(px, plab, pl, 0, 2, 2, 1, px), /labels\[1\] = 4/);
-  assert.throws(() => kt.mseLoss(px, px, pl, 0, 2, 0, 1), /cols = 0/);
-  assert.throws(() => kt.mseLoss(px + 2, px, pl, 0, 1, 1, 1), /4-byte aligned/);
-  assert.throws(() => kt.countCorrect(px, px, 2, 2, 0), /k = 0/);
+  assert.throws(() => kern.sparseSoftmaxCrossEntropy(px, plab, pl, 0, 2, 2, 1, px), /labels\[1\] = 4/);
+  assert.throws(() => kern.mseLoss(px, px, pl, 0, 2, 0, 1), /cols = 0/);
+  assert.throws(() => kern.mseLoss(px + 2, px, pl, 0, 1, 1, 1), /4-byte aligned/);
+  assert.throws(() => kern.countCorrect(px, px, 2, 2, 0), /k = 0/);
   freeAll();
 });
 

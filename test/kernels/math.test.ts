@@ -5,13 +5,13 @@ import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { mathRef, ulps, FLT_MIN } from '../reference/math.js';
-import * as kern from '../../src/backend/kernels.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`math [${BUILD}]`);
 
 type Fn = keyof typeof mathRef;
-const KERNEL: Record<Fn, kern.UnaryKernel> = {
+const KERNEL: Record<Fn, kern.MathKernel> = {
   exp: 'mathExp', log: 'mathLog', tanh: 'mathTanh', sigmoid: 'mathSigmoid', softplus: 'mathSoftplus', expm1: 'mathExpm1',
 };
 /** The stated maximum error of each function, in float32 ulps (measured worst: exp 1, log 1, tanh 2, sigmoid 2, softplus 3, expm1 2). */
@@ -19,7 +19,7 @@ const MAX_ULPS: Record<Fn, number> = { exp: 1, log: 1, tanh: 2, sigmoid: 2, soft
 
 function run(fn: Fn, x: Float32Array): Float32Array {
   const px = put(x), py = poisoned(x.length);
-  kern.unary(KERNEL[fn], px, py, x.length);
+  kern.mathMap(KERNEL[fn], px, py, x.length);
   const y = read(py, x.length);
   freeAll();
   return y;

@@ -8,7 +8,7 @@ import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, readI32, freeAll } from '../helpers/buffers.js';
 import { assertEqualBits } from '../helpers/compare.js';
 import { maxoutRef, maxoutGradRef } from '../reference/maxout.js';
-import * as kern from '../../src/backend/kernels-extra.js';
+import * as kern from '../../src/backend/kernels/index.js';
 import { ops, tensor, memoryInUse } from '../../src/index.js';
 
 await ready();

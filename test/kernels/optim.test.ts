@@ -9,7 +9,7 @@ import { assertClose, assertEqualBits, mixed, F32_EPS } from '../helpers/compare
 import {
   sgdRef, momentumRef, adagradRef, rmspropRef, adamRef, nadamRef, clipByValueRef, sumSquaresRef, regularizeRef, allFiniteRef,
 } from '../reference/optim.js';
-import * as kt from '../../src/backend/kernels-train.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`optim [${BUILD}]`);
@@ -32,41 +32,41 @@ interface OptCase {
 }
 
 const CASES: OptCase[] = [
-  { name: 'sgdUpdate', state: [], kernel: (w, g, _s, n) => kt.sgdUpdate(w, g, n, lr), ref: (w, g) => sgdRef(w, g, lr) },
+  { name: 'sgdUpdate', state: [], kernel: (w, g, _s, n) => kern.sgdUpdate(w, g, n, lr), ref: (w, g) => sgdRef(w, g, lr) },
   {
     name: 'momentumUpdate', state: [[-0.1, 0.1]],
-    kernel: (w, g, [v], n) => kt.momentumUpdate(w, g, v, n, lr, mu, false), ref: (w, g, [v]) => momentumRef(w, g, v, lr, mu, false),
+    kernel: (w, g, [v], n) => kern.momentumUpdate(w, g, v, n, lr, mu, false), ref: (w, g, [v]) => momentumRef(w, g, v, lr, mu, false),
   },
   {
     name: 'momentumUpdate (nesterov)', state: [[-0.1, 0.1]],
-    kernel: (w, g, [v], n) => kt.momentumUpdate(w, g, v, n, lr, mu, true), ref: (w, g, [v]) => momentumRef(w, g, v, lr, mu, true),
+    kernel: (w, g, [v], n) => kern.momentumUpdate(w, g, v, n, lr, mu, true), ref: (w, g, [v]) => momentumRef(w, g, v, lr, mu, true),
   },
   {
     name: 'adagradUpdate', state: [[0, 0.5]],
-    kernel: (w, g, [a], n) => kt.adagradUpdate(w, g, a, n, lr, eps), ref: (w, g, [a]) => adagradRef(w, g, a, lr, eps),
+    kernel: (w, g, [a], n) => kern.adagradUpdate(w, g, a, n, lr, eps), ref: (w, g, [a]) => adagradRef(w, g, a, lr, eps),
   },
   {
     name: 'rmspropUpdate', state: [[0, 0.5]],
-    kernel: (w, g, [ms], n) => kt.rmspropUpdate(w, g, ms, n, lr, rho, eps), ref: (w, g, [ms]) => rmspropRef(w, g, ms, lr, rho, eps),
+    kernel: (w, g, [ms], n) => kern.rmspropUpdate(w, g, ms, n, lr, rho, eps), ref: (w, g, [ms]) => rmspropRef(w, g, ms, lr, rho, eps),
   },
   {
     name: 'adamUpdate', state: [[-0.1, 0.1], [0, 0.1]],
-    kernel: (w, g, [m, v], n, t) => kt.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c2(t), 0),
+    kernel: (w, g, [m, v], n, t) => kern.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c2(t), 0),
     ref: (w, g, [m, v], t) => adamRef(w, g, m, v, lr, b1, b2, eps, c1(t), c2(t), 0),
   },
   {
     name: 'adamUpdate (AdamW, wd ≠ 0)', state: [[-0.1, 0.1], [0, 0.1]],
-    kernel: (w, g, [m, v], n, t) => kt.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c2(t), wd),
+    kernel: (w, g, [m, v], n, t) => kern.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c2(t), wd),
     ref: (w, g, [m, v], t) => adamRef(w, g, m, v, lr, b1, b2, eps, c1(t), c2(t), wd),
   },
   {
     name: 'adamUpdate (from zero state)', state: [[0, 0], [0, 0]],
-    kernel: (w, g, [m, v], n, t) => kt.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c2(t), 0),
+    kernel: (w, g, [m, v], n, t) => kern.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c2(t), 0),
     ref: (w, g, [m, v], t) => adamRef(w, g, m, v, lr, b1, b2, eps, c1(t), c2(t), 0),
   },
   {
     name: 'nadamUpdate', state: [[-0.1, 0.1], [0, 0.1]],
-    kernel: (w, g, [m, v], n, t) => kt.nadamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c1(t + 1), c2(t)),
+    kernel: (w, g, [m, v], n, t) => kern.nadamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c1(t + 1), c2(t)),
     ref: (w, g, [m, v], t) => nadamRef(w, g, m, v, lr, b1, b2, eps, c1(t), c1(t + 1), c2(t)),
   },
 ];
@@ -103,7 +103,7 @@ test('clipByValue: exact clamp, values at and beyond ±c', () => {
     const g = rng.array(n, -2, 2);
     for (let i = 0; i < n; i += 7) g[i] = i % 2 ? c : -c;
     const pg = put(g);
-    kt.clipByValue(pg, n, c);
+    kern.clipByValue(pg, n, c);
     assertEqualBits(read(pg, n), clipByValueRef(g, c), { op: 'clipByValue', shape: `[${n}]`, seed: rng.seed });
     freeAll();
   }
@@ -115,16 +115,16 @@ test('sumSquares: float64 accumulation in a fixed order, beyond the float32 rang
     const rng = new Rng(seed++);
     const x = rng.array(n, -3, 3);
     const px = put(x);
-    const got = kt.sumSquares(px, n), exp = sumSquaresRef(x);
+    const got = kern.sumSquares(px, n), exp = sumSquaresRef(x);
     // the squares are exact; only the order of n float64 additions differs from the reference
     assert.ok(Math.abs(got - exp) <= n * 2 ** -52 * exp, `sumSquares [${n}] seed ${rng.seed}: expected ${exp}, got ${got}`);
-    assert.is(kt.sumSquares(px, n), got, 'the same sum twice');
+    assert.is(kern.sumSquares(px, n), got, 'the same sum twice');
     freeAll();
   }
   const big = put([3e38, -3e38, 1e-30]);
   // squares far beyond float32 (≈ 1.8e77), summed in order from the tail loop
-  assert.is(kt.sumSquares(big, 3), f(3e38) ** 2 + f(-3e38) ** 2 + f(1e-30) ** 2);
-  assert.is(kt.sumSquares(big, 0), 0);
+  assert.is(kern.sumSquares(big, 3), f(3e38) ** 2 + f(-3e38) ** 2 + f(1e-30) ** 2);
+  assert.is(kern.sumSquares(big, 0), 0);
   freeAll();
 });
 
@@ -135,7 +135,7 @@ test('regularize: g += l1·sign(w) + 2·l2·w, penalty in float64; w = 0 leaves 
     const w = rng.array(n, -2, 2), g = rng.array(n, -1, 1);
     for (let i = 0; i < n; i += 5) w[i] = 0;
     const pw = put(w), pg = put(g);
-    const pen = kt.regularize(pw, pg, n, l1, l2);
+    const pen = kern.regularize(pw, pg, n, l1, l2);
     const gRef = Float64Array.from(g);
     const penRef = regularizeRef(w, gRef, l1, l2);
     const shape = `[${n}] l1 ${l1} l2 ${l2}`;
@@ -156,15 +156,15 @@ test('allFinite: 1 for finite data (extremes, −0, subnormals); 0 for a NaN or 
     const extremes = [3.4028234663852886e38, -3.4028234663852886e38, -0, 1e-40, -1e-45];
     for (let i = 0; i < Math.min(n, extremes.length); i++) x[(i * 37) % n] = extremes[i];
     const px = put(x);
-    assert.is(kt.allFinite(px, n), allFiniteRef(x), `allFinite [${n}] seed ${rng.seed}`);
-    assert.is(kt.allFinite(px, n), true);
+    assert.is(kern.allFinite(px, n), allFiniteRef(x), `allFinite [${n}] seed ${rng.seed}`);
+    assert.is(kern.allFinite(px, n), true);
     // a bad value in the unrolled body, the one-vector loop, the tail, first and last
     const at = new Set([0, n - 1, n >> 1, (n & ~15) - 1, n & ~15, (n & ~3) - 1, n & ~3].filter((i) => i >= 0 && i < n));
     for (const i of at) for (const bad of [NaN, Infinity, -Infinity]) {
       const y = Float32Array.from(x);
       y[i] = bad;
       const py = put(y);
-      assert.is(kt.allFinite(py, n), false, `allFinite [${n}]: ${bad} at ${i} not caught`);
+      assert.is(kern.allFinite(py, n), false, `allFinite [${n}]: ${bad} at ${i} not caught`);
     }
     freeAll();
   }
@@ -172,9 +172,9 @@ test('allFinite: 1 for finite data (extremes, −0, subnormals); 0 for a NaN or 
 
 test('wrappers reject bad sizes and offsets', () => {
   const p = put([1, 2, 3, 4]);
-  assert.throws(() => kt.sgdUpdate(p, p + 1, 4, 0.1), /4-byte aligned/);
-  assert.throws(() => kt.adamUpdate(p, p, p, 0, 4, 0.1, 0.9, 0.999, 1e-7, 1, 1, 0), /v offset 0/);
-  assert.throws(() => kt.allFinite(p, -1), /n = -1/);
+  assert.throws(() => kern.sgdUpdate(p, p + 1, 4, 0.1), /4-byte aligned/);
+  assert.throws(() => kern.adamUpdate(p, p, p, 0, 4, 0.1, 0.9, 0.999, 1e-7, 1, 1, 0), /v offset 0/);
+  assert.throws(() => kern.allFinite(p, -1), /n = -1/);
   freeAll();
 });
 

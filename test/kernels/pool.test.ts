@@ -9,7 +9,7 @@ import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, F32_EPS } from '../helpers/compare.js';
 import { maxPool2dRef, maxPool2dGradRef, avgPool2dRef, avgPool2dGradRef, poolOut, type PoolGeom } from '../reference/pool.js';
-import * as kc from '../../src/backend/kernels-conv.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`pool [${BUILD}]`);
@@ -53,16 +53,16 @@ function check(c: Case, seed: number, gen?: (rng: Rng, n: number) => Float32Arra
   const window = g.ph * g.pw;
 
   const py = poisoned(ys), pdx = poisoned(xs);
-  kc.maxPool2d(g, px, py);
-  kc.maxPool2dGrad(g, px, pdy, pdx);
+  kern.maxPool2d(g, px, py);
+  kern.maxPool2dGrad(g, px, pdy, pdx);
   assertClose(read(py, ys), maxPool2dRef(x, g), () => 0, { op: 'maxPool2d', shape, seed });
   const mg = maxPool2dGradRef(x, dy, g);
   assertClose(read(pdx, xs), mg.dx, (i) => 2 * (window + 1) * F32_EPS * mg.absSum[i], { op: 'maxPool2dGrad', shape, seed });
 
   for (const countPad of [false, true]) {
     const qy = poisoned(ys), qdx = poisoned(xs);
-    kc.avgPool2d(g, px, qy, countPad);
-    kc.avgPool2dGrad(g, pdy, qdx, countPad);
+    kern.avgPool2d(g, px, qy, countPad);
+    kern.avgPool2dGrad(g, pdy, qdx, countPad);
     const op = `avgPool2d countPad=${countPad}`;
     const f = avgPool2dRef(x, g, countPad);
     assertClose(read(qy, ys), f.y, (i) => 1e-7 + 2 * (window + 2) * F32_EPS * f.absSum[i], { op, shape, seed });
@@ -143,7 +143,7 @@ test('ties: the gradient goes to the first maximum of the window (row-major)', (
   // A hand example: window 2×2 over [[1, 3], [3, 0]] routes dy to (0, 1), the first 3.
   const g = geom({ N: 1, H: 2, W: 2, C: 1, ph: 2, pw: 2 });
   const x = put([1, 3, 3, 0]), dy = put([5]), dx = poisoned(4);
-  kc.maxPool2dGrad(g, x, dy, dx);
+  kern.maxPool2dGrad(g, x, dy, dx);
   assert.equal(Array.from(read(dx, 4)), [0, 5, 0, 0]);
   freeAll();
 });
@@ -154,9 +154,9 @@ test('NaN: a window holding a NaN has max NaN; its gradient goes to the first ma
     const xv = new Float32Array(4 * C), dyv = new Float32Array(C).fill(2);
     for (let c = 0; c < C; c++) { xv[c] = 1; xv[C + c] = NaN; xv[2 * C + c] = 3; xv[3 * C + c] = 3; }
     const x = put(xv), dy = put(dyv), y = poisoned(C), dx = poisoned(4 * C);
-    kc.maxPool2d(g, x, y);
+    kern.maxPool2d(g, x, y);
     assert.ok(Array.from(read(y, C)).every(Number.isNaN), `C=${C}: max is NaN`);
-    kc.maxPool2dGrad(g, x, dy, dx);
+    kern.maxPool2dGrad(g, x, dy, dx);
     const want = Array.from({ length: 4 * C }, (_, i) => (Math.floor(i / C) === 2 ? 2 : 0));
     assert.equal(Array.from(read(dx, 4 * C)), want, `C=${C}`);
     freeAll();
@@ -166,13 +166,13 @@ test('NaN: a window holding a NaN has max NaN; its gradient goes to the first ma
 test('countPad: a 3×3 window over a 1×1 image divides by 9 or by 1', () => {
   const g = geom({ N: 1, H: 1, W: 1, C: 5, ph: 3, pw: 3, s: 1, pad: 'same' });
   const x = put([9, 18, -9, 2.25, 4.5]), y = poisoned(5), dx = poisoned(5), dy = put([9, 9, 9, 9, 9]);
-  kc.avgPool2d(g, x, y, true);
+  kern.avgPool2d(g, x, y, true);
   assert.equal(Array.from(read(y, 5)), Array.from(new Float32Array([1, 2, -1, 0.25, 0.5])));
-  kc.avgPool2d(g, x, y, false);
+  kern.avgPool2d(g, x, y, false);
   assert.equal(Array.from(read(y, 5)), Array.from(new Float32Array([9, 18, -9, 2.25, 4.5])));
-  kc.avgPool2dGrad(g, dy, dx, true);
+  kern.avgPool2dGrad(g, dy, dx, true);
   assert.equal(Array.from(read(dx, 5)), [1, 1, 1, 1, 1]);
-  kc.avgPool2dGrad(g, dy, dx, false);
+  kern.avgPool2dGrad(g, dy, dx, false);
   assert.equal(Array.from(read(dx, 5)), [9, 9, 9, 9, 9]);
   freeAll();
 });
@@ -180,10 +180,10 @@ test('countPad: a 3×3 window over a 1×1 image divides by 9 or by 1', () => {
 test('wrapper refuses padding as large as the window and empty outputs', () => {
   const g = geom({ N: 1, H: 4, W: 4, C: 2, ph: 2, pw: 2 });
   const x = put(new Float32Array(32)), y = put(new Float32Array(32));
-  assert.throws(() => kc.maxPool2d({ ...g, padTop: 2 }, x, y), /padTop 2 .* < ph = 2/);
-  assert.throws(() => kc.avgPool2d({ ...g, padRight: 2 }, x, y, false), /padRight 2 must be < pw = 2/);
-  assert.throws(() => kc.maxPool2d({ ...g, ph: 5 }, x, y), /output 0×2 is empty/);
-  assert.throws(() => kc.maxPool2dGrad(g, x, y, 6), /dx offset 6/);
+  assert.throws(() => kern.maxPool2d({ ...g, padTop: 2 }, x, y), /padTop 2 .* < ph = 2/);
+  assert.throws(() => kern.avgPool2d({ ...g, padRight: 2 }, x, y, false), /padRight 2 must be < pw = 2/);
+  assert.throws(() => kern.maxPool2d({ ...g, ph: 5 }, x, y), /output 0×2 is empty/);
+  assert.throws(() => kern.maxPool2dGrad(g, x, y, 6), /dx offset 6/);
   freeAll();
 });
 

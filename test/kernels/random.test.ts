@@ -8,7 +8,7 @@ import { Rng } from '../helpers/rng.js';
 import { poisoned, read, readI32, freeAll } from '../helpers/buffers.js';
 import { assertClose, assertEqualBits, F32_EPS } from '../helpers/compare.js';
 import { philox4x32_10, streamWords, uniformRef, normalRef, permutationRef, type StreamKey } from '../reference/random.js';
-import * as kern from '../../src/backend/kernels-extra.js';
+import * as kern from '../../src/backend/kernels/index.js';
 import { ops, memoryInUse } from '../../src/index.js';
 
 await ready();

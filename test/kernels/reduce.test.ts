@@ -7,7 +7,7 @@ import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, readI32, freeAll } from '../helpers/buffers.js';
 import { assertClose, assertEqualBits, F32_EPS } from '../helpers/compare.js';
 import { reduceRef, absSumRef } from '../reference/reduce.js';
-import * as kern from '../../src/backend/kernels.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`reduce [${BUILD}]`);

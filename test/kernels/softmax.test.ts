@@ -7,7 +7,7 @@ import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, mixed } from '../helpers/compare.js';
 import { softmaxRef, softmaxGradRef, softmaxCrossEntropyRef } from '../reference/reduce.js';
-import * as kern from '../../src/backend/kernels.js';
+import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`softmax [${BUILD}]`);

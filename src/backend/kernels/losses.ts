@@ -1,9 +1,8 @@
-// Typed wrappers for the training kernels (assembly/losses.ts, assembly/optim.ts): check sizes, offsets and labels,
-// then call the module. No math on values. Offsets are byte addresses; sizes are element counts; d = 0 skips a gradient.
-import { backend } from './module.js';
-import { bad, count, span, type Ptr } from './checks.js';
+// Typed wrappers of assembly/losses.ts (per-sample losses and their gradients, loss clipping, sample weights, correct
+// counts): check sizes, offsets and labels, then call the module. No math on values. d = 0 skips a gradient.
+import { backend } from '../module.js';
+import { bad, count, span, type Ptr } from '../checks.js';
 
-// A loss over [rows, cols]: inputs a and b, loss [rows], d [rows, cols] unless 0.
 function lossSpans(k: string, aName: string, a: Ptr, bName: string, b: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number): void {
   count(k, 'rows', rows, 0); count(k, 'cols', cols, 1);
   span(k, aName, a, rows * cols); span(k, bName, b, rows * cols); span(k, 'loss', loss, rows);
@@ -21,7 +20,6 @@ function labelSpan(k: string, labels: Ptr, rows: number, cols: number): void {
 }
 
 // ---- losses: t = yTrue, p = yPred: [rows, cols]; loss: [rows]; d: [rows, cols] or 0 ----
-
 export function mseLoss(t: Ptr, p: Ptr, loss: Ptr, d: Ptr, rows: number, cols: number, gradScale: number): void {
   lossSpans('mseLoss', 'yTrue', t, 'yPred', p, loss, d, rows, cols);
   backend().exports.mseLoss(t, p, loss, d, rows, cols, gradScale);
@@ -124,69 +122,4 @@ export function countCorrectSparse(p: Ptr, labels: Ptr, rows: number, cols: numb
   span(kn, 'yPred', p, rows * cols);
   labelSpan(kn, labels, rows, cols);
   return backend().exports.countCorrectSparse(p, labels, rows, cols, k);
-}
-
-// ---- optimizers: w, g and every state buffer: [n], updated in place ----
-
-function updateSpans(k: string, n: number, bufs: Record<string, Ptr>): void {
-  count(k, 'n', n, 0);
-  for (const name in bufs) span(k, name, bufs[name], n);
-}
-
-export function sgdUpdate(w: Ptr, g: Ptr, n: number, lr: number): void {
-  updateSpans('sgdUpdate', n, { w, g });
-  backend().exports.sgdUpdate(w, g, n, lr);
-}
-
-export function momentumUpdate(w: Ptr, g: Ptr, v: Ptr, n: number, lr: number, mu: number, nesterov: boolean): void {
-  updateSpans('momentumUpdate', n, { w, g, v });
-  backend().exports.momentumUpdate(w, g, v, n, lr, mu, nesterov ? 1 : 0);
-}
-
-export function adagradUpdate(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number): void {
-  updateSpans('adagradUpdate', n, { w, g, acc });
-  backend().exports.adagradUpdate(w, g, acc, n, lr, eps);
-}
-
-export function rmspropUpdate(w: Ptr, g: Ptr, ms: Ptr, n: number, lr: number, rho: number, eps: number): void {
-  updateSpans('rmspropUpdate', n, { w, g, ms });
-  backend().exports.rmspropUpdate(w, g, ms, n, lr, rho, eps);
-}
-
-/** c1 = 1/(1 − b1^t), c2 = 1/(1 − b2^t) for step t ≥ 1; wd ≠ 0 gives decoupled weight decay (AdamW). */
-export function adamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
-  c1: number, c2: number, wd: number): void {
-  updateSpans('adamUpdate', n, { w, g, m, v });
-  backend().exports.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1, c2, wd);
-}
-
-/** c1 = 1/(1 − b1^t), c1next = 1/(1 − b1^{t+1}), c2 = 1/(1 − b2^t). */
-export function nadamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
-  c1: number, c1next: number, c2: number): void {
-  updateSpans('nadamUpdate', n, { w, g, m, v });
-  backend().exports.nadamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1, c1next, c2);
-}
-
-export function clipByValue(g: Ptr, n: number, c: number): void {
-  updateSpans('clipByValue', n, { g });
-  if (!(c >= 0)) bad('clipByValue', `c = ${c} must be ≥ 0`);
-  backend().exports.clipByValue(g, n, c);
-}
-
-/** Σ x² in float64, fixed order. */
-export function sumSquares(x: Ptr, n: number): number {
-  updateSpans('sumSquares', n, { x });
-  return backend().exports.sumSquares(x, n);
-}
-
-/** g += l1·sign(w) + 2·l2·w; returns the penalty l1·Σ|w| + l2·Σw² (float64). */
-export function regularize(w: Ptr, g: Ptr, n: number, l1: number, l2: number): number {
-  updateSpans('regularize', n, { w, g });
-  return backend().exports.regularize(w, g, n, l1, l2);
-}
-
-/** True when no element of x [n] is NaN or ±Inf. */
-export function allFinite(x: Ptr, n: number): boolean {
-  updateSpans('allFinite', n, { x });
-  return backend().exports.allFinite(x, n) === 1;
 }
