@@ -5,6 +5,7 @@ import { backend } from '../backend/module.js';
 import { drawOf } from '../initializers.js';
 import { SHUFFLE_STREAM, SPLIT_STREAM } from '../model/model.js';
 import { empty, untracked, viewOf, Tensor } from '../tensor.js';
+import { checkBoolean, checkInteger, checkOptions, checkTensor, describe, MAX_VALUES } from './checks.js';
 import { building } from './tensors.js';
 
 /** x [N, …] with its targets y [N, …] (int32 labels [N] or float32 one-hot [N, C]). */
@@ -12,13 +13,15 @@ export interface Pair { x: Tensor; y: Tensor }
 
 /** labels int32 [N] → float32 [N, numClasses] with a 1 at each label. */
 export function oneHot(labels: Tensor, numClasses: number): Tensor {
-  if (!(labels instanceof Tensor) || labels.dtype !== 'int32' || labels.rank !== 1) {
-    throw new TypeError(`oneHot: labels must be an int32 tensor [N], got ${String(labels)}`);
+  checkTensor('data.oneHot', 'labels', labels);
+  if (labels.dtype !== 'int32' || labels.rank !== 1) throw new TypeError(`data.oneHot: labels must be an int32 tensor [N], got ${labels.toString()}`);
+  checkInteger('data.oneHot', 'numClasses', numClasses, 1, 2 ** 24);
+  if (labels.size * numClasses > MAX_VALUES) {
+    throw new RangeError(`data.oneHot: ${labels.size} labels × ${numClasses} classes is more than one tensor holds (${MAX_VALUES} values)`);
   }
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
   const values = labels.toInt32Array();
   const bad = values.findIndex((v) => v < 0 || v >= numClasses);
-  if (bad >= 0) throw new RangeError(`oneHot: label ${values[bad]} at index ${bad} of "${labels.name}" is outside 0..${numClasses - 1}`);
+  if (bad >= 0) throw new RangeError(`data.oneHot: label ${values[bad]} at index ${bad} of "${labels.name}" is outside 0..${numClasses - 1}`);
   const out = empty([values.length, numClasses], 'float32', `oneHot(${labels.name})`);
   kern.fill(out.ptr, 0, out.size);
   const f32 = backend().arena.f32, o = out.ptr >> 2;
@@ -35,13 +38,16 @@ export interface SplitOptions {
 
 /** Shuffles the rows with a seeded permutation and cuts them in two: { train, test } (new tensors). */
 export function split(x: Tensor, y: Tensor, options: SplitOptions): { train: Pair; test: Pair } {
-  const n = rowsOf('split', x, y);
-  const f = options?.fraction;
+  const n = rowsOf('data.split', x, y);
+  if (options === undefined) throw new TypeError('data.split: options must be { fraction, seed? } (fraction: the share of rows for test, in (0, 1)), got undefined');
+  checkOptions('data.split', options, ['fraction', 'seed']);
+  const f = options.fraction;
+  if (typeof f !== 'number') throw new TypeError(`data.split: options.fraction must be a number in (0, 1), got ${describe(f)}`);
   const nTest = Math.round(n * f);
   if (!(f > 0 && f < 1) || nTest < 1 || nTest >= n) {
-    throw new RangeError(`split: fraction ${f} of ${n} rows must leave at least one row on each side (0 < round(N · fraction) < N)`);
+    throw new RangeError(`data.split: fraction ${f} of ${n} rows must leave at least one row on each side (0 < round(N · fraction) < N)`);
   }
-  return withPermutation(n, drawOf(seedOf('split', options.seed), SPLIT_STREAM), (perm) => building((own) => {
+  return withPermutation(n, drawOf(seedOf('data.split', options.seed), SPLIT_STREAM), (perm) => building((own) => {
     const part = (from: number, to: number): Pair => ({ x: own(gather(x, perm, from, to)), y: own(gather(y, perm, from, to)) });
     return { train: part(0, n - nTest), test: part(n - nTest, n) };
   }));
@@ -55,8 +61,9 @@ export interface ShuffleOptions {
 
 /** The rows of x and y in the same seeded random order (new tensors). */
 export function shuffle(x: Tensor, y: Tensor, options: ShuffleOptions = {}): Pair {
-  const n = rowsOf('shuffle', x, y);
-  return withPermutation(n, shuffleDraw('shuffle', options), (perm) => building((own) => ({
+  const n = rowsOf('data.shuffle', x, y);
+  checkOptions('data.shuffle', options, ['seed', 'epoch']);
+  return withPermutation(n, shuffleDraw('data.shuffle', options ?? {}), (perm) => building((own) => ({
     x: own(gather(x, perm, 0, n)), y: own(gather(y, perm, 0, n)),
   })));
 }
@@ -73,9 +80,11 @@ export interface BatchesOptions extends ShuffleOptions {
  * buffers are freed when the loop ends.
  */
 export function batches(x: Tensor, y: Tensor, batchSize: number, options: BatchesOptions = {}): Generator<Pair, void, undefined> {
-  const n = rowsOf('batches', x, y);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`);
-  return batchLoop(x, y, n, Math.min(batchSize, n), options.shuffle ? shuffleDraw('batches', options) : undefined);
+  const n = rowsOf('data.batches', x, y);
+  checkInteger('data.batches', 'batchSize', batchSize, 1);
+  const o = checkOptions('data.batches', options, ['shuffle', 'seed', 'epoch']);
+  checkBoolean('data.batches', 'options.shuffle', o.shuffle);
+  return batchLoop(x, y, n, Math.min(batchSize, n), o.shuffle ? shuffleDraw('data.batches', o) : undefined);
 }
 
 function* batchLoop(x: Tensor, y: Tensor, n: number, bs: number, draw: kern.Draw | undefined): Generator<Pair, void, undefined> {
@@ -101,10 +110,8 @@ function* batchLoop(x: Tensor, y: Tensor, n: number, bs: number, draw: kern.Draw
 }
 
 function rowsOf(op: string, x: Tensor, y: Tensor): number {
-  for (const [name, t] of [['x', x], ['y', y]] as const) {
-    if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${String(t)}`);
-    if (t.disposed) throw new Error(`${op}: ${name} "${t.name}" was disposed`);
-  }
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'y', y);
   if (x.shape[0] !== y.shape[0] || x.rank === 0 || y.rank === 0) {
     throw new RangeError(`${op}: x "${x.name}" [${x.shape.join(', ')}] and y "${y.name}" [${y.shape.join(', ')}] must have the same number of rows`);
   }
@@ -112,15 +119,14 @@ function rowsOf(op: string, x: Tensor, y: Tensor): number {
 }
 
 function seedOf(op: string, seed: number | undefined): number {
-  const s = seed ?? 0;
-  if (!Number.isSafeInteger(s) || s < 0) throw new RangeError(`${op}: seed must be an integer ≥ 0, got ${s}`);
-  return s;
+  checkInteger(op, 'options.seed', seed, 0, Number.MAX_SAFE_INTEGER, true);
+  return seed ?? 0;
 }
 
 // fit()'s shuffle position: stream SHUFFLE_STREAM, 2^32 words per epoch.
 function shuffleDraw(op: string, o: ShuffleOptions): kern.Draw {
+  checkInteger(op, 'options.epoch', o.epoch, 0, 2 ** 20 - 1, true);
   const epoch = o.epoch ?? 0;
-  if (!Number.isInteger(epoch) || epoch < 0 || epoch >= 2 ** 20) throw new RangeError(`${op}: epoch must be an integer in [0, 2^20), got ${epoch}`);
   return drawOf(seedOf(op, o.seed), SHUFFLE_STREAM, epoch * 4294967296);
 }
 

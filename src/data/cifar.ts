@@ -2,10 +2,12 @@
 // 1024 G, 1024 B, each a row-major 32×32 plane) → images float32 [N, 32, 32, 3] (NHWC) and labels int32 [N].
 import { backend } from '../backend/module.js';
 import { empty } from '../tensor.js';
-import { normalizeInPlace, type NormalizeOptions } from './normalize.js';
+import { checkBytes, checkOptions, count, describe, MAX_VALUES } from './checks.js';
+import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions } from './normalize.js';
 import { building, type Labelled } from './tensors.js';
 
 const SIDE = 32, PLANE = SIDE * SIDE, RECORD = 1 + 3 * PLANE, CLASSES = 10;
+const OPTION_KEYS = ['names', 'scale', 'standardize'] as const;
 
 export interface Cifar10Options extends NormalizeOptions {
   /** One name per file for errors (default "batch 1", "batch 2", …). */
@@ -14,17 +16,30 @@ export interface Cifar10Options extends NormalizeOptions {
 
 /** The records of one or more batch files, in order. Pixel bytes become floats in one copy at load time. */
 export function cifar10(files: Uint8Array | readonly Uint8Array[], options: Cifar10Options = {}): Labelled {
-  const list = files instanceof Uint8Array ? [files] : [...files];
-  if (list.length === 0) throw new RangeError('cifar10: no batch files given');
-  const names = list.map((_, i) => options.names?.[i] ?? `batch ${i + 1}`);
+  options = checkOptions('data.cifar10', options, OPTION_KEYS);
+  checkNormalizeOptions('data.cifar10', options);
+  if (!(files instanceof Uint8Array || Array.isArray(files))) {
+    throw new TypeError(`data.cifar10: files must be a Uint8Array of a batch file's bytes or an array of them, got ${describe(files)}`);
+  }
+  const list: unknown[] = files instanceof Uint8Array ? [files] : [...files];
+  if (list.length === 0) throw new RangeError('data.cifar10: no batch files given');
+  const given = options.names;
+  if (given !== undefined && !(Array.isArray(given) && given.length === list.length && given.every((n) => typeof n === 'string'))) {
+    throw new TypeError(`data.cifar10: options.names must be an array of ${list.length} string${list.length === 1 ? '' : 's'} (one per file), got ${describe(given)}`);
+  }
+  list.forEach((b, i) => checkBytes('data.cifar10', files instanceof Uint8Array ? 'files' : `files[${i}]`, b));
+  const names = list.map((_, i) => given?.[i] ?? `batch ${i + 1}`);
   let total = 0;
-  list.forEach((bytes, f) => { total += check(bytes, names[f]); });
+  (list as Uint8Array[]).forEach((bytes, f) => { total += check(bytes, names[f]); });
+  if (total * 3 * PLANE > MAX_VALUES) {
+    throw new Error(`data.cifar10: ${count(total)} records are ${count(total * 3 * PLANE)} values; one tensor holds at most ${count(MAX_VALUES)} (1 GiB): load fewer batches at a time`);
+  }
   return building((own) => {
     const x = own(empty([total, SIDE, SIDE, 3], 'float32', 'cifar10 images'));
     const y = own(empty([total], 'int32', 'cifar10 labels'));
     const { f32, i32 } = backend().arena;
     let n = 0;
-    for (const bytes of list) {
+    for (const bytes of list as Uint8Array[]) {
       for (let at = 0; at < bytes.length; at += RECORD, n++) {
         i32[(y.ptr >> 2) + n] = bytes[at];
         const o = (x.ptr >> 2) + n * PLANE * 3;
@@ -43,16 +58,15 @@ export function cifar10(files: Uint8Array | readonly Uint8Array[], options: Cifa
 // Whole records and labels 0..9; returns the record count.
 function check(bytes: Uint8Array, name: string): number {
   const where = `cifar10 "${name}"`;
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${where}: expected a Uint8Array of the file's bytes`);
   const whole = Math.floor(bytes.length / RECORD), rest = bytes.length % RECORD;
-  if (bytes.length === 0) throw new RangeError(`${where}: the file is empty`);
+  if (bytes.length === 0) throw new Error(`${where}: the file is empty`);
   if (rest !== 0) {
-    throw new RangeError(`${where}: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (1 label + 3072 pixels): ` +
+    throw new Error(`${where}: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (1 label + 3072 pixels): ` +
       `record ${whole} is truncated, ${rest} of ${RECORD} bytes`);
   }
   for (let r = 0; r < whole; r++) {
     const label = bytes[r * RECORD];
-    if (label >= CLASSES) throw new RangeError(`${where}: record ${r} (byte ${r * RECORD}) has label ${label}; CIFAR-10 labels are 0..9`);
+    if (label >= CLASSES) throw new Error(`${where}: record ${r} (byte ${r * RECORD}) has label ${label}; CIFAR-10 labels are 0..9`);
   }
   return whole;
 }

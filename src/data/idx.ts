@@ -1,8 +1,9 @@
 // IDX files (MNIST, Fashion-MNIST): magic 00 00 <type code> <number of dimensions>, the dimensions as big-endian
 // u32, then the values, big-endian, row-major. Gzipped files are detected and decompressed. Runtime-neutral.
 import type { Tensor } from '../tensor.js';
+import { checkBoolean, checkBytes, checkInteger, checkOptions, checkString, count, MAX_VALUES } from './checks.js';
 import { inflate, isGzip } from './inflate.js';
-import { normalizeInPlace, type NormalizeOptions, type Standardize } from './normalize.js';
+import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions, type Standardize } from './normalize.js';
 import { building, floatsFrom, intsFrom, type Numbers } from './tensors.js';
 
 interface IdxType { name: string; size: number; integer: boolean; array: new (n: number) => Numbers; read: (v: DataView, at: number) => number }
@@ -28,39 +29,76 @@ export interface IdxOptions extends Omit<NormalizeOptions, 'standardize'> {
   standardize?: Standardize;
 }
 
+const OPTION_KEYS = ['name', 'flatten', 'limit', 'scale', 'standardize'] as const;
+/** The most bytes a gzipped IDX file may inflate to: its header, then MAX_VALUES doubles. */
+const MAX_BYTES = 4 + 4 * 255 + MAX_VALUES * 8;
+
 /** type: the IDX type name (ubyte, byte, short, int, float, double); dims: [N, …]; dataOffset: bytes of header. */
 export interface IdxHeader { type: string; code: number; dims: number[]; dataOffset: number }
 
 /**
  * An IDX file as a tensor: integer vectors [N] (labels, idx1) → int32 [N]; images [N, H, W] (idx3) → float32
- * [N, H, W, 1], or [N, H·W] with `flatten`; other ranks → float32 of the same shape. Bytes may be gzipped.
+ * [N, H, W, 1], or [N, H·W] with `flatten`; other ranks → float32 of the same shape. Bytes may be gzipped: they are
+ * inflated in a stream that stops as soon as the output passes the size the IDX header declares.
  */
 export async function idx(bytes: Uint8Array, options: IdxOptions = {}): Promise<Tensor> {
-  const name = options.name ?? 'idx data';
-  const raw = isGzip(bytes) ? await inflate(bytes, 'gzip', `idx "${name}"`) : bytes;
+  checkBytes('data.idx', 'bytes', bytes);
+  const o = checkOptions('data.idx', options, OPTION_KEYS);
+  checkString('data.idx', 'options.name', o.name);
+  checkBoolean('data.idx', 'options.flatten', o.flatten);
+  checkInteger('data.idx', 'options.limit', o.limit, 1, MAX_VALUES, true);
+  checkNormalizeOptions('data.idx', o);
+  const name = o.name ?? 'idx data', where = `idx "${name}"`;
+  let head: (IdxHeader & { bytes: number }) | undefined;
+  const raw = isGzip(bytes) ? await inflate(bytes, 'gzip', where, {
+    max: MAX_BYTES,
+    declared: (first) => { head = readHeader(first, where, false); return head && head.dataOffset + head.bytes; },
+    tooLong: (limit, got) => `${where}: the gzip data inflates to more than the ${count(limit)} bytes its IDX header declares ` +
+      `(${describeHeader(head)}); refused after inflating ${count(got)} bytes (a wrong header or a decompression bomb)`,
+  }) : bytes;
   const h = idxHeader(raw, name);
   const type = TYPES[h.code];
-  const n = recordsOf(h.dims[0], options.limit, name);
+  const n = recordsOf(h.dims[0], o.limit, where);
   const per = h.dims.slice(1).reduce((a, b) => a * b, 1);
-  const values = decode(raw, h.dataOffset, n * per, type);
+  const values = decode(raw, h.dataOffset, n * per, type, per, where);
   if (h.dims.length === 1 && type.integer) {
-    if (options.scale || options.standardize) throw new Error(`idx "${name}": holds integer labels [${h.dims[0]}]; scale and standardize apply to images and features`);
+    if (o.scale || o.standardize) throw new Error(`${where}: holds integer labels [${h.dims[0]}]; scale and standardize apply to images and features`);
     return intsFrom(values as Exclude<Numbers, Float32Array | Float64Array>, [n], name);
   }
   const image = h.dims.length === 3;
-  const shape = options.flatten && h.dims.length > 2 ? [n, per] : image ? [n, ...h.dims.slice(1), 1] : [n, ...h.dims.slice(1)];
+  const shape = o.flatten && h.dims.length > 2 ? [n, per] : image ? [n, ...h.dims.slice(1), 1] : [n, ...h.dims.slice(1)];
   const channels = h.dims.length === 1 || image ? 1 : h.dims[h.dims.length - 1];
   return building((own) => {
     const x = own(floatsFrom(values, shape, name));
-    normalizeInPlace(x, options, channels, `idx "${name}"`);
+    normalizeInPlace(x, o, channels, where);
     return x;
   });
 }
 
 /** Reads and checks an IDX header against the byte length; errors name the file. */
 export function idxHeader(bytes: Uint8Array, name: string): IdxHeader {
+  checkBytes('data.idxHeader', 'bytes', bytes);
+  checkString('data.idxHeader', 'name', name, false);
   const where = `idx "${name}"`;
-  if (bytes.length < 4) throw new Error(`${where}: ${bytes.length} bytes is too short for an IDX file (a 4-byte magic number, then the dimensions)`);
+  const h = readHeader(bytes, where, true)!;
+  const expected = h.dataOffset + h.bytes;
+  if (bytes.length !== expected) {
+    const diff = bytes.length - expected;
+    throw new Error(`${where}: ${bytes.length} bytes, expected ${expected} (${describeHeader(h)}): ` +
+      (diff < 0 ? `truncated, ${-diff} byte${diff === -1 ? '' : 's'} missing` : `${diff} byte${diff === 1 ? '' : 's'} too long`));
+  }
+  return { type: h.type, code: h.code, dims: h.dims, dataOffset: h.dataOffset };
+}
+
+/**
+ * The header at the start of bytes, checked (magic, type, dimensions, the size limit), with the data's byte count.
+ * When bytes end inside the header: undefined if `whole` is false (more may come), else an error.
+ */
+function readHeader(bytes: Uint8Array, where: string, whole: boolean): (IdxHeader & { bytes: number }) | undefined {
+  if (bytes.length < 4) {
+    if (!whole) return undefined;
+    throw new Error(`${where}: ${bytes.length} bytes is too short for an IDX file (a 4-byte magic number, then the dimensions)`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   const hex = (v: number, w = 8): string => `0x${v.toString(16).padStart(w, '0')}`;
@@ -75,30 +113,45 @@ export function idxHeader(bytes: Uint8Array, name: string): IdxHeader {
   const rank = bytes[3];
   if (rank < 1) throw new Error(`${where}: magic ${hex(magic)} gives 0 dimensions; expected at least 1`);
   const dataOffset = 4 + 4 * rank;
-  if (bytes.length < dataOffset) throw new Error(`${where}: truncated header: ${bytes.length} bytes, the ${rank} dimensions need ${dataOffset}`);
+  if (bytes.length < dataOffset) {
+    if (!whole) return undefined;
+    throw new Error(`${where}: truncated header: ${bytes.length} bytes, the ${rank} dimensions need ${dataOffset}`);
+  }
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const zero = dims.indexOf(0);
   if (zero >= 0) throw new Error(`${where}: dimension ${zero} of [${dims.join(', ')}] is 0: the file holds no data`);
-  const expected = dataOffset + dims.reduce((a, b) => a * b, 1) * type.size;
-  if (bytes.length !== expected) {
-    const diff = bytes.length - expected;
-    throw new Error(`${where}: ${bytes.length} bytes, expected ${expected} (${dataOffset}-byte header + [${dims.join(' × ')}] ${type.name}): ` +
-      (diff < 0 ? `truncated, ${-diff} byte${diff === -1 ? '' : 's'} missing` : `${diff} byte${diff === 1 ? '' : 's'} too long`));
+  const values = dims.reduce((a, b) => a * b, 1);
+  if (values > MAX_VALUES) {
+    throw new Error(`${where}: the header declares [${dims.join(' × ')}] = ${count(values)} values; the limit is ${count(MAX_VALUES)} ` +
+      `(a 1 GiB float32 tensor): a corrupt header, or split the data into smaller files`);
   }
-  return { type: type.name, code: bytes[2], dims, dataOffset };
+  return { type: type.name, code: bytes[2], dims, dataOffset, bytes: values * type.size };
 }
 
-function recordsOf(n: number, limit: number | undefined, name: string): number {
+function describeHeader(h: IdxHeader | undefined): string {
+  return h ? `${h.dataOffset}-byte header + [${h.dims.join(' × ')}] ${h.type}` : 'header unknown';
+}
+
+function recordsOf(n: number, limit: number | undefined, where: string): number {
   if (limit === undefined) return n;
-  if (!Number.isInteger(limit) || limit < 1 || limit > n) throw new RangeError(`idx "${name}": limit ${limit} must be an integer in [1, ${n}] (the records in the file)`);
+  if (limit > n) throw new RangeError(`${where}: limit ${limit} must be an integer in [1, ${n}] (the records in the file)`);
   return limit;
 }
 
 // The first `count` values as a typed array: bytes as they are, wider types converted from big-endian once at load.
-function decode(bytes: Uint8Array, at: number, count: number, type: IdxType): Numbers {
-  if (type.name === 'ubyte') return bytes.subarray(at, at + count);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + at, count * type.size);
-  const out = new type.array(count);
-  for (let i = 0; i < count; i++) out[i] = type.read(view, i * type.size);
+// Float values must be finite in float32 (NaN, ±Infinity and doubles beyond float32's range are refused).
+function decode(bytes: Uint8Array, at: number, n: number, type: IdxType, per: number, where: string): Numbers {
+  if (type.name === 'ubyte') return bytes.subarray(at, at + n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, n * type.size);
+  const out = new type.array(n);
+  for (let i = 0; i < n; i++) out[i] = type.read(view, i * type.size);
+  if (!type.integer) {
+    const bad = (out as Float32Array | Float64Array).findIndex((v) => !Number.isFinite(Math.fround(v)));
+    if (bad >= 0) {
+      const v = type.read(view, bad * type.size);
+      throw new Error(`${where}: value ${bad} (record ${Math.floor(bad / per)}) is ${v}; ${type.name} values must be finite` +
+        `${Number.isFinite(v) ? ' and within float32 range (±3.4e38)' : ''}`);
+    }
+  }
   return out;
 }

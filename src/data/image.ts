@@ -4,7 +4,8 @@
 import { backend } from '../backend/module.js';
 import { empty } from '../tensor.js';
 import { decodePng, type DecodedImage } from './png.js';
-import { normalizeInPlace, type NormalizeOptions } from './normalize.js';
+import { checkBytes, checkOptions, count, describe, MAX_VALUES } from './checks.js';
+import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions } from './normalize.js';
 import { building, intsFrom, type Labelled } from './tensors.js';
 
 export interface ImageFile { name: string; bytes: Uint8Array; label: number }
@@ -23,23 +24,20 @@ export interface ImageSet extends Labelled { files: string[] }
 
 /** Decodes, converts and stacks PNG files in the order given. */
 export async function images(files: readonly ImageFile[], options: ImagesOptions = {}): Promise<ImageSet> {
-  const C = options.channels ?? 3;
-  if (C !== 1 && C !== 3) throw new RangeError(`images: channels must be 1 or 3, got ${String(C)}`);
-  const bg = options.background;
-  if (bg !== undefined && !(Number.isInteger(bg) && bg >= 0 && bg <= 255)) throw new RangeError(`images: background must be an integer grey level 0..255, got ${bg}`);
-  if (files.length === 0) throw new RangeError('images: no image files');
+  checkImagesOptions(options, 'data.images');
+  checkImageFiles(files, options, 'data.images');
+  const C = options.channels ?? 3, bg = options.background;
   let size = options.size;
-  if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((d) => Number.isInteger(d) && d >= 1))) {
-    throw new RangeError(`images: size must be [height, width] of positive integers, got ${JSON.stringify(size)}`);
-  }
   const pixels: (Uint8Array | Float32Array)[] = [];
   for (const f of files) {
-    if (!(Number.isInteger(f.label) && f.label >= 0)) throw new RangeError(`images: "${f.name}" has label ${f.label}; expected an integer class index ≥ 0`);
     const img = await decodePng(f.bytes, f.name);
-    size ??= [img.height, img.width];
+    if (!size) {
+      size = [img.height, img.width];
+      checkTotal(files.length, size, C, `the first image's size ${img.height}×${img.width}`);
+    }
     const [h, w] = size;
     if (options.size === undefined && (img.height !== h || img.width !== w)) {
-      throw new RangeError(`images: "${f.name}" is ${img.height}×${img.width}, the first image ${h}×${w}: give size: [h, w] to resize them all`);
+      throw new Error(`data.images: "${f.name}" is ${img.height}×${img.width}, the first image ${h}×${w}: give size: [h, w] to resize them all`);
     }
     const px = toChannels(img, C, bg);
     pixels.push(img.height === h && img.width === w ? px : resizeArea(px, img.height, img.width, C, h, w));
@@ -50,9 +48,46 @@ export async function images(files: readonly ImageFile[], options: ImagesOptions
     const f32 = backend().arena.f32;
     pixels.forEach((p, i) => f32.set(p, (x.ptr >> 2) + i * h * w * C));
     const y = own(intsFrom(Int32Array.from(files, (f) => f.label), [files.length], 'image labels'));
-    const normalization = normalizeInPlace(x, options, C, 'images');
+    const normalization = normalizeInPlace(x, options, C, 'data.images');
     return { x, y, normalization, files: files.map((f) => f.name) };
   });
+}
+
+/** Checks the keys and types of images()' options (fn names the caller in errors). */
+export function checkImagesOptions(options: ImagesOptions | undefined, fn: string): void {
+  const o = checkOptions(fn, options, ['size', 'channels', 'background', 'scale', 'standardize']);
+  checkNormalizeOptions(fn, o);
+  const C = o.channels ?? 3;
+  if (C !== 1 && C !== 3) throw new RangeError(`${fn}: options.channels must be 1 or 3, got ${describe(C)}`);
+  const bg = o.background;
+  if (bg !== undefined && !(Number.isInteger(bg) && bg >= 0 && bg <= 255)) throw new RangeError(`${fn}: options.background must be an integer grey level 0..255, got ${describe(bg)}`);
+  const size = o.size;
+  if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((d) => Number.isInteger(d) && d >= 1))) {
+    throw new RangeError(`${fn}: options.size must be [height, width] of positive integers, got ${Array.isArray(size) ? JSON.stringify(size) : describe(size)}`);
+  }
+}
+
+/** Checks images()' file list: an array of { name, bytes, label }, and a total size one tensor holds (with size). */
+function checkImageFiles(files: readonly ImageFile[], o: ImagesOptions, fn: string): void {
+  const C = o.channels ?? 3, size = o.size;
+  if (!Array.isArray(files)) throw new TypeError(`${fn}: files must be an array of { name, bytes, label }, got ${describe(files)}`);
+  if (files.length === 0) throw new RangeError(`${fn}: no image files`);
+  files.forEach((f: unknown, i) => {
+    if (typeof f !== 'object' || f === null) throw new TypeError(`${fn}: files[${i}] must be { name, bytes, label }, got ${describe(f)}`);
+    const { name, bytes, label } = f as Partial<ImageFile>;
+    if (typeof name !== 'string') throw new TypeError(`${fn}: files[${i}].name must be a string, got ${describe(name)}`);
+    checkBytes(fn, `files[${i}].bytes ("${name}")`, bytes);
+    if (typeof label !== 'number') throw new TypeError(`${fn}: files[${i}].label ("${name}") must be an integer class index ≥ 0, got ${describe(label)}`);
+    if (!(Number.isInteger(label) && label >= 0 && label <= 0x7fffffff)) throw new RangeError(`${fn}: "${name}" has label ${label}; expected an integer class index ≥ 0`);
+  });
+  if (size) checkTotal(files.length, size, C, `size ${size[0]}×${size[1]}`);
+}
+
+// N images of [h, w, C] must fit one tensor.
+function checkTotal(n: number, [h, w]: readonly [number, number], C: number, what: string): void {
+  if (n * h * w * C > MAX_VALUES) {
+    throw new Error(`data.images: ${n} images at ${what} × ${C} channels are ${count(n * h * w * C)} values; one tensor holds at most ${count(MAX_VALUES)} (1 GiB)`);
+  }
 }
 
 /** Pixels as C = 1 (luma, PIL's integer weights) or 3 (RGB) bytes per pixel. */

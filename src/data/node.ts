@@ -1,15 +1,17 @@
 // Node-only data loading (node:fs): the named datasets on disk (fashion-mnist from Debian's dataset-fashion-mnist,
 // mnist and cifar10 from a dataDir, fashion-small from this repository's data/) and imageFolder. Browsers never load
 // this file: the `data` entry reaches it through ./files.ts.
-import { readdir, readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../tensor.js';
 import { oneHot, type Pair } from './batching.js';
+import { checkBoolean, checkOptions, checkString, describe, nearest } from './checks.js';
 import { cifar10 } from './cifar.js';
 import { idx } from './idx.js';
-import { images, type ImageSet, type ImagesOptions } from './image.js';
-import { normalizeInPlace, type Normalization, type NormalizeOptions } from './normalize.js';
+import { checkImagesOptions, images, type ImageSet, type ImagesOptions } from './image.js';
+import { checkNormalizeOptions, normalizeInPlace, type Normalization, type NormalizeOptions } from './normalize.js';
 import { building } from './tensors.js';
 
 export type DatasetName = 'fashion-mnist' | 'fashion-small' | 'mnist' | 'cifar10';
@@ -59,6 +61,15 @@ const FASHION_HELP = 'Install them with `sudo apt-get install dataset-fashion-mn
  * unless scale: false; standardize: 'fit' takes the train set's per-channel statistics and applies them to both.
  */
 export async function load(name: DatasetName, options: LoadOptions = {}): Promise<Dataset> {
+  if (typeof name !== 'string') throw new TypeError(`data.load: name must be one of ${datasetNames.join(', ')}, got ${describe(name)}`);
+  if (!datasetNames.includes(name)) {
+    throw new RangeError(`data.load: unknown dataset "${name}"; known: ${datasetNames.join(', ')} (did you mean "${nearest(name, datasetNames)}"?)`);
+  }
+  options = checkOptions('data.load', options, ['dataDir', 'flatten', 'oneHot', 'scale', 'standardize']);
+  checkString('data.load', 'options.dataDir', options.dataDir);
+  checkBoolean('data.load', 'options.flatten', options.flatten);
+  checkBoolean('data.load', 'options.oneHot', options.oneHot);
+  checkNormalizeOptions('data.load', options);
   const where = `data.load('${name}')`;
   const opts = { ...options, scale: options.scale ?? true };
   switch (name) {
@@ -89,29 +100,85 @@ export async function load(name: DatasetName, options: LoadOptions = {}): Promis
       const files = await findAll(dirs, CIFAR_FILES, where, 'Download cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html and extract it there.');
       return cifarDataset(files, opts);
     }
-    default:
-      throw new RangeError(`data.load: unknown dataset "${String(name)}"; known: ${datasetNames.join(', ')}`);
   }
 }
 
-/** PNG images in one sub-folder per class (class index = position of the sorted folder name). Node-only. */
+/**
+ * PNG images in one sub-folder per class (class index = position of the sorted folder name). Symbolic links are
+ * followed; hidden entries (.name) and plain files beside the class folders (a README) are ignored; anything else
+ * (a sub-folder inside a class, a device, a FIFO, a broken link, a file that is not .png) is refused by name. Node-only.
+ */
 export async function imageFolder(dir: string, options: ImagesOptions = {}): Promise<ImageSet & { classes: string[] }> {
+  checkString('data.imageFolder', 'dir', dir, false);
+  checkImagesOptions(options, 'data.imageFolder');
   const where = `data.imageFolder("${dir}")`;
-  const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new Error(`${where}: cannot read the folder (${e.code ?? e.message})`);
-  });
-  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const top = await entries(dir, '', where);
+  const odd = top.find((e) => !e.stats?.isDirectory() && !e.stats?.isFile());
+  if (odd) throw new Error(`${where}: "${odd.name}" is ${kindOf(odd)}; expected one folder of PNG images per class`);
+  const classes = top.filter((e) => e.stats?.isDirectory()).map((e) => e.name).sort();
   if (classes.length === 0) throw new Error(`${where}: no class sub-folders (expected one folder of PNG images per class)`);
   const files: { name: string; bytes: Uint8Array; label: number }[] = [];
   for (const [label, cls] of classes.entries()) {
-    const names = (await readdir(join(dir, cls), { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
-    const other = names.find((n) => extname(n).toLowerCase() !== '.png');
-    if (other) throw new Error(`${where}: "${cls}/${other}" is not a .png file; only PNG images are read (convert the others, or move them out)`);
-    if (names.length === 0) throw new Error(`${where}: class folder "${cls}" holds no PNG images`);
-    for (const n of names) files.push({ name: `${cls}/${n}`, bytes: await readFile(join(dir, cls, n)), label });
+    const inside = (await entries(join(dir, cls), `${cls}/`, where)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const bad = inside.find((e) => !e.stats?.isFile());
+    if (bad) {
+      const why = bad.stats?.isDirectory() ? 'class folders hold PNG files only; nested folders are not read (move its images up, or out)' : 'only regular PNG files are read';
+      throw new Error(`${where}: "${cls}/${bad.name}" is ${kindOf(bad)}; ${why}`);
+    }
+    const other = inside.find((e) => extname(e.name).toLowerCase() !== '.png');
+    if (other) throw new Error(`${where}: "${cls}/${other.name}" is not a .png file; only PNG images are read (convert the others, or move them out)`);
+    if (inside.length === 0) throw new Error(`${where}: class folder "${cls}" holds no PNG images`);
+    for (const e of inside) files.push({ name: `${cls}/${e.name}`, bytes: await readRegular(join(dir, cls, e.name), `${cls}/${e.name}`, where), label });
   }
   const set = await images(files, options);
   return { ...set, classes };
+}
+
+/** A folder entry: its name, whether it is a symbolic link, and what it is (the link's target), or why that is unknown. */
+interface Entry { name: string; link: boolean; stats?: Stats; broken?: string }
+
+// The non-hidden entries of a folder with their types, symbolic links followed.
+async function entries(dir: string, shown: string, where: string): Promise<Entry[]> {
+  const list = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`${where}: cannot read the folder${shown ? ` "${shown}"` : ''} (${e.code ?? e.message})`);
+  });
+  return Promise.all(list.filter((e) => !e.name.startsWith('.')).map(async (e): Promise<Entry> => {
+    const path = join(dir, e.name);
+    try {
+      return { name: e.name, link: e.isSymbolicLink(), stats: await stat(path) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      if (!e.isSymbolicLink()) throw new Error(`${where}: cannot read "${shown}${e.name}" (${code})`);
+      return { name: e.name, link: true, broken: code };
+    }
+  }));
+}
+
+// What an entry is, for errors: "a folder", "a FIFO (named pipe)", "a symbolic link to …".
+function kindOf(e: Omit<Entry, 'name'>): string {
+  const s = e.stats;
+  if (!s) return `a symbolic link whose target cannot be read (${e.broken})`;
+  const kind = s.isDirectory() ? 'a folder' : s.isFile() ? 'a regular file' : s.isFIFO() ? 'a FIFO (named pipe)' : s.isSocket() ? 'a socket'
+    : s.isCharacterDevice() ? 'a character device' : s.isBlockDevice() ? 'a block device' : 'not a regular file';
+  return e.link ? `a symbolic link to ${kind}` : kind;
+}
+
+/** Files larger than this are refused before reading (Node reads at most 2 GiB into one buffer). */
+const MAX_FILE = 2 ** 31 - 1;
+
+// A regular file's bytes. Opened without blocking, then checked on the open handle: a FIFO or a device is refused
+// instead of waiting forever for a writer or reading without end.
+async function readRegular(path: string, shown: string, where: string): Promise<Uint8Array> {
+  const fail = (e: NodeJS.ErrnoException): never => { throw new Error(`${where}: cannot read "${shown}" (${e.code ?? e.message})`); };
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch(fail);
+  try {
+    const s = await handle.stat().catch(fail);
+    if (!s.isFile()) throw new Error(`${where}: "${shown}" is ${kindOf({ stats: s, link: false })}, not a regular file`);
+    if (s.size > MAX_FILE) throw new Error(`${where}: "${shown}" is ${s.size} bytes; files over 2 GiB are not read (${MAX_FILE} bytes at most)`);
+    return await handle.readFile().catch(fail);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 // The first folder holding every file (plain or .gz; the dotted MNIST spelling too) → the files' paths.
@@ -131,7 +198,7 @@ function needDir(dir: string | undefined, where: string, what: string): string {
 
 // Four IDX files → a dataset; `limit` keeps the first records of each split.
 async function idxDataset(name: DatasetName, paths: string[], classes: string[], o: LoadOptions, limit?: { train: number; test: number }): Promise<Dataset> {
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(paths.map((p) => readFile(p)));
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(paths.map((p) => readRegular(p, p, `data.load('${name}')`)));
   return building(async (own) => {
     const part = async (imgs: Uint8Array, lbls: Uint8Array, i: number, n: number | undefined): Promise<Pair> => {
       const x = own(await idx(imgs, { name: paths[i], flatten: o.flatten, limit: n }));
@@ -148,7 +215,7 @@ async function idxDataset(name: DatasetName, paths: string[], classes: string[],
 }
 
 async function cifarDataset(paths: string[], o: LoadOptions): Promise<Dataset> {
-  const bytes = await Promise.all(paths.map((p) => readFile(p)));
+  const bytes = await Promise.all(paths.map((p) => readRegular(p, p, "data.load('cifar10')")));
   return building((own) => {
     const raw = { scale: false };
     const tr = cifar10(bytes.slice(0, 5), { ...raw, names: paths.slice(0, 5) });

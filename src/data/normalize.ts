@@ -3,6 +3,7 @@
 import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { empty, tensor, untracked, Tensor } from '../tensor.js';
+import { checkBoolean, checkOptions, checkTensor, describe } from './checks.js';
 
 export interface Standardize { mean: readonly number[]; std: readonly number[] }
 
@@ -28,16 +29,29 @@ const CHUNK_ROWS = 4096;
  * channels. Returns the copy and the numbers, e.g. to apply a training set's statistics to new data.
  */
 export function normalize(x: Tensor, options: NormalizeOptions): { x: Tensor; normalization: Normalization } {
-  if (!(x instanceof Tensor) || x.dtype !== 'float32' || x.rank === 0) throw new TypeError(`data.normalize: x must be a float32 tensor, got ${String(x)}`);
-  const std = options?.standardize;
+  checkTensor('data.normalize', 'x', x);
+  if (x.dtype !== 'float32' || x.rank === 0) throw new TypeError(`data.normalize: x must be a float32 tensor of rank ≥ 1, got ${x.toString()}`);
+  options = checkOptions('data.normalize', options, ['scale', 'standardize']);
+  checkNormalizeOptions('data.normalize', options);
+  const std = options.standardize;
   const last = x.shape[x.rank - 1];
-  const C = std === undefined || std === 'fit' ? last : Math.max(std.mean?.length ?? 1, std.std?.length ?? 1);
+  const C = std === undefined || std === 'fit' ? last : Math.max(1, std.mean.length, std.std.length);
   if (last % C !== 0) throw new RangeError(`data.normalize: ${C} channels do not divide the last axis of ${x.toString()}`);
   const out = empty(x.shape, 'float32', `normalize(${x.name})`);
   try {
     kern.copy(x.ptr, out.ptr, x.size);
     return { x: out, normalization: normalizeInPlace(out, options, C, 'data.normalize') };
   } catch (e) { out.dispose(); throw e; }
+}
+
+/** Checks the types of `scale` and `standardize` in a loader's options (fn names the loader); counts come later. */
+export function checkNormalizeOptions(fn: string, o: NormalizeOptions): void {
+  checkBoolean(fn, 'options.scale', o.scale);
+  const s = o.standardize;
+  if (s === undefined || s === 'fit') return;
+  if (typeof s !== 'object' || s === null || !Array.isArray(s.mean) || !Array.isArray(s.std)) {
+    throw new TypeError(`${fn}: options.standardize must be 'fit' or { mean: number[], std: number[] }, got ${describe(s)}`);
+  }
 }
 
 /**
@@ -48,7 +62,7 @@ export function normalizeInPlace(x: Tensor, options: NormalizeOptions, channels:
   const std = options.standardize;
   const C = channels;
   if (x.dtype !== 'float32' || x.size % C !== 0) throw new Error(`${where}: cannot normalise ${x.toString()} by ${C} channels`);
-  if (options.scale !== undefined && typeof options.scale !== 'boolean') throw new TypeError(`${where}: scale must be true or false, got ${String(options.scale)}`);
+  if (options.scale !== undefined && typeof options.scale !== 'boolean') throw new TypeError(`${where}: scale must be true or false, got ${describe(options.scale)}`);
   const given = std === undefined || std === 'fit' ? undefined : checkStandardize(std, C, where);
   if (options.scale) kern.scale(x.ptr, 1 / 255, x.ptr, x.size); // × float32(1/255): 255 → exactly 1, others within 1 ulp of float32(b/255)
   if (std === undefined) return { scale: options.scale === true };
@@ -62,7 +76,7 @@ export function normalizeInPlace(x: Tensor, options: NormalizeOptions, channels:
 /** Checks user numbers: finite means, positive finite stds, one or C of each. Returns them as float32 per channel. */
 function checkStandardize(s: Standardize, C: number, where: string): { mean: number[]; std: number[] } {
   if (typeof s !== 'object' || s === null || !Array.isArray(s.mean) || !Array.isArray(s.std)) {
-    throw new TypeError(`${where}: standardize must be 'fit' or { mean: number[], std: number[] }, got ${JSON.stringify(s)}`);
+    throw new TypeError(`${where}: standardize must be 'fit' or { mean: number[], std: number[] }, got ${describe(s)}`);
   }
   const expand = (field: 'mean' | 'std', v: readonly number[]): number[] => {
     if (v.length !== 1 && v.length !== C) throw new RangeError(`${where}: standardize.${field} has ${v.length} values; expected ${C === 1 ? '1' : `1 or ${C}`} (one per channel)`);

@@ -1,10 +1,14 @@
 // A PNG decoder for datasets: grey, grey+alpha, RGB, RGBA and palette images at 8 bits per sample (and 1, 2, 4 for
 // grey and palette), the five row filters, CRCs checked. 16-bit and interlaced files are refused by name. Runtime-neutral.
 import { crc32 } from '../io/crc32.js';
+import { checkBytes, checkString, count } from './checks.js';
 import { inflate } from './inflate.js';
 
 /** Decoded pixels, row-major and interleaved: channels 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA; one byte each. */
 export interface DecodedImage { width: number; height: number; channels: 1 | 2 | 3 | 4; data: Uint8Array }
+
+/** The most pixels an image may declare (8192 × 8192): larger headers are refused before anything is inflated. */
+export const MAX_PIXELS = 2 ** 26;
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 /** Color types: name, samples per pixel, allowed bit depths (16 is valid PNG but refused here). */
@@ -19,18 +23,29 @@ const COLOR_TYPES: Record<number, { name: string; samples: number; depths: numbe
 interface Header { width: number; height: number; depth: number; colorType: number }
 interface Chunks { header: Header; palette?: Uint8Array; transparency?: Uint8Array; data: Uint8Array[] }
 
+/**
+ * Decodes a PNG file's bytes; `name` names it in errors. The image data are inflated in a stream that stops as soon
+ * as it passes the exact size the header declares (height rows of 1 filter byte + the packed samples).
+ */
 export async function decodePng(bytes: Uint8Array, name = 'png data'): Promise<DecodedImage> {
+  checkBytes('data.decodePng', 'bytes', bytes);
+  checkString('data.decodePng', 'name', name);
   const where = `png "${name}"`;
   const c = readChunks(bytes, where);
   const { width, height, depth, colorType } = c.header;
   const type = COLOR_TYPES[colorType];
   const rowBytes = Math.ceil((width * type.samples * depth) / 8);
+  const expected = height * (rowBytes + 1);
+  const layout = `${width}×${height} ${type.name}, ${depth}-bit: ${height} row${height === 1 ? '' : 's'} of 1 filter byte + ${rowBytes}`;
   const zipped = new Uint8Array(c.data.reduce((n, d) => n + d.length, 0));
   c.data.reduce((at, d) => { zipped.set(d, at); return at + d.length; }, 0);
-  const filtered = await inflate(zipped, 'deflate', `${where} image data`);
-  const expected = height * (rowBytes + 1);
+  const filtered = await inflate(zipped, 'deflate', `${where} image data`, {
+    max: expected,
+    tooLong: (limit, got) => `${where}: the image data inflate to more than the ${count(limit)} bytes the header declares (${layout}); ` +
+      `refused after inflating ${count(got)} bytes from ${count(zipped.length)} compressed (a corrupt file or a decompression bomb)`,
+  });
   if (filtered.length !== expected) {
-    throw new Error(`${where}: image data holds ${filtered.length} bytes, expected ${expected} (${height} rows of 1 filter byte + ${rowBytes})`);
+    throw new Error(`${where}: image data holds ${filtered.length} bytes, expected ${expected} (${layout})`);
   }
   const rows = unfilter(filtered, height, rowBytes, Math.max(1, (type.samples * depth) >> 3), where);
   return expand(rows, c, rowBytes, where);
@@ -52,7 +67,10 @@ function readChunks(bytes: Uint8Array, where: string): Chunks {
     if (crc32(bytes.subarray(at + 4, at + 8 + length)) !== view.getUint32(at + 8 + length)) throw new Error(`${where}: chunk ${type} at byte ${at} fails its CRC (corrupt file)`);
     at += 12 + length;
     if (!header && type !== 'IHDR') throw new Error(`${where}: the first chunk is ${type}, expected IHDR`);
-    if (type === 'IHDR') header = readHeader(body, where);
+    if (type === 'IHDR') {
+      if (header) throw new Error(`${where}: a second IHDR chunk at byte ${at - 12 - length} (a PNG has one header)`);
+      header = readHeader(body, where);
+    }
     else if (type === 'PLTE') palette = body;
     else if (type === 'tRNS') transparency = body;
     else if (type === 'IDAT') data.push(body);
@@ -70,6 +88,10 @@ function readHeader(b: Uint8Array, where: string): Header {
   const h = { width: v.getUint32(0), height: v.getUint32(4), depth: b[8], colorType: b[9] };
   const type = COLOR_TYPES[h.colorType];
   if (h.width === 0 || h.height === 0) throw new Error(`${where}: size ${h.width}×${h.height} is empty`);
+  if (h.width * h.height > MAX_PIXELS) {
+    throw new Error(`${where}: the header declares ${h.width}×${h.height} = ${count(h.width * h.height)} pixels; the limit is ` +
+      `${count(MAX_PIXELS)} (8192×8192): a corrupt header, or shrink the image first`);
+  }
   if (!type) throw new Error(`${where}: color type ${h.colorType} is not a PNG color type (0, 2, 3, 4, 6)`);
   if (h.depth === 16) throw new Error(`${where}: 16-bit samples are not supported (${type.name}, 16 bits): save the image with 8 bits per sample`);
   if (!type.depths.includes(h.depth)) throw new Error(`${where}: bit depth ${h.depth} is not valid for ${type.name} images (${type.depths.join(', ')})`);

@@ -34,7 +34,7 @@ test('oneHot: int32 labels → float32 [N, C]; labels out of range and wrong dty
   const neg = tensor(Int32Array.from([-1]), [1]);
   assert.throws(() => data.oneHot(neg, 3), /label -1 at index 0/);
   assert.throws(() => data.oneHot(tensor([1, 2], [2]), 3), /labels must be an int32 tensor \[N\]/);
-  assert.throws(() => data.oneHot(y, 0), /numClasses must be a positive integer/);
+  assert.throws(() => data.oneHot(y, 0), /data.oneHot: numClasses must be an integer in \[1, \d+\], got 0/);
   [y, h, neg].forEach((t) => t.dispose());
 });
 
@@ -93,7 +93,7 @@ test("batches: sizes, order as shuffle's for the same seed and epoch, views refu
   for (const b of data.batches(x, y, 4, { shuffle: true })) { assert.is(b.x.shape[0], 4); break; }
   s.x.dispose(); s.y.dispose();
   assert.is(memoryInUse(), before);
-  assert.throws(() => data.batches(x, y, 0), /batchSize must be a positive integer, got 0/);
+  assert.throws(() => data.batches(x, y, 0), /data.batches: batchSize must be an integer in \[1, \d+\], got 0/);
   x.dispose(); y.dispose();
 });
 

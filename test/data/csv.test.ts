@@ -1,5 +1,6 @@
 // data.csv: features float32 [N, F] and labels int32 [N], label column by default (last), index, negative index or
-// header name; CRLF and blank lines; scale and per-feature standardize; errors naming the line and the column.
+// header name; CRLF and blank lines; scale and per-feature standardize; errors naming the line and the column;
+// non-finite values (1e999, NaN, Infinity) and float32 overflow refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
@@ -50,13 +51,28 @@ test('errors name the file, the line and the column (from 1, header name when kn
   assert.is(thrown(() => data.csv('1,2,3\n\n4,5\n')), 'csv "csv data" line 3: 2 columns, expected 3 (as on the first line)');
   assert.is(thrown(() => data.csv('1,2,3.5\n')), 'csv "csv data" line 1, column 3: label 3.5 is not a class index (an integer ≥ 0)');
   assert.is(thrown(() => data.csv('1,2,-1\n')), 'csv "csv data" line 1, column 3: label -1 is not a class index (an integer ≥ 0)');
-  assert.match(thrown(() => data.csv('1,NaN,0\n')), /line 1, column 2: "NaN" is not a number/);
+  assert.match(thrown(() => data.csv('1,NaN,0\n')), /line 1, column 2: "NaN" is not a finite number/);
   assert.match(thrown(() => data.csv('1,0x10,0\n')), /line 1, column 2: "0x10" is not a number/);
   assert.match(thrown(() => data.csv('a,b\n1,2\n', { labelColumn: 'b' })), /labelColumn "b" is a name, which needs header: true/);
   assert.match(thrown(() => data.csv('a,b\n1,2\n', { header: true, labelColumn: 'c' })), /labelColumn "c" is not in the header \(a, b\)/);
   assert.match(thrown(() => data.csv('1,2\n', { labelColumn: 2 })), /labelColumn 2 is outside the 2 columns/);
   assert.match(thrown(() => data.csv('a,b\n', { header: true })), /no data lines/);
   assert.match(thrown(() => data.csv('5\n6\n')), /line 1: 1 column; expected a label column and at least one feature/);
+  assert.is(memoryInUse(), before);
+});
+
+test('non-finite numbers and float32 overflow are refused by file, line and column; the float32 extremes load', () => {
+  const before = memoryInUse();
+  assert.is(thrown(() => data.csv('1,2,0\n1e999,3,1\n', { name: 'big.csv' })), 'csv "big.csv" line 2, column 1: 1e999 is not a finite number');
+  assert.is(thrown(() => data.csv('a,b,y\n1,-1e999,0\n', { header: true })), 'csv "csv data" line 2, column 2 ("b"): -1e999 is not a finite number');
+  assert.is(thrown(() => data.csv('1e39,0\n')), 'csv "csv data" line 1, column 1: 1e39 is beyond the float32 range (±3.4e38)');
+  assert.is(thrown(() => data.csv('0,Infinity,0\n')), 'csv "csv data" line 1, column 2: "Infinity" is not a finite number');
+  assert.is(thrown(() => data.csv('-inf,0\n')), 'csv "csv data" line 1, column 1: "-inf" is not a finite number');
+  assert.is(thrown(() => data.csv('nan,0\n')), 'csv "csv data" line 1, column 1: "nan" is not a finite number');
+  assert.is(thrown(() => data.csv('1,1e999\n')), 'csv "csv data" line 1, column 2: label 1e999 is not a class index (an integer ≥ 0)');
+  const ok = data.csv('3.4e38,-3.4e38,1e-50,0\n');
+  assert.equal([...ok.x.toFloat32Array()], [Math.fround(3.4e38), Math.fround(-3.4e38), 0]);
+  ok.x.dispose(); ok.y.dispose();
   assert.is(memoryInUse(), before);
 });
 

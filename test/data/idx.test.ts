@@ -1,6 +1,6 @@
 // data.idx on IDX files the test writes in the real format: images and labels, gzipped and plain, every IDX data
 // type, flatten, limit, scale and standardize; truncated, too long, wrong magic, unknown type and mislabelled dims
-// refused with the file, the expected and the found byte counts; nothing left allocated on error.
+// refused with the file, the expected and the found byte counts; non-finite floats refused; nothing left allocated.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
@@ -114,6 +114,14 @@ test('standardize with given numbers after scaling; labels refuse normalisation;
   assert.match(await rejection(data.idx(labels, { name: 'lbl', scale: true })), /idx "lbl": holds integer labels \[3\]; scale and standardize apply to images/);
   assert.match(await rejection(data.idx(images, { standardize: { mean: [0, 1], std: [1] } })), /standardize.mean has 2 values; expected 1 \(one per channel\)/);
   assert.match(await rejection(data.idx(images, { standardize: { mean: [0], std: [0] } })), /standardize.std\[0\] = 0 must be a positive finite number/);
+  assert.is(memoryInUse(), before);
+});
+
+test('float and double files: NaN, ±Infinity and doubles beyond float32 are refused by value and record', async () => {
+  const before = memoryInUse();
+  assert.is(await rejection(data.idx(idxFile(0x0d, [2, 2], [1, 2, NaN, 4]), { name: 'f' })), 'idx "f": value 2 (record 1) is NaN; float values must be finite');
+  assert.is(await rejection(data.idx(idxFile(0x0d, [3], [1, -Infinity, 0]), { name: 'f' })), 'idx "f": value 1 (record 1) is -Infinity; float values must be finite');
+  assert.is(await rejection(data.idx(idxFile(0x0e, [1, 2], [0, 1e300]), { name: 'd' })), 'idx "d": value 1 (record 0) is 1e+300; double values must be finite and within float32 range (±3.4e38)');
   assert.is(memoryInUse(), before);
 });
 

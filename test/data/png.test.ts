@@ -1,5 +1,6 @@
 // data.decodePng on PNGs a tiny test encoder writes: every color type and bit depth it accepts, the five row filters,
-// palette with tRNS, grey and RGB color keys (ignored), split IDAT; 16-bit, interlaced, corrupt and truncated files refused.
+// palette with tRNS, grey and RGB color keys (ignored), split IDAT; 16-bit, interlaced, corrupt, truncated and
+// inconsistent files (missing or repeated chunks) refused.
 // data.images: grey/RGB conversion, alpha dropped or composited, area-averaging resize, stacking and labels.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,6 +10,7 @@ import { encodePng } from '../helpers/png.js';
 import { Rng } from '../helpers/rng.js';
 import * as data from '../../src/data/index.js';
 import { memoryInUse } from '../../src/index.js';
+import { pngChunks, pngOf } from '../robustness/data-helpers.js';
 
 await ready();
 const test = suite(`data.decodePng and data.images [${BUILD}]`);
@@ -107,12 +109,23 @@ test('images: mismatched sizes without size, bad labels and options refused; not
   const a = await encodePng({ width: 2, height: 2, colorType: 0, samples: [1, 2, 3, 4] });
   const b = await encodePng({ width: 3, height: 2, colorType: 0, samples: [1, 2, 3, 4, 5, 6] });
   assert.is(await rejection(data.images([{ name: 'a', bytes: a, label: 0 }, { name: 'b', bytes: b, label: 0 }])),
-    'images: "b" is 2×3, the first image 2×2: give size: [h, w] to resize them all');
+    'data.images: "b" is 2×3, the first image 2×2: give size: [h, w] to resize them all');
   assert.match(await rejection(data.images([{ name: 'a', bytes: a, label: -1 }])), /images: "a" has label -1/);
   assert.match(await rejection(data.images([{ name: 'a', bytes: a, label: 0 }], { channels: 2 as 1 })), /channels must be 1 or 3, got 2/);
   assert.match(await rejection(data.images([{ name: 'a', bytes: a, label: 0 }], { size: [0, 2] })), /size must be \[height, width\] of positive integers/);
   assert.match(await rejection(data.images([{ name: 'a', bytes: a, label: 0 }], { standardize: { mean: [0], std: [-1] } })), /standardize.std\[0\] = -1/);
   assert.is(memoryInUse(), before);
+});
+
+test('missing IHDR, IDAT or IEND, a second IHDR and too little image data are refused, naming the file', async () => {
+  const chunks = pngChunks(await encodePng({ width: 3, height: 2, colorType: 0, samples: [1, 2, 3, 4, 5, 6], idatChunks: 2 }));
+  const without = (type: string): Uint8Array => pngOf(chunks.filter(([t]) => t !== type));
+  assert.is(await rejection(data.decodePng(without('IHDR'), 'a.png')), 'png "a.png": the first chunk is tEXt, expected IHDR');
+  assert.is(await rejection(data.decodePng(without('IDAT'), 'a.png')), 'png "a.png": no image data (IDAT chunk)');
+  assert.match(await rejection(data.decodePng(without('IEND'), 'a.png')), /^png "a.png": truncated at byte \d+: no IEND chunk$/);
+  assert.match(await rejection(data.decodePng(pngOf([chunks[0], ...chunks]), 'a.png')), /^png "a.png": a second IHDR chunk at byte 33/);
+  const first = chunks.findIndex(([t]) => t === 'IDAT');
+  assert.match(await rejection(data.decodePng(pngOf(chunks.filter((_, i) => i !== first + 1)), 'a.png')), /^png "a.png" image data: the deflate data is corrupt or truncated/);
 });
 
 test.run();
