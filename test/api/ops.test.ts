@@ -6,8 +6,9 @@ import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { assertClose, mixed, F32_EPS } from '../helpers/compare.js';
 import { gemmRef } from '../reference/gemm.js';
-import { activationRef as R } from '../reference/math.js';
-import { reduceRef, softmaxRef, softmaxGradRef } from '../reference/reduce.js';
+import { activationRef as R } from '../reference/activations.js';
+import { reduceRef } from '../reference/reduce.js';
+import { softmaxRef, softmaxGradRef } from '../reference/softmax.js';
 import { tensor, ops, type Tensor } from '../../src/index.js';
 
 await ready();

@@ -6,7 +6,7 @@ import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, mixed } from '../helpers/compare.js';
-import { activationRef as R } from '../reference/math.js';
+import { activationRef as R } from '../reference/activations.js';
 import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();

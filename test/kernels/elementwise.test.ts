@@ -1,19 +1,18 @@
-// assembly/elementwise.ts: add, sub, mul (flat and broadcast over rows), scale, axpy, biasAdd, fill, copy — exact
-// float32 results (one rounding per element), over lengths that hit every loop phase, NaN-poisoned, in place.
+// assembly/elementwise.ts against test/reference/elementwise.ts: add, sub, mul (flat and broadcast over rows), scale,
+// axpy, biasAdd, fill, copy bit for bit, over lengths that hit every loop phase, NaN-poisoned, in place.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertEqualBits } from '../helpers/compare.js';
+import { binaryRef, binaryRowsRef, scaleRef, axpyRef } from '../reference/elementwise.js';
 import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`elementwise [${BUILD}]`);
 
 const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 64, 129];
-const f = Math.fround;
-const OPS = { add: (a: number, b: number) => f(a + b), sub: (a: number, b: number) => f(a - b), mul: (a: number, b: number) => f(a * b) };
 
 test('add, sub, mul: one float32 rounding per element, every length', () => {
   let seed = 1;
@@ -22,7 +21,7 @@ test('add, sub, mul: one float32 rounding per element, every length', () => {
     const a = rng.array(n, -3, 3), b = rng.array(n, -3, 3);
     const pa = put(a), pb = put(b), po = poisoned(n);
     kern.binary(op, pa, pb, po, n);
-    assertEqualBits(read(po, n), Array.from(a, (v, i) => OPS[op](v, b[i])), { op, shape: `[${n}]`, seed: rng.seed });
+    assertEqualBits(read(po, n), binaryRef(op, a, b), { op, shape: `[${n}]`, seed: rng.seed });
     kern.binary(op, pa, pb, pa, n); // in place
     assertEqualBits(read(pa, n), read(po, n), { op: `${op} in place`, shape: `[${n}]` });
     freeAll();
@@ -36,7 +35,7 @@ test('addRows, subRows, mulRows and biasAdd broadcast b over rows', () => {
     const a = rng.array(rows * cols), b = rng.array(cols);
     const pa = put(a), pb = put(b), po = poisoned(rows * cols);
     kern.binaryRows(op, pa, pb, po, rows, cols);
-    const exp = Array.from(a, (v, i) => OPS[op](v, b[i % cols]));
+    const exp = binaryRowsRef(op, a, b, rows, cols);
     assertEqualBits(read(po, rows * cols), exp, { op: `${op}Rows`, shape: `[${rows}, ${cols}]`, seed: rng.seed });
     if (op === 'add') {
       const pz = poisoned(rows * cols);
@@ -54,9 +53,9 @@ test('scale, axpy, fill, copy', () => {
     const x = rng.array(n), y = rng.array(n);
     const px = put(x), py = put(y), po = poisoned(n);
     kern.scale(px, -0.37, po, n);
-    assertEqualBits(read(po, n), Array.from(x, (v) => f(v * f(-0.37))), { op: 'scale', shape: `[${n}]` });
+    assertEqualBits(read(po, n), scaleRef(x, -0.37), { op: 'scale', shape: `[${n}]`, seed: rng.seed });
     kern.axpy(1.5, px, py, n);
-    assertEqualBits(read(py, n), Array.from(x, (v, i) => f(y[i] + f(v * 1.5))), { op: 'axpy', shape: `[${n}]` });
+    assertEqualBits(read(py, n), axpyRef(1.5, x, y), { op: 'axpy', shape: `[${n}]`, seed: rng.seed });
     kern.fill(po, 2.25, n);
     assertEqualBits(read(po, n), new Array(n).fill(2.25), { op: 'fill', shape: `[${n}]` });
     const pc = poisoned(n);

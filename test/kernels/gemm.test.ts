@@ -1,5 +1,5 @@
 // assembly/gemm.ts against the float64 reference: every transpose, sizes across the 4×8 tile and the KC/MC/NC
-// blocks, leading dimensions wider than the matrix, beta = 0 over a NaN-poisoned C, and beta ≠ 0 over real data.
+// blocks, leading dimensions wider than the matrix, beta = 0 over a NaN-poisoned C, beta ≠ 0, and the bias epilogue.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
@@ -15,7 +15,7 @@ const test = suite(`gemm [${BUILD}]`);
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 64, 129];
 const TRANSPOSES: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
 
-interface Case { ta: boolean; tb: boolean; M: number; N: number; K: number; alpha?: number; beta?: number; pad?: number }
+interface Case { ta: boolean; tb: boolean; M: number; N: number; K: number; alpha?: number; beta?: number; pad?: number; bias?: boolean }
 
 function check(cs: Case, seed: number): void {
   const { ta, tb, M, N, K } = cs;
@@ -26,25 +26,33 @@ function check(cs: Case, seed: number): void {
   const lda = ac + pad, ldb = bc + pad, ldc = N + pad;
   const a = rng.array(ar * lda), b = rng.array(br * ldb);
   const c0 = beta !== 0 ? rng.array(M * ldc) : null;
+  // Bias entries at least 0.5 in size: far above the tolerance, so a bias added twice or not at all cannot pass.
+  const bias = cs.bias ? Float32Array.from(rng.array(N, -3, 3), (v) => v + Math.sign(v) * 0.5) : null;
   const pa = put(a), pb = put(b), pc = c0 ? put(c0) : poisoned(M * ldc);
-  kern.gemm({ transA: ta, transB: tb, M, N, K, alpha, beta, a: pa, lda, b: pb, ldb, c: pc, ldc });
+  const args = { transA: ta, transB: tb, M, N, K, alpha, beta, a: pa, lda, b: pb, ldb, ldc };
+  kern.gemm({ ...args, c: pc, bias: bias ? put(bias) : undefined });
   const raw = read(pc, M * ldc);
   const got = new Float32Array(M * N);
   for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) got[i * N + j] = raw[i * ldc + j];
-  const ref = gemmRef(ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c0, ldc);
-  const shape = `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} M=${M} N=${N} K=${K} alpha=${alpha} beta=${beta} pad=${pad}`;
+  const ref = gemmRef(ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c0, ldc, bias);
+  const shape = `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} M=${M} N=${N} K=${K} alpha=${alpha} beta=${beta} pad=${pad}${bias ? ' bias' : ''}`;
   // Float32 accumulation: error grows with K and with Σ|a·b| (cancellation), not with |C|.
   assertClose(got, ref.c, (i) => 1e-6 + 2 * (K + 2) * F32_EPS * ref.absSum[i], { op: 'gemm', shape, seed });
+  if (bias) {
+    // The bias is the epilogue's last add, in the last K block only: the same bits as the GEMM without bias followed
+    // by one float32 add per element.
+    const plain = c0 ? put(c0) : poisoned(M * ldc);
+    kern.gemm({ ...args, c: plain });
+    const p = read(plain, M * ldc), sep = new Float32Array(M * N);
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) sep[i * N + j] = Math.fround(p[i * ldc + j] + bias[j]);
+    assertClose(got, sep, () => 0, { op: 'gemm with bias vs gemm then bias add (exact)', shape, seed });
+  }
   // Padding columns of C are never written when beta = 0 (they stay NaN).
   if (!c0 && pad) for (let i = 0; i < M; i++) for (let j = N; j < ldc; j++) {
     if (!Number.isNaN(raw[i * ldc + j])) throw new Error(`gemm ${shape}: wrote outside C at row ${i}, column ${j}`);
   }
   freeAll();
 }
-
-test('runs the build it says', () => {
-  assert.ok(BUILD === 'release' || BUILD === 'debug');
-});
 
 test('all M × N pairs of the edge sizes, K in {1, 4, 17}, every transpose', () => {
   let seed = 1;
@@ -76,6 +84,23 @@ test('alpha, beta and leading dimensions wider than the matrices', () => {
     check({ ta, tb, M, N, K, alpha: 0.5, beta: 0 , pad: 3 }, seed++);
     check({ ta, tb, M, N, K, alpha: -1.25, beta: 0.75, pad: 0 }, seed++);
     check({ ta, tb, M, N, K, alpha: 2, beta: 1, pad: 5 }, seed++);
+  }
+});
+
+test('bias epilogue: every transpose, beta 0 and ≠ 0, alpha ≠ 1, K across 1, 2 and 3 K blocks, N edges of both tiles', () => {
+  let seed = 40_000;
+  const AB: [number, number][] = [[1, 0], [-1.25, 0], [1, 1], [0.5, -0.75]];
+  for (const [ta, tb] of TRANSPOSES) for (const K of [1, 7, 256, 257, 513]) for (const N of [1, 2, 3, 4, 5, 8, 9, 12, 17]) {
+    for (const [alpha, beta] of AB) check({ ta, tb, M: [1, 4, 6, 9][seed % 4], N, K, alpha, beta, pad: seed % 3, bias: true }, seed++);
+  }
+});
+
+test('bias epilogue past one MC block (128) and one NC block (512): each column block reads its own bias slice', () => {
+  let seed = 45_000;
+  for (const [ta, tb] of TRANSPOSES) {
+    check({ ta, tb, M: 131, N: 13, K: 257, alpha: 0.5, bias: true }, seed++);
+    check({ ta, tb, M: 6, N: 515, K: 9, alpha: -1, beta: 0.5, bias: true, pad: 2 }, seed++);
+    check({ ta, tb, M: 130, N: 524, K: 300, beta: 1, bias: true }, seed++);
   }
 });
 

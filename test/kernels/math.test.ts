@@ -1,5 +1,5 @@
-// assembly/math.ts (through mathkernels.ts): exp, log, tanh, sigmoid, softplus, expm1 swept over their whole useful
-// range against float64, with a stated maximum error in float32 ulps, plus the special values and the flush rule.
+// assembly/math.ts (through its mathExp … mathExpm1 kernels): exp, log, tanh, sigmoid, softplus, expm1 swept over
+// their whole useful range against float64, with a stated maximum error in float32 ulps, special values, flush rule.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';

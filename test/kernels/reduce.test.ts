@@ -1,4 +1,4 @@
-// assembly/reduce.ts (and the row helpers in rows.ts): sum, max, argMax over x viewed as [outer, n, inner],
+// assembly/reduce.ts against test/reference/reduce.ts: sum, max, argMax over x viewed as [outer, n, inner],
 // against float64, for every combination of edge sizes; accumulate mode; NaN handling.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -6,7 +6,7 @@ import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, mixed } from '../helpers/compare.js';
-import { softmaxRef, softmaxGradRef, softmaxCrossEntropyRef } from '../reference/reduce.js';
+import { softmaxRef, softmaxGradRef, softmaxCrossEntropyRef } from '../reference/softmax.js';
 import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();

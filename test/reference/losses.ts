@@ -1,6 +1,6 @@
 // Float64 references for assembly/losses.ts (the specification): per-row loss [rows] and gradScale·dloss/dyPred
 // [rows, cols] from t = yTrue and p = yPred (or logits x): [rows, cols], plain loops. Pass float32 parameters as such.
-import { softmaxRef } from './reduce.js';
+import { softmaxRef } from './softmax.js';
 
 export interface LossGrad { loss: Float64Array; grad: Float64Array }
 
