@@ -10,9 +10,9 @@ import { setup } from './common.js';
 import { measure, type FigureResult, type Options, type Probes, type Spec } from './harness.js';
 import { HEADER, machine, row, table } from './report.js';
 import { gemmFigures } from './gemm.js';
-import { convFigures } from './conv.js';
+import { conv2dFigures } from './conv2d.js';
 import { poolFigures } from './pool.js';
-import { elementwiseFigures } from './elementwise.js';
+import { activationsFigures } from './activations.js';
 import { softmaxFigures } from './softmax.js';
 import { batchnormFigures } from './batchnorm.js';
 import { trainFigures } from './train.js';
@@ -21,14 +21,14 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filterAt = args.indexOf('--filter');
 const filter = filterAt >= 0 ? args[filterAt + 1]?.toLowerCase() : undefined;
-if (filterAt >= 0 && !filter) { console.error('bench: --filter needs a word: a family (gemm, conv, pool, elementwise, softmax, batchnorm, train) or part of a figure name'); process.exit(2); }
+if (filterAt >= 0 && !filter) { console.error('bench: --filter needs a word: a family (gemm, conv2d, pool, activations, softmax, batchnorm, train) or part of a figure name'); process.exit(2); }
 
 const options: Options = quick
   ? { rounds: 7, sampleMs: 8, warmupMs: 40, figureBudgetMs: 10_000 }
   : { rounds: 25, sampleMs: 25, warmupMs: 150, figureBudgetMs: 40_000 };
 
 const families: [string, () => Spec[]][] = [
-  ['gemm', gemmFigures], ['conv', convFigures], ['pool', poolFigures], ['elementwise', elementwiseFigures],
+  ['gemm', gemmFigures], ['conv2d', conv2dFigures], ['pool', poolFigures], ['activations', activationsFigures],
   ['softmax', softmaxFigures], ['batchnorm', batchnormFigures], ['train', trainFigures],
 ];
 

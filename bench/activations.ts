@@ -28,7 +28,7 @@ function actFigure(act: Act, grad: boolean): Figure {
   }
   const min = act === 'relu' ? 0.8 : 0.5;
   return {
-    family: 'elementwise', name: `${act}${grad ? 'Grad' : ''}`, shape: '1M floats', unit: 'GB/s', work: 4 * N * (grad ? 3 : 2),
+    family: 'activations', name: `${act}${grad ? 'Grad' : ''}`, shape: '1M floats', unit: 'GB/s', work: 4 * N * (grad ? 3 : 2),
     probe: 'copy', copyBytes: 4 * N, contenders: [ours, peer],
     targets: [{ kind: 'probe', min, label: `${act}${grad ? ' gradient' : ''} vs memory.copy` }],
     note: grad ? 'tfjs: composed ops of its gradient function' : undefined,
@@ -36,7 +36,7 @@ function actFigure(act: Act, grad: boolean): Figure {
   };
 }
 
-export function elementwiseFigures(): Spec[] {
+export function activationsFigures(): Spec[] {
   return (['relu', 'sigmoid', 'tanh'] as Act[]).flatMap((a) => [false, true].map((g) => ({
     label: `${a}${g ? 'Grad' : ''}`, build: () => actFigure(a, g),
   })));

@@ -44,14 +44,14 @@ function convFigure(N: number, H: number, W: number, inC: number, outC: number, 
     targets = [{ kind: 'peer', peer: 'tfjs-cpu', min: 50, label: 'conv2d backprop-filter vs tfjs-cpu' }];
   }
   return {
-    family: 'conv', name: `conv2d ${pass}`, shape: `[${xShape}]→${outC} 3×3`, unit: 'GFLOP/s',
+    family: 'conv2d', name: `conv2d ${pass}`, shape: `[${xShape}]→${outC} 3×3`, unit: 'GFLOP/s',
     work: 2 * N * H * W * outC * k * k * inC, probe: 'peak', contenders: [ours, ...peers], targets,
     note: pass === 'backprop-filter' ? 'simdnet also sums the bias gradient in the same call' : undefined,
     dispose: () => { bufs.release(); made.forEach((m) => m.dispose()); },
   };
 }
 
-export function convFigures(): Spec[] {
+export function conv2dFigures(): Spec[] {
   const passes: Pass[] = ['forward', 'backprop-input', 'backprop-filter'];
   return ([[28, 1, 32], [14, 32, 64]] as const).flatMap(([hw, inC, outC]) => passes.map((p) => ({
     label: `conv2d ${p} [64,${hw},${hw},${inC}]→${outC}`, build: () => convFigure(64, hw, hw, inC, outC, p),
