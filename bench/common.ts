@@ -1,6 +1,9 @@
 // Shared bench helpers: deterministic data, simdnet buffers in linear memory, and the peers (TensorFlow.js on its wasm
 // backend at one thread and its cpu backend; jax-js on its wasm device), set up once per process. Bench-only code.
 import * as tf from '@tensorflow/tfjs-core';
+// For its side effect: tfjs-layers' Node bundle registers the gradient functions tf.grads / valueAndGrad need (tfjs-core
+// alone registers none, and its own register_all_gradients is not loadable from Node's ESM).
+import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as jax from '@jax-js/jax';

@@ -4,46 +4,48 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backend } from '../src/backend/module.js';
-import * as kern from '../src/backend/kernels/index.js';
 import { setup } from './common.js';
-import { measure, type FigureResult, type Options, type Probes, type Spec } from './harness.js';
+import { measure, type FigureResult, type Options, type Spec } from './harness.js';
 import { HEADER, machine, row, table } from './report.js';
 import { gemmFigures } from './gemm.js';
+import { im2colFigures } from './im2col.js';
 import { conv2dFigures } from './conv2d.js';
 import { poolFigures } from './pool.js';
 import { activationsFigures } from './activations.js';
+import { mathFigures } from './math.js';
 import { softmaxFigures } from './softmax.js';
+import { lossesFigures } from './losses.js';
+import { elementwiseFigures } from './elementwise.js';
+import { reduceFigures } from './reduce.js';
 import { batchnormFigures } from './batchnorm.js';
+import { dropoutFigures } from './dropout.js';
+import { optimFigures } from './optim.js';
+import { randomFigures } from './random.js';
+import { maxoutFigures } from './maxout.js';
+import { makeProbes, probeFigures } from './probe.js';
 import { trainFigures } from './train.js';
+
+// One entry per kernel family, named like its assembly/<family>.ts and bench/<family>.ts, then whole training steps.
+const families: [string, () => Spec[]][] = [
+  ['gemm', gemmFigures], ['im2col', im2colFigures], ['conv2d', conv2dFigures], ['pool', poolFigures],
+  ['activations', activationsFigures], ['math', mathFigures], ['softmax', softmaxFigures], ['losses', lossesFigures],
+  ['elementwise', elementwiseFigures], ['reduce', reduceFigures], ['batchnorm', batchnormFigures],
+  ['dropout', dropoutFigures], ['optim', optimFigures], ['random', randomFigures], ['maxout', maxoutFigures],
+  ['probe', probeFigures], ['train', trainFigures],
+];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filterAt = args.indexOf('--filter');
 const filter = filterAt >= 0 ? args[filterAt + 1]?.toLowerCase() : undefined;
-if (filterAt >= 0 && !filter) { console.error('bench: --filter needs a word: a family (gemm, conv2d, pool, activations, softmax, batchnorm, train) or part of a figure name'); process.exit(2); }
+if (filterAt >= 0 && !filter) { console.error(`bench: --filter needs a word: a family (${families.map(([f]) => f).join(', ')}) or part of a figure name`); process.exit(2); }
 
 const options: Options = quick
   ? { rounds: 7, sampleMs: 8, warmupMs: 40, figureBudgetMs: 10_000 }
   : { rounds: 25, sampleMs: 25, warmupMs: 150, figureBudgetMs: 40_000 };
 
-const families: [string, () => Spec[]][] = [
-  ['gemm', gemmFigures], ['conv2d', conv2dFigures], ['pool', poolFigures], ['activations', activationsFigures],
-  ['softmax', softmaxFigures], ['batchnorm', batchnormFigures], ['train', trainFigures],
-];
-
 const runtime = await setup();
-const arena = backend().arena;
-const copyBufs = new Map<number, [number, number]>();
-const probes: Probes = {
-  peak: (it) => { kern.peakProbe(it, 0.001); },
-  peakFlops: (it) => it * kern.peakProbeFlopsPerIteration(),
-  copy: (bytes, reps) => {
-    let b = copyBufs.get(bytes);
-    if (!b) { b = [arena.alloc(bytes), arena.alloc(bytes)]; arena.u8.fill(1, b[0], b[0] + bytes); copyBufs.set(bytes, b); }
-    kern.copyProbe(b[0], b[1], bytes, reps);
-  },
-};
+const probes = makeProbes();
 
 console.log(`simdnet bench ${quick ? '(quick) ' : ''}— ${options.rounds} interleaved rounds of ~${options.sampleMs} ms samples per contender`);
 const rows = [HEADER];
@@ -60,6 +62,10 @@ for (const [family, make] of families) {
     rows.push(row(r));
     console.log(table([HEADER, row(r)]).split('\n')[2]);
   }
+}
+if (!results.length) {
+  console.error(`bench: no figure matches "${filter}": name a family (${families.map(([f]) => f).join(', ')}) or part of a figure name`);
+  process.exit(2);
 }
 console.log('\n' + table(rows));
 console.log('\nsimdnet: steady-state rate (median of the rounds); first call: the first call of the figure in this process.' +
