@@ -3,10 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Tensor } from '../index.js';
 import * as data from '../data/index.js';
-import { empty } from '../tensor.js';
+import { empty } from '../ops/tensor.js';
 import { copy } from '../backend/kernels/index.js';
 import { load, datasetNames, type DatasetName } from '../data/node.js';
-import { UsageError, type TrainConfig } from './config.js';
+import { UsageError, type TrainConfig } from './settings.js';
 
 export interface Split { x: Tensor; labels: Tensor; oneHot: Tensor }
 export interface Dataset { name: string; train: Split; test: Split; classes: string[]; inputShape: number[] }

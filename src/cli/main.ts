@@ -5,17 +5,14 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { init } from '../index.js';
-import { resolveConfig, UsageError, DEFAULTS } from './config.js';
+import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, UsageError, type SettingKey } from './settings.js';
 import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment } from './commands.js';
 
-const TRAIN_OPTIONS = {
-  model: { type: 'string' }, dataset: { type: 'string' }, data: { type: 'string' }, hidden: { type: 'string' },
-  activation: { type: 'string' }, init: { type: 'string' }, dropout: { type: 'string' }, 'batch-norm': { type: 'boolean' },
-  optimizer: { type: 'string' }, lr: { type: 'string' }, loss: { type: 'string' }, l1: { type: 'string' }, l2: { type: 'string' },
-  epochs: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, 'validation-split': { type: 'string' },
-  out: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-} satisfies ParseArgsConfig['options'];
+// Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
+const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
+const GRADCHECK_SETTINGS: readonly SettingKey[] = ['model', 'activation', 'init', 'seed'];
+const TRAIN_OPTIONS = { ...flagOptions(ALL_SETTINGS), resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } satisfies ParseArgsConfig['options'];
 
 const HELP: Record<string, string> = {
   main: `simdnet: train, evaluate and check neural networks on the CPU (WebAssembly SIMD).
@@ -36,29 +33,17 @@ examples:
   simdnet run experiments/activations.json`,
   train: `usage: simdnet train [options]
 
-  --model mlp|cnn|FILE.json   preset or JSON model file { "layers": [{ "kind": "dense", "config": { "units": 64 } }] } (mlp)
-  --dataset NAME              fashion-small (embedded, default), fashion-mnist, mnist, cifar10
-  --data DIR                  folder with the dataset files (mnist, cifar10; fashion-mnist if not installed by Debian)
-  --hidden 128,128            mlp hidden layer sizes
-  --activation NAME           relu, leakyRelu, elu, sigmoid, tanh, softplus, linear (relu)
-  --init NAME                 heNormal, glorotUniform, xavierNormal, lecunNormal, uniform, zeros, … (heNormal)
-  --dropout RATE              dropout after each hidden layer (0)
-  --batch-norm                batch normalization after each hidden layer
-  --optimizer NAME            sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam (adam)
-  --lr RATE                   learning rate (the optimizer's default)
-  --loss NAME                 crossEntropy, sparseCrossEntropy, mse, mae, hinge, categoricalHinge, huber, cosineProximity (crossEntropy)
-  --l1 λ, --l2 λ              weight regularization on every kernel (0)
-  --epochs N (10)  --batch-size N (128)  --seed N (1)  --validation-split F (0.1)  --limit N (first N training samples)
-  --out DIR                   where to write model.simdnet, history.json, history.csv (runs/<model>-<dataset>-seed<seed>)
-  --resume                    continue an interrupted run (Ctrl-C writes a checkpoint) in --out DIR
+${flagHelp(ALL_SETTINGS, [['--resume', 'continue an interrupted run (Ctrl-C writes a checkpoint) in --out DIR']])}
 
 examples:
   simdnet train --activation tanh --optimizer rmsprop --lr 0.001 --hidden 128,128,128,128,128,128 --init xavierNormal
   simdnet train --model cnn --epochs 3 --out runs/lenet
   simdnet train --resume --out runs/lenet`,
-  evaluate: `usage: simdnet evaluate MODEL [--dataset NAME] [--data DIR]
+  evaluate: `usage: simdnet evaluate MODEL [options]
 
   prints the test-set accuracy, loss and confusion matrix of a saved model (MODEL: a .simdnet file)
+
+${flagHelp(EVALUATE_SETTINGS)}
 
 example:
   simdnet evaluate runs/mlp-fashion-small-seed1/model.simdnet --dataset fashion-small`,
@@ -69,10 +54,12 @@ example:
 
 example:
   simdnet predict runs/mlp-fashion-small-seed1/model.simdnet data/fashion-small/t10k-images-idx3-ubyte.gz`,
-  gradcheck: `usage: simdnet gradcheck [--model mlp|cnn] [--activation NAME] [--init NAME] [--seed N]
+  gradcheck: `usage: simdnet gradcheck [options]
 
-  checks the gradients of the whole preset model and of every layer against central finite differences on random
-  inputs and prints a table; exits 1 if any disagree
+  checks the gradients of the whole preset model (mlp or cnn) and of every layer against central finite differences
+  on random inputs and prints a table; exits 1 if any disagree
+
+${flagHelp(GRADCHECK_SETTINGS)}
 
 example:
   simdnet gradcheck --model cnn --activation tanh`,
@@ -93,18 +80,13 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
   try {
     r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, '')} (see simdnet ${cmd} --help)`);
+    const msg = (e as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = /^Unknown option '--([^']+)'/.exec(msg)?.[1];
+    const near = unknown ? nearest(unknown, Object.keys(options ?? {})) : undefined;
+    throw new UsageError(`${msg}${near ? ` (did you mean --${near}?)` : ''} (see simdnet ${cmd} --help)`);
   }
   if (r.positionals.length > positionals) throw new UsageError(`unexpected argument "${r.positionals[positionals]}" (see simdnet ${cmd} --help)`);
   return r;
-}
-
-function configFrom(v: Record<string, string | boolean | undefined>) {
-  return resolveConfig({
-    model: v.model, dataset: v.dataset, dataDir: v.data, hidden: v.hidden, activation: v.activation, init: v.init,
-    dropout: v.dropout, batchNorm: v['batch-norm'], optimizer: v.optimizer, learningRate: v.lr, loss: v.loss, l1: v.l1, l2: v.l2,
-    epochs: v.epochs, batchSize: v['batch-size'], seed: v.seed, validationSplit: v['validation-split'], out: v.out, limit: v.limit,
-  });
 }
 
 export async function main(argv: string[], log = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
@@ -116,13 +98,13 @@ export async function main(argv: string[], log = (s: string) => process.stdout.w
   switch (cmd) {
     case 'train': {
       const { values } = parse(rest, TRAIN_OPTIONS, 0, cmd);
-      const r = await train(configFrom(values), { resume: values.resume === true, log });
+      const r = await train(resolveConfig(fromFlags(values, ALL_SETTINGS)), { resume: values.resume === true, log });
       return r.interrupted ? 130 : 0;
     }
     case 'evaluate': {
-      const { values, positionals } = parse(rest, { dataset: { type: 'string' }, data: { type: 'string' } }, 1, cmd);
+      const { values, positionals } = parse(rest, flagOptions(EVALUATE_SETTINGS), 1, cmd);
       if (!positionals[0]) throw new UsageError('evaluate needs a MODEL file (see simdnet evaluate --help)');
-      await evaluate(positionals[0], resolveConfig({ dataset: values.dataset ?? DEFAULTS.dataset, dataDir: values.data }), log);
+      await evaluate(positionals[0], resolveConfig(fromFlags(values, EVALUATE_SETTINGS)), log);
       return 0;
     }
     case 'predict': {
@@ -132,9 +114,9 @@ export async function main(argv: string[], log = (s: string) => process.stdout.w
       return 0;
     }
     case 'gradcheck': {
-      const { values } = parse(rest, { model: { type: 'string' }, activation: { type: 'string' }, init: { type: 'string' }, seed: { type: 'string' } }, 0, cmd);
+      const { values } = parse(rest, flagOptions(GRADCHECK_SETTINGS), 0, cmd);
       if (values.model && !['mlp', 'cnn'].includes(String(values.model))) throw new UsageError(`--model must be mlp or cnn for gradcheck; got "${values.model}"`);
-      const ok = await gradcheckCommand(resolveConfig({ model: values.model, activation: values.activation, init: values.init, seed: values.seed }), log);
+      const ok = await gradcheckCommand(resolveConfig(fromFlags(values, GRADCHECK_SETTINGS)), log);
       return ok ? 0 : 1;
     }
     case 'run': {

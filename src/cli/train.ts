@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, type Model, type History } from '../index.js';
 import { writeAtomic } from '../io/files.js';
-import { buildModel, resolveConfig, UsageError, type TrainConfig } from './config.js';
+import { buildModel } from './config.js';
+import { resolveConfig, UsageError, type TrainConfig } from './settings.js';
 import { loadDataset, type Dataset } from './datasets.js';
 import { progress, confusionTable } from './progress.js';
 

@@ -2,8 +2,9 @@
 // then renamed over the target), so a crash or error never leaves a half-written model; loadModelFile(path).
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Model } from '../model/model.js';
-import { loadModel, type SaveOptions } from './format.js';
+import type { Model } from '../train/model.js';
+import { loadModel } from './load.js';
+import type { SaveOptions } from './format.js';
 
 let counter = 0;
 

@@ -1,6 +1,6 @@
 // activation and leakyRelu layers: y = f(x) elementwise (softmax along the last axis); dx = dy·f'(x) (overwrites).
 import * as kern from '../backend/kernels/index.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
 
@@ -42,15 +42,16 @@ export class ActivationLayer extends Layer {
     return this.dx;
   }
 
+  /** A softmax layer's logits are its input of the last forward. */
+  override softmaxLogits(): Tensor | undefined { return this.endsInSoftmax() ? this.x : undefined; }
+  override endsInSoftmax(): boolean { return this.activation.name === 'softmax'; }
+
   /** Backward from dL/d(input) directly, used when a final softmax is fused into the loss: dx = dz. */
-  backwardFromLogits(dz: Tensor, n: number): Tensor | null {
+  override backwardFromLogits(dz: Tensor, n: number): Tensor | null {
     if (!this.dx) return null;
     kern.copy(dz.ptr, this.dx.ptr, n * this.inputSize);
     return this.dx;
   }
-
-  /** The input of the last forward (the logits of a final softmax). */
-  inputTensor(): Tensor { return this.x; }
 
   override outputs(): Record<string, Tensor | undefined> { return { output: this.y }; }
 

@@ -2,8 +2,8 @@
 // and updates the running ones (Keras: running = momentum·running + (1 − momentum)·batch); inference uses the running
 // statistics. Backward: dx overwritten, dgamma and dbeta accumulated.
 import * as kern from '../backend/kernels/index.js';
-import type { Tensor } from '../tensor.js';
-import { ones, zeros } from '../initializers.js';
+import type { Tensor } from '../ops/tensor.js';
+import { ones, zeros } from '../nets/initializers.js';
 import { Layer, autoName, type BuildContext, type Param, type SampleShape } from './layer.js';
 
 export interface BatchNormOptions { momentum?: number; epsilon?: number; name?: string }

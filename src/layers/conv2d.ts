@@ -2,7 +2,7 @@
 // y: [n, OH, OW, filters]. Backward: dz = dy·f'(z); dW, db += (backprop-filter); dx = backprop-input (overwrites).
 import * as kern from '../backend/kernels/index.js';
 import { convGeometry, type Pair, type Padding } from '../ops/conv.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
 import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
 import { activationBackward, activationForward, type Activation } from './activation-fn.js';
@@ -81,7 +81,7 @@ export class Conv2D extends Layer {
   }
 
   /** Backward from dL/dz (the pre-activation). */
-  backwardFromLogits(dz: Tensor, n: number): Tensor | null {
+  override backwardFromLogits(dz: Tensor, n: number): Tensor | null {
     const g = this.g(n);
     kern.conv2dBackpropFilter(g, { x: this.x.ptr, dy: dz.ptr, dw: this.kernel.grad!.ptr, db: this.bias?.grad!.ptr, work: this.work });
     if (!this.dx) return null;

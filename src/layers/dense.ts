@@ -1,7 +1,7 @@
 // dense: y = f(x·W + b). x: [n, ..., in] (the last axis is contracted), W: [in, units], b: [units], y: [n, ..., units].
 // Backward: dz = dy·f'(z); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ (overwrites).
 import * as kern from '../backend/kernels/index.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
 import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
 import { activationBackward, activationForward, type Activation } from './activation-fn.js';
@@ -62,8 +62,12 @@ export class Dense extends Layer {
     return this.backwardFromLogits(this.dz, n);
   }
 
-  /** Backward from dL/dz (the pre-activation), used when a final softmax is fused into the loss. */
-  backwardFromLogits(dz: Tensor, n: number): Tensor | null {
+  /** With a softmax activation, the logits are the pre-activation z of the last forward. */
+  override softmaxLogits(): Tensor | undefined { return this.endsInSoftmax() ? this.z : undefined; }
+  override endsInSoftmax(): boolean { return this.activation.name === 'softmax'; }
+
+  /** Backward from dL/dz (the pre-activation): the linear part of backward, and the fused softmax's entry. */
+  override backwardFromLogits(dz: Tensor, n: number): Tensor | null {
     const rows = n * this.rowsPerSample, K = this.kernel.value.shape[0], N = this.units;
     kern.gemm({ transA: true, transB: false, M: K, N, K: rows, a: this.x.ptr, lda: K, b: dz.ptr, ldb: N, beta: 1, c: this.kernel.grad!.ptr, ldc: N });
     if (this.bias) kern.reduceSum(dz.ptr, this.bias.grad!.ptr, 1, rows, N, true);

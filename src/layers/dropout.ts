@@ -1,8 +1,8 @@
 // dropout: inverted dropout in training (y = x·mask, mask 0 or 1/(1−rate), drawn in the module from the model seed,
 // this layer's stream and a running counter); identity at inference. dx = dy·mask (overwrites).
 import * as kern from '../backend/kernels/index.js';
-import { drawOf } from '../initializers.js';
-import type { Tensor } from '../tensor.js';
+import { drawOf } from '../ops/random.js';
+import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 
 export class Dropout extends Layer {

@@ -1,5 +1,5 @@
 // flatten: [n, d1, d2, …] → [n, d1·d2·…] without copying (the output is a view of the input buffer).
-import { viewOf, type Tensor } from '../tensor.js';
+import { viewOf, type Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 
 export class Flatten extends Layer {

@@ -1,8 +1,8 @@
 // The Layer contract: build (shapes, parameters), plan (buffers for a batch size, once), forward and backward over
 // planned buffers. Parameter gradients accumulate into their buffers; input gradients overwrite. No float math here.
-import { empty, sizeOf, type Tensor } from '../tensor.js';
-import type { Initializer } from '../initializers.js';
-import type { Regularizer } from '../regularizers.js';
+import { empty, sizeOf, type Tensor } from '../ops/tensor.js';
+import type { Initializer } from '../nets/initializers.js';
+import type { Regularizer } from '../nets/regularizers.js';
 
 /** A trainable (or running-statistics) parameter with its gradient buffer. */
 export interface Param {
@@ -73,6 +73,21 @@ export abstract class Layer {
   /** The tensors this layer exposes for diagnostics, e.g. { output, preActivation }. */
   outputs(): Record<string, Tensor | undefined> { return {}; }
 
+  /**
+   * The softmax fusion: a layer that ends in a softmax returns its pre-softmax values (logits) of the last forward,
+   * so a loss that fuses the softmax (crossEntropy) works on them and hands dL/d(logits) to backwardFromLogits.
+   * Undefined for every other layer.
+   */
+  softmaxLogits(): Tensor | undefined { return undefined; }
+
+  /** Whether this layer ends in a softmax whose logits softmaxLogits() gives (Dense or Activation with softmax). */
+  endsInSoftmax(): boolean { return false; }
+
+  /** Backward from dL/d(logits) (see softmaxLogits): parameter gradients accumulate, returns dL/dx or null. */
+  backwardFromLogits(_dLogits: Tensor, _n: number): Tensor | null {
+    throw new Error(`layer "${this.name}" (${this.kind}) does not end in a softmax: nothing to fuse`);
+  }
+
   /** Nested layers (residual blocks). */
   children(): Layer[] { return []; }
 
@@ -131,7 +146,7 @@ export function positiveInt(layer: string, option: string, v: unknown): number {
   return v;
 }
 
-let counters = new Map<string, number>();
+const counters = new Map<string, number>();
 /** A default unique name: dense_1, dense_2, … */
 export function autoName(kind: string, name?: string): string {
   if (name !== undefined) return name;
@@ -139,6 +154,3 @@ export function autoName(kind: string, name?: string): string {
   counters.set(kind, n);
   return `${kind}_${n}`;
 }
-
-/** @internal Restarts automatic names (tests). */
-export function resetNames(): void { counters = new Map(); }

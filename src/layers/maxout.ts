@@ -2,10 +2,10 @@
 // With `units`, a linear dense of units·pieces comes first (Goodfellow's maxout unit). dx goes to each group's first
 // maximum (overwrites); the other entries get 0.
 import * as kern from '../backend/kernels/index.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, positiveInt, type BuildContext, type SampleShape } from './layer.js';
 import { Dense } from './dense.js';
-import type { Initializer, InitializerName } from '../initializers.js';
+import type { Initializer, InitializerName } from '../nets/initializers.js';
 
 export interface MaxoutOptions {
   /** k: how many inputs compete for each output. */

@@ -3,7 +3,7 @@
 // countPad, by the whole window).
 import * as kern from '../backend/kernels/index.js';
 import { poolGeometryOf, type Pair, type Padding } from '../ops/conv.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 
 export interface Pool2dLayerOptions {

@@ -2,7 +2,7 @@
 // shape (a 1×1 conv with matching strides for images, a dense layer for vectors). Backward: the gradient flows
 // through both branches and dx = dx_block + dx_shortcut (overwrites).
 import * as kern from '../backend/kernels/index.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { Dense } from './dense.js';
 import { Conv2D } from './conv2d.js';

@@ -1,6 +1,6 @@
 // The options dense and conv2d share (activation, bias, initializers, regularizers), parsed once, and their saved form.
-import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
-import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { getInitializer, type Initializer, type InitializerName } from '../nets/initializers.js';
+import { getRegularizer, type Regularizer } from '../nets/regularizers.js';
 import { parseActivation, type Activation, type ActivationName } from './activation-fn.js';
 
 export interface WeightOptions {

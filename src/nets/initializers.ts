@@ -1,7 +1,8 @@
 // Initializers: fill a parameter from the module's counter-based generator (seed, stream), so the same seed gives the
 // same weights in every runtime. Scales follow Keras (glorot/xavier, he, lecun; normal variants truncated at 2σ).
-import * as kern from './backend/kernels/index.js';
-import type { Tensor } from './tensor.js';
+import * as kern from '../backend/kernels/index.js';
+import type { Tensor } from '../ops/tensor.js';
+import { drawOf } from '../ops/random.js';
 
 export interface Initializer {
   readonly name: string;
@@ -10,10 +11,6 @@ export interface Initializer {
   fill(t: Tensor, fanIn: number, fanOut: number, seed: number, stream: number): void;
 }
 
-/** The generator position for a model seed (any safe integer ≥ 0) and a stream id. */
-export function drawOf(seed: number, stream: number, offset = 0): kern.Draw {
-  return { seedLo: seed >>> 0, seedHi: Math.floor(seed / 4294967296) >>> 0, stream: stream >>> 0, offset };
-}
 
 function fillUniform(t: Tensor, seed: number, stream: number, lo: number, hi: number): void {
   if (lo === hi) kern.fill(t.ptr, lo, t.size);
@@ -92,6 +89,9 @@ const BY_NAME: Record<string, (c: Record<string, number>) => Initializer> = {
   glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal,
   xavierUniform: glorotUniform, xavierNormal: glorotNormal,
 };
+
+/** Every initializer name getInitializer knows, aliases included (the CLI and docs list these). */
+export const INITIALIZER_NAMES: readonly string[] = Object.keys(BY_NAME);
 
 export type InitializerName = 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'xavierUniform' | 'xavierNormal'
   | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal' | 'uniform' | 'normal' | 'truncatedNormal';

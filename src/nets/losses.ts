@@ -1,7 +1,7 @@
 // Losses: per-sample loss [n] and its gradient dL/dyPred (scaled by gradScale, e.g. 1/n for the batch mean) written
 // into planned buffers by fused kernels. Custom losses are built from ops on tensors. Factories by name, Keras-like.
-import * as kern from './backend/kernels/index.js';
-import { tensor, tidy, untracked, viewOf, Tensor } from './tensor.js';
+import * as kern from '../backend/kernels/index.js';
+import { tensor, tidy, untracked, viewOf, Tensor } from '../ops/tensor.js';
 
 /** How targets are given: same shape as the prediction ('dense'), or one int32 class index per sample ('sparse'). */
 export type TargetKind = 'dense' | 'sparse';
@@ -206,6 +206,11 @@ const BY_NAME: Record<string, (c: Record<string, unknown>) => Loss> = {
   weightedCrossEntropy: (c) => weightedCrossEntropy(c as unknown as WeightedCrossEntropyOptions),
   clipped: (c) => clipped(c.base as LossName, c.range as [number, number]),
 };
+
+/** Every loss name getLoss knows, aliases included (the CLI and docs list these). */
+export const LOSS_NAMES: readonly string[] = Object.keys(BY_NAME);
+/** The losses that have no default settings: they are given as { name, ...options } (weights, a base and range). */
+export const LOSSES_NEEDING_OPTIONS: readonly string[] = ['weightedCrossEntropy', 'clipped'];
 
 /** A loss from a name, a saved { name, ...config }, a Loss, or a CustomLoss. */
 export function getLoss(owner: string, spec: LossName | Loss | CustomLoss | { name: string; [k: string]: unknown }): Loss {

@@ -1,8 +1,8 @@
 // Optimizers: sgd, momentum, nesterov, adagrad, rmsprop, adam, nadam, adamw. Each step is one fused kernel per
 // parameter (assembly/optim.ts); state lives in linear memory beside the weights. Clipping by value or global norm.
-import * as kern from './backend/kernels/index.js';
-import { empty, type Tensor } from './tensor.js';
-import type { Param } from './layers/layer.js';
+import * as kern from '../backend/kernels/index.js';
+import { empty, type Tensor } from '../ops/tensor.js';
+import type { Param } from '../layers/layer.js';
 import { getSchedule, type Schedule } from './schedules.js';
 
 export interface OptimizerOptions {
@@ -136,7 +136,7 @@ export abstract class Optimizer {
   }
 }
 
-import { backend } from './backend/module.js';
+import { backend } from '../backend/module.js';
 function writeInto(t: Tensor, values: Float32Array): void { backend().arena.f32.set(values, t.ptr >> 2); }
 
 class SGD extends Optimizer {
@@ -249,6 +249,9 @@ export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmspr
 const BY_NAME: Record<OptimizerName, (o: Record<string, unknown>) => Optimizer> = {
   sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam,
 };
+
+/** Every optimizer name getOptimizer knows (the CLI and docs list these). */
+export const OPTIMIZER_NAMES = Object.keys(BY_NAME) as readonly OptimizerName[];
 
 /** An optimizer from a name ('adam'), its saved { name, ...config }, or an Optimizer. */
 export function getOptimizer(owner: string, spec: OptimizerName | Optimizer | { name: string; [k: string]: unknown }): Optimizer {

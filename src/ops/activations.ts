@@ -1,7 +1,7 @@
 // Activation ops and their gradients. Every …Grad takes the forward input x and the upstream gradient dy and
 // returns dx = dy·f'(x) (recomputing y where the kernel needs it). exp and log are here too, for custom losses.
 import * as kern from '../backend/kernels/index.js';
-import { empty, type Tensor } from '../tensor.js';
+import { empty, type Tensor } from './tensor.js';
 import { floatArg, sameShape } from './check.js';
 
 function unaryOp(op: string, kind: kern.UnaryKernel | kern.MathKernel, x: Tensor): Tensor {

@@ -1,5 +1,5 @@
 // Argument checks shared by the ops: every error names the op, the argument, its name and its shape.
-import { Tensor, type Shape } from '../tensor.js';
+import { Tensor, type Shape } from './tensor.js';
 
 export function fmt(shape: Shape): string { return `[${shape.join(', ')}]`; }
 

@@ -3,7 +3,7 @@
 import * as kern from '../backend/kernels/index.js';
 import { fill } from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
-import { checkShape, empty, type Shape, type Tensor } from '../tensor.js';
+import { checkShape, empty, type Shape, type Tensor } from './tensor.js';
 import { describe, floatArg, fmt } from './check.js';
 
 /** A number for both axes or [h, w]. */

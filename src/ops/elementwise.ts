@@ -1,6 +1,6 @@
 // add, sub, mul: same shapes, b broadcast over a's leading axes (b's shape a suffix of a's), or b a number.
 import * as kern from '../backend/kernels/index.js';
-import { empty, type Tensor } from '../tensor.js';
+import { empty, type Tensor } from './tensor.js';
 import { describe, floatArg } from './check.js';
 
 function binaryOp(op: kern.BinaryKernel, a: Tensor, b: Tensor | number): Tensor {

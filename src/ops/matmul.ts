@@ -1,7 +1,7 @@
 // matMul: C = op(A)·op(B) for 2-D tensors through the packed SIMD GEMM. a: [M, K] ([K, M] if transposeA),
 // b: [K, N] ([N, K] if transposeB) → [M, N].
 import * as kern from '../backend/kernels/index.js';
-import { empty, type Tensor } from '../tensor.js';
+import { empty, type Tensor } from './tensor.js';
 import { describe, floatArg } from './check.js';
 
 export interface MatMulOptions { transposeA?: boolean; transposeB?: boolean }

@@ -1,7 +1,7 @@
 // Maxout over groups of k consecutive channels of the last axis, x [..., C·k] → [..., C], and its gradient, which
 // routes dy to the first maximum of each group.
 import * as kern from '../backend/kernels/index.js';
-import { empty, type Tensor } from '../tensor.js';
+import { empty, type Tensor } from './tensor.js';
 import { describe, floatArg, fmt } from './check.js';
 
 function plan(op: string, x: Tensor, k: number): { M: number; C: number; shape: number[] } {

@@ -2,7 +2,7 @@
 // (batch statistics, optional in-place update of the moving statistics), the inference forward, and the gradient.
 import * as kern from '../backend/kernels/index.js';
 import { fill } from '../backend/kernels/index.js';
-import { empty, type Tensor } from '../tensor.js';
+import { empty, type Tensor } from './tensor.js';
 import { describe, floatArg, fmt, sameShape } from './check.js';
 
 export interface BatchNormOptions {

@@ -1,7 +1,7 @@
 // Random tensors and dropout from the module's Philox4x32-10 stream: randomUniform, randomNormal, randomPermutation,
 // dropout (y and its mask) and dropoutGrad. The same (seed, stream, offset) gives the same numbers in every runtime.
 import * as kern from '../backend/kernels/index.js';
-import { checkShape, empty, type Shape, type Tensor } from '../tensor.js';
+import { checkShape, empty, type Shape, type Tensor } from './tensor.js';
 import { describe, floatArg, sameShape } from './check.js';
 
 export interface RandomOptions {
@@ -15,8 +15,17 @@ export interface RandomOptions {
 
 const TWO32 = 4294967296;
 
+/** Stream ids reserved by the training loop and data helpers (layers take 1, 2, 3, … in build order). */
+export const SHUFFLE_STREAM = 0x7fff0001;
+export const SPLIT_STREAM = 0x7fff0002;
+
+/** The generator position for a model seed (any safe integer ≥ 0) and a stream id. */
+export function drawOf(seed: number, stream: number, offset = 0): kern.Draw {
+  return { seedLo: seed >>> 0, seedHi: Math.floor(seed / TWO32) >>> 0, stream: stream >>> 0, offset };
+}
+
 /** Checks the options and splits the seed into the kernels' two u32 halves. */
-function drawOf(op: string, o: RandomOptions | undefined, where: string): kern.Draw {
+function drawFromOptions(op: string, o: RandomOptions | undefined, where: string): kern.Draw {
   if (o === undefined || o === null || typeof o !== 'object') throw new TypeError(`${op}: options { seed } are required${where}`);
   const { seed, stream = 0, offset = 0 } = o;
   let seedLo: number, seedHi: number;
@@ -45,7 +54,7 @@ export function randomUniform(shape: Shape, options: RandomOptions & { lo?: numb
   const op = 'randomUniform';
   checkShape(shape, `${op}: shape`);
   const where = ` (shape [${shape.join(', ')}])`;
-  const d = drawOf(op, options, where);
+  const d = drawFromOptions(op, options, where);
   const lo = numberOpt(op, 'lo', options.lo ?? 0, where), hi = numberOpt(op, 'hi', options.hi ?? 1, where);
   if (!(Math.fround(lo) < Math.fround(hi)) || !Number.isFinite(Math.fround(hi) - Math.fround(lo))) {
     throw new RangeError(`${op}: lo ${lo} and hi ${hi}${where} must satisfy lo < hi with hi − lo finite in float32`);
@@ -60,7 +69,7 @@ export function randomNormal(shape: Shape, options: RandomOptions & { mean?: num
   const op = 'randomNormal';
   checkShape(shape, `${op}: shape`);
   const where = ` (shape [${shape.join(', ')}])`;
-  const d = drawOf(op, options, where);
+  const d = drawFromOptions(op, options, where);
   const mean = numberOpt(op, 'mean', options.mean ?? 0, where), std = numberOpt(op, 'std', options.std ?? 1, where);
   if (std < 0) throw new RangeError(`${op}: std ${std}${where} must be ≥ 0`);
   const t = empty(shape, 'float32', op);
@@ -72,7 +81,7 @@ export function randomNormal(shape: Shape, options: RandomOptions & { mean?: num
 export function randomPermutation(n: number, options: RandomOptions): { indices: Tensor; wordsUsed: number } {
   const op = 'randomPermutation';
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${op}: n ${n} must be a positive integer`);
-  const d = drawOf(op, options, ` (n ${n})`);
+  const d = drawFromOptions(op, options, ` (n ${n})`);
   const t = empty([n], 'int32', op);
   const wordsUsed = kern.randomPermutation(t.ptr, n, d);
   return { indices: t, wordsUsed };
@@ -86,7 +95,7 @@ export function dropout(x: Tensor, options: RandomOptions & { rate: number }): {
   const op = 'dropout';
   floatArg(op, 'x', x);
   const where = ` for x ${describe(x)}`;
-  const d = drawOf(op, options, where);
+  const d = drawFromOptions(op, options, where);
   const rate = options.rate;
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new RangeError(`${op}: rate ${String(rate)}${where} must be in [0, 1)`);
   const y = empty(x.shape, 'float32', op), mask = empty(x.shape, 'float32', `${op}.mask`);

@@ -1,6 +1,6 @@
 // sum, mean, max and argMax over one axis (negative counts from the end) or over everything (axis omitted).
 import * as kern from '../backend/kernels/index.js';
-import { empty, sizeOf, type Tensor } from '../tensor.js';
+import { empty, sizeOf, type Tensor } from './tensor.js';
 import { axisArg, floatArg } from './check.js';
 
 interface Plan { outer: number; n: number; inner: number; shape: number[] }

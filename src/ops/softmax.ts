@@ -1,6 +1,6 @@
 // softmax and logSoftmax over the last axis, their gradients (from x and dy), and the fused softmax cross-entropy.
 import * as kern from '../backend/kernels/index.js';
-import { empty, type Tensor } from '../tensor.js';
+import { empty, type Tensor } from './tensor.js';
 import { describe, floatArg, sameShape } from './check.js';
 
 function rowsOf(x: Tensor): [number, number] {

@@ -1,6 +1,6 @@
 // Tensors: row-major float32 (or int32 for indices) data in the module's linear memory, with a shape.
 // A tensor owns a reference to its storage; reshape shares it. dispose() twice is harmless; use after dispose throws.
-import { backend } from './backend/module.js';
+import { backend } from '../backend/module.js';
 
 export type DType = 'float32' | 'int32';
 export type Shape = readonly number[];

@@ -1,11 +1,12 @@
 // Callbacks for fit(): the hooks, early stopping (with restoreBestWeights), a per-epoch learning-rate scheduler and
 // reduce-on-plateau. Logs are plain { loss, accuracy, valLoss, … } objects.
-import type { Model, NamedWeights } from '../model/model.js';
+import type { NamedWeights, Trainable } from './trainable.js';
 
 export type Logs = Record<string, number>;
 
-export interface Callback {
-  setModel?(model: Model): void;
+/** Hooks fit() calls; M is the model class the callback is given (Model for fit(), the loop's interface otherwise). */
+export interface Callback<M extends Trainable = Trainable> {
+  setModel?(model: M): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
@@ -43,7 +44,7 @@ export interface EarlyStopping extends Callback {
 export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
   const patience = options.patience ?? 0, minDelta = Math.abs(options.minDelta ?? 0);
   if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`earlyStopping: patience must be an integer ≥ 0, got ${patience}`);
-  let model: Model | undefined, monitor = options.monitor ?? 'valLoss';
+  let model: Trainable | undefined, monitor = options.monitor ?? 'valLoss';
   let isBetter = better(options.mode ?? 'auto', monitor);
   let wait = 0, bestWeights: NamedWeights[] | undefined;
   const state = { stoppedEpoch: -1, bestEpoch: -1, best: NaN };
@@ -77,7 +78,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
 
 /** Sets the learning rate at the start of each epoch from schedule(epoch, currentRate). */
 export function learningRateScheduler(schedule: (epoch: number, lr: number) => number): Callback {
-  let model: Model | undefined;
+  let model: Trainable | undefined;
   return {
     setModel(m) { model = m; },
     onEpochBegin(epoch) {
@@ -98,7 +99,7 @@ export function reduceLearningRateOnPlateau(options: ReduceOnPlateauOptions = {}
   const factor = options.factor ?? 0.1, patience = options.patience ?? 10, cooldown = options.cooldown ?? 0;
   const minLr = options.minLearningRate ?? 0, minDelta = Math.abs(options.minDelta ?? 1e-4);
   if (!(factor > 0 && factor < 1)) throw new RangeError(`reduceLearningRateOnPlateau: factor must be in (0, 1), got ${factor}`);
-  let model: Model | undefined, monitor = options.monitor ?? 'valLoss';
+  let model: Trainable | undefined, monitor = options.monitor ?? 'valLoss';
   let isBetter = better(options.mode ?? 'auto', monitor);
   let best = NaN, wait = 0, cool = 0;
   return {

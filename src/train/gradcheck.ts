@@ -1,12 +1,12 @@
 // gradCheck: central finite differences against backpropagation for a layer, a loss or a whole model. The scalar
 // checked is L = Σ r·y with a fixed random r (layers) or the loss itself, summed in float64 on the host; indices
 // are sampled for big tensors, and points where a kink lies inside ±h (ReLU at 0, max ties) are skipped and counted.
-import * as kern from './backend/kernels/index.js';
-import { backend } from './backend/module.js';
-import { empty, sizeOf, Tensor } from './tensor.js';
-import { Layer, type Param } from './layers/layer.js';
-import { Model } from './model/model.js';
-import type { Loss } from './losses.js';
+import * as kern from '../backend/kernels/index.js';
+import { backend } from '../backend/module.js';
+import { empty, sizeOf, Tensor } from '../ops/tensor.js';
+import { Layer, type Param } from '../layers/layer.js';
+import { Model } from './model.js';
+import type { Loss } from '../nets/losses.js';
 
 export interface GradCheckOptions {
   /**
@@ -157,26 +157,22 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
   model.plan(n);
   model.layers[0].plan(n, true); // the first layer's input gradient too
   const training = o.training ?? true;
-  const b = model.buffers;
   const cols = model.outputShape[model.outputShape.length - 1], rows = (n * sizeOf(model.outputShape)) / cols;
-  const logitsOf = () => (model as unknown as { logits(): Tensor | undefined }).logits();
   const params = model.params().filter((p) => p.trainable);
   const tensors = params.map((p) => ({ name: p.name, t: p.value }));
   if (o.checkInput ?? true) tensors.push({ name: 'input', t: x });
   model.forward(x, n, training);
   model.layers.forEach((l) => { l.noiseFrozen = true; });
   const value = (abs = false) => {
-    const pred = model.forward(x, n, training);
-    loss.compute(y, pred, rows, cols, b.loss, null, 1 / n, { logits: logitsOf(), scratch: b.scratch });
-    return abs ? sum64(b.loss, rows, true) / n : sum64(b.loss, rows) / n + model.penalty();
+    const losses = model.lossOf(y, model.forward(x, n, training), n, null);
+    return abs ? sum64(losses, rows, true) / n : sum64(losses, rows) / n + model.penalty();
   };
   return {
     tensors, value: () => value(), scale: () => value(true),
     gradients: () => {
       for (const p of model.params()) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
-      const pred = model.forward(x, n, training);
-      loss.compute(y, pred, rows, cols, b.loss, b.dPred, 1 / n, { logits: logitsOf(), scratch: b.scratch });
-      const dx = model.backward(b.dPred, n);
+      model.lossOf(y, model.forward(x, n, training), n, 1 / n);
+      const dx = model.backwardFromLoss(n);
       const m = new Map<Tensor, Float32Array>();
       for (const p of params) {
         const g = p.grad!.toFloat32Array();

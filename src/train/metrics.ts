@@ -2,8 +2,8 @@
 // top-k accuracy, plus the confusion matrix from argMax. Counting integers in JavaScript is fine; no float math.
 import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
-import type { Tensor } from '../tensor.js';
-import type { TargetKind } from '../losses.js';
+import type { Tensor } from '../ops/tensor.js';
+import type { TargetKind } from '../nets/losses.js';
 
 export interface Metric { readonly name: string; readonly k: number }
 

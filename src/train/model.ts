@@ -1,17 +1,20 @@
 // Model: a sequence of layers built from one seed, compiled with an optimizer, a loss and metrics, and planned for a
-// batch size so a training step allocates nothing. Training loops live in train/fit.ts; files in io/.
+// batch size so a training step allocates nothing. It owns one step (forward, loss, backward, guard, update); the
+// loops over batches (fit, evaluate, predict) live in loop.ts, the file writer in io/save.ts.
 import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
-import { empty, sizeOf, Tensor } from '../tensor.js';
+import { empty, sizeOf, Tensor } from '../ops/tensor.js';
 import { Layer, type BuildContext, type Param } from '../layers/layer.js';
-import { Dense } from '../layers/dense.js';
-import { ActivationLayer } from '../layers/activation.js';
-import { getLoss, type CustomLoss, type Loss, type LossName } from '../losses.js';
-import { getOptimizer, type Optimizer, type OptimizerName } from '../optimizers.js';
-import { countCorrect, getMetric, addConfusion, type Metric, type MetricSpec } from '../train/metrics.js';
-import { NonFiniteError } from '../train/errors.js';
-import { fit, type FitOptions, type History } from '../train/fit.js';
-import { serializeModel, type SaveOptions } from '../io/format.js';
+import { getLoss, type CustomLoss, type Loss, type LossName } from '../nets/losses.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from '../nets/optimizers.js';
+import { getMetric, type Metric, type MetricSpec } from './metrics.js';
+import { NonFiniteError } from './errors.js';
+import { evaluate, fit, predict, type EvaluateOptions, type EvaluateResult, type FitOptions, type History } from './loop.js';
+import type { BatchBuffers, NamedWeights, Trainable } from './trainable.js';
+import { serializeModel } from '../io/save.js';
+import type { SaveOptions } from '../io/format.js';
+
+export type { EvaluateOptions, EvaluateResult, FitOptions, History, NamedWeights };
 
 export interface SequentialOptions {
   /** Shape of one sample, without the batch axis, e.g. [784] or [28, 28, 1]. */
@@ -27,27 +30,7 @@ export interface CompileOptions {
   metrics?: MetricSpec[];
 }
 
-export interface EvaluateOptions { batchSize?: number; confusionMatrix?: boolean }
-
-export interface EvaluateResult {
-  loss: number;
-  /** Every compiled metric by name (accuracy, top5Accuracy, …). */
-  [metric: string]: number | number[][] | undefined;
-  /** counts[true][predicted], when asked for. */
-  confusionMatrix?: number[][];
-}
-
-/** A parameter's values, for getWeights/setWeights. */
-export interface NamedWeights { name: string; shape: number[]; values: Float32Array }
-
-/** Stream ids reserved by the model itself (layers take 1, 2, 3, … in build order). */
-export const SHUFFLE_STREAM = 0x7fff0001;
-export const SPLIT_STREAM = 0x7fff0002;
-
-// Where one step's data lives: the first n rows of x and y.
-interface Batch { x: Tensor; y: Tensor; n: number; weights?: Tensor }
-
-export class Model {
+export class Model implements Trainable {
   readonly name: string;
   readonly layers: readonly Layer[];
   readonly inputShape: readonly number[];
@@ -62,10 +45,10 @@ export class Model {
   guardNonFinite = true;
   private nextStream = 1;
   private planned = 0;
-  private fused = false;
-  private buf?: {
-    loss: Tensor; dPred: Tensor; scratch: Tensor; idx: Tensor; ints: Tensor; weights: Tensor; x: Tensor; y?: Tensor;
-  };
+  /** The last layer, when the loss fuses its final softmax (it gives the logits and takes dL/dlogits). */
+  private fusedSoftmax?: Layer;
+  private buf?: { loss: Tensor; dPred: Tensor; scratch: Tensor; ints: Tensor; weights: Tensor; x: Tensor; y?: Tensor };
+  private pred?: Tensor;
   private disposed = false;
 
   constructor(layers: Layer[], options: SequentialOptions) {
@@ -123,17 +106,17 @@ export class Model {
     const loss = getLoss('compile', options.loss);
     const metrics = (options.metrics ?? []).map(getMetric);
     const last = this.layers[this.layers.length - 1];
-    const endsInSoftmax = (last instanceof Dense && last.activation.name === 'softmax') ||
-      (last instanceof ActivationLayer && last.activation.name === 'softmax');
+    const endsInSoftmax = last.endsInSoftmax();
     if (loss.fusesSoftmax && !endsInSoftmax && (loss.name === 'sparseCrossEntropy' || loss.name === 'weightedCrossEntropy')) {
       throw new RangeError(`compile: loss ${loss.name} needs a model that ends in softmax; the last layer "${last.name}" is ${last.kind}`);
     }
     this.optimizer?.dispose();
     this.loss?.dispose?.();
+    if (this.buf?.y && this.loss?.targets !== loss.targets) { this.buf.y.dispose(); this.buf.y = undefined; }
     this.optimizer = optimizer;
     this.loss = loss;
     this.metrics = metrics;
-    this.fused = !!loss.fusesSoftmax && endsInSoftmax;
+    this.fusedSoftmax = loss.fusesSoftmax && endsInSoftmax ? last : undefined;
   }
 
   /** Plans every buffer for batches of up to `batch` samples (done by fit/evaluate/predict as needed). */
@@ -148,7 +131,6 @@ export class Model {
       loss: empty([batch], 'float32', 'loss'),
       dPred: empty([batch, ...this.outputShape], 'float32', 'dPred'),
       scratch: empty([Math.max(cols, out)], 'float32', 'lossScratch'),
-      idx: empty([batch], 'int32', 'batchIndex'),
       ints: empty([batch], 'int32', 'argmax'),
       weights: empty([batch], 'float32', 'sampleWeights'),
       x: empty([batch, ...this.inputShape], 'float32', 'xBatch'),
@@ -165,14 +147,13 @@ export class Model {
     this.planned = 0;
   }
 
-  /** @internal Planned buffers for fit(). */
-  get buffers() { if (!this.buf) throw new Error('model is not planned'); return this.buf; }
+  private get buffers() { if (!this.buf) throw new Error(`model "${this.name}" is not planned`); return this.buf; }
 
-  /** The planned target buffer for the loss's target kind. */
-  targetBuffer(): Tensor {
+  /** The planned buffers a batch is gathered into (y once compiled, in the loss's target kind). */
+  batchBuffers(): BatchBuffers {
     const b = this.buffers;
-    if (!b.y) b.y = this.loss?.targets === 'sparse' ? empty([this.planned], 'int32', 'yBatch') : empty([this.planned, ...this.outputShape], 'float32', 'yBatch');
-    return b.y;
+    if (!b.y && this.loss) b.y = this.loss.targets === 'sparse' ? empty([this.planned], 'int32', 'yBatch') : empty([this.planned, ...this.outputShape], 'float32', 'yBatch');
+    return b;
   }
 
   private alive(): void { if (this.disposed) throw new Error(`model "${this.name}" was disposed`); }
@@ -187,60 +168,83 @@ export class Model {
   forward(x: Tensor, n: number, training: boolean): Tensor {
     let h = x;
     for (const l of this.layers) h = l.forward(h, n, training);
+    this.pred = h;
     return h;
   }
 
-  private logits(): Tensor | undefined {
-    if (!this.fused) return undefined;
-    const last = this.layers[this.layers.length - 1];
-    return last instanceof Dense ? last.outputs().preActivation : (last as ActivationLayer).inputTensor();
+  /** The prediction buffer of the last forward or step. */
+  get lastPrediction(): Tensor {
+    if (!this.pred) throw new Error(`model "${this.name}" has not run forward yet`);
+    return this.pred;
+  }
+
+  /** Rows the loss sees for n samples: the output viewed as [rows, cols], cols its last axis. */
+  private lossRows(n: number): [number, number] {
+    const cols = this.outputShape[this.outputShape.length - 1];
+    return [(n * sizeOf(this.outputShape)) / cols, cols];
   }
 
   /**
-   * One optimisation step on the first n rows of (x, y): zero gradients, forward, loss, backward, regularizers,
-   * guard, optimizer. Returns the mean loss (regularization included). Allocates nothing once planned.
+   * Per-row losses of pred against y for the first n samples into the planned loss buffer [rows] (returned); with
+   * gradScale, also dL/dpred (dL/dlogits when the final softmax is fused) times gradScale into the planned gradient.
    */
-  step(batch: Batch, where: { epoch: number; batch: number } = { epoch: 0, batch: 0 }): number {
-    const { optimizer, loss } = this.compiled('trainOnBatch');
-    const { n } = batch;
+  lossOf(y: Tensor, pred: Tensor, n: number, gradScale: number | null): Tensor {
+    const { loss } = this.compiled('loss');
+    const b = this.buffers, [rows, cols] = this.lossRows(n);
+    loss.compute(y, pred, rows, cols, b.loss, gradScale === null ? null : b.dPred, gradScale ?? 1,
+      { logits: this.fusedSoftmax?.softmaxLogits(), scratch: b.scratch });
+    return b.loss;
+  }
+
+  batchLoss(y: Tensor, pred: Tensor, n: number): number {
+    const rows = this.lossRows(n)[0], b = this.buffers;
+    kern.reduceSum(this.lossOf(y, pred, n, null).ptr, b.scratch.ptr, 1, rows, 1);
+    return backend().arena.f32[b.scratch.ptr >>> 2];
+  }
+
+  /**
+   * One optimisation step on the first n rows of (x, y), each sample's loss and gradient times weights when given:
+   * zero gradients, forward, loss, backward, regularizers, guard, optimizer. Returns the mean loss (regularization
+   * included). Allocates nothing once planned.
+   */
+  step(x: Tensor, y: Tensor, n: number, weights?: Tensor, epoch = 0, batch = 0): number {
+    const { optimizer } = this.compiled('trainOnBatch');
     const params = this.params();
     for (const p of params) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
-    const pred = this.forward(batch.x, n, true);
-    const b = this.buffers;
-    const cols = this.outputShape[this.outputShape.length - 1], rows = (n * sizeOf(this.outputShape)) / cols;
-    loss.compute(batch.y, pred, rows, cols, b.loss, b.dPred, 1 / n, { logits: this.logits(), scratch: b.scratch });
-    if (batch.weights) {
-      kern.scaleRows(b.loss.ptr, batch.weights.ptr, n, 1);
-      kern.scaleRows(b.dPred.ptr, batch.weights.ptr, n, sizeOf(this.outputShape));
+    const pred = this.forward(x, n, true);
+    const b = this.buffers, rows = this.lossRows(n)[0];
+    this.lossOf(y, pred, n, 1 / n);
+    if (weights) {
+      kern.scaleRows(b.loss.ptr, weights.ptr, n, 1);
+      kern.scaleRows(b.dPred.ptr, weights.ptr, n, sizeOf(this.outputShape));
     }
     kern.reduceSum(b.loss.ptr, b.scratch.ptr, 1, rows, 1);
-    let value = backend().arena.f32[b.scratch.ptr >> 2] / n;
-    this.backward(b.dPred, n);
+    let value = backend().arena.f32[b.scratch.ptr >>> 2] / n;
+    this.backwardFromLoss(n);
     for (const p of params) {
       if (p.regularizer && p.grad) value += kern.regularize(p.value.ptr, p.grad.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
     }
-    if (this.guardNonFinite) this.guard(value, params, n, where);
+    if (this.guardNonFinite) this.guard(value, params, n, epoch, batch);
     optimizer.apply(params);
     return value;
   }
 
-  /** Backward from dL/dpred (or dL/dlogits when the final softmax is fused into the loss). */
-  backward(dPred: Tensor, n: number): Tensor | null {
-    let d: Tensor | null = dPred;
+  /** Backward from the gradient lossOf left (dL/dpred, or dL/dlogits into the fused softmax); returns dL/dx or null. */
+  backwardFromLoss(n: number): Tensor | null {
+    let d: Tensor | null = this.buffers.dPred;
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const l = this.layers[i];
-      if (i === this.layers.length - 1 && this.fused) d = (l as Dense | ActivationLayer).backwardFromLogits(d!, n);
-      else d = l.backward(d!, n);
+      d = l === this.fusedSoftmax ? l.backwardFromLogits(d!, n) : l.backward(d!, n);
       if (!d && i > 0) throw new Error(`layer "${l.name}" returned no input gradient`);
     }
     return d;
   }
 
-  private guard(value: number, params: Param[], n: number, where: { epoch: number; batch: number }): void {
+  private guard(value: number, params: Param[], n: number, epoch: number, batch: number): void {
     let bad = !Number.isFinite(value);
     for (const p of params) if (!bad && p.grad && !kern.allFinite(p.grad.ptr, p.grad.size)) bad = true;
     if (!bad) return;
-    const report = { epoch: where.epoch, batch: where.batch, loss: value, layer: null as string | null, where: 'loss' as const };
+    const report = { epoch, batch, loss: value, layer: null as string | null, where: 'loss' as const };
     // Outputs in forward order, then gradients from the loss backwards.
     for (const l of this.layers) {
       for (const t of Object.values(l.outputs())) {
@@ -260,7 +264,7 @@ export class Model {
     const { loss } = this.compiled('trainOnBatch');
     const n = this.checkData('trainOnBatch', x, y, loss);
     if (this.planned < n) this.plan(n);
-    return this.step({ x, y, n });
+    return this.step(x, y, n);
   }
 
   /** Checks x and y against the model and loss; returns the number of samples. */
@@ -291,57 +295,22 @@ export class Model {
     return n;
   }
 
-  /** Predictions for every row of x, in batches. */
+  /** Predictions for every row of x, in batches: a new tensor [N, ...outputShape]. */
   predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
     this.alive();
-    const n = this.checkData('predict', x, undefined);
-    const bs = options.batchSize ?? Math.max(this.planned, Math.min(n, 256));
-    if (this.planned < bs) this.plan(bs);
-    const per = sizeOf(this.outputShape), inPer = sizeOf(this.inputShape);
-    const out = empty([n, ...this.outputShape], 'float32', `${this.name}.predict`);
-    for (let i = 0; i < n; i += this.planned) {
-      const m = Math.min(this.planned, n - i);
-      kern.copy(x.ptr + i * inPer * 4, this.buffers.x.ptr, m * inPer);
-      const y = this.forward(this.buffers.x, m, false);
-      kern.copy(y.ptr, out.ptr + i * per * 4, m * per);
-    }
-    return out;
+    return predict(this, x, options);
   }
 
   /** Trains for `epochs` over shuffled mini-batches; resolves to the per-epoch history. See FitOptions. */
-  fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  fit(x: Tensor, y: Tensor, options: FitOptions<Model> = {}): Promise<History> {
+    this.alive();
     return fit(this, x, y, options);
   }
 
   /** Loss and metrics over (x, y) in batches, without training (dropout off, batch norm on running statistics). */
   evaluate(x: Tensor, y: Tensor, options: EvaluateOptions = {}): EvaluateResult {
-    const { loss } = this.compiled('evaluate');
-    const n = this.checkData('evaluate', x, y, loss);
-    const bs = options.batchSize ?? Math.max(this.planned, Math.min(n, 256));
-    if (this.planned < bs) this.plan(bs);
-    const b = this.buffers, yb = this.targetBuffer();
-    const per = sizeOf(this.outputShape), inPer = sizeOf(this.inputShape), yPer = loss.targets === 'sparse' ? 1 : per;
-    const cols = this.outputShape[this.outputShape.length - 1];
-    const classes = cols;
-    const confusion = options.confusionMatrix ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : undefined;
-    let lossSum = 0;
-    const correct = this.metrics.map(() => 0);
-    for (let i = 0; i < n; i += this.planned) {
-      const m = Math.min(this.planned, n - i);
-      kern.copy(x.ptr + i * inPer * 4, b.x.ptr, m * inPer);
-      kern.copy(y.ptr + i * yPer * 4, yb.ptr, m * yPer);
-      const pred = this.forward(b.x, m, false);
-      const rows = (m * per) / cols;
-      loss.compute(yb, pred, rows, cols, b.loss, null, 1, { logits: this.logits(), scratch: b.scratch });
-      kern.reduceSum(b.loss.ptr, b.scratch.ptr, 1, rows, 1);
-      lossSum += backend().arena.f32[b.scratch.ptr >> 2];
-      this.metrics.forEach((mt, j) => { correct[j] += countCorrect(mt, pred, yb, rows, cols, loss.targets); });
-      if (confusion) addConfusion(confusion, pred, yb, rows, cols, loss.targets, b.ints);
-    }
-    const result: EvaluateResult = { loss: lossSum / n + this.penalty() };
-    this.metrics.forEach((mt, j) => { result[mt.name] = correct[j] / ((n * per) / cols); });
-    if (confusion) result.confusionMatrix = confusion;
-    return result;
+    this.alive();
+    return evaluate(this, x, y, options);
   }
 
   /** The regularization penalty of the current weights (added to the reported loss). */

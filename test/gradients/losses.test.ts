@@ -6,7 +6,7 @@ import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { quadrants } from '../helpers/problems.js';
 import { tensor, losses, gradCheck, ops, sequential, layers, type Tensor } from '../../src/index.js';
-import type { Loss, CustomLoss } from '../../src/losses.js';
+import type { Loss, CustomLoss } from '../../src/nets/losses.js';
 
 await ready();
 const test = suite(`loss gradients [${BUILD}]`);

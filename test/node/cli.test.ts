@@ -33,6 +33,21 @@ test('help for every command, with examples', () => {
   }
 });
 
+test('help lists every name the library registries accept, and nothing else', async () => {
+  const { OPTIMIZER_NAMES } = await import('../../src/nets/optimizers.js');
+  const { INITIALIZER_NAMES } = await import('../../src/nets/initializers.js');
+  const { FLAG_LOSSES, HIDDEN_ACTIVATIONS } = await import('../../src/cli/settings.js');
+  const { datasetNames } = await import('../../src/data/node.js');
+  const h = cli('train', '--help').out.replace(/\s+/g, ' ');
+  const listed = (flag: string) => new RegExp(`--${flag} NAME (.*?) \\(`).exec(h)?.[1].split(', ');
+  assert.equal(listed('optimizer'), [...OPTIMIZER_NAMES]);
+  assert.equal(listed('init'), [...INITIALIZER_NAMES]);
+  assert.equal(listed('loss'), [...FLAG_LOSSES]);
+  assert.equal(listed('activation'), [...HIDDEN_ACTIVATIONS]);
+  assert.equal(listed('dataset'), [...datasetNames]);
+  assert.ok(FLAG_LOSSES.includes('binaryCrossEntropy'));
+});
+
 test('bad input: one clear line on stderr, exit 2, no stack trace', () => {
   const cases: [string[], RegExp][] = [
     [['train', '--lr=-0.1'], /--lr must be a number > 0; got "-0.1"/],
@@ -40,6 +55,9 @@ test('bad input: one clear line on stderr, exit 2, no stack trace', () => {
     [['train', '--epochs', 'ten'], /--epochs must be an integer ≥ 1; got "ten"/],
     [['train', '--optimizer', 'adamm'], /--optimizer must be one of sgd, momentum, .*; got "adamm"/],
     [['train', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['train', '--activaton', 'relu'], /Unknown option '--activaton' \(did you mean --activation\?\)/],
+    [['train', '--batch-norm=yes'], /--batch-norm/],
+    [['train', '--loss', 'crossEntropi'], /did you mean "crossEntropy"/],
     [['train', '--dataset', 'imagenet'], /unknown dataset "imagenet"/],
     [['train', '--model', 'nosuch.json'], /--model nosuch.json: no such file/],
     [['evaluate', 'missing.simdnet'], /cannot load model "missing.simdnet": no such file/],

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BUILD } from '../helpers/setup.js';
-import { resolveConfig } from '../../src/cli/config.js';
+import { resolveConfig } from '../../src/cli/settings.js';
 
 const test = suite(`experiment files (node) [${BUILD}]`);
 const dir = fileURLToPath(new URL('../../experiments/', import.meta.url));

@@ -7,7 +7,7 @@ import { Rng } from '../helpers/rng.js';
 import { assertClose } from '../helpers/compare.js';
 import { optimizers, schedules, tensor, initializers } from '../../src/index.js';
 import type { Param } from '../../src/layers/layer.js';
-import type { Optimizer } from '../../src/optimizers.js';
+import type { Optimizer } from '../../src/nets/optimizers.js';
 import * as R from '../reference/optim.js';
 import { backend } from '../../src/backend/module.js';
 

@@ -1,0 +1,172 @@
+// The training settings, once: each with its experiment-file key, its command-line flag, its help line, its default
+// and its reader (one clear message per bad value). Flags, help text, experiment files and TrainConfig derive from
+// this table; the lists of names come from the library's registries. Adding a setting is one entry here.
+import { ACTIVATIONS } from '../layers/activation-fn.js';
+import { INITIALIZER_NAMES, type InitializerName } from '../nets/initializers.js';
+import { LOSS_NAMES, LOSSES_NEEDING_OPTIONS } from '../nets/losses.js';
+import { OPTIMIZER_NAMES } from '../nets/optimizers.js';
+import { datasetNames } from '../data/node.js';
+import type { ActivationName } from '../layers/activation-fn.js';
+
+/** A usage error: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+/** Hidden-layer activations (softmax is the output layer's, set by the presets). */
+export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ACTIVATIONS.filter((a) => a !== 'softmax');
+/** Losses a flag can name (those with default settings). */
+export const FLAG_LOSSES = LOSS_NAMES.filter((l) => !LOSSES_NEEDING_OPTIONS.includes(l));
+
+function oneOf<T extends string>(what: string, v: unknown, allowed: readonly T[], noun?: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    const near = typeof v === 'string' ? nearest(v, allowed) : undefined;
+    const hint = near ? ` (did you mean "${near}"?)` : '';
+    if (noun && typeof v === 'string') throw new UsageError(`${what}: unknown ${noun} "${v}"${hint}; known: ${allowed.join(', ')}`);
+    throw new UsageError(`${what} must be one of ${allowed.join(', ')}; got ${JSON.stringify(v)}${hint}`);
+  }
+  return v as T;
+}
+
+interface NumRange { min?: number; max?: number; int?: boolean; open?: boolean }
+function num(what: string, v: unknown, { min = -Infinity, max = Infinity, int = false, open = false }: NumRange = {}): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || (int && !Number.isInteger(n)) || n < min || n > max || (open && n === min)) {
+    const range = `${int ? 'an integer' : 'a number'}${min > -Infinity ? ` ${open ? '>' : '≥'} ${min}` : ''}${max < Infinity ? ` and ≤ ${max}` : ''}`;
+    throw new UsageError(`${what} must be ${range}; got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function bool(what: string, v: unknown): boolean {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  throw new UsageError(`${what} must be true or false; got ${JSON.stringify(v)}`);
+}
+
+function text(what: string, v: unknown): string {
+  if (typeof v !== 'string' || v === '') throw new UsageError(`${what} must be a non-empty string; got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function sizes(what: string, v: unknown): number[] {
+  const list = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
+  if (!Array.isArray(list) || list.length === 0) throw new UsageError(`${what} must list layer sizes like 128,128; got ${JSON.stringify(v)}`);
+  return list.map((h, i) => num(`${what} size ${i + 1}`, h, { min: 1, int: true }));
+}
+
+interface Setting<K extends string, T, D extends T | undefined> {
+  /** The key in experiment files and TrainConfig. */
+  key: K;
+  /** The command-line flag, without dashes. */
+  flag: string;
+  kind: 'string' | 'boolean';
+  /** The value's placeholder and the help line's text (a function when it lists registry names). */
+  arg: string;
+  help: () => string;
+  /** The default (undefined: unset unless given). */
+  def: D;
+  read(v: unknown): T;
+}
+
+function setting<K extends string, T, D extends T | undefined>(key: K, flag: string, arg: string, help: string | (() => string),
+  def: D, read: (what: string, v: unknown) => T, kind: 'string' | 'boolean' = 'string'): Setting<K, T, D> {
+  const what = `--${flag}`;
+  return { key, flag, kind, arg, help: typeof help === 'string' ? () => help : help, def, read: (v) => read(what, v) };
+}
+
+/** Every training setting, in help order. */
+export const SETTINGS = [
+  setting('model', 'model', 'mlp|cnn|FILE.json', 'preset or JSON model file { "layers": [{ "kind": "dense", "config": { "units": 64 } }] } (mlp)',
+    'mlp', text),
+  setting('dataset', 'dataset', 'NAME', () => `${datasetNames.join(', ')} (fashion-small: the embedded slice, default)`, 'fashion-small',
+    (w, v) => oneOf(w, v, datasetNames, 'dataset')),
+  setting('dataDir', 'data', 'DIR', 'folder with the dataset files (mnist, cifar10; fashion-mnist if not installed by Debian)', undefined as string | undefined, text),
+  setting('hidden', 'hidden', '128,128', 'mlp hidden layer sizes (128,128)', [128, 128], sizes),
+  setting('activation', 'activation', 'NAME', () => `${HIDDEN_ACTIVATIONS.join(', ')} (relu)`, 'relu' as ActivationName,
+    (w, v): ActivationName => oneOf(w, v, HIDDEN_ACTIVATIONS)),
+  setting('init', 'init', 'NAME', () => `${INITIALIZER_NAMES.join(', ')} (heNormal)`, 'heNormal' as InitializerName,
+    (w, v): InitializerName => oneOf(w, v, INITIALIZER_NAMES) as InitializerName),
+  setting('dropout', 'dropout', 'RATE', 'dropout after each hidden layer (0)', 0, (w, v) => num(w, v, { min: 0, max: 0.99 })),
+  setting('batchNorm', 'batch-norm', '', 'batch normalization after each hidden layer', false, bool, 'boolean'),
+  setting('optimizer', 'optimizer', 'NAME', () => `${OPTIMIZER_NAMES.join(', ')} (adam)`, 'adam', (w, v) => oneOf(w, v, OPTIMIZER_NAMES)),
+  setting('learningRate', 'lr', 'RATE', "learning rate (the optimizer's default)", undefined as number | undefined,
+    (w, v) => num(w, v, { min: 0, open: true })),
+  setting('loss', 'loss', 'NAME', () => `${FLAG_LOSSES.join(', ')} (crossEntropy)`, 'crossEntropy', (w, v) => oneOf(w, v, FLAG_LOSSES)),
+  setting('l1', 'l1', 'λ', 'L1 weight regularization on every kernel (0)', 0, (w, v) => num(w, v, { min: 0 })),
+  setting('l2', 'l2', 'λ', 'L2 weight regularization on every kernel (0)', 0, (w, v) => num(w, v, { min: 0 })),
+  setting('epochs', 'epochs', 'N', 'training epochs (10)', 10, (w, v) => num(w, v, { min: 1, int: true })),
+  setting('batchSize', 'batch-size', 'N', 'mini-batch size (128)', 128, (w, v) => num(w, v, { min: 1, int: true })),
+  setting('seed', 'seed', 'N', 'seeds the weights, shuffles and dropout (1)', 1, (w, v) => num(w, v, { min: 0, int: true })),
+  setting('validationSplit', 'validation-split', 'F', 'fraction of the training data held out for validation (0.1)', 0.1,
+    (w, v) => num(w, v, { min: 0, max: 0.9 })),
+  setting('out', 'out', 'DIR', 'where to write model.simdnet, history.json, history.csv (runs/<model>-<dataset>-seed<seed>)',
+    undefined as string | undefined, text),
+  setting('limit', 'limit', 'N', 'train on the first N training samples only', undefined as number | undefined,
+    (w, v) => num(w, v, { min: 1, int: true })),
+] as const;
+
+type AnySetting = (typeof SETTINGS)[number];
+export type SettingKey = AnySetting['key'];
+
+/** A complete training configuration: one field per setting. */
+export type TrainConfig = { [S in AnySetting as S['key']]: undefined extends S['def'] ? ReturnType<S['read']> | undefined : ReturnType<S['read']> };
+
+export const DEFAULTS = Object.fromEntries(SETTINGS.map((s) => [s.key, s.def])) as TrainConfig;
+
+/** The closest known name to `name` (edit distance), for "did you mean" in errors. */
+export function nearest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestD) { best = k; bestD = d; }
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Validates and completes a partial configuration (from flags or an experiment file): unknown keys are errors. */
+export function resolveConfig(partial: Partial<Record<string, unknown>>): TrainConfig {
+  const keys = SETTINGS.map((s) => s.key as string);
+  for (const k of Object.keys(partial)) {
+    if (!keys.includes(k)) {
+      const near = nearest(k, keys);
+      throw new UsageError(`unknown setting "${k}"${near ? ` (did you mean "${near}"?)` : ''} (known: ${keys.join(', ')})`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const v = partial[s.key];
+    out[s.key] = v === undefined ? s.def : s.read(v);
+  }
+  return out as TrainConfig;
+}
+
+/** The settings of the given keys as parseArgs options (flag → type). */
+export function flagOptions(keys: readonly SettingKey[]): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(SETTINGS.filter((s) => keys.includes(s.key)).map((s) => [s.flag, { type: s.kind }]));
+}
+
+/** Flag values (by flag name) as a partial configuration (by key). */
+export function fromFlags(values: Record<string, unknown>, keys: readonly SettingKey[]): Partial<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) if (keys.includes(s.key) && values[s.flag] !== undefined) out[s.key] = values[s.flag];
+  return out;
+}
+
+/** Help lines for the given settings (and a command's own flags): "  --flag ARG   help". */
+export function flagHelp(keys: readonly SettingKey[], extra: [string, string][] = []): string {
+  const rows = SETTINGS.filter((s) => keys.includes(s.key)).map((s) => [`--${s.flag}${s.arg ? ` ${s.arg}` : ''}`, s.help()]).concat(extra);
+  const w = Math.max(...rows.map((r) => r[0].length)) + 2;
+  return rows.map(([f, h]) => `  ${f.padEnd(w)}${h}`).join('\n');
+}
+
+/** Every setting's key. */
+export const ALL_SETTINGS: readonly SettingKey[] = SETTINGS.map((s) => s.key);
