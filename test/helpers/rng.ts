@@ -21,3 +21,19 @@ export class Rng {
   }
   pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)]; }
 }
+
+/** n float32 values from gen(i), redrawing any value that ok() rejects (keeps test data away from kinks and ties). */
+export function drawValues(n: number, gen: (i: number) => number, ok: (v: number, i: number) => boolean = () => true): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = Math.fround(gen(i));
+    while (!ok(v, i)) v = Math.fround(gen(i));
+    a[i] = v;
+  }
+  return a;
+}
+
+/** rows class labels in [0, cols). */
+export function randomLabels(rng: Rng, rows: number, cols: number): Int32Array {
+  return Int32Array.from({ length: rows }, () => rng.int(0, cols - 1));
+}

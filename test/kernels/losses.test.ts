@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
-import { Rng } from '../helpers/rng.js';
+import { Rng, drawValues, randomLabels } from '../helpers/rng.js';
 import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
 import { assertClose, assertEqualBits, mixed, F32_EPS } from '../helpers/compare.js';
 import {
@@ -12,6 +12,7 @@ import {
   countCorrectRef, argMaxRef, type LossGrad,
 } from '../reference/losses.js';
 import { backend } from '../../src/backend/module.js';
+import { assertFd, fdWorst, rowOf } from '../helpers/fd.js';
 import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
@@ -48,17 +49,6 @@ interface DenseCase {
   gradTol(ref: LossGrad, d: Data, rows: number, cols: number, gs: number): (i: number) => number;
 }
 
-// Fills n values with gen(), redrawing any value that ok() rejects.
-function draw(n: number, gen: (i: number) => number, ok: (v: number, i: number) => boolean = () => true): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let v = f(gen(i));
-    while (!ok(v, i)) v = f(gen(i));
-    a[i] = v;
-  }
-  return a;
-}
-
 const rel = (ulps: number) => (ref: LossGrad) => mixed(ref.grad, 1e-30, ulps * F32_EPS);
 
 const DENSE: DenseCase[] = [
@@ -75,7 +65,7 @@ const DENSE: DenseCase[] = [
     // p − t never near 0 when smooth; otherwise every 5th element has p == t exactly (gradient 0)
     data: (rng, rows, cols, smooth) => {
       const t = rng.array(rows * cols, -2, 2);
-      const p = draw(rows * cols, (i) => (!smooth && i % 5 === 2 ? t[i] : t[i] + rng.pick([-1, 1]) * rng.uniform(0.05, 1)));
+      const p = drawValues(rows * cols, (i) => (!smooth && i % 5 === 2 ? t[i] : t[i] + rng.pick([-1, 1]) * rng.uniform(0.05, 1)));
       return { t, p, a: 0 };
     },
     ref: (t, p, r, c, gs) => maeRef(t, p, r, c, gs),
@@ -89,7 +79,7 @@ const DENSE: DenseCase[] = [
     data: (rng, rows, cols) => {
       const a = f(rng.uniform(0.3, 1.5));
       const t = rng.array(rows * cols, -2, 2);
-      const p = draw(rows * cols, (i) => t[i] + rng.uniform(-3 * a, 3 * a), (v, i) => Math.abs(Math.abs(v - t[i]) - a) > 0.05);
+      const p = drawValues(rows * cols, (i) => t[i] + rng.uniform(-3 * a, 3 * a), (v, i) => Math.abs(Math.abs(v - t[i]) - a) > 0.05);
       return { t, p, a };
     },
     ref: (t, p, r, c, gs, a) => huberRef(t, p, r, c, gs, a),
@@ -101,9 +91,9 @@ const DENSE: DenseCase[] = [
     name: 'hingeLoss', mean: true,
     // labels −1, 0 (read as −1), 1; 1 − t·p kept 0.05 from 0, except (not smooth) every 7th element exactly at 0
     data: (rng, rows, cols, smooth) => {
-      const t = draw(rows * cols, () => rng.pick([-1, 0, 1]));
+      const t = drawValues(rows * cols, () => rng.pick([-1, 0, 1]));
       const s = (i: number) => (t[i] === 0 ? -1 : t[i]);
-      const p = draw(rows * cols, (i) => (!smooth && i % 7 === 3 ? s(i) : rng.uniform(-3, 3)),
+      const p = drawValues(rows * cols, (i) => (!smooth && i % 7 === 3 ? s(i) : rng.uniform(-3, 3)),
         (v, i) => (!smooth && i % 7 === 3) || Math.abs(1 - s(i) * v) > 0.05);
       return { t, p, a: 0 };
     },
@@ -143,8 +133,8 @@ const DENSE: DenseCase[] = [
     // soft and hard targets, p in [0.02, 0.98]; not smooth: p also 0, 1, beyond and exactly at both clip bounds
     data: (rng, rows, cols, smooth) => {
       const edges = [0, 1, 1e-9, 1 - 1e-9, -0.5, 1.5, EPS, f(1 - EPS)];
-      const t = draw(rows * cols, (i) => (i % 3 ? f(rng.next()) : rng.pick([0, 1])));
-      const p = draw(rows * cols, (i) => (!smooth && i % 4 === 1 ? rng.pick(edges) : rng.uniform(0.02, 0.98)));
+      const t = drawValues(rows * cols, (i) => (i % 3 ? f(rng.next()) : rng.pick([0, 1])));
+      const p = drawValues(rows * cols, (i) => (!smooth && i % 4 === 1 ? rng.pick(edges) : rng.uniform(0.02, 0.98)));
       return { t, p, a: EPS };
     },
     ref: (t, p, r, c, gs, a) => bceRef(t, p, r, c, gs, a),
@@ -159,8 +149,8 @@ const DENSE: DenseCase[] = [
     name: 'binaryCrossEntropyLogitsLoss', mean: true,
     // logits in [−8, 8]; not smooth: also ±30, ±100, ±1000 and 0 (stability)
     data: (rng, rows, cols, smooth) => {
-      const t = draw(rows * cols, (i) => (i % 3 ? f(rng.next()) : rng.pick([0, 1])));
-      const p = draw(rows * cols, (i) => (!smooth && i % 5 === 4 ? rng.pick([30, -30, 100, -100, 1000, -1000, 0]) : rng.uniform(-8, 8)));
+      const t = drawValues(rows * cols, (i) => (i % 3 ? f(rng.next()) : rng.pick([0, 1])));
+      const p = drawValues(rows * cols, (i) => (!smooth && i % 5 === 4 ? rng.pick([30, -30, 100, -100, 1000, -1000, 0]) : rng.uniform(-8, 8)));
       return { t, p, a: 0 };
     },
     ref: (t, p, r, c, gs) => bceLogitsRef(t, p, r, c, gs),
@@ -178,7 +168,7 @@ const DENSE: DenseCase[] = [
         if (r % 2) { let s = 0; for (let c = 0; c < cols; c++) s += (t[r * cols + c] = f(rng.next())); for (let c = 0; c < cols; c++) t[r * cols + c] = f(t[r * cols + c] / s); }
         else t[r * cols + rng.int(0, cols - 1)] = 1;
       }
-      const p = draw(rows * cols, (i) => (!smooth && i % 4 === 3 ? rng.pick([0, 1e-9, EPS]) : rng.uniform(0.05, 1)));
+      const p = drawValues(rows * cols, (i) => (!smooth && i % 4 === 3 ? rng.pick([0, 1e-9, EPS]) : rng.uniform(0.05, 1)));
       return { t, p, a: EPS };
     },
     ref: (t, p, r, c, gs, a) => crossEntropyProbRef(t, p, r, c, gs, a),
@@ -262,33 +252,6 @@ test('categoricalHingeLoss: the gradient goes to the first column holding the la
 
 // ---- finite differences of the references (the specification checks itself) ----
 
-/**
- * Worst |central difference − grad| over every input of one row, in units of its tolerance 1e-6·max|grad| +
- * 1e-5·|grad[i]| (≤ 1 passes). F(x) = gradScale·loss of the row at x; h = 1e-5.
- */
-function fdWorst(F: (x: Float64Array) => number, x0: Arr, grad: Arr): { worst: number; index: number } {
-  const x = Float64Array.from(x0), h = 1e-5;
-  let gmax = 0;
-  for (let i = 0; i < grad.length; i++) gmax = Math.max(gmax, Math.abs(grad[i]));
-  let worst = 0, index = -1;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    x[i] = v + h; const fp = F(x);
-    x[i] = v - h; const fm = F(x);
-    x[i] = v;
-    const err = Math.abs((fp - fm) / (2 * h) - grad[i]) / (1e-6 * gmax + 1e-5 * Math.abs(grad[i]) + 1e-300);
-    if (err > worst) { worst = err; index = i; }
-  }
-  return { worst, index };
-}
-
-function assertFd(op: string, shape: string, seed: number, r: { worst: number; index: number }): void {
-  assert.ok(r.worst <= 1, `${op} ${shape} seed ${seed}: finite differences disagree with the reference gradient at ` +
-    `index ${r.index} (${r.worst.toFixed(2)}× the tolerance)`);
-}
-
-const rowOf = (a: Arr, r: number, cols: number) => Float64Array.from({ length: cols }, (_, c) => a[r * cols + c]);
-
 test('dense losses: the float64 gradients match central differences of the float64 losses (away from kinks)', () => {
   let seed = 1000;
   for (const c of DENSE) for (const [rows, cols] of FD_SHAPES) {
@@ -310,132 +273,6 @@ test('the finite-difference check catches a planted 1% gradient error', () => {
   assert.ok(fdWorst((x) => mseRef(t, x, 1, 6, 1).loss[0], p, g).worst > 1, 'a wrong gradient passed');
 });
 
-// ---- softmax cross-entropies with labels and with per-row weights ----
-
-function randomLabels(rng: Rng, rows: number, cols: number): Int32Array {
-  return Int32Array.from({ length: rows }, () => rng.int(0, cols - 1));
-}
-
-test('sparseSoftmaxCrossEntropy: loss and dLogits against float64, logits up to thousands, and d = 0', () => {
-  let seed = 2000;
-  for (const rows of ROWS) for (const cols of COLS) for (const spread of [8, 3000]) {
-    const rng = new Rng(seed++);
-    const x = rng.array(rows * cols, -spread, spread), labels = randomLabels(rng, rows, cols);
-    const gs = f(rng.uniform(0.1, 2));
-    const px = put(x), plab = putLabels(labels), pl = poisoned(rows), pd = poisoned(rows * cols);
-    kern.sparseSoftmaxCrossEntropy(px, plab, pl, pd, rows, cols, gs, 0);
-    const ref = sparseSoftmaxCrossEntropyRef(x, labels, rows, cols, gs);
-    const shape = `[${rows}, ${cols}] spread ${spread}`;
-    // x_label − max is exact; log Σ and the subtraction add a few ulps of the result
-    assertClose(read(pl, rows), ref.loss, mixed(ref.loss, 4 * F32_EPS, 4 * F32_EPS), { op: 'sparseSoftmaxCrossEntropy.loss', shape, seed: rng.seed });
-    assertClose(read(pd, rows * cols), ref.grad, mixed(ref.grad, 4 * F32_EPS * gs, 4e-6), { op: 'sparseSoftmaxCrossEntropy.grad', shape, seed: rng.seed });
-    const pl2 = poisoned(rows), ps = poisoned(cols);
-    kern.sparseSoftmaxCrossEntropy(px, plab, pl2, 0, rows, cols, gs, ps);
-    assertEqualBits(read(pl2, rows), read(pl, rows), { op: 'sparseSoftmaxCrossEntropy.loss (d = 0)', shape });
-    freeAll();
-  }
-});
-
-test('sparseSoftmaxCrossEntropy is softmaxCrossEntropy on one-hot targets, bit for bit', () => {
-  const rng = new Rng(2500);
-  for (const [rows, cols] of [[3, 5], [7, 17], [2, 129]]) {
-    const x = rng.array(rows * cols, -8, 8), labels = randomLabels(rng, rows, cols);
-    const t = new Float32Array(rows * cols);
-    labels.forEach((c, r) => { t[r * cols + c] = 1; });
-    const px = put(x), pt = put(t), plab = putLabels(labels);
-    const l1 = poisoned(rows), d1 = poisoned(rows * cols), l2 = poisoned(rows), d2 = poisoned(rows * cols);
-    kern.sparseSoftmaxCrossEntropy(px, plab, l1, d1, rows, cols, 0.5, 0);
-    kern.softmaxCrossEntropy(px, pt, l2, d2, rows, cols, 0.5, 0);
-    const shape = `[${rows}, ${cols}]`;
-    assertEqualBits(read(l1, rows), read(l2, rows), { op: 'sparse vs dense loss', shape });
-    assertEqualBits(read(d1, rows * cols), read(d2, rows * cols), { op: 'sparse vs dense grad', shape });
-    freeAll();
-  }
-});
-
-// Weighted CE data: logits whose top two differ by ≥ 1e-3 when smooth; one-hot or soft targets; class weights in
-// [0.5, 2]; pair weights 1 except about a third of them in [0, 3].
-function weightedData(rng: Rng, rows: number, cols: number, spread: number, smooth: boolean) {
-  const x = new Float32Array(rows * cols), t = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (;;) {
-      for (let c = 0; c < cols; c++) x[r * cols + c] = f(rng.uniform(-spread, spread));
-      const s = Array.from(x.subarray(r * cols, (r + 1) * cols)).sort((a, b) => b - a);
-      if (!smooth || cols === 1 || s[0] - s[1] > 1e-3) break;
-    }
-    if (r % 3 === 2) { let s = 0; for (let c = 0; c < cols; c++) s += (t[r * cols + c] = f(rng.next())); for (let c = 0; c < cols; c++) t[r * cols + c] = f(t[r * cols + c] / s); }
-    else t[r * cols + rng.int(0, cols - 1)] = 1;
-  }
-  const classW = rng.array(cols, 0.5, 2);
-  const pairW = draw(cols * cols, () => (rng.next() < 0.33 ? rng.uniform(0, 3) : 1));
-  return { x, t, classW, pairW };
-}
-
-test('weightedSoftmaxCrossEntropy: per-row weights from argmax t and argmax x, against float64, and d = 0', () => {
-  let seed = 3000;
-  for (const rows of ROWS) for (const cols of COLS) for (const spread of [8, 3000]) {
-    const rng = new Rng(seed++);
-    const { x, t, classW, pairW } = weightedData(rng, rows, cols, spread, false);
-    const gs = f(rng.uniform(0.1, 2));
-    const px = put(x), pt = put(t), pcw = put(classW), ppw = put(pairW), pl = poisoned(rows), pd = poisoned(rows * cols);
-    kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, rows, cols, gs, 0);
-    const ref = weightedSoftmaxCrossEntropyRef(x, t, classW, pairW, rows, cols, gs);
-    const shape = `[${rows}, ${cols}] spread ${spread}`;
-    // the weight (≤ 6) scales the unweighted tolerances
-    assertClose(read(pl, rows), ref.loss, mixed(ref.loss, 6 * 4 * F32_EPS, 6 * F32_EPS), { op: 'weightedSoftmaxCrossEntropy.loss', shape, seed: rng.seed });
-    assertClose(read(pd, rows * cols), ref.grad, mixed(ref.grad, 6 * 4 * F32_EPS * gs, 5e-6), { op: 'weightedSoftmaxCrossEntropy.grad', shape, seed: rng.seed });
-    const pl2 = poisoned(rows), ps = poisoned(cols);
-    kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl2, 0, rows, cols, gs, ps);
-    assertEqualBits(read(pl2, rows), read(pl, rows), { op: 'weightedSoftmaxCrossEntropy.loss (d = 0)', shape });
-    freeAll();
-  }
-});
-
-test('weightedSoftmaxCrossEntropy with all weights 1 is softmaxCrossEntropy, bit for bit', () => {
-  const rng = new Rng(3500);
-  for (const [rows, cols] of [[1, 1], [3, 5], [7, 17], [2, 129]]) {
-    const { x, t } = weightedData(rng, rows, cols, 8, false);
-    const px = put(x), pt = put(t), pcw = put(new Float32Array(cols).fill(1)), ppw = put(new Float32Array(cols * cols).fill(1));
-    const l1 = poisoned(rows), d1 = poisoned(rows * cols), l2 = poisoned(rows), d2 = poisoned(rows * cols);
-    kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, l1, d1, rows, cols, 0.25, 0);
-    kern.softmaxCrossEntropy(px, pt, l2, d2, rows, cols, 0.25, 0);
-    const shape = `[${rows}, ${cols}]`;
-    assertEqualBits(read(l1, rows), read(l2, rows), { op: 'weighted (w = 1) loss', shape });
-    assertEqualBits(read(d1, rows * cols), read(d2, rows * cols), { op: 'weighted (w = 1) grad', shape });
-    freeAll();
-  }
-});
-
-test('a pair weight applies only where the prediction is that class', () => {
-  // 3 classes; true class 0; pair (0 → 2) weighs 2. Row 0 predicts 2 (weighted), row 1 predicts 1 (not).
-  const x = [0, 1, 3, 0, 3, 1], t = [1, 0, 0, 1, 0, 0];
-  const pairW = [1, 1, 2, 1, 1, 1, 1, 1, 1];
-  const px = put(x), pt = put(t), pcw = put([1, 1, 1]), ppw = put(pairW), pl = poisoned(2), pd = poisoned(6);
-  kern.weightedSoftmaxCrossEntropy(px, pt, pcw, ppw, pl, pd, 2, 3, 1, 0);
-  const ce = Math.log(Math.exp(0) + Math.exp(1) + Math.exp(3));
-  assertClose(read(pl, 2), [2 * ce, ce], (i) => 4e-6 * (1 + i), { op: 'pair weight', shape: '[2, 3]' });
-  freeAll();
-});
-
-test('softmax cross-entropies: float64 gradients match central differences (argmax kept away from ties)', () => {
-  let seed = 4000;
-  for (const [rows, cols] of FD_SHAPES) {
-    const rng = new Rng(seed++);
-    const gs = f(rng.uniform(0.1, 2));
-    const { x, t, classW, pairW } = weightedData(rng, rows, cols, 4, true);
-    const labels = randomLabels(rng, rows, cols);
-    for (let r = 0; r < rows; r++) {
-      const xr = rowOf(x, r, cols), tr = rowOf(t, r, cols), lab = [labels[r]];
-      const shape = `[${rows}, ${cols}] row ${r}`;
-      const gS = sparseSoftmaxCrossEntropyRef(xr, lab, 1, cols, gs).grad;
-      assertFd('sparseSoftmaxCrossEntropy', shape, rng.seed, fdWorst((v) => gs * sparseSoftmaxCrossEntropyRef(v, lab, 1, cols, gs).loss[0], xr, gS));
-      const gW = weightedSoftmaxCrossEntropyRef(xr, tr, classW, pairW, 1, cols, gs).grad;
-      assertFd('weightedSoftmaxCrossEntropy', shape, rng.seed,
-        fdWorst((v) => gs * weightedSoftmaxCrossEntropyRef(v, tr, classW, pairW, 1, cols, gs).loss[0], xr, gW));
-    }
-  }
-});
-
 // ---- clipLoss, scaleRows, countCorrect ----
 
 test('clipLoss: rows below, inside, above and exactly at the bounds; gradient rows zeroed only where clamped', () => {
@@ -445,7 +282,7 @@ test('clipLoss: rows below, inside, above and exactly at the bounds; gradient ro
     const rng = new Rng(seed++);
     // row r: below, inside, above, exactly lo, exactly hi, in turn (random start)
     const start = rng.int(0, 4);
-    const loss = draw(rows, (r) => [rng.uniform(-3, 0.2), rng.uniform(0.3, 2.4), rng.uniform(2.6, 9), lo, hi][(r + start) % 5]);
+    const loss = drawValues(rows, (r) => [rng.uniform(-3, 0.2), rng.uniform(0.3, 2.4), rng.uniform(2.6, 9), lo, hi][(r + start) % 5]);
     const d = rng.array(rows * cols);
     const pl = put(loss), pd = put(d);
     kern.clipLoss(pl, pd, rows, cols, lo, hi);
@@ -477,8 +314,8 @@ test('countCorrect and countCorrectSparse: top-k with ties counted correct, agai
   for (const rows of ROWS) for (const cols of COLS) {
     const rng = new Rng(seed++);
     // scores on a coarse grid, so ties with the true class are common
-    const p = draw(rows * cols, () => Math.round(rng.uniform(-2, 2)) / 2);
-    const t = draw(rows * cols, (i) => (Math.floor(i / cols) % 2 ? Math.round(rng.uniform(0, 3)) / 4 : 0));
+    const p = drawValues(rows * cols, () => Math.round(rng.uniform(-2, 2)) / 2);
+    const t = drawValues(rows * cols, (i) => (Math.floor(i / cols) % 2 ? Math.round(rng.uniform(0, 3)) / 4 : 0));
     for (let r = 0; r < rows; r += 2) t[r * cols + rng.int(0, cols - 1)] = 1;
     const labels = randomLabels(rng, rows, cols);
     const pp = put(p), pt = put(t), plab = putLabels(labels);
