@@ -9,6 +9,7 @@ import { getLoss, type CustomLoss, type Loss, type LossName } from '../nets/loss
 import { getOptimizer, type Optimizer, type OptimizerName } from '../nets/optimizers.js';
 import { getMetric, type Metric, type MetricSpec } from './metrics.js';
 import { NonFiniteError } from './errors.js';
+import { summaryTable } from './summary.js';
 import { evaluate, fit, predict, type EvaluateOptions, type EvaluateResult, type FitOptions, type History } from './loop.js';
 import type { BatchBuffers, NamedWeights, Trainable } from './trainable.js';
 import { serializeModel } from '../io/save.js';
@@ -327,22 +328,7 @@ export class Model implements Trainable {
   }
 
   /** A table of layers, output shapes and parameter counts. */
-  summary(): string {
-    const rows: [string, string, string][] = [['Layer (type)', 'Output shape', 'Params']];
-    let total = 0, trainable = 0;
-    const walk = (l: Layer, indent: string) => {
-      const own = l.params.reduce((a, p) => a + p.value.size, 0);
-      rows.push([`${indent}${l.name} (${l.kind})`, `[N, ${l.outputShape.join(', ')}]`, String(own)]);
-      for (const p of l.params) { total += p.value.size; if (p.trainable) trainable += p.value.size; }
-      l.children().forEach((c) => walk(c, `${indent}  `));
-    };
-    this.layers.forEach((l) => walk(l, ''));
-    const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-    const line = (r: string[]) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padStart(w[2])}`;
-    const rule = '─'.repeat(w[0] + w[1] + w[2] + 4);
-    return [`Model "${this.name}", input [N, ${this.inputShape.join(', ')}]`, rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule,
-      `Total params: ${total} (trainable ${trainable}, non-trainable ${total - trainable})`].join('\n');
-  }
+  summary(): string { return summaryTable(this.name, this.inputShape, this.layers); }
 
   /** A 64-bit hash (16 hex digits) of every parameter's bits in order: equal hashes mean identical weights. */
   weightsHash(): string {

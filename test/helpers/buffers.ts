@@ -25,6 +25,13 @@ export function read(ptr: number, n: number): Float32Array {
   return backend().arena.f32.slice(ptr >> 2, (ptr >> 2) + n);
 }
 
+/** Int32 values (class labels) in a fresh block (put writes floats). */
+export function putI32(values: ArrayLike<number>): number {
+  const p = put(new Float32Array(values.length));
+  backend().arena.i32.set(values, p >> 2);
+  return p;
+}
+
 export function readI32(ptr: number, n: number): Int32Array {
   return backend().arena.i32.slice(ptr >> 2, (ptr >> 2) + n);
 }

@@ -4,34 +4,25 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { Rng, drawValues, randomLabels } from '../helpers/rng.js';
-import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
+import { put, putI32, poisoned, read, freeAll } from '../helpers/buffers.js';
+import { LOSS_COLS, LOSS_FD_SHAPES, LOSS_ROWS } from '../helpers/loss-shapes.js';
 import { assertClose, assertEqualBits, mixed, F32_EPS } from '../helpers/compare.js';
 import {
   mseRef, maeRef, huberRef, hingeRef, categoricalHingeRef, bceRef, bceLogitsRef, crossEntropyProbRef,
   sparseSoftmaxCrossEntropyRef, weightedSoftmaxCrossEntropyRef, cosineProximityRef, clipLossRef, scaleRowsRef,
   countCorrectRef, argMaxRef, type LossGrad,
 } from '../reference/losses.js';
-import { backend } from '../../src/backend/module.js';
 import { assertFd, fdWorst, rowOf } from '../helpers/fd.js';
 import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`losses, softmax cross-entropies [${BUILD}]`);
 
-const ROWS = [1, 2, 3, 7, 33];
-const COLS = [1, 2, 3, 4, 5, 8, 10, 17, 129];
-const FD_SHAPES: [number, number][] = [[1, 1], [2, 3], [3, 5], [7, 4], [2, 17], [1, 129]];
+const ROWS = LOSS_ROWS, COLS = LOSS_COLS, FD_SHAPES = LOSS_FD_SHAPES;
 const f = Math.fround;
 const EPS = f(1e-7);
 
 type Arr = ArrayLike<number>;
-
-/** Int32 labels in a fresh block (the buffers helper writes floats). */
-function putLabels(labels: Arr): number {
-  const p = put(new Float32Array(labels.length));
-  backend().arena.i32.set(labels, p >> 2);
-  return p;
-}
 
 // ---- softmax cross-entropies with labels and with per-row weights ----
 
@@ -41,7 +32,7 @@ test('sparseSoftmaxCrossEntropy: loss and dLogits against float64, logits up to 
     const rng = new Rng(seed++);
     const x = rng.array(rows * cols, -spread, spread), labels = randomLabels(rng, rows, cols);
     const gs = f(rng.uniform(0.1, 2));
-    const px = put(x), plab = putLabels(labels), pl = poisoned(rows), pd = poisoned(rows * cols);
+    const px = put(x), plab = putI32(labels), pl = poisoned(rows), pd = poisoned(rows * cols);
     kern.sparseSoftmaxCrossEntropy(px, plab, pl, pd, rows, cols, gs, 0);
     const ref = sparseSoftmaxCrossEntropyRef(x, labels, rows, cols, gs);
     const shape = `[${rows}, ${cols}] spread ${spread}`;
@@ -61,7 +52,7 @@ test('sparseSoftmaxCrossEntropy is softmaxCrossEntropy on one-hot targets, bit f
     const x = rng.array(rows * cols, -8, 8), labels = randomLabels(rng, rows, cols);
     const t = new Float32Array(rows * cols);
     labels.forEach((c, r) => { t[r * cols + c] = 1; });
-    const px = put(x), pt = put(t), plab = putLabels(labels);
+    const px = put(x), pt = put(t), plab = putI32(labels);
     const l1 = poisoned(rows), d1 = poisoned(rows * cols), l2 = poisoned(rows), d2 = poisoned(rows * cols);
     kern.sparseSoftmaxCrossEntropy(px, plab, l1, d1, rows, cols, 0.5, 0);
     kern.softmaxCrossEntropy(px, pt, l2, d2, rows, cols, 0.5, 0);

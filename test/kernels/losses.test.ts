@@ -4,34 +4,25 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { Rng, drawValues, randomLabels } from '../helpers/rng.js';
-import { put, poisoned, read, freeAll } from '../helpers/buffers.js';
+import { put, putI32, poisoned, read, freeAll } from '../helpers/buffers.js';
+import { LOSS_COLS, LOSS_FD_SHAPES, LOSS_ROWS } from '../helpers/loss-shapes.js';
 import { assertClose, assertEqualBits, mixed, F32_EPS } from '../helpers/compare.js';
 import {
   mseRef, maeRef, huberRef, hingeRef, categoricalHingeRef, bceRef, bceLogitsRef, crossEntropyProbRef,
   sparseSoftmaxCrossEntropyRef, weightedSoftmaxCrossEntropyRef, cosineProximityRef, clipLossRef, scaleRowsRef,
   countCorrectRef, argMaxRef, type LossGrad,
 } from '../reference/losses.js';
-import { backend } from '../../src/backend/module.js';
 import { assertFd, fdWorst, rowOf } from '../helpers/fd.js';
 import * as kern from '../../src/backend/kernels/index.js';
 
 await ready();
 const test = suite(`losses [${BUILD}]`);
 
-const ROWS = [1, 2, 3, 7, 33];
-const COLS = [1, 2, 3, 4, 5, 8, 10, 17, 129];
-const FD_SHAPES: [number, number][] = [[1, 1], [2, 3], [3, 5], [7, 4], [2, 17], [1, 129]];
+const ROWS = LOSS_ROWS, COLS = LOSS_COLS, FD_SHAPES = LOSS_FD_SHAPES;
 const f = Math.fround;
 const EPS = f(1e-7);
 
 type Arr = ArrayLike<number>;
-
-/** Int32 labels in a fresh block (the buffers helper writes floats). */
-function putLabels(labels: Arr): number {
-  const p = put(new Float32Array(labels.length));
-  backend().arena.i32.set(labels, p >> 2);
-  return p;
-}
 
 // ---- the dense losses, as a table: data (smooth = away from kinks, clips and ties), reference, kernel, tolerances ----
 
@@ -318,7 +309,7 @@ test('countCorrect and countCorrectSparse: top-k with ties counted correct, agai
     const t = drawValues(rows * cols, (i) => (Math.floor(i / cols) % 2 ? Math.round(rng.uniform(0, 3)) / 4 : 0));
     for (let r = 0; r < rows; r += 2) t[r * cols + rng.int(0, cols - 1)] = 1;
     const labels = randomLabels(rng, rows, cols);
-    const pp = put(p), pt = put(t), plab = putLabels(labels);
+    const pp = put(p), pt = put(t), plab = putI32(labels);
     for (const k of new Set([1, 2, 3, cols, cols + 1])) {
       const shape = `[${rows}, ${cols}] k = ${k}`;
       const exp = countCorrectRef(p, (r) => argMaxRef(t, r * cols, cols), rows, cols, k);
@@ -332,7 +323,7 @@ test('countCorrect and countCorrectSparse: top-k with ties counted correct, agai
 
 test('countCorrect: ties at k = 1 count, a NaN score at the true class does not', () => {
   const p = [0.5, 0.5, 0.1, 0.2, 0.9, 0.9, NaN, 0, 0], t = [0, 1, 0, 1, 0, 0, 1, 0, 0];
-  const pp = put(p), pt = put(t), plab = putLabels([1, 0, 0]);
+  const pp = put(p), pt = put(t), plab = putI32([1, 0, 0]);
   assert.is(kern.countCorrect(pp, pt, 3, 3, 1), 1); // row 0: tie → correct; row 1: 0.9 > 0.2 twice; row 2: NaN
   assert.is(kern.countCorrect(pp, pt, 3, 3, 3), 2);
   assert.is(kern.countCorrectSparse(pp, plab, 3, 3, 1), 1);
@@ -340,7 +331,7 @@ test('countCorrect: ties at k = 1 count, a NaN score at the true class does not'
 });
 
 test('wrappers reject bad sizes, offsets and labels', () => {
-  const px = put([1, 2, 3, 4]), plab = putLabels([0, 4]), pl = poisoned(2);
+  const px = put([1, 2, 3, 4]), plab = putI32([0, 4]), pl = poisoned(2);
   assert.throws(() => kern.sparseSoftmaxCrossEntropy(px, plab, pl, 0, 2, 2, 1, px), /labels\[1\] = 4/);
   assert.throws(() => kern.mseLoss(px, px, pl, 0, 2, 0, 1), /cols = 0/);
   assert.throws(() => kern.mseLoss(px + 2, px, pl, 0, 1, 1, 1), /4-byte aligned/);
