@@ -30,13 +30,13 @@ export class Buffers {
   put(values: Float32Array | Int32Array): number {
     const a = backend().arena;
     const p = a.alloc(values.length * 4);
-    if (values instanceof Float32Array) a.f32.set(values, p >> 2); else a.i32.set(values, p >> 2);
+    if (values instanceof Float32Array) a.f32.set(values, p >>> 2); else a.i32.set(values, p >>> 2);
     this.ptrs.push(p);
     return p;
   }
   alloc(n: number): number {
     const p = backend().arena.alloc(n * 4);
-    backend().arena.f32.fill(0, p >> 2, (p >> 2) + n);
+    backend().arena.f32.fill(0, p >>> 2, (p >>> 2) + n);
     this.ptrs.push(p);
     return p;
   }

@@ -137,7 +137,7 @@ export abstract class Optimizer {
 }
 
 import { backend } from '../backend/module.js';
-function writeInto(t: Tensor, values: Float32Array): void { backend().arena.f32.set(values, t.ptr >> 2); }
+function writeInto(t: Tensor, values: Float32Array): void { backend().arena.f32.set(values, t.ptr >>> 2); }
 
 class SGD extends Optimizer {
   readonly name = 'sgd';

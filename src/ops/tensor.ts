@@ -54,16 +54,16 @@ export class Tensor {
   toFloat32Array(): Float32Array {
     const s = this.live();
     const a = backend().arena;
-    if (this.dtype === 'float32') return a.f32.slice(s.ptr >> 2, (s.ptr >> 2) + this.size);
-    return Float32Array.from(a.i32.subarray(s.ptr >> 2, (s.ptr >> 2) + this.size));
+    if (this.dtype === 'float32') return a.f32.slice(s.ptr >>> 2, (s.ptr >>> 2) + this.size);
+    return Float32Array.from(a.i32.subarray(s.ptr >>> 2, (s.ptr >>> 2) + this.size));
   }
 
   /** A copy of the values as int32 (float32 tensors are truncated toward zero). */
   toInt32Array(): Int32Array {
     const s = this.live();
     const a = backend().arena;
-    if (this.dtype === 'int32') return a.i32.slice(s.ptr >> 2, (s.ptr >> 2) + this.size);
-    return Int32Array.from(a.f32.subarray(s.ptr >> 2, (s.ptr >> 2) + this.size), (v) => Math.trunc(v));
+    if (this.dtype === 'int32') return a.i32.slice(s.ptr >>> 2, (s.ptr >>> 2) + this.size);
+    return Int32Array.from(a.f32.subarray(s.ptr >>> 2, (s.ptr >>> 2) + this.size), (v) => Math.trunc(v));
   }
 
   /** Nested arrays shaped like the tensor, for printing and small checks. */
@@ -168,12 +168,12 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
   }
   const t = empty(finalShape, dt);
   const a = backend().arena;
-  if (dt === 'float32') a.f32.set(flat, t.ptr >> 2);
+  if (dt === 'float32') a.f32.set(flat, t.ptr >>> 2);
   else {
     for (let i = 0; i < flat.length; i++) {
       if (!Number.isInteger(flat[i])) throw new RangeError(`tensor(): int32 value ${flat[i]} at index ${i} is not an integer`);
     }
-    a.i32.set(flat, t.ptr >> 2);
+    a.i32.set(flat, t.ptr >>> 2);
   }
   return t;
 }

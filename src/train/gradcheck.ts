@@ -81,14 +81,14 @@ function ulp32(x: number): number {
 
 // Σ r·a, or with rms the root of Σ (r·a)²: independent float32 roundings of the terms add up like a random walk.
 function dot64(a: Tensor, count: number, r: Float64Array, rms = false): number {
-  const v = f32(), o = a.ptr >> 2;
+  const v = f32(), o = a.ptr >>> 2;
   let s = 0;
   for (let i = 0; i < count; i++) { const t = r[i] * v[o + i]; s += rms ? t * t : t; }
   return rms ? Math.sqrt(s) : s;
 }
 
 function sum64(a: Tensor, count: number, rms = false): number {
-  const v = f32(), o = a.ptr >> 2;
+  const v = f32(), o = a.ptr >>> 2;
   let s = 0;
   for (let i = 0; i < count; i++) s += rms ? v[o + i] * v[o + i] : v[o + i];
   return rms ? Math.sqrt(s) : s;
@@ -110,7 +110,7 @@ function layerTarget(layer: Layer, x: Tensor, o: GradCheckOptions, rand: () => n
   const outCount = n * sizeOf(layer.outputShape);
   const r = Float64Array.from({ length: outCount }, () => rand() * 2 - 1);
   const dy = empty([n, ...layer.outputShape], 'float32', 'gradCheck.dy');
-  f32().set(Float32Array.from(r), dy.ptr >> 2);
+  f32().set(Float32Array.from(r), dy.ptr >>> 2);
   // Draw the noise (dropout masks) once, then keep it fixed for every evaluation.
   layer.forward(x, n, training);
   layer.noiseFrozen = true;
@@ -126,7 +126,7 @@ function layerTarget(layer: Layer, x: Tensor, o: GradCheckOptions, rand: () => n
       const dx = layer.backward(dy, n);
       const m = new Map<Tensor, Float32Array>();
       for (const p of layer.params) if (p.grad) m.set(p.value, p.grad.toFloat32Array());
-      if (dx) m.set(x, f32().slice(dx.ptr >> 2, (dx.ptr >> 2) + x.size));
+      if (dx) m.set(x, f32().slice(dx.ptr >>> 2, (dx.ptr >>> 2) + x.size));
       return m;
     },
     dispose: () => { layer.noiseFrozen = false; dy.dispose(); layer.release(); },
@@ -179,13 +179,13 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
         if (p.regularizer) {
           // add the penalty's gradient l1·sign(w) + 2·l2·w the way training does, on a copy
           const gt = empty(p.value.shape, 'float32', 'gradCheck.g');
-          f32().set(g, gt.ptr >> 2);
+          f32().set(g, gt.ptr >>> 2);
           regularizeInto(p, gt);
           m.set(p.value, gt.toFloat32Array());
           gt.dispose();
         } else m.set(p.value, g);
       }
-      if (dx) m.set(x, f32().slice(dx.ptr >> 2, (dx.ptr >> 2) + x.size));
+      if (dx) m.set(x, f32().slice(dx.ptr >>> 2, (dx.ptr >>> 2) + x.size));
       return m;
     },
     dispose: () => { model.layers.forEach((l) => { l.noiseFrozen = false; }); model.layers[0].plan(n, false); },
@@ -225,7 +225,7 @@ export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs,
     for (const { name, t: tensor } of t.tensors) {
       const analytic = grads.get(tensor);
       if (!analytic) throw new Error(`gradCheck: no gradient was produced for ${name}`);
-      const size = tensor.size, base = tensor.ptr >> 2;
+      const size = tensor.size, base = tensor.ptr >>> 2;
       const values = f32().slice(base, base + size);
       let ss = 0;
       for (const v of values) ss += v * v;

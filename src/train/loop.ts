@@ -118,7 +118,7 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
     for (let epoch = first; epoch < first + epochs && !model.stopTraining; epoch++) {
       for (const c of callbacks) await c.onEpochBegin?.(epoch, {});
       if (options.shuffle ?? true) kern.randomPermutation(perm.ptr, nTrain, drawOf(model.seed, SHUFFLE_STREAM, epoch * 4294967296));
-      else backend().arena.i32.set(Int32Array.from({ length: nTrain }, (_, i) => i), perm.ptr >> 2);
+      else backend().arena.i32.set(Int32Array.from({ length: nTrain }, (_, i) => i), perm.ptr >>> 2);
       let lossSum = 0, seen = 0, lastYield = Date.now();
       const correct = model.metrics.map(() => 0);
       const batches = Math.ceil(nTrain / bs);
@@ -239,7 +239,7 @@ function classWeights(spec: FitOptions['classWeight'], model: Trainable, y: Tens
     } finally { t.dispose(); }
   })();
   return (idx: number, n: number, out: Tensor) => {
-    const a = backend().arena, i32 = a.i32, f32 = a.f32, o = out.ptr >> 2, ix = idx >> 2;
+    const a = backend().arena, i32 = a.i32, f32 = a.f32, o = out.ptr >>> 2, ix = idx >>> 2;
     for (let i = 0; i < n; i++) f32[o + i] = table[labels[i32[ix + i]]];
   };
 }

@@ -24,7 +24,7 @@ export function getMetric(spec: MetricSpec): Metric {
 export function countCorrect(m: Metric, pred: Tensor, target: Tensor, n: number, cols: number, targets: TargetKind): number {
   if (cols === 1 && targets === 'dense') {
     // One output: binary accuracy at threshold 0.5 (comparisons only).
-    const f = backend().arena.f32, p = pred.ptr >> 2, t = target.ptr >> 2;
+    const f = backend().arena.f32, p = pred.ptr >>> 2, t = target.ptr >>> 2;
     let c = 0;
     for (let i = 0; i < n; i++) if ((f[p + i] > 0.5) === (f[t + i] > 0.5)) c++;
     return c;
@@ -39,9 +39,9 @@ export function addConfusion(counts: number[][], pred: Tensor, target: Tensor, n
   scratch: Tensor): void {
   const i32 = () => backend().arena.i32;
   kern.argMax(pred.ptr, scratch.ptr, n, cols, 1);
-  const p = Array.from(i32().subarray(scratch.ptr >> 2, (scratch.ptr >> 2) + n));
+  const p = Array.from(i32().subarray(scratch.ptr >>> 2, (scratch.ptr >>> 2) + n));
   let t: number[];
-  if (targets === 'sparse') t = Array.from(i32().subarray(target.ptr >> 2, (target.ptr >> 2) + n));
-  else { kern.argMax(target.ptr, scratch.ptr, n, cols, 1); t = Array.from(i32().subarray(scratch.ptr >> 2, (scratch.ptr >> 2) + n)); }
+  if (targets === 'sparse') t = Array.from(i32().subarray(target.ptr >>> 2, (target.ptr >>> 2) + n));
+  else { kern.argMax(target.ptr, scratch.ptr, n, cols, 1); t = Array.from(i32().subarray(scratch.ptr >>> 2, (scratch.ptr >>> 2) + n)); }
   for (let i = 0; i < n; i++) counts[t[i]][p[i]]++;
 }

@@ -336,7 +336,7 @@ export class Model implements Trainable {
     let h1 = 0x811c9dc5 | 0, h2 = 0x9747b28c | 0;
     const u32 = new Uint32Array(backend().arena.f32.buffer);
     for (const p of this.params()) {
-      const start = p.value.ptr >> 2;
+      const start = p.value.ptr >>> 2;
       for (let i = start, end = start + p.value.size; i < end; i++) {
         const v = u32[i];
         h1 = Math.imul(h1 ^ v, 0x01000193);
@@ -374,7 +374,7 @@ export class Model implements Trainable {
       if (w.values.length !== p.value.size) throw new RangeError(`setWeights: "${p.name}" [${p.value.shape.join(', ')}] needs ${p.value.size} values, entry "${w.name}" has ${w.values.length}`);
     });
     const f = backend().arena.f32;
-    weights.forEach((w, i) => f.set(w.values, targets[i].value.ptr >> 2));
+    weights.forEach((w, i) => f.set(w.values, targets[i].value.ptr >>> 2));
   }
 
   /** The model as bytes (architecture, weights, compile settings, optimizer state): loadModel(bytes) rebuilds it. */

@@ -7,7 +7,7 @@ const live: number[] = [];
 export function put(values: ArrayLike<number>): number {
   const a = backend().arena;
   const p = a.alloc(values.length * 4);
-  a.f32.set(values, p >> 2);
+  a.f32.set(values, p >>> 2);
   live.push(p);
   return p;
 }
@@ -16,24 +16,24 @@ export function put(values: ArrayLike<number>): number {
 export function poisoned(n: number): number {
   const a = backend().arena;
   const p = a.alloc(n * 4);
-  a.f32.fill(NaN, p >> 2, (p >> 2) + n);
+  a.f32.fill(NaN, p >>> 2, (p >>> 2) + n);
   live.push(p);
   return p;
 }
 
 export function read(ptr: number, n: number): Float32Array {
-  return backend().arena.f32.slice(ptr >> 2, (ptr >> 2) + n);
+  return backend().arena.f32.slice(ptr >>> 2, (ptr >>> 2) + n);
 }
 
 /** Int32 values (class labels) in a fresh block (put writes floats). */
 export function putI32(values: ArrayLike<number>): number {
   const p = put(new Float32Array(values.length));
-  backend().arena.i32.set(values, p >> 2);
+  backend().arena.i32.set(values, p >>> 2);
   return p;
 }
 
 export function readI32(ptr: number, n: number): Int32Array {
-  return backend().arena.i32.slice(ptr >> 2, (ptr >> 2) + n);
+  return backend().arena.i32.slice(ptr >>> 2, (ptr >>> 2) + n);
 }
 
 /** Frees every block made by put/poisoned since the last call. */

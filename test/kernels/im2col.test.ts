@@ -84,7 +84,7 @@ function checkCol2im(g: ConvGeom, chunks: [number, number][], seed: number, dxOf
   const xs = g.N * g.H * g.W * g.inC;
   const dx0 = rng.array(xs, -2, 2);
   const pdx = poisoned(dxOff + xs + 4) + 4 * dxOff;
-  backend().arena.f32.set([...dx0, 7, 7, 7, 7], pdx >> 2);
+  backend().arena.f32.set([...dx0, 7, 7, 7, 7], pdx >>> 2);
   let exact: Float64Array = Float64Array.from(dx0), wide: Float64Array = Float64Array.from(dx0);
   const absSum = Float64Array.from(dx0, Math.abs);
   for (const [q0, P] of chunks) {
@@ -191,7 +191,7 @@ test('x, col and dx at offsets 4, 8, 12 bytes past 16-byte alignment', () => {
     for (let off = 1; off < 4; off++) {
       const x = new Rng(seed).array(g.N * g.H * g.W * g.inC);
       const px = poisoned(x.length + off) + 4 * off;
-      backend().arena.f32.set(x, px >> 2);
+      backend().arena.f32.set(x, px >>> 2);
       checkIm2col(g, x, px, 1, NPix - 1, seed, off);
       checkIm2col(g, x, px, NPix - 7, 7, seed, 4 - off);
       checkCol2im(g, partition(NPix, 6), seed++, off);

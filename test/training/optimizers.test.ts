@@ -24,7 +24,7 @@ function makeParams(rng: Rng): Param[] {
   }));
 }
 
-function setGrad(p: Param, g: Float32Array): void { backend().arena.f32.set(g, p.grad!.ptr >> 2); }
+function setGrad(p: Param, g: Float32Array): void { backend().arena.f32.set(g, p.grad!.ptr >>> 2); }
 
 type RefStep = (w: Float64Array, g: Float64Array, state: Float64Array[], t: number) => void;
 
@@ -107,7 +107,7 @@ test('state saved and restored continues the same trajectory', () => {
   const grads = Array.from({ length: 6 }, () => pa.map((p) => rng.array(p.value.size)));
   for (let t = 0; t < 3; t++) { pa.forEach((p, i) => setGrad(p, grads[t][i])); a.apply(pa); }
   // b gets a's weights and state, then both continue
-  pb.forEach((p, i) => backend().arena.f32.set(pa[i].value.toFloat32Array(), p.value.ptr >> 2));
+  pb.forEach((p, i) => backend().arena.f32.set(pa[i].value.toFloat32Array(), p.value.ptr >>> 2));
   b.setState(pb, a.getState(pa));
   for (let t = 3; t < 6; t++) {
     pa.forEach((p, i) => setGrad(p, grads[t][i])); a.apply(pa);

@@ -52,7 +52,7 @@ export function gatherRows(src: Ptr, srcRows: number, idx: Ptr, dst: Ptr, rows: 
   span(k, 'src', src, srcRows * cols); span(k, 'idx', idx, rows); span(k, 'dst', dst, rows * cols);
   const ix = backend().arena.i32;
   for (let r = 0; r < rows; r++) {
-    const i = ix[(idx >> 2) + r];
+    const i = ix[(idx >>> 2) + r];
     if (!(i >= 0 && i < srcRows)) bad(k, `index ${i} at row ${r} is outside [0, ${srcRows})`);
   }
   backend().exports.gatherRows(src, idx, dst, rows, cols);
