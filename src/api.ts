@@ -10,7 +10,7 @@ export * as schedules from './nets/schedules.js';
 export * as initializers from './nets/initializers.js';
 export * as regularizers from './nets/regularizers.js';
 export { sequential, Model, type SequentialOptions, type CompileOptions, type EvaluateResult, type NamedWeights } from './train/model.js';
-export type { FitOptions, History, EvaluateOptions } from './train/loop.js';
+export type { FitOptions, History, EvaluateOptions, EpochProgress } from './train/loop.js';
 export { earlyStopping, learningRateScheduler, reduceLearningRateOnPlateau, type Callback, type Logs } from './train/callbacks.js';
 export { loadModel } from './io/load.js';
 export { FORMAT_VERSION, type SaveOptions } from './io/format.js';

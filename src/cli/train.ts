@@ -3,7 +3,7 @@
 // checkpoint that `--resume` continues to the same weights as an uninterrupted run.
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, type Model, type History } from '../index.js';
+import { loadModel, type Model, type History, type EpochProgress } from '../index.js';
 import { writeAtomic } from '../io/files.js';
 import { buildModel } from './config.js';
 import { resolveConfig, UsageError, type TrainConfig } from './settings.js';
@@ -19,7 +19,7 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-interface Checkpoint { config: TrainConfig; epoch: number; batch: number; history: Record<string, number[]> }
+interface Checkpoint { config: TrainConfig; epoch: number; batch: number; progress?: EpochProgress; history: Record<string, number[]> }
 
 export function defaultOut(c: TrainConfig): string {
   const model = c.model.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
@@ -66,7 +66,8 @@ export async function train(config: TrainConfig, opts: { resume?: boolean; log?:
   let h: History;
   try {
     h = await model.fit(tr.x, y, {
-      epochs: config.epochs - startEpoch, initialEpoch: startEpoch, initialBatch: startBatch, batchSize: config.batchSize,
+      epochs: config.epochs - startEpoch, initialEpoch: startEpoch, initialBatch: startBatch, initialProgress: ckpt?.progress,
+      batchSize: config.batchSize,
       validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: [bar],
     });
   } finally {

@@ -25,16 +25,27 @@ export interface FitOptions<M extends Trainable = Trainable> {
   initialEpoch?: number;
   /** Batches of initialEpoch already done (resuming mid-epoch after an interrupt): they are skipped. */
   initialBatch?: number;
+  /**
+   * The running sums of those skipped batches (history.stoppedAt.progress of the interrupted fit), so the resumed
+   * epoch's logged loss and metrics cover the whole epoch, as an uninterrupted run's do.
+   */
+  initialProgress?: EpochProgress;
   /** Let the event loop run between batches every this many milliseconds (default 50; 0: only between epochs). */
   yieldEveryMs?: number;
 }
+
+/** The running sums of an epoch's batches so far: Σ loss·n, the samples seen, and each metric's correct count. */
+export interface EpochProgress { lossSum: number; samples: number; correct: Record<string, number> }
 
 /** Per-epoch values of every logged metric: loss, accuracy, valLoss, valAccuracy, … */
 export interface History {
   epoch: number[];
   history: Record<string, number[]>;
-  /** Where training stopped when model.stopTraining ended it early: the next epoch and batch to run. */
-  stoppedAt?: { epoch: number; batch: number };
+  /**
+   * Where training stopped when model.stopTraining ended it early: the next epoch and batch to run, and (when it
+   * stopped mid-epoch) that epoch's running sums, to pass back as initialProgress with initialBatch.
+   */
+  stoppedAt?: { epoch: number; batch: number; progress?: EpochProgress };
 }
 
 export interface EvaluateOptions { batchSize?: number; confusionMatrix?: boolean }
@@ -124,6 +135,11 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
       const batches = Math.ceil(nTrain / bs);
       const skip = epoch === first ? options.initialBatch ?? 0 : 0;
       if (!Number.isInteger(skip) || skip < 0 || skip > batches) throw new RangeError(`fit: initialBatch must be an integer in [0, ${batches}], got ${skip}`);
+      if (epoch === first && options.initialProgress) {
+        const p = options.initialProgress;
+        lossSum = p.lossSum; seen = p.samples;
+        model.metrics.forEach((m, j) => { correct[j] = p.correct[m.name] ?? 0; });
+      }
       for (const { batch: bi, start, n } of batchesOf(model, x, y, nTrain, perm, skip)) {
         if (weightsOf) weightsOf(perm.ptr + start * 4, n, b.weights);
         const value = model.step(b.x, yb, n, weightsOf ? b.weights : undefined, epoch, bi);
@@ -135,7 +151,9 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
           for (const c of callbacks) await c.onBatchEnd?.(bi, logs);
         }
         if (model.stopTraining) {
-          history.stoppedAt = bi + 1 < batches ? { epoch, batch: bi + 1 } : { epoch: epoch + 1, batch: 0 };
+          history.stoppedAt = bi + 1 < batches
+            ? { epoch, batch: bi + 1, progress: { lossSum, samples: seen, correct: Object.fromEntries(model.metrics.map((m, j) => [m.name, correct[j]])) } }
+            : { epoch: epoch + 1, batch: 0 };
           break;
         }
         if (yieldMs > 0 && Date.now() - lastYield >= yieldMs) { await nextTick(); lastYield = Date.now(); }

@@ -118,6 +118,8 @@ test('Ctrl-C writes a checkpoint; --resume reaches the same weights as an uninte
   assert.match(resumed.out, /resuming from epoch \d, batch \d+/);
   const h = JSON.parse(readFileSync(join(dir, 'cut', 'history.json'), 'utf8'));
   assert.is(h.weightsHash, fullHash);
+  const fullHistory = JSON.parse(readFileSync(join(dir, 'full', 'history.json'), 'utf8')).history;
+  assert.equal(h.history, fullHistory, 'the resumed run logs the interrupted epoch as the uninterrupted run does');
   assert.not.ok(existsSync(join(dir, 'cut', 'checkpoint.json')), 'checkpoint removed after finishing');
 });
 

@@ -76,8 +76,42 @@ test('callbacks run in order with logs; stopTraining ends fit after the batch an
   assert.equal(calls, ['trainBegin', 'epochBegin 0', 'batch 0', 'batch 1', 'batch 2', 'batch 3', 'epochEnd 0',
     'epochBegin 1', 'batch 0', 'batch 1', 'trainEnd']);
   assert.is(h.history.loss.length, 1);
-  assert.equal(h.stoppedAt, { epoch: 1, batch: 2 });
+  assert.equal({ epoch: h.stoppedAt!.epoch, batch: h.stoppedAt!.batch }, { epoch: 1, batch: 2 });
+  assert.equal(h.stoppedAt!.progress!.samples, 32);
   [x, y].forEach((t) => t.dispose()); m.dispose();
+});
+
+test('a fit stopped mid-epoch and resumed with initialBatch and initialProgress logs what an uninterrupted fit logs', async () => {
+  const { x, y } = quadrants(100);
+  const run = async (stopAt?: { epoch: number; batch: number }) => {
+    const m = mlp(4);
+    m.compile({ optimizer: 'adam', loss: 'crossEntropy', metrics: ['accuracy'] });
+    let epoch = 0;
+    const cb: Callback = {
+      onEpochBegin: (e) => { epoch = e; },
+      onBatchEnd: (b) => { if (stopAt && epoch === stopAt.epoch && b === stopAt.batch) m.stopTraining = true; },
+    };
+    const first = await m.fit(x, y, { epochs: 3, batchSize: 16, callbacks: [cb] });
+    if (!stopAt) return { m, history: first.history };
+    const at = first.stoppedAt!;
+    const rest = await m.fit(x, y, { epochs: 3 - at.epoch, batchSize: 16, initialEpoch: at.epoch, initialBatch: at.batch, initialProgress: at.progress });
+    const history: Record<string, number[]> = {};
+    for (const src of [first.history, rest.history]) for (const [k, v] of Object.entries(src)) (history[k] ??= []).push(...v);
+    return { m, history };
+  };
+  const full = await run(), cut = await run({ epoch: 1, batch: 3 });
+  assert.equal(cut.history, full.history); // bit for bit: the same sums in the same order
+  assert.is(cut.m.weightsHash(), full.m.weightsHash());
+  const sumsDropped = await (async () => { // without initialProgress the epoch's loss covers only the resumed batches
+    const m = mlp(4);
+    m.compile({ optimizer: 'adam', loss: 'crossEntropy', metrics: ['accuracy'] });
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 16, initialEpoch: 1, initialBatch: 3 });
+    m.dispose();
+    return h.history.loss[0];
+  })();
+  assert.ok(sumsDropped !== full.history.loss[1]);
+  [full.m, cut.m].forEach((m) => m.dispose());
+  [x, y].forEach((t) => t.dispose());
 });
 
 test('earlyStopping stops after patience epochs without improvement and restores the best weights', async () => {
