@@ -2,9 +2,8 @@
 // are permutations from the module's generator (seed, stream), gathered row by row on the kernels.
 import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
-import { drawOf } from '../initializers.js';
-import { SHUFFLE_STREAM, SPLIT_STREAM } from '../model/model.js';
-import { empty, untracked, viewOf, Tensor } from '../tensor.js';
+import { drawOf, SHUFFLE_STREAM, SPLIT_STREAM } from '../ops/random.js';
+import { empty, untracked, viewOf, type Tensor } from '../ops/tensor.js';
 import { checkBoolean, checkInteger, checkOptions, checkTensor, describe, MAX_VALUES } from './checks.js';
 import { building } from './tensors.js';
 
@@ -24,7 +23,7 @@ export function oneHot(labels: Tensor, numClasses: number): Tensor {
   if (bad >= 0) throw new RangeError(`data.oneHot: label ${values[bad]} at index ${bad} of "${labels.name}" is outside 0..${numClasses - 1}`);
   const out = empty([values.length, numClasses], 'float32', `oneHot(${labels.name})`);
   kern.fill(out.ptr, 0, out.size);
-  const f32 = backend().arena.f32, o = out.ptr >> 2;
+  const f32 = backend().arena.f32, o = out.ptr >>> 2;
   values.forEach((v, i) => { f32[o + i * numClasses + v] = 1; });
   return out;
 }
@@ -93,7 +92,7 @@ function* batchLoop(x: Tensor, y: Tensor, n: number, bs: number, draw: kern.Draw
   let views: Tensor[] = [];
   try {
     if (draw) kern.randomPermutation(perm.ptr, n, draw);
-    else backend().arena.i32.set(Int32Array.from({ length: n }, (_, i) => i), perm.ptr >> 2);
+    else backend().arena.i32.set(Int32Array.from({ length: n }, (_, i) => i), perm.ptr >>> 2);
     for (let start = 0; start < n; start += bs) {
       const rows = Math.min(bs, n - start);
       kern.gatherRows(x.ptr, n, perm.ptr + start * 4, bx.ptr, rows, x.size / n);

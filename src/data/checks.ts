@@ -1,6 +1,6 @@
 // Argument checks for the public loaders (errors name the function, the argument and what was expected; unknown
 // option keys name the nearest valid one) and the size limits that stop hostile files before they allocate memory.
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../ops/tensor.js';
 
 /** Most values one loaded tensor may hold: 2^28 float32 values are 1 GiB of linear memory (which ends at 4 GiB). */
 export const MAX_VALUES = 2 ** 28;

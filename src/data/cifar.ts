@@ -1,7 +1,7 @@
 // CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin): records of 1 label byte and 3072 pixel bytes (1024 R,
 // 1024 G, 1024 B, each a row-major 32×32 plane) → images float32 [N, 32, 32, 3] (NHWC) and labels int32 [N].
 import { backend } from '../backend/module.js';
-import { empty } from '../tensor.js';
+import { empty } from '../ops/tensor.js';
 import { checkBytes, checkOptions, count, describe, MAX_VALUES } from './checks.js';
 import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions } from './normalize.js';
 import { building, type Labelled } from './tensors.js';
@@ -41,8 +41,8 @@ export function cifar10(files: Uint8Array | readonly Uint8Array[], options: Cifa
     let n = 0;
     for (const bytes of list as Uint8Array[]) {
       for (let at = 0; at < bytes.length; at += RECORD, n++) {
-        i32[(y.ptr >> 2) + n] = bytes[at];
-        const o = (x.ptr >> 2) + n * PLANE * 3;
+        i32[(y.ptr >>> 2) + n] = bytes[at];
+        const o = (x.ptr >>> 2) + n * PLANE * 3;
         for (let p = 0; p < PLANE; p++) {
           f32[o + 3 * p] = bytes[at + 1 + p];
           f32[o + 3 * p + 1] = bytes[at + 1 + PLANE + p];

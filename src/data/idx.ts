@@ -1,6 +1,6 @@
 // IDX files (MNIST, Fashion-MNIST): magic 00 00 <type code> <number of dimensions>, the dimensions as big-endian
 // u32, then the values, big-endian, row-major. Gzipped files are detected and decompressed. Runtime-neutral.
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { checkBoolean, checkBytes, checkInteger, checkOptions, checkString, count, MAX_VALUES } from './checks.js';
 import { inflate, isGzip } from './inflate.js';
 import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions, type Standardize } from './normalize.js';

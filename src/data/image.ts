@@ -2,7 +2,7 @@
 // background) and resized by area averaging, stacked into x [N, h, w, C] (NHWC) with labels y [N]. The pixel work
 // runs once at load time in JS (integers and float64, the same on every host); normalisation runs on the kernels.
 import { backend } from '../backend/module.js';
-import { empty } from '../tensor.js';
+import { empty } from '../ops/tensor.js';
 import { decodePng, type DecodedImage } from './png.js';
 import { checkBytes, checkOptions, count, describe, MAX_VALUES } from './checks.js';
 import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions } from './normalize.js';
@@ -46,7 +46,7 @@ export async function images(files: readonly ImageFile[], options: ImagesOptions
   return building((own) => {
     const x = own(empty([files.length, h, w, C], 'float32', 'images'));
     const f32 = backend().arena.f32;
-    pixels.forEach((p, i) => f32.set(p, (x.ptr >> 2) + i * h * w * C));
+    pixels.forEach((p, i) => f32.set(p, (x.ptr >>> 2) + i * h * w * C));
     const y = own(intsFrom(Int32Array.from(files, (f) => f.label), [files.length], 'image labels'));
     const normalization = normalizeInPlace(x, options, C, 'data.images');
     return { x, y, normalization, files: files.map((f) => f.name) };

@@ -1,6 +1,5 @@
-// Decompression for the loaders with the standard DecompressionStream (Node ≥ 18, browsers, Deno, Bun, workerd):
-// gzip files (IDX .gz) and zlib streams (PNG image data), streamed under an output limit, so a small file that
-// inflates to gigabytes (a decompression bomb) is refused after a few slices. Runtime-neutral: no node: imports.
+// gzip (IDX .gz) and zlib (PNG image data) decompression with DecompressionStream, streamed under an output limit so
+// a decompression bomb is refused after a few slices. Runtime-neutral: no node: imports.
 
 /** Input goes in slices of this many bytes: deflate expands at most ~1032×, so one slice yields at most ~17 MB. */
 const SLICE = 16384;
@@ -35,7 +34,7 @@ export async function inflate(bytes: Uint8Array, format: 'gzip' | 'deflate', wha
   const writer = stream.writable.getWriter(), reader = stream.readable.getReader();
   let stopped = false;
   // Feeds slices as the inflater asks for them (writer.ready is its backpressure); its failures surface on the reader.
-  const feeding = (async () => {
+  void (async () => {
     for (let at = 0; at < bytes.length; at += SLICE) {
       await writer.ready;
       if (stopped) return;
@@ -71,8 +70,7 @@ export async function inflate(bytes: Uint8Array, format: 'gzip' | 'deflate', wha
     writer.abort().catch(() => undefined);
     throw e;
   }
-  await feeding;
-  return join(parts, total);
+  return join(parts, total); // done: the input was all fed and the writer closed
 }
 
 function join(parts: Uint8Array[], total: number): Uint8Array<ArrayBuffer> {

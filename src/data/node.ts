@@ -5,7 +5,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../ops/tensor.js';
 import { oneHot, type Pair } from './batching.js';
 import { checkBoolean, checkOptions, checkString, describe, nearest } from './checks.js';
 import { cifar10 } from './cifar.js';

@@ -2,7 +2,7 @@
 // each channel (the innermost axis, NHWC) to (x − mean) / std. The numbers applied are returned, to reuse on test data.
 import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
-import { empty, tensor, untracked, Tensor } from '../tensor.js';
+import { empty, tensor, untracked, type Tensor } from '../ops/tensor.js';
 import { checkBoolean, checkOptions, checkTensor, describe } from './checks.js';
 
 export interface Standardize { mean: readonly number[]; std: readonly number[] }
@@ -118,7 +118,7 @@ function columnSums(x: Tensor, C: number, center?: number[]): number[] {
         src = tmp.ptr;
       }
       kern.reduceSum(src, part.ptr, 1, rows, C);
-      const p = backend().arena.f32, o = part.ptr >> 2;
+      const p = backend().arena.f32, o = part.ptr >>> 2;
       for (let c = 0; c < C; c++) out[c] += p[o + c];
     }
   } finally { part.dispose(); tmp.dispose(); mid.dispose(); }

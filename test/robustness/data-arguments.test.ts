@@ -1,6 +1,5 @@
-// Argument checks of every runtime-neutral loader and helper in simdnet/data: a wrong type is a TypeError naming the
-// function, the argument and what was expected; an unknown option key names the nearest valid key; nothing is left
-// allocated. (data.load and data.imageFolder: data-files.node.test.ts.) Runtime-neutral.
+// Argument checks of the runtime-neutral loaders and helpers in simdnet/data: wrong types are TypeErrors naming function,
+// argument and expectation; unknown option keys name the nearest valid key; nothing stays allocated. Runtime-neutral.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
@@ -9,13 +8,14 @@ import { encodePng } from '../helpers/png.js';
 import * as data from '../../src/data/index.js';
 import { levenshtein, nearest } from '../../src/data/checks.js';
 import { memoryInUse, tensor } from '../../src/index.js';
+import { record } from './tally.js';
 
 await ready();
 const test = suite(`data: argument checks [${BUILD}]`);
 
 /** The error fn throws or rejects with: its class name and message. */
 async function failure(fn: () => unknown): Promise<string> {
-  try { await fn(); } catch (e) { return `${(e as Error).constructor.name}: ${(e as Error).message}`; }
+  try { await fn(); } catch (e) { record({ cases: 1, refused: 1 }); return `${(e as Error).constructor.name}: ${(e as Error).message}`; }
   throw new Error('expected an error, but the call succeeded');
 }
 

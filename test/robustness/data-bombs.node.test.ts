@@ -9,6 +9,7 @@ import { idxFile } from '../helpers/formats.js';
 import * as data from '../../src/data/index.js';
 import { memoryInUse } from '../../src/index.js';
 import { gzipZeros, ihdr, pngOf, zlibZeros } from './data-helpers.js';
+import { record } from './tally.js';
 
 await ready();
 const test = suite(`data: decompression bombs (node) [${BUILD}]`);
@@ -29,6 +30,7 @@ async function peakOf(p: () => Promise<unknown>): Promise<{ message: string; pea
     return { message, peak: Math.max(peak, process.memoryUsage().rss - start), ms: performance.now() - t };
   } finally {
     clearInterval(timer);
+    record({ cases: 1, refused: 1, leakedBytes: Math.max(0, memoryInUse() - before) });
     assert.is(memoryInUse(), before);
   }
 }

@@ -1,6 +1,5 @@
-// Property-based fuzzing (fast-check) of data.idx and data.cifar10: truncation at every length, byte flips, random
-// bytes and random headers, plain and gzipped. Each input loads or is refused with a plain Error naming the file
-// (never a TypeError or RangeError from inside, never a hang) and linear memory returns to its baseline. Runtime-neutral.
+// fast-check fuzzing of data.idx and data.cifar10 (truncations, byte flips, random bytes and headers, plain and gzipped):
+// each input loads or is refused by a plain Error naming the file, never hangs, and leaves memory flat. Runtime-neutral.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';

@@ -1,6 +1,5 @@
-// Property-based fuzzing (fast-check) of data.decodePng, data.images and data.csv: truncation at every length, byte
-// flips, chunk-level mutations with fresh CRCs (so they get past the CRC check), random text and random numbers. Each
-// input decodes consistently or is refused with a plain Error naming the file; linear memory is flat. Runtime-neutral.
+// fast-check fuzzing of data.decodePng, data.images and data.csv (truncations, flips, chunk mutations with fresh CRCs,
+// random text and numbers): decoded consistently or refused by a plain Error naming the file; memory flat. Runtime-neutral.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';

@@ -1,8 +1,8 @@
-// Hostile inputs for the data robustness tests: deflate bombs written bit by bit (a gibibyte of zeros in about a
-// megabyte), wrapped as zlib (PNG image data) or gzip (IDX .gz), PNGs rebuilt from chunks with fresh CRCs so
-// mutations reach past the CRC check, and the rule every loader must keep. Runtime-neutral (no node: imports). Test-only.
+// Test-only helpers for the data robustness tests: deflate bombs written bit by bit (1 GiB of zeros in ~1 MB) as zlib or
+// gzip, PNG chunk writers, and loadsOrRefuses, the rule every loader must keep. Runtime-neutral (no node: imports).
 import { crc32 } from '../../src/io/crc32.js';
 import { memoryInUse, Tensor } from '../../src/index.js';
+import { record } from './tally.js';
 
 /**
  * Runs a loader on hostile input. It must return (its tensors are then disposed) or throw a plain Error whose
@@ -11,17 +11,19 @@ import { memoryInUse, Tensor } from '../../src/index.js';
  */
 export async function loadsOrRefuses(prefix: string, run: () => unknown): Promise<boolean> {
   const before = memoryInUse();
-  let loaded = false;
+  let loaded = false, clear = true;
   try {
     disposeAll(await run());
     loaded = true;
   } catch (e) {
     const err = e as Error;
-    if (!(err instanceof Error) || err.constructor !== Error || !err.message.startsWith(prefix)) {
-      throw new Error(`expected a plain Error starting with ${JSON.stringify(prefix)}, got ${err?.constructor?.name}: ${err?.message ?? String(e)}`);
-    }
+    clear = err instanceof Error && err.constructor === Error && err.message.startsWith(prefix);
+    if (!clear) throw new Error(`expected a plain Error starting with ${JSON.stringify(prefix)}, got ${err?.constructor?.name}: ${err?.message ?? String(e)}`);
+  } finally {
+    const leaked = Math.max(0, memoryInUse() - before);
+    record({ cases: 1, refused: !loaded && clear ? 1 : 0, leakedBytes: leaked });
+    if (clear && memoryInUse() !== before) throw new Error(`linear memory ${before} → ${memoryInUse()} bytes after ${loaded ? 'a load' : 'a refusal'}`);
   }
-  if (memoryInUse() !== before) throw new Error(`linear memory ${before} → ${memoryInUse()} bytes after ${loaded ? 'a load' : 'a refusal'}`);
   return loaded;
 }
 
