@@ -123,6 +123,21 @@ export abstract class Optimizer {
     this.setScalars(state.scalars);
   }
 
+  /** Every state tensor of these parameters' slots (created now if missing), for a model's step snapshot. */
+  stateTensors(params: readonly Param[]): Tensor[] {
+    return params.filter((p) => p.trainable && p.grad).flatMap((p) => this.slotsOf(p));
+  }
+
+  /** The step count, the rate and the scalar state (bias corrections): what one step changes besides the slots. */
+  scalarState(): { iterations: number; learningRate: number; scalars: Record<string, number> } {
+    return { iterations: this.iterations, learningRate: this.learningRate, scalars: this.scalars() };
+  }
+
+  /** Puts back what scalarState() returned (a refused step). */
+  restoreScalarState(s: { iterations: number; learningRate: number; scalars: Record<string, number> }): void {
+    this.iterations = s.iterations; this.learningRate = s.learningRate; this.setScalars(s.scalars);
+  }
+
   dispose(): void {
     for (const s of this.slots.values()) s.forEach((t) => t.dispose());
     this.slots.clear();

@@ -5,9 +5,12 @@ export interface NonFiniteReport {
   batch: number;
   /** The first layer whose output or gradient is non-finite (forward order for outputs, backward for gradients). */
   layer: string | null;
-  /** What was non-finite: a layer output, a parameter gradient, an input gradient, or only the loss. */
-  where: 'output' | 'parameterGradient' | 'inputGradient' | 'loss';
-  /** The parameter, for a parameter gradient. */
+  /**
+   * What was non-finite: a layer output, a parameter gradient, an input gradient, only the loss, or a parameter after
+   * the optimizer's update (a learning rate too large for float32).
+   */
+  where: 'output' | 'parameterGradient' | 'inputGradient' | 'loss' | 'update';
+  /** The parameter, for a parameter gradient or an update. */
   param?: string;
   loss: number;
 }
@@ -16,9 +19,10 @@ export class NonFiniteError extends Error {
   readonly report: NonFiniteReport;
   constructor(r: NonFiniteReport) {
     const what = r.where === 'loss' ? 'the loss' : r.where === 'output' ? `the output of layer "${r.layer}"`
-      : r.where === 'parameterGradient' ? `the gradient of ${r.param}` : `the input gradient of layer "${r.layer}"`;
+      : r.where === 'parameterGradient' ? `the gradient of ${r.param}` : r.where === 'update' ? `${r.param} after the optimizer's update`
+      : `the input gradient of layer "${r.layer}"`;
     super(`training stopped: non-finite values at epoch ${r.epoch + 1}, batch ${r.batch + 1}: ${what} (loss ${r.loss}); ` +
-      'the weights are those of the last finite step');
+      'the weights, optimizer state and running statistics are those before this step');
     this.name = 'NonFiniteError';
     this.report = r;
   }

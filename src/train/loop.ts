@@ -8,6 +8,19 @@ import { drawOf, SHUFFLE_STREAM } from '../ops/random.js';
 import { addConfusion, countCorrect } from './metrics.js';
 import type { Callback, Logs } from './callbacks.js';
 import type { Trainable } from './trainable.js';
+import { StrictOptions } from '../ops/options.js';
+
+const FIT_KEYS = ['epochs', 'batchSize', 'validationData', 'validationSplit', 'shuffle', 'callbacks', 'classWeight', 'initialEpoch',
+  'initialBatch', 'initialProgress', 'yieldEveryMs'] as const;
+const EVALUATE_KEYS = ['batchSize', 'confusionMatrix'] as const;
+const PREDICT_KEYS = ['batchSize'] as const;
+
+// x and y must be given (checkData checks what they are); options hold only known keys.
+function checkCall(op: string, x: unknown, y: unknown, needY: boolean, options: unknown, keys: readonly string[]): void {
+  if (x === undefined || x === null) throw new TypeError(`${op}: x (the inputs) is missing: ${op}(x${needY ? ', y' : ''}, options)`);
+  if (needY && (y === undefined || y === null)) throw new TypeError(`${op}: y (the targets) is missing: ${op}(x, y, options)`);
+  StrictOptions.read(op, options, keys);
+}
 
 export interface FitOptions<M extends Trainable = Trainable> {
   epochs?: number;
@@ -93,6 +106,7 @@ function compiled(model: Trainable, op: string): NonNullable<Trainable['loss']> 
 
 /** Trains for `epochs` over shuffled mini-batches; resolves to the per-epoch history. See FitOptions. */
 export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, options: FitOptions<M> = {}): Promise<History> {
+  checkCall('fit', x, y, true, options, FIT_KEYS);
   const loss = compiled(model, 'fit');
   const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${epochs}`);
@@ -184,6 +198,7 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
 
 /** Loss and metrics over (x, y) in batches, without training (dropout off, batch norm on running statistics). */
 export function evaluate(model: Trainable, x: Tensor, y: Tensor, options: EvaluateOptions = {}): EvaluateResult {
+  checkCall('evaluate', x, y, true, options, EVALUATE_KEYS);
   const loss = compiled(model, 'evaluate');
   const n = model.checkData('evaluate', x, y, loss);
   planFor(model, n, options.batchSize);
@@ -207,6 +222,7 @@ export function evaluate(model: Trainable, x: Tensor, y: Tensor, options: Evalua
 
 /** Predictions for every row of x, in batches: a new tensor [N, ...outputShape]. */
 export function predict(model: Trainable, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  checkCall('predict', x, undefined, false, options, PREDICT_KEYS);
   const n = model.checkData('predict', x, undefined);
   planFor(model, n, options.batchSize);
   const per = sizeOf(model.outputShape);

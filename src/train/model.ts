@@ -4,12 +4,14 @@
 import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { empty, sizeOf, Tensor } from '../ops/tensor.js';
-import { Layer, type BuildContext, type Param } from '../layers/layer.js';
+import { Layer, claimLayers, type BuildContext, type Param } from '../layers/layer.js';
 import { getLoss, type CustomLoss, type Loss, type LossName } from '../nets/losses.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../nets/optimizers.js';
 import { getMetric, type Metric, type MetricSpec } from './metrics.js';
 import { NonFiniteError } from './errors.js';
 import { summaryTable } from './summary.js';
+import { StepSnapshot } from './snapshot.js';
+import { StrictOptions } from '../ops/options.js';
 import { evaluate, fit, predict, type EvaluateOptions, type EvaluateResult, type FitOptions, type History } from './loop.js';
 import type { BatchBuffers, NamedWeights, Trainable } from './trainable.js';
 import { serializeModel } from '../io/save.js';
@@ -50,6 +52,14 @@ export class Model implements Trainable {
   private fusedSoftmax?: Layer;
   private buf?: { loss: Tensor; dPred: Tensor; scratch: Tensor; ints: Tensor; weights: Tensor; x: Tensor; y?: Tensor };
   private pred?: Tensor;
+  /** Set while fit() runs: see idle(). */
+  private training = false;
+  /** True during fit()'s synchronous start, where it plans its buffers. */
+  private fitStarting = false;
+  /** dispose() was called during fit(): the model is freed when fit returns. */
+  private disposeWhenIdle = false;
+  /** The guard's undo record, built at the first guarded step for the current optimizer. */
+  private snapshot?: StepSnapshot;
   private disposed = false;
 
   constructor(layers: Layer[], options: SequentialOptions) {
@@ -65,16 +75,19 @@ export class Model implements Trainable {
     this.seed = seed;
     this.layers = layers;
     this.inputShape = [...shape];
+    claimLayers(layers, this); // a layer belongs to one model: refused, naming both, when it already belongs to another
+    // A failed build frees what was built and releases the layers (layer.dispose()), so nothing leaks and they can be reused.
+    const fail = (e: Error): never => { layers.forEach((k) => k.dispose()); throw e; };
     const names = new Set<string>();
     const ctx: BuildContext = { seed, stream: () => this.nextStream++ };
     let s: readonly number[] = shape;
     for (const l of layers) {
-      if (names.has(l.name)) throw new RangeError(`sequential: two layers are named "${l.name}"`);
+      if (names.has(l.name)) fail(new RangeError(`sequential: two layers are named "${l.name}"`));
       names.add(l.name);
       try {
         l.build(s, ctx);
       } catch (e) {
-        throw new RangeError(`layer "${l.name}" (${l.kind}) cannot take input shape [${s.join(', ')}]: ${(e as Error).message}`);
+        fail(new RangeError(`layer "${l.name}" (${l.kind}) cannot take input shape [${s.join(', ')}]: ${(e as Error).message}`));
       }
       s = l.outputShape;
     }
@@ -96,13 +109,16 @@ export class Model implements Trainable {
 
   /** Draws every parameter from its initializer, each from its own stream of the model's seed. */
   initialize(): void {
+    this.idle('initialize');
     this.params().forEach((p, i) => p.initializer.fill(p.value, p.fanIn, p.fanOut, this.seed, 1000 + i));
+    this.dropSnapshot();
     this.optimizer?.dispose();
     if (this.optimizer) this.optimizer = getOptimizer('compile', { name: this.optimizer.name, ...this.optimizer.config() });
   }
 
   compile(options: CompileOptions): void {
-    if (!options || typeof options !== 'object') throw new TypeError('compile: expected { optimizer, loss, metrics }');
+    this.idle('compile');
+    StrictOptions.read('compile', options, ['optimizer', 'loss', 'metrics'], true);
     const optimizer = getOptimizer('compile', options.optimizer);
     const loss = getLoss('compile', options.loss);
     const metrics = (options.metrics ?? []).map(getMetric);
@@ -111,6 +127,7 @@ export class Model implements Trainable {
     if (loss.fusesSoftmax && !endsInSoftmax && (loss.name === 'sparseCrossEntropy' || loss.name === 'weightedCrossEntropy')) {
       throw new RangeError(`compile: loss ${loss.name} needs a model that ends in softmax; the last layer "${last.name}" is ${last.kind}`);
     }
+    this.dropSnapshot();
     this.optimizer?.dispose();
     this.loss?.dispose?.();
     if (this.buf?.y && this.loss?.targets !== loss.targets) { this.buf.y.dispose(); this.buf.y = undefined; }
@@ -122,6 +139,7 @@ export class Model implements Trainable {
 
   /** Plans every buffer for batches of up to `batch` samples (done by fit/evaluate/predict as needed). */
   plan(batch: number): void {
+    if (!this.fitStarting && batch !== this.planned) this.idle('plan');
     this.alive();
     if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batchSize must be a positive integer, got ${batch}`);
     if (batch === this.planned) return;
@@ -157,7 +175,28 @@ export class Model implements Trainable {
     return b;
   }
 
-  private alive(): void { if (this.disposed) throw new Error(`model "${this.name}" was disposed`); }
+  private alive(): void {
+    if (this.disposed || this.disposeWhenIdle) throw new Error(`model "${this.name}" was disposed`);
+  }
+
+  /**
+   * Calls that would change what a running fit() depends on (fit, trainOnBatch, compile, initialize, plan) are refused
+   * while it runs. getWeights, setWeights, weightsHash, save, and predict/evaluate at the planned batch size may run
+   * between its batches (callbacks use them).
+   */
+  private idle(op: string): void {
+    this.alive();
+    if (this.training) throw new Error(`${op}: model "${this.name}" is training (a fit() is running): wait for it to resolve first`);
+  }
+
+  // During fit, predict and evaluate run at the planned batch size (a larger one would re-plan fit's buffers).
+  private batchDuringFit(op: string, batchSize: number | undefined): number | undefined {
+    if (!this.training) return batchSize;
+    if (batchSize !== undefined && batchSize > this.planned) {
+      throw new Error(`${op}: model "${this.name}" is training with batches of ${this.planned}; during fit() ${op} runs at most ${this.planned} samples at a time (got batchSize ${batchSize})`);
+    }
+    return batchSize ?? this.planned;
+  }
 
   private compiled(op: string): { optimizer: Optimizer; loss: Loss } {
     this.alive();
@@ -211,6 +250,8 @@ export class Model implements Trainable {
   step(x: Tensor, y: Tensor, n: number, weights?: Tensor, epoch = 0, batch = 0): number {
     const { optimizer } = this.compiled('trainOnBatch');
     const params = this.params();
+    const snap = this.guardNonFinite ? this.stepSnapshot(optimizer) : undefined;
+    snap?.take();
     for (const p of params) if (p.grad) kern.fill(p.grad.ptr, 0, p.grad.size);
     const pred = this.forward(x, n, true);
     const b = this.buffers, rows = this.lossRows(n)[0];
@@ -225,10 +266,32 @@ export class Model implements Trainable {
     for (const p of params) {
       if (p.regularizer && p.grad) value += kern.regularize(p.value.ptr, p.grad.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
     }
-    if (this.guardNonFinite) this.guard(value, params, n, epoch, batch);
+    if (snap) {
+      try { this.guard(value, params, n, epoch, batch); } catch (e) { snap.restore(); throw e; }
+    }
     optimizer.apply(params);
+    if (snap) {
+      const bad = params.find((p) => !kern.allFinite(p.value.ptr, p.value.size));
+      if (bad) {
+        snap.restore();
+        throw new NonFiniteError({ epoch, batch, loss: value, layer: bad.name.slice(0, bad.name.lastIndexOf('/')), where: 'update', param: bad.name });
+      }
+    }
     return value;
   }
+
+  // Every tensor and counter a step may change: parameter values (running statistics included), optimizer slots.
+  private stepSnapshot(optimizer: Optimizer): StepSnapshot {
+    if (!this.snapshot) {
+      const params = this.params(), stateful: Layer[] = [];
+      const walk = (l: Layer) => { if (l.getState() !== undefined) stateful.push(l); l.children().forEach(walk); };
+      this.layers.forEach(walk);
+      this.snapshot = new StepSnapshot([...params.map((p) => p.value), ...optimizer.stateTensors(params)], optimizer, stateful);
+    }
+    return this.snapshot;
+  }
+
+  private dropSnapshot(): void { this.snapshot?.dispose(); this.snapshot = undefined; }
 
   /** Backward from the gradient lossOf left (dL/dpred, or dL/dlogits into the fused softmax); returns dL/dx or null. */
   backwardFromLoss(n: number): Tensor | null {
@@ -262,6 +325,7 @@ export class Model implements Trainable {
 
   /** One step on a batch given as tensors (x: [n, ...inputShape], y: targets). Returns the mean loss. */
   trainOnBatch(x: Tensor, y: Tensor): number {
+    this.idle('trainOnBatch');
     const { loss } = this.compiled('trainOnBatch');
     const n = this.checkData('trainOnBatch', x, y, loss);
     if (this.planned < n) this.plan(n);
@@ -299,19 +363,27 @@ export class Model implements Trainable {
   /** Predictions for every row of x, in batches: a new tensor [N, ...outputShape]. */
   predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
     this.alive();
-    return predict(this, x, options);
+    return predict(this, x, this.training ? { ...options, batchSize: this.batchDuringFit('predict', options?.batchSize) } : options);
   }
 
   /** Trains for `epochs` over shuffled mini-batches; resolves to the per-epoch history. See FitOptions. */
-  fit(x: Tensor, y: Tensor, options: FitOptions<Model> = {}): Promise<History> {
-    this.alive();
-    return fit(this, x, y, options);
+  async fit(x: Tensor, y: Tensor, options: FitOptions<Model> = {}): Promise<History> {
+    this.idle('fit');
+    this.training = this.fitStarting = true;
+    let run: Promise<History>;
+    try { run = fit(this, x, y, options); } finally { this.fitStarting = false; } // the loop plans before its first await
+    try {
+      return await run;
+    } finally {
+      this.training = false;
+      if (this.disposeWhenIdle) { this.disposeWhenIdle = false; this.dispose(); }
+    }
   }
 
   /** Loss and metrics over (x, y) in batches, without training (dropout off, batch norm on running statistics). */
   evaluate(x: Tensor, y: Tensor, options: EvaluateOptions = {}): EvaluateResult {
     this.alive();
-    return evaluate(this, x, y, options);
+    return evaluate(this, x, y, this.training ? { ...options, batchSize: this.batchDuringFit('evaluate', options?.batchSize) } : options);
   }
 
   /** The regularization penalty of the current weights (added to the reported loss). */
@@ -383,10 +455,12 @@ export class Model implements Trainable {
     return serializeModel(this, options);
   }
 
-  /** Frees every buffer, parameter and optimizer state. */
+  /** Frees every buffer, parameter and optimizer state. During fit(): stops it after the current batch and frees the model when fit returns. */
   dispose(): void {
     if (this.disposed) return;
+    if (this.training) { this.stopTraining = true; this.disposeWhenIdle = true; return; }
     this.releaseBuffers();
+    this.dropSnapshot();
     this.layers.forEach((l) => l.dispose());
     this.optimizer?.dispose();
     this.loss?.dispose?.();

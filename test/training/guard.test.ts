@@ -1,10 +1,11 @@
-// The non-finite guard (on by default): a NaN or Inf in the loss or a gradient stops training with a report of the
-// epoch, the batch and the first layer that went non-finite, and the weights stay those of the last finite step.
+// The non-finite guard (on by default): a NaN or Inf in the loss, a gradient or the updated weights stops training with
+// a report of the epoch, the batch and the first layer that went non-finite, and every piece of state the refused step
+// touched (weights, batch-norm running statistics, optimizer moments and step count, dropout counters) is put back.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { quadrants } from '../helpers/problems.js';
-import { sequential, layers, tensor, NonFiniteError, initializers } from '../../src/index.js';
+import { sequential, layers, tensor, NonFiniteError, initializers, optimizers } from '../../src/index.js';
 
 await ready();
 const test = suite(`non-finite guard [${BUILD}]`);
@@ -57,6 +58,51 @@ test('the guard can be turned off', () => {
   m.guardNonFinite = true;
   assert.throws(() => m.trainOnBatch(x, y), (e: unknown) => e instanceof NonFiniteError);
   [x, y].forEach((t) => t.dispose()); m.dispose();
+});
+
+test('an update that overflows (Adam at lr 1e38) is refused and undone: weights, moments and step count as before', () => {
+  const { x, y, labels } = quadrants(32);
+  labels.dispose();
+  const m = sequential([layers.dense({ units: 8, activation: 'tanh', name: 'h' }), layers.dense({ units: 4, activation: 'softmax', name: 'out' })],
+    { inputShape: [2], seed: 2 });
+  m.compile({ optimizer: optimizers.adam({ learningRate: 1e-2 }), loss: 'crossEntropy' });
+  m.trainOnBatch(x, y); // moments exist and are non-zero
+  const hash = m.weightsHash(), state = m.optimizer!.getState(m.params());
+  m.optimizer!.learningRate = 1e38;
+  let err: unknown;
+  try { m.trainOnBatch(x, y); } catch (e) { err = e; }
+  assert.ok(err instanceof NonFiniteError, String(err));
+  assert.is((err as NonFiniteError).report.where, 'update');
+  assert.match((err as Error).message, /after the optimizer's update/);
+  assert.is(m.weightsHash(), hash, 'weights restored');
+  assert.ok(m.getWeights().every((w) => w.values.every(Number.isFinite)));
+  const after = m.optimizer!.getState(m.params());
+  assert.is(after.iterations, state.iterations, 'step count restored');
+  assert.equal(after.slots.map((s) => Array.from(s.values)), state.slots.map((s) => Array.from(s.values)), 'moments restored');
+  [x, y].forEach((t) => t.dispose()); m.dispose();
+});
+
+test('a refused step leaves batch-norm running statistics and dropout counters as they were: the next step matches a model that never took it', () => {
+  const { x, y, labels } = quadrants(32);
+  labels.dispose();
+  const v = x.toFloat32Array(); v[5] = NaN;
+  const bad = tensor(v, [32, 2]);
+  const build = () => {
+    const m = sequential([layers.dense({ units: 8, activation: 'relu' }), layers.batchNorm(), layers.dropout({ rate: 0.3 }),
+      layers.dense({ units: 4, activation: 'softmax' })], { inputShape: [2], seed: 4 });
+    m.compile({ optimizer: 'rmsprop', loss: 'crossEntropy' });
+    return m;
+  };
+  const a = build(), b = build();
+  a.trainOnBatch(x, y); b.trainOnBatch(x, y);
+  const running = () => a.getWeights().filter((w) => /moving/i.test(w.name)).map((w) => Array.from(w.values));
+  const before = running();
+  assert.ok(before.length >= 2, 'batch norm has running statistics');
+  assert.throws(() => a.trainOnBatch(bad, y), (e: unknown) => e instanceof NonFiniteError);
+  assert.equal(running(), before, 'running statistics restored');
+  a.trainOnBatch(x, y); b.trainOnBatch(x, y);
+  assert.is(a.weightsHash(), b.weightsHash(), 'the refused step left no trace (dropout counter, moments, statistics)');
+  [x, y, bad].forEach((t) => t.dispose()); a.dispose(); b.dispose();
 });
 
 test.run();
