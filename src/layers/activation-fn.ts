@@ -1,6 +1,7 @@
 // Activation functions as used inside layers: forward y = f(z) and backward dz = dy·f'(z) over planned buffers
 // viewed as [rows, cols] (softmax works along cols). Dispatches to the kernels; no math here.
 import * as kern from '../backend/kernels/index.js';
+import { checkKeys, given, isPlainObject, nearest, show } from './options.js';
 
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh' | 'softplus' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softplus', 'softmax'];
@@ -8,15 +9,29 @@ export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'leakyR
 /** An activation with its parameter: leakyRelu's slope (default 0.2, as Keras), elu's alpha (default 1). */
 export interface Activation { name: ActivationName; alpha: number }
 
-export function parseActivation(owner: string, spec: ActivationName | Activation | undefined): Activation {
+/**
+ * An activation from a name ('relu'), its saved form { name, alpha } or undefined (linear). Strict: another type, an
+ * unknown name (the nearest is suggested) or an unknown key is refused, the error showing the value given.
+ */
+export function parseActivation(owner: string, spec: unknown): Activation {
   if (spec === undefined) return { name: 'linear', alpha: 0 };
-  const name = typeof spec === 'string' ? spec : spec.name;
-  if (!ACTIVATIONS.includes(name)) {
-    throw new RangeError(`${owner}: unknown activation "${String(name)}" (expected one of ${ACTIVATIONS.join(', ')})`);
+  const expected = `a name (${ACTIVATIONS.join(', ')}) or { name, alpha }`;
+  let name: unknown = spec, alpha: unknown;
+  if (isPlainObject(spec)) {
+    checkKeys(`${owner}: activation`, spec, ['name', 'alpha'], 'key');
+    ({ name, alpha } = spec);
+  } else if (typeof spec !== 'string') {
+    throw new TypeError(`${owner}: activation must be ${expected}, got ${given(spec)}`);
   }
-  const alpha = typeof spec === 'object' && spec.alpha !== undefined ? spec.alpha : name === 'leakyRelu' ? 0.2 : name === 'elu' ? 1 : 0;
-  if (!Number.isFinite(alpha)) throw new RangeError(`${owner}: activation alpha must be finite, got ${alpha}`);
-  return { name, alpha };
+  if (typeof name !== 'string') throw new TypeError(`${owner}: activation name must be a string (${ACTIVATIONS.join(', ')}), got ${given(name)}`);
+  if (!ACTIVATIONS.includes(name as ActivationName)) {
+    throw new RangeError(`${owner}: unknown activation ${show(name)}; did you mean "${nearest(name, ACTIVATIONS)}"? (expected one of ${ACTIVATIONS.join(', ')})`);
+  }
+  const n = name as ActivationName;
+  if (alpha !== undefined && (typeof alpha !== 'number' || !Number.isFinite(alpha))) {
+    throw new TypeError(`${owner}: activation alpha must be a finite number, got ${given(alpha)}`);
+  }
+  return { name: n, alpha: alpha ?? (n === 'leakyRelu' ? 0.2 : n === 'elu' ? 1 : 0) };
 }
 
 /** y = f(z) for rows × cols elements. y may equal z only for 'linear' (the caller then skips the call). */

@@ -2,18 +2,20 @@
 import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
-import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+import { ACTIVATIONS, activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
+import { Options } from './options.js';
 
 export class ActivationLayer extends Layer {
   readonly kind: string = 'activation';
   readonly activation: Activation;
   private x!: Tensor; private y!: Tensor; private dx: Tensor | null = null;
 
+  /** From a checked name (see the factories activation() and leakyRelu(), which read their options strictly). */
   constructor(activation: ActivationName | Activation, name?: string, kind = 'activation') {
     const n = autoName(kind, name);
     super(n);
     this.kind = kind;
-    this.activation = parseActivation(`${kind} "${n}"`, activation);
+    this.activation = parseActivation(name === undefined ? kind : `${kind} "${n}"`, activation);
   }
 
   build(inputShape: SampleShape, _ctx: BuildContext): void {
@@ -62,10 +64,14 @@ export class ActivationLayer extends Layer {
 
 /** An activation layer: relu, leakyRelu, elu, sigmoid, tanh, softplus, softmax (last axis) or linear. */
 export function activation(options: { activation: ActivationName | Activation; name?: string } | ActivationName): ActivationLayer {
-  return typeof options === 'string' ? new ActivationLayer(options) : new ActivationLayer(options.activation, options.name);
+  if (typeof options === 'string') return new ActivationLayer(options);
+  const o = Options.read('activation', options, ['activation', 'name']);
+  if (!o.has('activation')) throw new TypeError(`${o.owner}: the option activation is required (one of ${ACTIVATIONS.join(', ')})`);
+  return new ActivationLayer(o.get('activation') as Activation, o.name());
 }
 
 /** LeakyReLU as a layer: y = x for x > 0, alpha·x otherwise (alpha defaults to 0.2, as in Keras 3). */
 export function leakyRelu(options: { alpha?: number; name?: string } = {}): ActivationLayer {
-  return new ActivationLayer({ name: 'leakyRelu', alpha: options.alpha ?? 0.2 }, options.name, 'leakyRelu');
+  const o = Options.read('leakyRelu', options, ['alpha', 'name']);
+  return new ActivationLayer({ name: 'leakyRelu', alpha: o.number('alpha', { default: 0.2 }) }, o.name(), 'leakyRelu');
 }

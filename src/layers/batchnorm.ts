@@ -5,6 +5,7 @@ import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { ones, zeros } from '../nets/initializers.js';
 import { Layer, autoName, type BuildContext, type Param, type SampleShape } from './layer.js';
+import { Options } from './options.js';
 
 export interface BatchNormOptions { momentum?: number; epsilon?: number; name?: string }
 
@@ -16,25 +17,25 @@ export class BatchNorm extends Layer {
   private y!: Tensor; private dx!: Tensor; private mean!: Tensor; private invStd!: Tensor; private x!: Tensor;
   private trained = false;
 
-  constructor(o: BatchNormOptions = {}) {
-    const name = autoName('batchNorm', o.name);
-    super(name);
-    this.momentum = o.momentum ?? 0.99;
-    this.epsilon = o.epsilon ?? 1e-3;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new RangeError(`batchNorm "${name}": momentum must be in [0, 1], got ${this.momentum}`);
-    if (!(this.epsilon > 0 && Number.isFinite(this.epsilon))) throw new RangeError(`batchNorm "${name}": epsilon must be > 0, got ${this.epsilon}`);
+  /** Options are read strictly: unknown keys and wrong types are refused, naming the option (see options.ts). */
+  constructor(options: BatchNormOptions = {}) {
+    const o = Options.read('batchNorm', options, ['momentum', 'epsilon', 'name']);
+    super(autoName('batchNorm', o.name()));
+    this.momentum = o.number('momentum', { min: 0, max: 1, default: 0.99 });
+    this.epsilon = o.number('epsilon', { min: 0, minExclusive: true, default: 1e-3 });
   }
 
   private get C(): number { return this.inputShape[this.inputShape.length - 1]; }
 
-  build(inputShape: SampleShape, _ctx: BuildContext): void {
+  build(inputShape: SampleShape, ctx: BuildContext): void {
+    if (inputShape.length < 1) throw new RangeError(`batchNorm "${this.name}": input shape [] has no channel axis`);
     this.inputShape = [...inputShape];
     this.outputShape = [...inputShape];
     const C = this.C;
-    this.gamma = this.param('gamma', [C], ones(), C, C);
-    this.beta = this.param('beta', [C], zeros(), C, C);
-    this.movingMean = this.param('movingMean', [C], zeros(), C, C, { trainable: false });
-    this.movingVariance = this.param('movingVariance', [C], ones(), C, C, { trainable: false });
+    this.gamma = this.param(ctx, 'gamma', [C], ones(), C, C);
+    this.beta = this.param(ctx, 'beta', [C], zeros(), C, C);
+    this.movingMean = this.param(ctx, 'movingMean', [C], zeros(), C, C, { trainable: false });
+    this.movingVariance = this.param(ctx, 'movingVariance', [C], ones(), C, C, { trainable: false });
   }
 
   protected allocate(): void {

@@ -3,8 +3,9 @@
 import * as kern from '../backend/kernels/index.js';
 import { convGeometry, type Pair, type Padding } from '../ops/conv.js';
 import type { Tensor } from '../ops/tensor.js';
-import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
-import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
+import { parseWeights, WEIGHT_KEYS, weightsConfig, type WeightOptions, type Weights } from './weights.js';
+import { Layer, autoName, type BuildContext, type Param, type SampleShape } from './layer.js';
+import { Options } from './options.js';
 import { activationBackward, activationForward, type Activation } from './activation-fn.js';
 
 export interface Conv2dLayerOptions extends WeightOptions {
@@ -30,28 +31,29 @@ export class Conv2D extends Layer {
   private workTensor?: Tensor;
   private x!: Tensor;
 
-  constructor(o: Conv2dLayerOptions) {
-    const name = autoName('conv2d', o.name);
+  /** Options are read strictly: unknown keys and wrong types are refused, naming the option (see options.ts). */
+  constructor(options: Conv2dLayerOptions) {
+    const o = Options.read('conv2d', options, ['filters', 'kernelSize', 'strides', 'padding', 'dilation', ...WEIGHT_KEYS]);
+    const name = autoName('conv2d', o.name());
     super(name);
-    const owner = `conv2d "${name}"`;
-    this.options = { ...o };
-    this.filters = positiveInt(owner, 'filters', o.filters);
-    this.w = parseWeights(owner, o);
+    this.filters = o.int('filters');
+    this.options = { ...(options as Conv2dLayerOptions), name, kernelSize: o.pair('kernelSize'), strides: o.pair('strides', 1),
+      padding: o.padding('padding') ?? 'valid', dilation: o.pair('dilation', 1) };
+    this.w = parseWeights(o);
   }
 
-  build(inputShape: SampleShape, _ctx: BuildContext): void {
+  build(inputShape: SampleShape, ctx: BuildContext): void {
     if (inputShape.length !== 3) throw new RangeError(`conv2d "${this.name}" takes [H, W, channels] per sample, got [${inputShape.join(', ')}]`);
     const [H, W, C] = inputShape;
     const ks = this.options.kernelSize;
-    const [kh, kw] = typeof ks === 'number' ? [ks, ks] : [ks?.[0], ks?.[1]];
-    positiveInt(`conv2d "${this.name}"`, 'kernelSize', kh); positiveInt(`conv2d "${this.name}"`, 'kernelSize', kw);
+    const [kh, kw] = typeof ks === 'number' ? [ks, ks] : ks;
     this.geometry = convGeometry(`conv2d "${this.name}"`, [1, H, W, C], `input [${H}, ${W}, ${C}]`, [kh, kw, C, this.filters],
       { strides: this.options.strides, padding: this.options.padding, dilations: this.options.dilation });
     const [OH, OW] = kern.convOutShape(this.geometry);
     this.inputShape = [H, W, C];
     this.outputShape = [OH, OW, this.filters];
-    this.kernel = this.param('kernel', [kh, kw, C, this.filters], this.w.kernelInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.w.kernelReg });
-    if (this.useBias) this.bias = this.param('bias', [this.filters], this.w.biasInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.w.biasReg });
+    this.kernel = this.param(ctx, 'kernel', [kh, kw, C, this.filters], this.w.kernelInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.w.kernelReg });
+    if (this.useBias) this.bias = this.param(ctx, 'bias', [this.filters], this.w.biasInit, kh * kw * C, kh * kw * this.filters, { regularizer: this.w.biasReg });
   }
 
   protected allocate(batch: number): void {
@@ -96,8 +98,8 @@ export class Conv2D extends Layer {
   config(): Record<string, unknown> {
     const o = this.options;
     return {
-      name: this.name, filters: this.filters, kernelSize: o.kernelSize, strides: o.strides ?? 1, padding: o.padding ?? 'valid',
-      dilation: o.dilation ?? 1, ...weightsConfig(this.w),
+      name: this.name, filters: this.filters, kernelSize: o.kernelSize, strides: o.strides, padding: o.padding,
+      dilation: o.dilation, ...weightsConfig(this.w),
     };
   }
 }

@@ -2,8 +2,9 @@
 // Backward: dz = dy·f'(z); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ (overwrites).
 import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../ops/tensor.js';
-import { parseWeights, weightsConfig, type WeightOptions, type Weights } from './weights.js';
-import { Layer, autoName, positiveInt, type BuildContext, type Param, type SampleShape } from './layer.js';
+import { parseWeights, WEIGHT_KEYS, weightsConfig, type WeightOptions, type Weights } from './weights.js';
+import { Layer, autoName, type BuildContext, type Param, type SampleShape } from './layer.js';
+import { Options } from './options.js';
 import { activationBackward, activationForward, type Activation } from './activation-fn.js';
 
 export interface DenseOptions extends WeightOptions {
@@ -22,21 +23,22 @@ export class Dense extends Layer {
   private z!: Tensor; private y!: Tensor; private dz!: Tensor; private dx: Tensor | null = null;
   private x!: Tensor;
 
-  constructor(o: DenseOptions) {
-    const name = autoName('dense', o.name);
-    super(name);
-    this.units = positiveInt(`dense "${name}"`, 'units', o.units);
-    this.w = parseWeights(`dense "${name}"`, o);
+  /** Options are read strictly: unknown keys and wrong types are refused, naming the option (see options.ts). */
+  constructor(options: DenseOptions) {
+    const o = Options.read('dense', options, ['units', ...WEIGHT_KEYS]);
+    super(autoName('dense', o.name()));
+    this.units = o.int('units');
+    this.w = parseWeights(o);
   }
 
-  build(inputShape: SampleShape, _ctx: BuildContext): void {
+  build(inputShape: SampleShape, ctx: BuildContext): void {
     if (inputShape.length < 1) throw new RangeError(`dense "${this.name}": input shape [${inputShape.join(', ')}] needs at least one axis`);
     this.inputShape = [...inputShape];
     const inUnits = inputShape[inputShape.length - 1];
     this.rowsPerSample = inputShape.slice(0, -1).reduce((a, b) => a * b, 1);
     this.outputShape = [...inputShape.slice(0, -1), this.units];
-    this.kernel = this.param('kernel', [inUnits, this.units], this.w.kernelInit, inUnits, this.units, { regularizer: this.w.kernelReg });
-    if (this.useBias) this.bias = this.param('bias', [this.units], this.w.biasInit, inUnits, this.units, { regularizer: this.w.biasReg });
+    this.kernel = this.param(ctx, 'kernel', [inUnits, this.units], this.w.kernelInit, inUnits, this.units, { regularizer: this.w.kernelReg });
+    if (this.useBias) this.bias = this.param(ctx, 'bias', [this.units], this.w.biasInit, inUnits, this.units, { regularizer: this.w.biasReg });
   }
 
   protected allocate(): void {

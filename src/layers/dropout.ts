@@ -4,6 +4,7 @@ import * as kern from '../backend/kernels/index.js';
 import { drawOf } from '../ops/random.js';
 import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
+import { Options, given } from './options.js';
 
 export class Dropout extends Layer {
   readonly kind = 'dropout';
@@ -16,11 +17,11 @@ export class Dropout extends Layer {
   private y!: Tensor; private mask!: Tensor; private dx: Tensor | null = null;
   private active = false;
 
-  constructor(rate: number, name?: string) {
-    const n = autoName('dropout', name);
-    super(n);
-    if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) throw new RangeError(`dropout "${n}": rate must be in [0, 1), got ${rate}`);
-    this.rate = rate;
+  /** Options { rate, name } are read strictly: unknown keys and wrong types are refused, naming the option. */
+  constructor(options: { rate: number; name?: string }) {
+    const o = Options.read('dropout', options, ['rate', 'name']);
+    super(autoName('dropout', o.name()));
+    this.rate = o.number('rate', { min: 0, max: 1, maxExclusive: true });
   }
 
   build(inputShape: SampleShape, ctx: BuildContext): void {
@@ -28,6 +29,8 @@ export class Dropout extends Layer {
     this.outputShape = [...inputShape];
     this.seed = ctx.seed;
     this.stream = ctx.stream();
+    this.counter = 0; // a layer rebuilt into another model starts its masks afresh
+    this.lastCounter = 0;
   }
 
   protected allocate(): void {
@@ -58,8 +61,15 @@ export class Dropout extends Layer {
   config(): Record<string, unknown> { return { name: this.name, rate: this.rate }; }
 
   override getState(): Record<string, number> { return { counter: this.counter }; }
-  override setState(s: Record<string, number>): void { this.counter = s.counter ?? 0; this.lastCounter = this.counter; }
+  /** Restores { counter } (a non-negative safe integer); anything else is refused. */
+  override setState(s: Record<string, number>): void {
+    for (const k of Object.keys(s)) if (k !== 'counter') throw new Error(`dropout "${this.name}": unknown state "${k}" (state: counter)`);
+    const c = s.counter;
+    if (!(typeof c === 'number' && Number.isSafeInteger(c) && c >= 0)) throw new RangeError(`dropout "${this.name}": state counter must be an integer ≥ 0, got ${given(c)}`);
+    this.counter = c;
+    this.lastCounter = c;
+  }
 }
 
 /** Inverted dropout of `rate` (the fraction dropped; keep probability 1 − rate). Identity at inference. */
-export function dropout(options: { rate: number; name?: string }): Dropout { return new Dropout(options?.rate, options?.name); }
+export function dropout(options: { rate: number; name?: string }): Dropout { return new Dropout(options); }

@@ -1,6 +1,7 @@
 // flatten: [n, d1, d2, …] → [n, d1·d2·…] without copying (the output is a view of the input buffer).
 import { viewOf, type Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
+import { Options } from './options.js';
 
 export class Flatten extends Layer {
   readonly kind = 'flatten';
@@ -30,4 +31,4 @@ export class Flatten extends Layer {
   config(): Record<string, unknown> { return { name: this.name }; }
 }
 
-export function flatten(options: { name?: string } = {}): Flatten { return new Flatten(options.name); }
+export function flatten(options: { name?: string } = {}): Flatten { return new Flatten(Options.read('flatten', options, ['name']).name()); }

@@ -25,7 +25,19 @@ export interface BuildContext {
   seed: number;
   /** A fresh random stream id for this model (initial weights, dropout masks). */
   stream(): number;
+  /**
+   * When set, build() only declares: each parameter's name and shape is reported here, in build order, and nothing is
+   * allocated (the model file reader checks them against the file's tensor table first). A layer built this way is a
+   * description of shapes only: throw it away.
+   */
+  declareOnly?(param: string, shape: readonly number[]): void;
 }
+
+/** Most values one parameter may hold: 2^28 float32 values are 1 GiB (its gradient another; memory ends at 4 GiB). */
+export const MAX_PARAM_VALUES = 2 ** 28;
+
+/** How deep layers may nest (residual blocks inside residual blocks): deeper specs are refused before recursing. */
+export const MAX_NESTING = 64;
 
 /** Per-sample shape (no batch axis). */
 export type SampleShape = readonly number[];
@@ -43,6 +55,10 @@ export abstract class Layer {
   needInputGrad = true;
   /** When true, random layers (dropout) reuse their last mask: gradient checks need a fixed function. */
   noiseFrozen = false;
+  /** The model this layer belongs to: set when a model is built from it, cleared by dispose(). See claimLayers. */
+  owner?: { readonly name: string };
+  /** Levels of layers nested inside this one (0 for a plain layer; a residual block is 1 + its deepest layer). */
+  get nesting(): number { return 0; }
   private owned: Tensor[] = [];
 
   constructor(name: string) { this.name = name; }
@@ -93,7 +109,11 @@ export abstract class Layer {
 
   /** Scalar state beyond the parameters that a checkpoint must keep (dropout's random counter). */
   getState(): Record<string, number> | undefined { return undefined; }
-  setState(_s: Record<string, number>): void {}
+  /** Restores getState()'s record; a layer without state refuses any. */
+  setState(s: Record<string, number>): void {
+    const k = Object.keys(s)[0];
+    if (k !== undefined) throw new Error(`${this.kind} "${this.name}": unknown state "${k}" (this layer keeps none)`);
+  }
 
   protected buffer(perSample: SampleShape, label: string, batch = this.batch): Tensor {
     const t = empty([batch, ...perSample], 'float32', `${this.name}.${label}`);
@@ -107,15 +127,31 @@ export abstract class Layer {
     return t;
   }
 
-  protected param(name: string, shape: readonly number[], init: Initializer, fanIn: number, fanOut: number,
+  /**
+   * Creates a parameter (and its gradient when trainable) during build. Refuses one larger than MAX_PARAM_VALUES before
+   * allocating; with ctx.declareOnly it only reports the name and shape and returns a placeholder without tensors.
+   */
+  protected param(ctx: BuildContext, name: string, shape: readonly number[], init: Initializer, fanIn: number, fanOut: number,
     opts: { regularizer?: Regularizer; trainable?: boolean } = {}): Param {
     const trainable = opts.trainable ?? true;
-    const p: Param = {
-      name: `${this.name}/${name}`,
-      value: empty(shape, 'float32', `${this.name}/${name}`),
-      grad: trainable ? empty(shape, 'float32', `${this.name}/${name}.grad`) : undefined,
-      trainable, regularizer: opts.regularizer, initializer: init, fanIn, fanOut,
-    };
+    const full = `${this.name}/${name}`, size = shape.reduce((a, b) => a * b, 1);
+    if (!(size <= MAX_PARAM_VALUES)) {
+      throw new RangeError(`${this.kind} "${this.name}": parameter ${name} [${shape.join(', ')}] would hold ${size.toLocaleString('en-US')} values, ` +
+        `more than the ${MAX_PARAM_VALUES.toLocaleString('en-US')} one tensor may hold`);
+    }
+    if (ctx.declareOnly) {
+      ctx.declareOnly(full, shape);
+      return { name: full, value: undefined as unknown as Tensor, trainable, regularizer: opts.regularizer, initializer: init, fanIn, fanOut };
+    }
+    const value = empty(shape, 'float32', full);
+    let grad: Tensor | undefined;
+    try {
+      grad = trainable ? empty(shape, 'float32', `${full}.grad`) : undefined;
+    } catch (e) {
+      value.dispose();
+      throw e;
+    }
+    const p: Param = { name: full, value, grad, trainable, regularizer: opts.regularizer, initializer: init, fanIn, fanOut };
     this.params.push(p);
     return p;
   }
@@ -128,10 +164,15 @@ export abstract class Layer {
     for (const c of this.children()) c.release();
   }
 
-  /** Frees everything, parameters included. */
+  /**
+   * Frees everything, parameters included, and releases the layer from its model: it may then be built into another
+   * model, which gives it fresh parameters.
+   */
   dispose(): void {
     this.release();
     for (const p of this.params) { p.value.dispose(); p.grad?.dispose(); }
+    this.params = [];
+    this.owner = undefined;
     for (const c of this.children()) c.dispose();
   }
 
@@ -140,10 +181,24 @@ export abstract class Layer {
   get inputSize(): number { return sizeOf(this.inputShape); }
 }
 
-/** Throws a clear error unless v is a positive integer. */
-export function positiveInt(layer: string, option: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new RangeError(`${layer}: ${option} must be a positive integer, got ${String(v)}`);
-  return v;
+/**
+ * Claims every layer of `layers` (nested ones included) for the model `owner`, all or none. Refuses a layer that
+ * already belongs to a model (a layer holds one set of weights: sharing it would silently detach it from the first
+ * model) and a layer used twice, naming the layer and the model.
+ */
+export function claimLayers(layers: readonly Layer[], owner: { readonly name: string }): void {
+  const seen = new Set<Layer>();
+  const walk = (l: Layer) => {
+    if (seen.has(l)) throw new Error(`sequential: layer "${l.name}" (${l.kind}) is used twice in model "${owner.name}"; a layer can be used once (make one layer per use)`);
+    if (l.owner) {
+      throw new Error(`sequential: layer "${l.name}" (${l.kind}) already belongs to model "${l.owner.name}"; a layer belongs to one model ` +
+        `(make a new layer, or dispose model "${l.owner.name}" first, which frees its layers)`);
+    }
+    seen.add(l);
+    l.children().forEach(walk);
+  };
+  layers.forEach(walk);
+  for (const l of seen) l.owner = owner;
 }
 
 const counters = new Map<string, number>();

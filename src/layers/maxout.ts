@@ -3,8 +3,10 @@
 // maximum (overwrites); the other entries get 0.
 import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../ops/tensor.js';
-import { Layer, autoName, positiveInt, type BuildContext, type SampleShape } from './layer.js';
+import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { Dense } from './dense.js';
+import { Options } from './options.js';
+import { parseInitializer } from './weights.js';
 import type { Initializer, InitializerName } from '../nets/initializers.js';
 
 export interface MaxoutOptions {
@@ -24,18 +26,25 @@ export class Maxout extends Layer {
   private y!: Tensor; private arg!: Tensor; private dx: Tensor | null = null; private h!: Tensor;
   private readonly kernelInitializer?: InitializerName | Initializer;
 
-  constructor(o: MaxoutOptions) {
-    const name = autoName('maxout', o.name);
+  /** Options are read strictly: unknown keys and wrong types are refused, naming the option (see options.ts). */
+  constructor(options: MaxoutOptions) {
+    const o = Options.read('maxout', options, ['pieces', 'units', 'kernelInitializer', 'name']);
+    const name = autoName('maxout', o.name());
     super(name);
-    this.pieces = positiveInt(`maxout "${name}"`, 'pieces', o.pieces);
-    if (o.units !== undefined) {
-      this.units = positiveInt(`maxout "${name}"`, 'units', o.units);
-      this.kernelInitializer = o.kernelInitializer;
-      this.dense = new Dense({ units: this.units * this.pieces, kernelInitializer: o.kernelInitializer, name: `${name}.dense` });
+    this.pieces = o.int('pieces');
+    if (o.has('units')) {
+      this.units = o.int('units');
+      const init = o.get('kernelInitializer');
+      parseInitializer(o.owner, 'kernelInitializer', init, 'glorotUniform');
+      this.kernelInitializer = init as Initializer | undefined;
+      this.dense = new Dense({ units: this.units * this.pieces, kernelInitializer: this.kernelInitializer, name: `${name}.dense` });
+    } else if (o.has('kernelInitializer')) {
+      throw new Error(`${o.owner}: kernelInitializer needs units (it initialises the dense layer that units adds)`);
     }
   }
 
   override children(): Layer[] { return this.dense ? [this.dense] : []; }
+  override get nesting(): number { return this.dense ? 1 : 0; }
 
   build(inputShape: SampleShape, ctx: BuildContext): void {
     this.inputShape = [...inputShape];

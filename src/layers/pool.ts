@@ -5,6 +5,7 @@ import * as kern from '../backend/kernels/index.js';
 import { poolGeometryOf, type Pair, type Padding } from '../ops/conv.js';
 import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
+import { Options } from './options.js';
 
 export interface Pool2dLayerOptions {
   poolSize?: Pair;
@@ -20,10 +21,14 @@ export class Pool2D extends Layer {
   private geometry!: kern.PoolGeometry;
   private y!: Tensor; private dx: Tensor | null = null; private x!: Tensor;
 
-  constructor(kind: 'maxPool2d' | 'avgPool2d', o: Pool2dLayerOptions & { countPad?: boolean }) {
-    super(autoName(kind, o.name));
+  /** Options are read strictly: unknown keys and wrong types are refused, naming the option (see options.ts). */
+  constructor(kind: 'maxPool2d' | 'avgPool2d', options: Pool2dLayerOptions & { countPad?: boolean }) {
+    const o = Options.read(kind, options, ['poolSize', 'strides', 'padding', ...(kind === 'avgPool2d' ? ['countPad'] : []), 'name']);
+    super(autoName(kind, o.name()));
     this.kind = kind;
-    this.options = { ...o, poolSize: o.poolSize ?? 2 };
+    const poolSize = o.pair('poolSize', 2);
+    this.options = { poolSize, strides: o.has('strides') ? o.pair('strides') : undefined, padding: o.padding('padding'),
+      ...(kind === 'avgPool2d' ? { countPad: o.bool('countPad', false) } : {}) };
   }
 
   build(inputShape: SampleShape, _ctx: BuildContext): void {

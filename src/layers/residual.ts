@@ -3,11 +3,12 @@
 // through both branches and dx = dx_block + dx_shortcut (overwrites).
 import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../ops/tensor.js';
-import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
+import { Layer, MAX_NESTING, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { Dense } from './dense.js';
 import { Conv2D } from './conv2d.js';
 import { activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
-import { layerFromSpec, layerSpec, type LayerSpec } from './registry.js';
+import { layerSpec, type LayerSpec } from './registry.js';
+import { Options, given } from './options.js';
 
 export interface ResidualOptions {
   /** The block's layers, applied in order. */
@@ -25,22 +26,34 @@ export class Residual extends Layer {
   readonly shortcutKind: 'auto' | 'identity' | 'projection';
   readonly activation: Activation;
   projection?: Layer;
+  private readonly depth: number;
   private sum!: Tensor; private y!: Tensor; private dsum!: Tensor; private dx: Tensor | null = null;
 
-  constructor(o: ResidualOptions) {
-    const name = autoName('residual', o.name);
+  /** Options are read strictly: unknown keys and wrong types are refused, naming the option (see options.ts). */
+  constructor(options: ResidualOptions) {
+    const o = Options.read('residual', options, ['layers', 'shortcut', 'activation', 'name']);
+    const name = autoName('residual', o.name());
     super(name);
-    if (!Array.isArray(o?.layers) || o.layers.length === 0) throw new RangeError(`residual "${name}": give the block's layers`);
-    this.block = o.layers;
-    this.shortcutKind = o.shortcut ?? 'auto';
-    if (!['auto', 'identity', 'projection'].includes(this.shortcutKind)) throw new RangeError(`residual "${name}": shortcut must be 'auto', 'identity' or 'projection', got ${String(o.shortcut)}`);
-    this.activation = parseActivation(`residual "${name}"`, o.activation);
+    const block = o.get('layers');
+    if (!Array.isArray(block) || block.length === 0) {
+      throw new TypeError(`${o.owner}: layers must be a non-empty array of layers (the block), got ${given(block)}`);
+    }
+    block.forEach((l, i) => {
+      if (!(l instanceof Layer)) throw new TypeError(`${o.owner}: layers[${i}] must be a layer (layers.dense(…) etc.), got ${given(l)}`);
+    });
+    this.block = [...block] as Layer[];
+    this.depth = 1 + Math.max(...this.block.map((l) => l.nesting));
+    if (this.depth > MAX_NESTING) throw new RangeError(`${o.owner}: layers nest ${this.depth} deep; at most ${MAX_NESTING} levels are allowed`);
+    this.shortcutKind = o.oneOf('shortcut', ['auto', 'identity', 'projection'] as const, 'auto');
+    this.activation = parseActivation(o.owner, o.get('activation'));
   }
 
   override children(): Layer[] { return this.projection ? [...this.block, this.projection] : [...this.block]; }
+  override get nesting(): number { return this.depth; }
 
   build(inputShape: SampleShape, ctx: BuildContext): void {
     this.inputShape = [...inputShape];
+    this.projection = undefined; // a layer rebuilt into another model makes its projection afresh
     let s: readonly number[] = inputShape;
     for (const l of this.block) { l.build(s, ctx); s = l.outputShape; }
     this.outputShape = [...s];
@@ -114,9 +127,28 @@ export class Residual extends Layer {
     return { name: this.name, layers: this.block.map(layerSpec), shortcut: this.shortcutKind, activation: this.activation };
   }
 
-  static fromConfig(c: Record<string, unknown>): Residual {
-    return new Residual({ ...(c as object), layers: (c.layers as LayerSpec[]).map(layerFromSpec) } as ResidualOptions);
+  /** From the saved config; `nested` rebuilds each block layer from its spec (the registry, which bounds the depth). */
+  static fromConfig(c: Record<string, unknown>, nested: (spec: LayerSpec) => Layer): Residual {
+    const o = Options.read('residual', c, ['layers', 'shortcut', 'activation', 'name']);
+    const specs = o.get('layers');
+    if (!Array.isArray(specs) || specs.length === 0) {
+      throw new TypeError(`${o.owner}: layers must be a non-empty array of layer specs [{ kind, config }, …], got ${given(specs)}`);
+    }
+    return new Residual({ ...(c as object), layers: specs.map((spec, i) => {
+      try {
+        return nested(spec as LayerSpec);
+      } catch (e) {
+        throw prefixed(e, `${o.owner}: layers[${i}]: `);
+      }
+    }) } as ResidualOptions);
   }
+}
+
+/** The same kind of error with `prefix` before its message. */
+function prefixed(e: unknown, prefix: string): Error {
+  if (!(e instanceof Error)) return new Error(`${prefix}${String(e)}`);
+  const Kind = e instanceof TypeError ? TypeError : e instanceof RangeError ? RangeError : Error;
+  return new Kind(`${prefix}${e.message}`);
 }
 
 /** A residual block: the layers, plus an identity or projection shortcut, summed (then an optional activation). */

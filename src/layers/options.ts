@@ -1,0 +1,198 @@
+// The strict options reader used by every layer factory and by the model file's header check: an options object may
+// hold only known keys (an unknown key is refused, naming the nearest valid one) and each value is checked for type and
+// range, errors naming the owner (`dense "d1"`), the option, what was expected and what was given (as JSON, so the
+// string "32" shows as "32"). Defaults are the callers' business; this file only reads.
+import type { Pair, Padding } from '../ops/conv.js';
+
+/** A short, unambiguous rendering of any value for error messages: JSON where it has one ("32" vs 32). */
+export function show(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v); // NaN and Infinity, which JSON hides as null
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return String(v);
+  if (typeof v === 'object' && v !== null) {
+    const kind = (v as { kind?: unknown }).kind, name = (v as { name?: unknown }).name;
+    const ctor = (v as object).constructor?.name;
+    if (ctor && ctor !== 'Object' && ctor !== 'Array' && typeof kind === 'string' && typeof name === 'string') return `layer "${name}" (${kind})`;
+    if (ArrayBuffer.isView(v)) return `a ${ctor} of ${(v as ArrayBufferView).byteLength} bytes`;
+  }
+  let s: string | undefined;
+  try { s = JSON.stringify(v); } catch { s = undefined; }
+  if (s === undefined) s = Object.prototype.toString.call(v);
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+/** The type of a value as people say it: a string, a number, an array, an object, null. */
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const t = typeof v;
+  return t === 'object' ? 'an object' : t === 'undefined' ? 'undefined' : `a ${t}`;
+}
+
+/** The given value and, for strings, arrays and objects, its type: `"32" (a string)`. */
+export function given(v: unknown): string {
+  const s = show(v);
+  return typeof v === 'string' || Array.isArray(v) || (typeof v === 'object' && v !== null && s.startsWith('{')) ? `${s} (${typeName(v)})` : s;
+}
+
+/** The edit distance between a and b (insertions, deletions, substitutions; case-insensitive). */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase(); b = b.toLowerCase();
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The candidate closest to word: one it abbreviates ('proj' → 'projection') if any, else by edit distance (the first on
+ * ties). Long words are cut to keep this cheap.
+ */
+export function nearest(word: string, candidates: readonly string[]): string {
+  const w = word.length > 64 ? word.slice(0, 64) : word;
+  const prefixOf = w.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(w.toLowerCase())) : undefined;
+  if (prefixOf) return prefixOf;
+  let best = candidates[0], d = Infinity;
+  for (const c of candidates) {
+    const e = distance(w, c);
+    if (e < d) { best = c; d = e; }
+  }
+  return best;
+}
+
+/** Whether v is a plain object ({…} or Object.create(null)): not null, an array, a typed array, a class instance. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Checks that `o` is a plain object whose keys are all in `keys`; an unknown key is refused naming it, `owner` and the
+ * nearest valid key. `what` names the object in messages ('options', 'config', 'field').
+ */
+export function checkKeys(owner: string, o: unknown, keys: readonly string[], what = 'option'): Record<string, unknown> {
+  if (!isPlainObject(o)) throw new TypeError(`${owner}: expected an object { ${keys.join(', ')} }, got ${given(o)}`);
+  for (const key of Object.keys(o)) {
+    if (!keys.includes(key)) {
+      throw new Error(`${owner}: unknown ${what} "${key.length > 64 ? `${key.slice(0, 64)}…` : key}"; did you mean "${nearest(key, keys)}"? ` +
+        `(${what}s: ${keys.join(', ')})`);
+    }
+  }
+  return o;
+}
+
+/** How errors name a layer: `dense "d1"` when its options give a usable name, else the kind. */
+function ownerOf(kind: string, o: unknown): string {
+  const name = isPlainObject(o) ? o.name : undefined;
+  return typeof name === 'string' && name.length > 0 && name.length <= 200 ? `${kind} ${JSON.stringify(name)}` : kind;
+}
+
+/** A layer's options, read strictly: `Options.read('dense', o, keys)`, then one typed getter per option. */
+export class Options {
+  /** `dense "d1"` when a name was given, else `dense`: how errors name the layer. */
+  readonly owner: string;
+
+  private constructor(readonly kind: string, private readonly o: Record<string, unknown>) {
+    this.owner = ownerOf(kind, o);
+  }
+
+  /** Checks o (undefined → {}) is a plain object with only `keys` (plus `name`, always allowed). */
+  static read(kind: string, o: unknown, keys: readonly string[]): Options {
+    const all = keys.includes('name') ? keys : [...keys, 'name'];
+    const opts = new Options(kind, o === undefined ? {} : checkKeys(ownerOf(kind, o), o, all));
+    opts.name(); // checked first, so later errors can name the layer
+    return opts;
+  }
+
+  /** The raw value (undefined when absent). */
+  get(key: string): unknown { return this.o[key]; }
+  has(key: string): boolean { return this.o[key] !== undefined; }
+
+  private wrong(key: string, expected: string): never {
+    throw new TypeError(`${this.owner}: ${key} must be ${expected}, got ${given(this.o[key])}`);
+  }
+
+  private outOfRange(key: string, expected: string): never {
+    throw new RangeError(`${this.owner}: ${key} must be ${expected}, got ${given(this.o[key])}`);
+  }
+
+  /** The layer's name: a non-empty string without '/' (parameters are named `${layer}/${param}`), or undefined. */
+  name(): string | undefined {
+    const v = this.o.name;
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') this.wrong('name', 'a string');
+    if (v.length === 0 || v.length > 200 || v.includes('/')) this.outOfRange('name', 'a non-empty string of at most 200 characters without "/"');
+    return v;
+  }
+
+  /** An integer ≥ min (default 1); required unless a default is given. */
+  int(key: string, options: { min?: number; default?: number } = {}): number {
+    const v = this.o[key], min = options.min ?? 1;
+    if (v === undefined && options.default !== undefined) return options.default;
+    const expected = min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
+    if (typeof v !== 'number') this.wrong(key, expected);
+    if (!Number.isSafeInteger(v) || v < min) this.outOfRange(key, expected);
+    return v;
+  }
+
+  /** A finite number inside [min, max] (or (min, max) where exclusive); required unless a default is given. */
+  number(key: string, range: { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; default?: number } = {}): number {
+    const v = this.o[key];
+    if (v === undefined && range.default !== undefined) return range.default;
+    const { min, max } = range;
+    const lo = min === undefined ? '' : `${range.minExclusive ? '>' : '≥'} ${min}`;
+    const hi = max === undefined ? '' : `${range.maxExclusive ? '<' : '≤'} ${max}`;
+    const expected = `a finite number${lo || hi ? ` ${[lo, hi].filter(Boolean).join(' and ')}` : ''}`;
+    if (typeof v !== 'number') this.wrong(key, expected);
+    if (!Number.isFinite(v) || (min !== undefined && (range.minExclusive ? v <= min : v < min)) ||
+      (max !== undefined && (range.maxExclusive ? v >= max : v > max))) this.outOfRange(key, expected);
+    return v;
+  }
+
+  bool(key: string, dflt: boolean): boolean {
+    const v = this.o[key];
+    if (v === undefined) return dflt;
+    if (typeof v !== 'boolean') this.wrong(key, 'true or false');
+    return v;
+  }
+
+  /** One of the given strings. */
+  oneOf<T extends string>(key: string, values: readonly T[], dflt: T): T {
+    const v = this.o[key];
+    if (v === undefined) return dflt;
+    const expected = `one of ${values.map((s) => `'${s}'`).join(', ')}`;
+    if (typeof v !== 'string') this.wrong(key, expected);
+    if (!values.includes(v as T)) this.outOfRange(key, `${expected} (did you mean '${nearest(v, values)}'?)`);
+    return v as T;
+  }
+
+  /** A positive integer or a pair [h, w] of them (kernel sizes, strides, dilations); kept as given. */
+  pair(key: string, dflt?: number): Pair {
+    const v = this.o[key];
+    if (v === undefined && dflt !== undefined) return dflt;
+    const expected = 'a positive integer or a pair [h, w] of them';
+    const ok = (d: unknown) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 1;
+    if (typeof v === 'number') { if (!ok(v)) this.outOfRange(key, expected); return v; }
+    if (!Array.isArray(v) || v.length !== 2) this.wrong(key, expected);
+    if (!v.every(ok)) this.outOfRange(key, expected);
+    return [v[0], v[1]] as const;
+  }
+
+  /** 'same', 'valid' or explicit [top, bottom, left, right] of non-negative integers. */
+  padding(key: string): Padding | undefined {
+    const v = this.o[key];
+    if (v === undefined) return undefined;
+    const expected = "'same', 'valid' or [top, bottom, left, right] of non-negative integers";
+    if (v === 'same' || v === 'valid') return v;
+    if (typeof v === 'string') this.outOfRange(key, expected);
+    if (!Array.isArray(v) || v.length !== 4) this.wrong(key, expected);
+    if (!v.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) this.outOfRange(key, expected);
+    return [v[0], v[1], v[2], v[3]] as const;
+  }
+}
