@@ -1,7 +1,8 @@
 // The model file: magic "SIMDNET\0", u32 format version, u32 header length, a JSON header (architecture, compile
 // settings, tensor table, optimizer and layer state), float32 little-endian tensor data at a 4-byte boundary, and a
 // CRC-32 of everything before it. A truncated, corrupted or newer-version file is refused whole.
-// This file holds the layout's constants and types, shared by the writer (save.ts) and the reader (load.ts).
+// This file holds the layout's constants and types, shared by the writer (save.ts) and the reader (load.ts); the
+// header's schema is header.ts.
 import type { LayerSpec } from '../layers/index.js';
 
 export const MAGIC = [0x53, 0x49, 0x4d, 0x44, 0x4e, 0x45, 0x54, 0x00]; // "SIMDNET\0"
@@ -25,4 +26,7 @@ export interface SaveOptions {
 }
 
 export const align4 = (n: number) => (n + 3) & ~3;
+
+/** The largest model file read (2 GiB): its weights and their gradients then fill linear memory's 4 GiB. */
+export const MAX_FILE_BYTES = 2 ** 31;
 
