@@ -3,8 +3,9 @@
 import * as kern from '../backend/kernels/index.js';
 import { fill } from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
-import { checkShape, empty, type Shape, type Tensor } from './tensor.js';
-import { describe, floatArg, fmt } from './check.js';
+import { checkShape, sizeOf, type Shape, type Tensor } from './tensor.js';
+import { building, describe, floatArg, fmt, MAX_VALUES, output } from './check.js';
+import { StrictOptions } from './options.js';
 
 /** A number for both axes or [h, w]. */
 export type Pair = number | readonly [number, number];
@@ -12,6 +13,7 @@ export type Pair = number | readonly [number, number];
 export type Padding = 'same' | 'valid' | readonly [number, number, number, number];
 
 export interface Spatial { strides?: Pair; padding?: Padding; dilations?: Pair }
+const SPATIAL = ['strides', 'padding', 'dilations'] as const;
 /** x: [N, H, W, inC], w: [kh, kw, inC, outC], bias: [outC]. Defaults: strides 1, padding 'valid', dilations 1. */
 export interface Conv2dOptions extends Spatial { bias?: Tensor }
 /** inputShape: [N, H, W, inC] of the forward x. */
@@ -24,14 +26,21 @@ export interface Pool2dOptions { poolSize: Pair; strides?: Pair; padding?: Paddi
 export interface AvgPool2dOptions extends Pool2dOptions { countPad?: boolean }
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map((e) => (typeof e === 'string' ? `'${e}'` : String(e))).join(', ')}]`;
+  return typeof v === 'object' && v !== null ? Object.prototype.toString.call(v) : String(v);
 }
 
-function pair(op: string, name: string, v: Pair | undefined, dflt: number): [number, number] {
+/** Kernel geometry is int32: every stride, dilation, pad and padded extent stays below 2^31. */
+const LIMIT = 2 ** 31 - 1;
+
+function pair(op: string, name: string, v: unknown, dflt: number): [number, number] {
   const p = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new RangeError(`${op}: ${name} must be a positive integer or a pair [h, w] of them, got ${show(v)}`);
+    const msg = `${op}: ${name} must be a positive integer or a pair [h, w] of them, got ${show(v)}`;
+    throw typeof v === 'number' || Array.isArray(v) ? new RangeError(msg) : new TypeError(msg);
   }
+  if (!p.every((d) => d <= LIMIT)) throw new RangeError(`${op}: ${name} ${show(v)} must be at most 2^31 − 1`);
   return [p[0], p[1]];
 }
 
@@ -43,24 +52,31 @@ function samePads(n: number, k: number, s: number, d: number): [number, number] 
 }
 
 /** [top, bottom, left, right] for an input H×W, a kh×kw window, strides and dilations. */
-function pads(op: string, padding: Padding | undefined, H: number, W: number, kh: number, kw: number,
+function pads(op: string, padding: unknown, H: number, W: number, kh: number, kw: number,
   s: [number, number], d: [number, number]): [number, number, number, number] {
-  const p = padding ?? 'valid';
-  if (p === 'valid') return [0, 0, 0, 0];
-  if (p === 'same') return [...samePads(H, kh, s[0], d[0]), ...samePads(W, kw, s[1], d[1])];
-  if (!Array.isArray(p) || p.length !== 4 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new RangeError(`${op}: padding must be 'same', 'valid' or [top, bottom, left, right] of non-negative integers, got ${show(p)}`);
+  const p = padding === undefined ? 'valid' : padding; // null is a value, and refused
+  let r: [number, number, number, number];
+  if (p === 'valid') r = [0, 0, 0, 0];
+  else if (p === 'same') r = [...samePads(H, kh, s[0], d[0]), ...samePads(W, kw, s[1], d[1])];
+  else if (!Array.isArray(p) || p.length !== 4 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
+    const msg = `${op}: padding must be 'same', 'valid' or [top, bottom, left, right] of non-negative integers, got ${show(p)}`;
+    throw typeof p === 'string' || Array.isArray(p) ? new RangeError(msg) : new TypeError(msg);
+  } else r = [p[0], p[1], p[2], p[3]];
+  if (H + r[0] + r[1] > LIMIT || W + r[2] + r[3] > LIMIT) {
+    throw new RangeError(`${op}: padding ${show(p)} makes the padded input ${H + r[0] + r[1]}×${W + r[2] + r[3]}, beyond 2^31 − 1`);
   }
-  return [p[0], p[1], p[2], p[3]];
+  return r;
 }
 
 function rank4(op: string, arg: string, t: Tensor, layout: string): void {
   if (t.rank !== 4) throw new RangeError(`${op}: ${arg} ${describe(t)} must be 4-D ${layout}`);
 }
 
-function shape4(op: string, name: string, s: Shape, layout: string): void {
-  if (!Array.isArray(s) || s.length !== 4) throw new RangeError(`${op}: ${name} ${show(s)} must be 4-D ${layout}`);
+function shape4(op: string, name: string, s: unknown, layout: string): asserts s is Shape {
+  if (!Array.isArray(s)) throw new TypeError(`${op}: ${name} must be an array ${layout}, got ${show(s)}`);
+  if (s.length !== 4) throw new RangeError(`${op}: ${name} ${show(s)} must be 4-D ${layout}`);
   checkShape(s, `${op}: ${name}`);
+  if (!(sizeOf(s) <= MAX_VALUES)) throw new RangeError(`${op}: ${name} ${show(s)} holds more values than linear memory can (2^30)`);
 }
 
 /** The geometry of x [N, H, W, inC] * w [kh, kw, inC, outC]; throws naming what makes the output empty. */
@@ -78,11 +94,12 @@ export function convGeometry(op: string, xs: Shape, xWhat: string, ws: Shape, o:
   return g;
 }
 
-function withWorkspace(g: kern.ConvGeometry, run: (work: number) => void): void {
+function withWorkspace(op: string, g: kern.ConvGeometry, run: (work: number) => void): void {
   const bytes = kern.conv2dWorkspaceBytes(g);
   if (bytes === 0) { run(0); return; }
   const arena = backend().arena;
-  const work = arena.alloc(bytes);
+  let work: number;
+  try { work = arena.alloc(bytes); } catch (e) { throw new RangeError(`${op}: no memory for the ${bytes}-byte workspace: ${(e as Error).message}`); }
   try { run(work); } finally { arena.release(work); }
 }
 
@@ -97,11 +114,12 @@ function checkDy(op: string, dy: Tensor, N: number, OH: number, OW: number, C: n
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
   const op = 'conv2d';
   floatArg(op, 'x', x); floatArg(op, 'w', w);
+  const o = StrictOptions.read(op, options, [...SPATIAL, 'bias']);
   rank4(op, 'x', x, '[N, H, W, inC]'); rank4(op, 'w', w, '[kh, kw, inC, outC]');
   if (w.shape[2] !== x.shape[3]) {
     throw new RangeError(`${op}: w ${describe(w)} has inCh ${w.shape[2]} but x ${describe(x)} has ${x.shape[3]} channels`);
   }
-  const bias = options.bias;
+  const bias = o.get('bias') as Tensor | undefined;
   if (bias !== undefined) {
     floatArg(op, 'bias', bias);
     if (bias.rank !== 1 || bias.shape[0] !== w.shape[3]) {
@@ -110,17 +128,20 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   }
   const g = convGeometry(op, x.shape, `x ${describe(x)}`, w.shape, options);
   const [OH, OW] = kern.convOutShape(g);
-  const y = empty([g.N, OH, OW, g.outC], 'float32', op);
-  kern.conv2d(g, { x: x.ptr, w: w.ptr, bias: bias?.ptr, y: y.ptr });
-  return y;
+  return building((own) => {
+    const y = own(output(op, [g.N, OH, OW, g.outC]));
+    kern.conv2d(g, { x: x.ptr, w: w.ptr, bias: bias?.ptr, y: y.ptr });
+    return y;
+  });
 }
 
 /** dx = ∂L/∂x of conv2d from dy [N, OH, OW, outC] and w [kh, kw, inC, outC] → inputShape [N, H, W, inC]. */
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, options: Conv2dBackpropInputOptions): Tensor {
   const op = 'conv2dBackpropInput';
   floatArg(op, 'dy', dy); floatArg(op, 'w', w);
+  const o = StrictOptions.read(op, options, ['inputShape', ...SPATIAL], true);
   rank4(op, 'w', w, '[kh, kw, inC, outC]');
-  const xs = options?.inputShape;
+  const xs = o.get('inputShape');
   shape4(op, 'inputShape', xs, '[N, H, W, inC]');
   if (w.shape[2] !== xs[3]) {
     throw new RangeError(`${op}: w ${describe(w)} has inCh ${w.shape[2]} but inputShape ${fmt(xs)} has ${xs[3]} channels`);
@@ -128,9 +149,11 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, options: Conv2dBackpr
   const g = convGeometry(op, xs, `inputShape ${fmt(xs)}`, w.shape, options);
   const [OH, OW] = kern.convOutShape(g);
   checkDy(op, dy, g.N, OH, OW, g.outC, `x ${fmt(xs)} convolved with w ${describe(w)}`);
-  const dx = empty(xs, 'float32', op);
-  withWorkspace(g, (work) => kern.conv2dBackpropInput(g, { dy: dy.ptr, w: w.ptr, dx: dx.ptr, work }));
-  return dx;
+  return building((own) => {
+    const dx = own(output(op, xs));
+    withWorkspace(op, g, (work) => kern.conv2dBackpropInput(g, { dy: dy.ptr, w: w.ptr, dx: dx.ptr, work }));
+    return dx;
+  });
 }
 
 /**
@@ -143,8 +166,10 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, options: Conv2dBackp
 export function conv2dBackpropFilter(x: Tensor, dy: Tensor, options: Conv2dBackpropFilterOptions): Tensor | { dw: Tensor; db: Tensor } {
   const op = 'conv2dBackpropFilter';
   floatArg(op, 'x', x); floatArg(op, 'dy', dy);
+  const o = StrictOptions.read(op, options, ['filterShape', ...SPATIAL, 'bias'], true);
+  const withBias = o.bool('bias', false);
   rank4(op, 'x', x, '[N, H, W, inC]');
-  const ws = options?.filterShape;
+  const ws = o.get('filterShape');
   shape4(op, 'filterShape', ws, '[kh, kw, inC, outC]');
   if (ws[2] !== x.shape[3]) {
     throw new RangeError(`${op}: filterShape ${fmt(ws)} has inCh ${ws[2]} but x ${describe(x)} has ${x.shape[3]} channels`);
@@ -152,18 +177,25 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, options: Conv2dBackp
   const g = convGeometry(op, x.shape, `x ${describe(x)}`, ws, options);
   const [OH, OW] = kern.convOutShape(g);
   checkDy(op, dy, g.N, OH, OW, g.outC, `x ${describe(x)} convolved with a ${fmt(ws)} filter`);
-  const dw = empty(ws, 'float32', `${op}.dw`);
-  fill(dw.ptr, 0, dw.size);
-  const db = options.bias ? empty([g.outC], 'float32', `${op}.db`) : undefined;
-  if (db) fill(db.ptr, 0, db.size);
-  withWorkspace(g, (work) => kern.conv2dBackpropFilter(g, { x: x.ptr, dy: dy.ptr, dw: dw.ptr, db: db?.ptr, work }));
-  return db ? { dw, db } : dw;
+  return building((own) => {
+    const dw = own(output(op, ws, 'float32', `${op}.dw`));
+    fill(dw.ptr, 0, dw.size);
+    const db = withBias ? own(output(op, [g.outC], 'float32', `${op}.db`)) : undefined;
+    if (db) fill(db.ptr, 0, db.size);
+    withWorkspace(op, g, (work) => kern.conv2dBackpropFilter(g, { x: x.ptr, dy: dy.ptr, dw: dw.ptr, db: db?.ptr, work }));
+    return db ? { dw, db } : dw;
+  });
 }
 
-function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): kern.PoolGeometry {
+const POOL = ['poolSize', 'strides', 'padding'] as const;
+
+// avg: countPad is an option too. Returns the geometry and countPad.
+function poolGeometry(op: string, x: Tensor, options: unknown, avg: boolean): [kern.PoolGeometry, boolean] {
   floatArg(op, 'x', x);
+  const o = StrictOptions.read(op, options, avg ? [...POOL, 'countPad'] : POOL, true);
+  const countPad = avg ? o.bool('countPad', false) : false;
   rank4(op, 'x', x, '[N, H, W, C]');
-  return poolGeometryOf(op, x.shape, `x ${describe(x)}`, options);
+  return [poolGeometryOf(op, x.shape, `x ${describe(x)}`, options as Pool2dOptions), countPad];
 }
 
 /** The geometry of pooling an x of shape [N, H, W, C]; throws naming the option that makes it invalid or empty. */
@@ -185,47 +217,45 @@ export function poolGeometryOf(op: string, xs: Shape, xWhat: string, options: Po
   return g;
 }
 
-function pooled(g: kern.PoolGeometry, op: string): Tensor {
+function pooled(op: string, g: kern.PoolGeometry, run: (y: Tensor) => void): Tensor {
   const [OH, OW] = kern.poolOutShape(g);
-  return empty([g.N, OH, OW, g.C], 'float32', op);
+  return building((own) => {
+    const y = own(output(op, [g.N, OH, OW, g.C]));
+    run(y);
+    return y;
+  });
 }
 
 /** Max over each window: x [N, H, W, C] → [N, OH, OW, C]. Padded cells never win. */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
-  const g = poolGeometry('maxPool2d', x, options);
-  const y = pooled(g, 'maxPool2d');
-  kern.maxPool2d(g, x.ptr, y.ptr);
-  return y;
+  const [g] = poolGeometry('maxPool2d', x, options, false);
+  return pooled('maxPool2d', g, (y) => kern.maxPool2d(g, x.ptr, y.ptr));
 }
 
 /** Mean over each window: x [N, H, W, C] → [N, OH, OW, C]; see AvgPool2dOptions.countPad. */
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
-  const g = poolGeometry('avgPool2d', x, options);
-  const y = pooled(g, 'avgPool2d');
-  kern.avgPool2d(g, x.ptr, y.ptr, !!options.countPad);
-  return y;
+  const [g, countPad] = poolGeometry('avgPool2d', x, options, true);
+  return pooled('avgPool2d', g, (y) => kern.avgPool2d(g, x.ptr, y.ptr, countPad));
 }
 
-function poolGrad(op: string, x: Tensor, dy: Tensor, options: Pool2dOptions): kern.PoolGeometry {
-  const g = poolGeometry(op, x, options);
+function poolGrad(op: string, x: Tensor, dy: Tensor, options: unknown, avg: boolean, run: (g: kern.PoolGeometry, dx: Tensor, countPad: boolean) => void): Tensor {
+  const [g, countPad] = poolGeometry(op, x, options, avg);
   floatArg(op, 'dy', dy);
   const [OH, OW] = kern.poolOutShape(g);
   checkDy(op, dy, g.N, OH, OW, g.C, `pooling x ${describe(x)}`);
-  return g;
+  return building((own) => {
+    const dx = own(output(op, x.shape));
+    run(g, dx, countPad);
+    return dx;
+  });
 }
 
 /** dx [N, H, W, C] of maxPool2d: each dy goes to the first maximum of its window (row-major scan), others get 0. */
 export function maxPool2dGrad(x: Tensor, dy: Tensor, options: Pool2dOptions): Tensor {
-  const g = poolGrad('maxPool2dGrad', x, dy, options);
-  const dx = empty(x.shape, 'float32', 'maxPool2dGrad');
-  kern.maxPool2dGrad(g, x.ptr, dy.ptr, dx.ptr);
-  return dx;
+  return poolGrad('maxPool2dGrad', x, dy, options, false, (g, dx) => kern.maxPool2dGrad(g, x.ptr, dy.ptr, dx.ptr));
 }
 
 /** dx [N, H, W, C] of avgPool2d: each dy is spread as dy / count over its window's cells inside x. */
 export function avgPool2dGrad(x: Tensor, dy: Tensor, options: AvgPool2dOptions): Tensor {
-  const g = poolGrad('avgPool2dGrad', x, dy, options);
-  const dx = empty(x.shape, 'float32', 'avgPool2dGrad');
-  kern.avgPool2dGrad(g, dy.ptr, dx.ptr, !!options.countPad);
-  return dx;
+  return poolGrad('avgPool2dGrad', x, dy, options, true, (g, dx, countPad) => kern.avgPool2dGrad(g, dy.ptr, dx.ptr, countPad));
 }

@@ -2,8 +2,9 @@
 // (batch statistics, optional in-place update of the moving statistics), the inference forward, and the gradient.
 import * as kern from '../backend/kernels/index.js';
 import { fill } from '../backend/kernels/index.js';
-import { empty, type Tensor } from './tensor.js';
-import { describe, floatArg, fmt, sameShape } from './check.js';
+import { Tensor } from './tensor.js';
+import { building, describe, floatArg, fmt, hasAxis, output, sameShape } from './check.js';
+import { StrictOptions } from './options.js';
 
 export interface BatchNormOptions {
   /** Added to the variance (Keras default 1e-3). */
@@ -15,13 +16,13 @@ export interface BatchNormOptions {
   movingVariance?: Tensor;
 }
 
-// x viewed as [M, C]; checks that each per-channel tensor has shape [C].
-function channels(op: string, x: Tensor, params: [string, Tensor | undefined][]): [number, number] {
-  if (x.rank < 1) throw new RangeError(`${op}: x ${describe(x)} must have a channel axis`);
+// x viewed as [M, C]; checks that each per-channel tensor is a live float32 [C].
+function channels(op: string, x: Tensor, params: [string, unknown][]): [number, number] {
+  floatArg(op, 'x', x);
+  hasAxis(op, 'x', x, 'a channel axis');
   const C = x.shape[x.rank - 1];
-  for (const [name, t] of params) {
-    if (t === undefined) continue;
-    floatArg(op, name, t);
+  for (const [name, v] of params) {
+    const t = floatArg(op, name, v);
     if (t.rank !== 1 || t.shape[0] !== C) {
       throw new RangeError(`${op}: ${name} ${describe(t)} must have shape ${fmt([C])}, the channels of x ${describe(x)}`);
     }
@@ -29,12 +30,15 @@ function channels(op: string, x: Tensor, params: [string, Tensor | undefined][])
   return [x.size / C, C];
 }
 
-function epsilonOpt(op: string, eps: number, x: Tensor): number {
-  if (typeof eps !== 'number' || !(Number.isFinite(eps) && Math.fround(eps) > 0)) {
-    throw new RangeError(`${op}: epsilon ${String(eps)} for x ${describe(x)} must be a positive number`);
-  }
+/** What option errors say the options were for: ' for x "name" [shape]' (x may not be a tensor yet). */
+const forX = (x: unknown): string => (x instanceof Tensor && !x.disposed ? ` for x ${describe(x)}` : '');
+
+// epsilon: positive also in float32 (the kernels add it in float32).
+const epsilonOf = (o: StrictOptions): number => {
+  const eps = o.number('epsilon', { min: 0, minExclusive: true, default: 1e-3 });
+  if (!(Math.fround(eps) > 0)) o.outOfRange('epsilon', 'a finite number > 0 in float32');
   return eps;
-}
+};
 
 /**
  * Training-mode batch normalisation: y = gamma·(x − mean)/sqrt(var + epsilon) + beta with the batch mean and
@@ -44,31 +48,38 @@ function epsilonOpt(op: string, eps: number, x: Tensor): number {
 export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, options: BatchNormOptions = {}):
   { y: Tensor; mean: Tensor; invStd: Tensor } {
   const op = 'batchNorm';
-  floatArg(op, 'x', x);
-  const { movingMean, movingVariance } = options;
-  const [M, C] = channels(op, x, [['gamma', gamma], ['beta', beta], ['movingMean', movingMean], ['movingVariance', movingVariance]]);
-  const eps = epsilonOpt(op, options.epsilon ?? 1e-3, x);
-  const momentum = options.momentum ?? 0.99;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-    throw new RangeError(`${op}: momentum ${String(momentum)} for x ${describe(x)} must be in [0, 1]`);
+  const o = StrictOptions.read(op, options, ['epsilon', 'momentum', 'movingMean', 'movingVariance'], false, forX(x));
+  const moving: [string, unknown][] = (['movingMean', 'movingVariance'] as const).filter((k) => o.has(k)).map((k) => [k, o.get(k)]);
+  const [M, C] = channels(op, x, [['gamma', gamma], ['beta', beta], ...moving]);
+  const eps = epsilonOf(o);
+  const momentum = o.number('momentum', { min: 0, max: 1, default: 0.99 });
+  const movingMean = o.get('movingMean') as Tensor | undefined, movingVariance = o.get('movingVariance') as Tensor | undefined;
+  for (const [name, t] of moving) {
+    if (t === x || t === gamma || t === beta || (name === 'movingVariance' && t === movingMean)) {
+      throw new RangeError(`${op}: ${name} ${describe(t as Tensor)} is updated in place, so it must be a tensor of its own (not x, gamma, beta or movingMean)`);
+    }
   }
-  const y = empty(x.shape, 'float32', op);
-  const mean = empty([C], 'float32', `${op}.mean`), invStd = empty([C], 'float32', `${op}.invStd`);
-  kern.batchNormTrain({ x: x.ptr, y: y.ptr, M, C, gamma: gamma.ptr, beta: beta.ptr, eps, momentum,
-    saveMean: mean.ptr, saveInvStd: invStd.ptr, runMean: movingMean?.ptr ?? 0, runVar: movingVariance?.ptr ?? 0 });
-  return { y, mean, invStd };
+  return building((own) => {
+    const y = own(output(op, x.shape));
+    const mean = own(output(op, [C], 'float32', `${op}.mean`)), invStd = own(output(op, [C], 'float32', `${op}.invStd`));
+    kern.batchNormTrain({ x: x.ptr, y: y.ptr, M, C, gamma: gamma.ptr, beta: beta.ptr, eps, momentum,
+      saveMean: mean.ptr, saveInvStd: invStd.ptr, runMean: movingMean?.ptr ?? 0, runVar: movingVariance?.ptr ?? 0 });
+    return { y, mean, invStd };
+  });
 }
 
 /** Inference-mode batch normalisation with the moving statistics: gamma·(x − movingMean)/sqrt(movingVariance + epsilon) + beta. */
 export function batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor,
   options: { epsilon?: number } = {}): Tensor {
   const op = 'batchNormInference';
-  floatArg(op, 'x', x);
+  const o = StrictOptions.read(op, options, ['epsilon'], false, forX(x));
   const [M, C] = channels(op, x, [['gamma', gamma], ['beta', beta], ['movingMean', movingMean], ['movingVariance', movingVariance]]);
-  const eps = epsilonOpt(op, options.epsilon ?? 1e-3, x);
-  const y = empty(x.shape, 'float32', op);
-  kern.batchNormInfer(x.ptr, y.ptr, M, C, gamma.ptr, beta.ptr, movingMean.ptr, movingVariance.ptr, eps);
-  return y;
+  const eps = epsilonOf(o);
+  return building((own) => {
+    const y = own(output(op, x.shape));
+    kern.batchNormInfer(x.ptr, y.ptr, M, C, gamma.ptr, beta.ptr, movingMean.ptr, movingVariance.ptr, eps);
+    return y;
+  });
 }
 
 /**
@@ -78,11 +89,13 @@ export function batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, movin
 export function batchNormGrad(x: Tensor, dy: Tensor, gamma: Tensor, mean: Tensor, invStd: Tensor):
   { dx: Tensor; dGamma: Tensor; dBeta: Tensor } {
   const op = 'batchNormGrad';
-  floatArg(op, 'x', x); floatArg(op, 'dy', dy); sameShape(op, x, 'x', dy, 'dy');
   const [M, C] = channels(op, x, [['gamma', gamma], ['mean', mean], ['invStd', invStd]]);
-  const dx = empty(x.shape, 'float32', op);
-  const dGamma = empty([C], 'float32', `${op}.dGamma`), dBeta = empty([C], 'float32', `${op}.dBeta`);
-  fill(dGamma.ptr, 0, C); fill(dBeta.ptr, 0, C); // the kernel accumulates
-  kern.batchNormGrad(x.ptr, dy.ptr, dx.ptr, M, C, gamma.ptr, mean.ptr, invStd.ptr, dGamma.ptr, dBeta.ptr);
-  return { dx, dGamma, dBeta };
+  floatArg(op, 'dy', dy); sameShape(op, x, 'x', dy, 'dy');
+  return building((own) => {
+    const dx = own(output(op, x.shape));
+    const dGamma = own(output(op, [C], 'float32', `${op}.dGamma`)), dBeta = own(output(op, [C], 'float32', `${op}.dBeta`));
+    fill(dGamma.ptr, 0, C); fill(dBeta.ptr, 0, C); // the kernel accumulates
+    kern.batchNormGrad(x.ptr, dy.ptr, dx.ptr, M, C, gamma.ptr, mean.ptr, invStd.ptr, dGamma.ptr, dBeta.ptr);
+    return { dx, dGamma, dBeta };
+  });
 }
