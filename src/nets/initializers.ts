@@ -3,6 +3,7 @@
 import * as kern from '../backend/kernels/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { drawOf } from '../ops/random.js';
+import { given, isPlainObject, numberArg, StrictOptions, unknownName } from '../ops/options.js';
 
 export interface Initializer {
   readonly name: string;
@@ -26,37 +27,36 @@ function make(name: string, config: Record<string, number>, fill: Initializer['f
   return Object.freeze({ name, config: Object.freeze({ ...config }), fill });
 }
 
-function finite(name: string, what: string, v: number): number {
-  if (!Number.isFinite(v)) throw new RangeError(`initializers.${name}: ${what} must be a finite number, got ${v}`);
-  return v;
-}
+const finite = (owner: string, what: string, v: unknown): number => numberArg(owner, what, v);
+const nonNegative = (owner: string, what: string, v: unknown): number => numberArg(owner, what, v, { min: 0 });
 
-export function zeros(): Initializer { return constant(0, 'zeros'); }
-export function ones(): Initializer { return constant(1, 'ones'); }
+export function zeros(): Initializer { return fillWith('zeros', 0); }
+export function ones(): Initializer { return fillWith('ones', 1); }
 
-export function constant(value: number, name = 'constant'): Initializer {
-  finite('constant', 'value', value);
+function fillWith(name: string, value: number): Initializer {
   return make(name, name === 'constant' ? { value } : {}, (t) => kern.fill(t.ptr, value, t.size));
 }
 
+/** Every element = value (a finite number). */
+export function constant(value: number): Initializer { return makeConstant('initializers.constant', value); }
+function makeConstant(owner: string, value: unknown): Initializer { return fillWith('constant', finite(owner, 'value', value)); }
+
 /** Uniform in [lo, hi). */
-export function uniform(lo = -0.05, hi = 0.05): Initializer {
-  finite('uniform', 'lo', lo); finite('uniform', 'hi', hi);
-  if (!(hi >= lo)) throw new RangeError(`initializers.uniform: hi (${hi}) must be ≥ lo (${lo})`);
-  return make('uniform', { lo, hi }, (t, _fi, _fo, seed, stream) => fillUniform(t, seed, stream, lo, hi));
+export function uniform(lo = -0.05, hi = 0.05): Initializer { return makeUniform('initializers.uniform', lo, hi); }
+function makeUniform(owner: string, lo: unknown, hi: unknown): Initializer {
+  const l = finite(owner, 'lo', lo), h = finite(owner, 'hi', hi);
+  if (!(h >= l)) throw new RangeError(`${owner}: hi (${h}) must be ≥ lo (${l})`);
+  return make('uniform', { lo: l, hi: h }, (t, _fi, _fo, seed, stream) => fillUniform(t, seed, stream, l, h));
 }
 
-export function normal(mean = 0, std = 0.05): Initializer {
-  finite('normal', 'mean', mean); finite('normal', 'std', std);
-  if (std < 0) throw new RangeError(`initializers.normal: std must be ≥ 0, got ${std}`);
-  return make('normal', { mean, std }, (t, _fi, _fo, seed, stream) => fillNormal(t, seed, stream, mean, std, false));
-}
+export function normal(mean = 0, std = 0.05): Initializer { return makeNormal('initializers.normal', mean, std, false); }
 
 /** Normal, redrawn outside mean ± 2·std. */
-export function truncatedNormal(mean = 0, std = 0.05): Initializer {
-  finite('truncatedNormal', 'mean', mean); finite('truncatedNormal', 'std', std);
-  if (std < 0) throw new RangeError(`initializers.truncatedNormal: std must be ≥ 0, got ${std}`);
-  return make('truncatedNormal', { mean, std }, (t, _fi, _fo, seed, stream) => fillNormal(t, seed, stream, mean, std, true));
+export function truncatedNormal(mean = 0, std = 0.05): Initializer { return makeNormal('initializers.truncatedNormal', mean, std, true); }
+
+function makeNormal(owner: string, mean: unknown, std: unknown, truncated: boolean): Initializer {
+  const m = finite(owner, 'mean', mean), s = nonNegative(owner, 'std', std);
+  return make(truncated ? 'truncatedNormal' : 'normal', { mean: m, std: s }, (t, _fi, _fo, seed, stream) => fillNormal(t, seed, stream, m, s, truncated));
 }
 
 // Variance scaling: std (or limit) = sqrt(scale / fan). Math.sqrt is correctly rounded (IEEE), so host-independent.
@@ -83,11 +83,17 @@ export const lecunNormal = (): Initializer => scaled('lecunNormal', 1, 'in', 'no
 export const xavierUniform = glorotUniform;
 export const xavierNormal = glorotNormal;
 
-const BY_NAME: Record<string, (c: Record<string, number>) => Initializer> = {
-  zeros: () => zeros(), ones: () => ones(), constant: (c) => constant(c.value ?? 0),
-  uniform: (c) => uniform(c.lo, c.hi), normal: (c) => normal(c.mean, c.std), truncatedNormal: (c) => truncatedNormal(c.mean, c.std),
-  glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal,
-  xavierUniform: glorotUniform, xavierNormal: glorotNormal,
+/** An option's value, or dflt when absent (undefined; null is a value, and refused). */
+const or = (o: StrictOptions, k: string, dflt: number): unknown => (o.has(k) ? o.get(k) : dflt);
+
+// Each name: how to make it from the options of its { name, ...options } form (read strictly by getInitializer).
+const BY_NAME: Record<string, [keys: readonly string[], make: (owner: string, o: StrictOptions) => Initializer]> = {
+  zeros: [[], zeros], ones: [[], ones], constant: [['value'], (owner, o) => makeConstant(owner, or(o, 'value', 0))],
+  uniform: [['lo', 'hi'], (owner, o) => makeUniform(owner, or(o, 'lo', -0.05), or(o, 'hi', 0.05))],
+  normal: [['mean', 'std'], (owner, o) => makeNormal(owner, or(o, 'mean', 0), or(o, 'std', 0.05), false)],
+  truncatedNormal: [['mean', 'std'], (owner, o) => makeNormal(owner, or(o, 'mean', 0), or(o, 'std', 0.05), true)],
+  glorotUniform: [[], glorotUniform], glorotNormal: [[], glorotNormal], heUniform: [[], heUniform], heNormal: [[], heNormal],
+  lecunUniform: [[], lecunUniform], lecunNormal: [[], lecunNormal], xavierUniform: [[], glorotUniform], xavierNormal: [[], glorotNormal],
 };
 
 /** Every initializer name getInitializer knows, aliases included (the CLI and docs list these). */
@@ -96,12 +102,24 @@ export const INITIALIZER_NAMES: readonly string[] = Object.keys(BY_NAME);
 export type InitializerName = 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'xavierUniform' | 'xavierNormal'
   | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal' | 'uniform' | 'normal' | 'truncatedNormal';
 
-/** An initializer from a name ('heNormal'), a { name, ...config } object (model files), or an Initializer. */
+/**
+ * An initializer from a name ('heNormal'), a { name, ...options } object (model files; also { name, config: {…} }), or
+ * an Initializer. Unknown names and option keys are refused naming the nearest valid one.
+ */
 export function getInitializer(owner: string, spec: InitializerName | Initializer | { name: string; [k: string]: unknown }): Initializer {
-  if (typeof spec === 'object' && spec !== null && 'fill' in spec) return spec as Initializer;
-  const name = typeof spec === 'string' ? spec : (spec as { name: string }).name;
-  const f = BY_NAME[name];
-  if (!f) throw new RangeError(`${owner}: unknown initializer "${name}" (expected one of ${Object.keys(BY_NAME).join(', ')})`);
-  const cfg = typeof spec === 'object' ? (spec as { config?: Record<string, number> }).config ?? (spec as unknown as Record<string, number>) : {};
-  return f(cfg);
+  if (typeof spec === 'object' && spec !== null && typeof (spec as Initializer).fill === 'function') return spec as Initializer;
+  if (typeof spec !== 'string' && !isPlainObject(spec)) {
+    throw new TypeError(`${owner}: initializer must be a name (${INITIALIZER_NAMES.join(', ')}), { name, ...options } or an Initializer, got ${given(spec)}`);
+  }
+  const name = typeof spec === 'string' ? spec : spec.name;
+  if (typeof name !== 'string' || !Object.hasOwn(BY_NAME, name)) unknownName(owner, 'initializer', name, INITIALIZER_NAMES);
+  const [keys, f] = BY_NAME[name];
+  const who = `${owner}: initializer "${name}"`;
+  let cfg: unknown = {};
+  if (typeof spec === 'object') {
+    const { name: _, ...rest } = spec;
+    // { name, config: { … } } (the Keras form) or { name, ...options }.
+    cfg = Object.keys(rest).length === 1 && isPlainObject(rest.config) ? rest.config : rest;
+  }
+  return f(who, StrictOptions.read(who, cfg, keys));
 }

@@ -2,6 +2,7 @@
 // into planned buffers by fused kernels. Custom losses are built from ops on tensors. Factories by name, Keras-like.
 import * as kern from '../backend/kernels/index.js';
 import { tensor, tidy, untracked, viewOf, Tensor } from '../ops/tensor.js';
+import { given, isPlainObject, numberArg, StrictOptions, unknownName } from '../ops/options.js';
 
 /** How targets are given: same shape as the prediction ('dense'), or one int32 class index per sample ('sparse'). */
 export type TargetKind = 'dense' | 'sparse';
@@ -44,32 +45,38 @@ function kernelLoss(name: string, config: Record<string, unknown>, k: DenseKerne
   });
 }
 
-function positive(loss: string, option: string, v: number): number {
-  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`losses.${loss}: ${option} must be a finite number > 0, got ${v}`);
-  return v;
-}
-
 const EPS = 1e-7;
 
+/** Checks that a loss without options got none (undefined or {}). */
+function noOptions(owner: string, options: unknown): void { StrictOptions.read(owner, options, []); }
+
 /** Mean squared error over the last axis. */
-export function mse(): Loss { return kernelLoss('mse', {}, kern.mseLoss); }
+export function mse(options?: Record<string, never>): Loss { noOptions('losses.mse', options); return kernelLoss('mse', {}, kern.mseLoss); }
 /** Mean absolute error over the last axis (gradient sign(p − t), 0 where equal). */
-export function mae(): Loss { return kernelLoss('mae', {}, kern.maeLoss); }
+export function mae(options?: Record<string, never>): Loss { noOptions('losses.mae', options); return kernelLoss('mae', {}, kern.maeLoss); }
 /** Huber: quadratic within ±delta, linear outside. */
-export function huber(options: { delta?: number } = {}): Loss {
-  const delta = positive('huber', 'delta', options.delta ?? 1);
+export function huber(options: { delta?: number } = {}): Loss { return makeHuber('losses.huber', options); }
+function makeHuber(owner: string, options: unknown): Loss {
+  const delta = StrictOptions.read(owner, options, ['delta']).number('delta', { min: 0, minExclusive: true, default: 1 });
   return kernelLoss('huber', { delta }, (t, p, l, d, r, c, g) => kern.huberLoss(t, p, l, d, r, c, g, delta));
 }
 /** Hinge, labels in {−1, 1} (0 counts as −1). */
-export function hinge(): Loss { return kernelLoss('hinge', {}, kern.hingeLoss); }
+export function hinge(options?: Record<string, never>): Loss { noOptions('losses.hinge', options); return kernelLoss('hinge', {}, kern.hingeLoss); }
 /** Categorical hinge over one-hot targets. */
-export function categoricalHinge(): Loss { return kernelLoss('categoricalHinge', {}, kern.categoricalHingeLoss); }
+export function categoricalHinge(options?: Record<string, never>): Loss {
+  noOptions('losses.categoricalHinge', options);
+  return kernelLoss('categoricalHinge', {}, kern.categoricalHingeLoss);
+}
 /** 1 − cosine similarity of yTrue and yPred (the seeds' "cosine proximity"). */
-export function cosineProximity(): Loss { return kernelLoss('cosineProximity', {}, kern.cosineProximityLoss); }
+export function cosineProximity(options?: Record<string, never>): Loss {
+  noOptions('losses.cosineProximity', options);
+  return kernelLoss('cosineProximity', {}, kern.cosineProximityLoss);
+}
 
 /** Binary cross-entropy of probabilities (clipped to [1e-7, 1 − 1e-7]) or, with fromLogits, of logits. */
-export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss {
-  return options.fromLogits
+export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss { return makeBinaryCrossEntropy('losses.binaryCrossEntropy', options); }
+function makeBinaryCrossEntropy(owner: string, options: unknown): Loss {
+  return StrictOptions.read(owner, options, ['fromLogits']).bool('fromLogits', false)
     ? kernelLoss('binaryCrossEntropy', { fromLogits: true }, kern.binaryCrossEntropyLogitsLoss)
     : kernelLoss('binaryCrossEntropy', { fromLogits: false }, (t, p, l, d, r, c, g) => kern.binaryCrossEntropyLoss(t, p, l, d, r, c, g, EPS));
 }
@@ -78,8 +85,9 @@ export function binaryCrossEntropy(options: { fromLogits?: boolean } = {}): Loss
  * Categorical cross-entropy. From probabilities (default; log clipped at 1e-7): when the model ends in softmax the
  * model fuses the two and differentiates the stable log-softmax form instead. fromLogits: yPred are logits.
  */
-export function crossEntropy(options: { fromLogits?: boolean } = {}): Loss {
-  const fromLogits = options.fromLogits ?? false;
+export function crossEntropy(options: { fromLogits?: boolean } = {}): Loss { return makeCrossEntropy('losses.crossEntropy', options); }
+function makeCrossEntropy(owner: string, options: unknown): Loss {
+  const fromLogits = StrictOptions.read(owner, options, ['fromLogits']).bool('fromLogits', false);
   return Object.freeze({
     name: 'crossEntropy', config: Object.freeze({ fromLogits }), targets: 'dense' as const, fusesSoftmax: !fromLogits,
     compute(yTrue: Tensor, yPred: Tensor, n: number, cols: number, loss: Tensor, dPred: Tensor | null, gradScale: number, ctx: LossContext) {
@@ -94,7 +102,8 @@ export function crossEntropy(options: { fromLogits?: boolean } = {}): Loss {
 }
 
 /** Cross-entropy with integer class labels (int32 [N]); from logits, or fused with a final softmax. */
-export function sparseCrossEntropy(): Loss {
+export function sparseCrossEntropy(options?: Record<string, never>): Loss {
+  noOptions('losses.sparseCrossEntropy', options);
   return Object.freeze({
     name: 'sparseCrossEntropy', config: Object.freeze({}), targets: 'sparse' as const, fusesSoftmax: true,
     compute(yTrue: Tensor, yPred: Tensor, n: number, cols: number, loss: Tensor, dPred: Tensor | null, gradScale: number, ctx: LossContext) {
@@ -113,28 +122,45 @@ export interface WeightedCrossEntropyOptions {
   numClasses: number;
 }
 
+/** Most classes weightedCrossEntropy takes: its pair table holds numClasses² floats (1 GiB at this limit). */
+const MAX_CLASSES = 16384;
+
+/** An array (or typed array) of numbers, for list-valued options; anything else is refused by name. */
+function listOf(o: StrictOptions, key: string, expected: string): ArrayLike<unknown> | undefined {
+  const v = o.get(key);
+  if (v === undefined) return undefined;
+  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) return v as unknown as ArrayLike<unknown>;
+  return o.wrongType(key, expected);
+}
+
 /**
  * Cross-entropy (fused with a final softmax) where each sample's loss and gradient are multiplied by
  * classWeights[true] · pairWeight[true][predicted]: the seeds weight confusable pairs (7↔1, 8↔3, 8↔0) by 1.3.
  * The weight depends on the predicted class (argmax), a step function: it is treated as a constant in the gradient.
  */
-export function weightedCrossEntropy(options: WeightedCrossEntropyOptions): Loss {
-  const C = options.numClasses;
-  if (!Number.isInteger(C) || C < 1) throw new RangeError(`losses.weightedCrossEntropy: numClasses must be a positive integer, got ${C}`);
-  const cw = options.classWeights ?? new Array<number>(C).fill(1);
-  if (cw.length !== C) throw new RangeError(`losses.weightedCrossEntropy: classWeights has ${cw.length} entries, numClasses is ${C}`);
-  cw.forEach((w, i) => { if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`losses.weightedCrossEntropy: classWeights[${i}] = ${w} must be ≥ 0`); });
+export function weightedCrossEntropy(options: WeightedCrossEntropyOptions): Loss { return makeWeightedCrossEntropy('losses.weightedCrossEntropy', options); }
+function makeWeightedCrossEntropy(owner: string, options: unknown): Loss {
+  const o = StrictOptions.read(owner, options, ['numClasses', 'classWeights', 'pairs'], true);
+  const C = o.number('numClasses', { integer: true, min: 1, max: MAX_CLASSES });
+  const cwGiven = listOf(o, 'classWeights', `an array of ${C} finite numbers ≥ 0 (one per class)`);
+  if (cwGiven && cwGiven.length !== C) throw new RangeError(`${owner}: classWeights has ${cwGiven.length} entries, numClasses is ${C}`);
+  const cw: number[] = cwGiven ? Array.from(cwGiven, (w, i) => numberArg(owner, `classWeights[${i}]`, w, { min: 0 })) : new Array<number>(C).fill(1);
+  const pairsGiven = listOf(o, 'pairs', 'an array of [trueClass, predictedClass, weight] triples');
+  const pairs: [number, number, number][] = [];
   const pw = new Float32Array(C * C).fill(1);
-  for (const [t, p, w] of options.pairs ?? []) {
-    if (!(Number.isInteger(t) && t >= 0 && t < C && Number.isInteger(p) && p >= 0 && p < C)) {
-      throw new RangeError(`losses.weightedCrossEntropy: pair [${t}, ${p}] is outside classes 0..${C - 1}`);
-    }
-    if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`losses.weightedCrossEntropy: pair [${t}, ${p}] weight ${w} must be ≥ 0`);
-    pw[t * C + p] = w;
+  for (let i = 0; i < (pairsGiven?.length ?? 0); i++) {
+    const e = pairsGiven![i];
+    if (!Array.isArray(e) || e.length !== 3) throw new TypeError(`${owner}: pairs[${i}] must be [trueClass, predictedClass, weight], got ${given(e)}`);
+    const [t, p, w] = e as unknown[];
+    const cls = { integer: true, min: 0, max: C - 1, expected: `a class in 0..${C - 1}` };
+    const tc = numberArg(owner, `pairs[${i}][0] (the true class)`, t, cls), pc = numberArg(owner, `pairs[${i}][1] (the predicted class)`, p, cls);
+    const wt = numberArg(owner, `pairs[${i}][2] (the weight)`, w, { min: 0 });
+    pw[tc * C + pc] = wt;
+    pairs.push([tc, pc, wt]);
   }
   let tables: Tensor | undefined; // classW [C] then pairW [C·C]
   return Object.freeze({
-    name: 'weightedCrossEntropy', config: Object.freeze({ numClasses: C, classWeights: [...cw], pairs: (options.pairs ?? []).map((x) => [...x]) }),
+    name: 'weightedCrossEntropy', config: Object.freeze({ numClasses: C, classWeights: [...cw], pairs }),
     targets: 'dense' as const, fusesSoftmax: true,
     compute(yTrue: Tensor, _yPred: Tensor, n: number, cols: number, loss: Tensor, dPred: Tensor | null, gradScale: number, ctx: LossContext) {
       if (!ctx.logits) throw new Error('losses.weightedCrossEntropy: the model must end in a softmax');
@@ -155,10 +181,15 @@ export function weightedCrossEntropy(options: WeightedCrossEntropyOptions): Loss
  * The per-sample loss clipped to [lo, hi] (the seeds clip cross-entropy to [0, 1]). Where a sample's loss is clipped,
  * its gradient is zero: that sample stops teaching the model until its loss re-enters the range.
  */
-export function clipped(base: Loss | LossName, range: readonly [number, number] = [0, 1]): Loss {
-  const inner = getLoss('losses.clipped', base);
-  const [lo, hi] = range;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new RangeError(`losses.clipped: range [${lo}, ${hi}] must be finite with lo ≤ hi`);
+export function clipped(base: Loss | LossName | { name: string; [k: string]: unknown }, range: readonly [number, number] = [0, 1]): Loss {
+  return makeClipped('losses.clipped', base, range);
+}
+function makeClipped(owner: string, base: unknown, range: unknown): Loss {
+  if (!Array.isArray(range) || range.length !== 2) throw new TypeError(`${owner}: range must be [lo, hi], got ${given(range)}`);
+  const lo = numberArg(owner, 'range[0] (lo)', range[0]), hi = numberArg(owner, 'range[1] (hi)', range[1]);
+  if (!(lo <= hi)) throw new RangeError(`${owner}: range [${lo}, ${hi}] must have lo ≤ hi`);
+  if (base === undefined) throw new TypeError(`${owner}: base must be a loss (a name, { name, ...options } or a Loss), got undefined`);
+  const inner = getLoss(`${owner}: base`, base as LossName);
   return Object.freeze({
     name: 'clipped', config: Object.freeze({ base: { name: inner.name, ...inner.config }, range: [lo, hi] }),
     targets: inner.targets, fusesSoftmax: inner.fusesSoftmax, dispose: () => inner.dispose?.(),
@@ -197,14 +228,19 @@ export type LossName = 'crossEntropy' | 'categoricalCrossEntropy' | 'sparseCross
   | 'binaryCrossEntropy' | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' | 'hinge' | 'categoricalHinge'
   | 'huber' | 'cosineProximity';
 
-const BY_NAME: Record<string, (c: Record<string, unknown>) => Loss> = {
-  crossEntropy: (c) => crossEntropy(c), categoricalCrossEntropy: (c) => crossEntropy(c),
-  sparseCrossEntropy: () => sparseCrossEntropy(), sparseCategoricalCrossEntropy: () => sparseCrossEntropy(),
-  binaryCrossEntropy: (c) => binaryCrossEntropy(c), mse: () => mse(), meanSquaredError: () => mse(),
-  mae: () => mae(), meanAbsoluteError: () => mae(), hinge: () => hinge(), categoricalHinge: () => categoricalHinge(),
-  huber: (c) => huber(c as { delta?: number }), cosineProximity: () => cosineProximity(),
-  weightedCrossEntropy: (c) => weightedCrossEntropy(c as unknown as WeightedCrossEntropyOptions),
-  clipped: (c) => clipped(c.base as LossName, c.range as [number, number]),
+// Each name: how to make it from the options of its { name, ...options } form, and which options it takes.
+const noneOf = (f: (o?: Record<string, never>) => Loss) => (owner: string, c: Record<string, unknown>): Loss => { noOptions(owner, c); return f(); };
+const BY_NAME: Record<string, (owner: string, c: Record<string, unknown>) => Loss> = {
+  crossEntropy: makeCrossEntropy, categoricalCrossEntropy: makeCrossEntropy,
+  sparseCrossEntropy: noneOf(sparseCrossEntropy), sparseCategoricalCrossEntropy: noneOf(sparseCrossEntropy),
+  binaryCrossEntropy: makeBinaryCrossEntropy, mse: noneOf(mse), meanSquaredError: noneOf(mse),
+  mae: noneOf(mae), meanAbsoluteError: noneOf(mae), hinge: noneOf(hinge), categoricalHinge: noneOf(categoricalHinge),
+  huber: makeHuber, cosineProximity: noneOf(cosineProximity),
+  weightedCrossEntropy: makeWeightedCrossEntropy,
+  clipped: (owner, c) => {
+    StrictOptions.read(owner, c, ['base', 'range']);
+    return makeClipped(owner, c.base, c.range === undefined ? [0, 1] : c.range);
+  },
 };
 
 /** Every loss name getLoss knows, aliases included (the CLI and docs list these). */
@@ -212,12 +248,19 @@ export const LOSS_NAMES: readonly string[] = Object.keys(BY_NAME);
 /** The losses that have no default settings: they are given as { name, ...options } (weights, a base and range). */
 export const LOSSES_NEEDING_OPTIONS: readonly string[] = ['weightedCrossEntropy', 'clipped'];
 
-/** A loss from a name, a saved { name, ...config }, a Loss, or a CustomLoss. */
+/**
+ * A loss from a name, a { name, ...options } object (a saved config), a Loss, or a CustomLoss. Unknown names and
+ * option keys are refused naming the nearest valid one.
+ */
 export function getLoss(owner: string, spec: LossName | Loss | CustomLoss | { name: string; [k: string]: unknown }): Loss {
-  if (spec && typeof spec === 'object' && 'compute' in spec) return spec as Loss;
+  if (spec && typeof spec === 'object' && typeof (spec as Loss).compute === 'function') return spec as Loss;
   if (spec && typeof spec === 'object' && 'forward' in spec) return custom(spec as CustomLoss);
-  const name = typeof spec === 'string' ? spec : (spec as { name: string })?.name;
-  const f = BY_NAME[name];
-  if (!f) throw new RangeError(`${owner}: unknown loss "${String(name)}" (expected one of ${Object.keys(BY_NAME).join(', ')}, or a custom { name, forward, backward })`);
-  return f(typeof spec === 'object' ? (spec as Record<string, unknown>) : {});
+  if (typeof spec !== 'string' && !isPlainObject(spec)) {
+    throw new TypeError(`${owner}: loss must be a name (${LOSS_NAMES.join(', ')}), { name, ...options }, a Loss or a custom { name, forward, backward }, got ${given(spec)}`);
+  }
+  const name = typeof spec === 'string' ? spec : spec.name;
+  if (typeof name !== 'string' || !Object.hasOwn(BY_NAME, name)) unknownName(owner, 'loss', name, LOSS_NAMES);
+  const { name: _, ...cfg } = typeof spec === 'string' ? { name } : spec;
+  for (const k of Object.keys(cfg)) if (cfg[k] === undefined) delete cfg[k];
+  return BY_NAME[name](`${owner}: loss "${name}"`, cfg);
 }

@@ -4,6 +4,7 @@ import * as kern from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../ops/tensor.js';
 import type { Param } from '../layers/layer.js';
 import { getSchedule, type Schedule } from './schedules.js';
+import { isPlainObject, StrictOptions, unknownName, given } from '../ops/options.js';
 
 export interface OptimizerOptions {
   /** A number, or a schedule of the step (schedules.exponential(…)). */
@@ -35,25 +36,21 @@ export abstract class Optimizer {
   // The trainable subset of each params array a model passes (the same array every step): filtered once.
   private readonly trainable = new WeakMap<readonly Param[], Param[]>();
 
-  constructor(o: OptimizerOptions, defaultLr: number, private readonly label: string) {
-    const lr = o.learningRate ?? defaultLr;
-    if (typeof lr === 'object') { this.schedule = lr; this.learningRate = lr.at(0); }
-    else { this.learningRate = lr; }
-    this.checkPositive('learningRate', this.learningRate);
-    if (o.clipValue !== undefined) this.clipValue = this.checkPositive('clipValue', o.clipValue);
-    if (o.clipNorm !== undefined) this.clipNorm = this.checkPositive('clipNorm', o.clipNorm);
-  }
-
-  protected checkPositive(option: string, v: number, allowZero = false): number {
-    if (!(typeof v === 'number' && Number.isFinite(v) && (allowZero ? v >= 0 : v > 0))) {
-      throw new RangeError(`optimizers.${this.label}: ${option} must be a finite number ${allowZero ? '≥' : '>'} 0, got ${v}`);
+  /** o: the options, read strictly (see optimizerOptions); defaultLr: the rate when o has none. */
+  constructor(o: StrictOptions, defaultLr: number) {
+    const lr = o.get('learningRate');
+    if (isSchedule(lr)) {
+      this.schedule = lr;
+      this.learningRate = lr.at(0);
+      if (!(typeof this.learningRate === 'number' && Number.isFinite(this.learningRate) && this.learningRate > 0)) {
+        throw new RangeError(`${o.owner}: learningRate schedule "${String(lr.name)}" must give a finite rate > 0 at step 0, got ${given(this.learningRate)}`);
+      }
+    } else {
+      if (lr !== undefined && typeof lr !== 'number') o.wrongType('learningRate', 'a finite number > 0 or a schedule (schedules.exponential(…))');
+      this.learningRate = o.number('learningRate', { ...POSITIVE, default: defaultLr });
     }
-    return v;
-  }
-
-  protected checkUnit(option: string, v: number): number {
-    if (!(typeof v === 'number' && v >= 0 && v < 1)) throw new RangeError(`optimizers.${this.label}: ${option} must be in [0, 1), got ${v}`);
-    return v;
+    if (o.has('clipValue')) this.clipValue = o.number('clipValue', POSITIVE);
+    if (o.has('clipNorm')) this.clipNorm = o.number('clipNorm', POSITIVE);
   }
 
   /** Names of the per-parameter state buffers (e.g. ['m', 'v']). */
@@ -154,9 +151,33 @@ export abstract class Optimizer {
 import { backend } from '../backend/module.js';
 function writeInto(t: Tensor, values: Float32Array): void { backend().arena.f32.set(values, t.ptr >>> 2); }
 
+/** A learning-rate schedule object (schedules.exponential(…) or a user's { name, config, at }). */
+function isSchedule(v: unknown): v is Schedule {
+  return typeof v === 'object' && v !== null && typeof (v as { at?: unknown }).at === 'function';
+}
+
+const POSITIVE = { min: 0, minExclusive: true } as const;
+const NON_NEGATIVE = { min: 0 } as const;
+const UNIT = { min: 0, max: 1, maxExclusive: true } as const;
+
+/** The options each optimizer takes: the shared three, then its own. */
+const KEYS = {
+  sgd: [], momentum: ['momentum'], nesterov: ['momentum'], adagrad: ['initialAccumulatorValue', 'epsilon'],
+  rmsprop: ['rho', 'epsilon'], adam: ['beta1', 'beta2', 'epsilon'], nadam: ['beta1', 'beta2', 'epsilon'],
+  adamw: ['beta1', 'beta2', 'epsilon', 'weightDecay'],
+} satisfies Record<string, string[]>;
+
+/** Reads an optimizer's options strictly: unknown keys are refused naming the nearest valid one. */
+function optimizerOptions(owner: string, name: keyof typeof KEYS, o: unknown): StrictOptions {
+  if ((name === 'adam' || name === 'nadam') && isPlainObject(o) && Object.hasOwn(o, 'weightDecay')) {
+    throw new Error(`${owner}: unknown option "weightDecay"; ${name} has no weight decay (did you mean optimizers.adamw({ weightDecay })?)`);
+  }
+  return StrictOptions.read(owner, o, ['learningRate', 'clipValue', 'clipNorm', ...KEYS[name]]);
+}
+
 class SGD extends Optimizer {
   readonly name = 'sgd';
-  constructor(o: OptimizerOptions = {}) { super(o, 0.01, 'sgd'); }
+  constructor(o: StrictOptions) { super(o, 0.01); }
   protected slotNames(): string[] { return []; }
   protected update(w: number, g: number, n: number, _s: Tensor[], lr: number): void { kern.sgdUpdate(w, g, n, lr); }
   config(): Record<string, unknown> { return this.base(); }
@@ -167,10 +188,10 @@ export interface MomentumOptions extends OptimizerOptions { momentum?: number }
 class Momentum extends Optimizer {
   readonly name: string;
   readonly momentum: number;
-  constructor(o: MomentumOptions, readonly nesterov: boolean) {
-    super(o, 0.01, nesterov ? 'nesterov' : 'momentum');
+  constructor(o: StrictOptions, readonly nesterov: boolean) {
+    super(o, 0.01);
     this.name = nesterov ? 'nesterov' : 'momentum';
-    this.momentum = this.checkUnit('momentum', o.momentum ?? 0.9);
+    this.momentum = o.number('momentum', { ...UNIT, default: 0.9 });
   }
   protected slotNames(): string[] { return ['velocity']; }
   protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
@@ -184,10 +205,10 @@ export interface AdagradOptions extends OptimizerOptions { initialAccumulatorVal
 class Adagrad extends Optimizer {
   readonly name = 'adagrad';
   readonly initialAccumulatorValue: number; readonly epsilon: number;
-  constructor(o: AdagradOptions = {}) {
-    super(o, 0.001, 'adagrad');
-    this.initialAccumulatorValue = this.checkPositive('initialAccumulatorValue', o.initialAccumulatorValue ?? 0.1, true);
-    this.epsilon = this.checkPositive('epsilon', o.epsilon ?? 1e-7);
+  constructor(o: StrictOptions) {
+    super(o, 0.001);
+    this.initialAccumulatorValue = o.number('initialAccumulatorValue', { ...NON_NEGATIVE, default: 0.1 });
+    this.epsilon = o.number('epsilon', { ...POSITIVE, default: 1e-7 });
   }
   protected slotNames(): string[] { return ['accumulator']; }
   protected override slotInit(): number { return this.initialAccumulatorValue; }
@@ -200,10 +221,10 @@ export interface RmspropOptions extends OptimizerOptions { rho?: number; epsilon
 class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
   readonly rho: number; readonly epsilon: number;
-  constructor(o: RmspropOptions = {}) {
-    super(o, 0.001, 'rmsprop');
-    this.rho = this.checkUnit('rho', o.rho ?? 0.9);
-    this.epsilon = this.checkPositive('epsilon', o.epsilon ?? 1e-7);
+  constructor(o: StrictOptions) {
+    super(o, 0.001);
+    this.rho = o.number('rho', { ...UNIT, default: 0.9 });
+    this.epsilon = o.number('epsilon', { ...POSITIVE, default: 1e-7 });
   }
   protected slotNames(): string[] { return ['meanSquare']; }
   protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kern.rmspropUpdate(w, g, s[0].ptr, n, lr, this.rho, this.epsilon); }
@@ -217,13 +238,13 @@ class Adam extends Optimizer {
   readonly name: string;
   readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly weightDecay: number;
   protected b1pow = 1; protected b2pow = 1;
-  constructor(o: AdamOptions, readonly variant: 'adam' | 'adamw' | 'nadam') {
-    super(o, 0.001, variant);
+  constructor(o: StrictOptions, readonly variant: 'adam' | 'adamw' | 'nadam') {
+    super(o, 0.001);
     this.name = variant;
-    this.beta1 = this.checkUnit('beta1', o.beta1 ?? 0.9);
-    this.beta2 = this.checkUnit('beta2', o.beta2 ?? 0.999);
-    this.epsilon = this.checkPositive('epsilon', o.epsilon ?? 1e-7);
-    this.weightDecay = variant === 'adamw' ? this.checkPositive('weightDecay', o.weightDecay ?? 0.004, true) : 0;
+    this.beta1 = o.number('beta1', { ...UNIT, default: 0.9 });
+    this.beta2 = o.number('beta2', { ...UNIT, default: 0.999 });
+    this.epsilon = o.number('epsilon', { ...POSITIVE, default: 1e-7 });
+    this.weightDecay = variant === 'adamw' ? o.number('weightDecay', { ...NON_NEGATIVE, default: 0.004 }) : 0;
   }
   protected slotNames(): string[] { return ['m', 'v']; }
   protected override beginStep(): void { this.b1pow *= this.beta1; this.b2pow *= this.beta2; }
@@ -244,39 +265,46 @@ class Adam extends Optimizer {
 }
 
 /** Plain gradient descent: w −= lr·g. Default lr 0.01. */
-export const sgd = (o: OptimizerOptions = {}): Optimizer => new SGD(o);
+export const sgd = (o: OptimizerOptions = {}): Optimizer => new SGD(optimizerOptions('optimizers.sgd', 'sgd', o));
 /** Heavy-ball momentum (Keras form): v = μv − lr·g; w += v. Default lr 0.01, μ 0.9. */
-export const momentum = (o: MomentumOptions = {}): Optimizer => new Momentum(o, false);
+export const momentum = (o: MomentumOptions = {}): Optimizer => new Momentum(optimizerOptions('optimizers.momentum', 'momentum', o), false);
 /** Nesterov momentum (Keras form): v = μv − lr·g; w += μv − lr·g. */
-export const nesterov = (o: MomentumOptions = {}): Optimizer => new Momentum(o, true);
+export const nesterov = (o: MomentumOptions = {}): Optimizer => new Momentum(optimizerOptions('optimizers.nesterov', 'nesterov', o), true);
 /** AdaGrad: acc += g²; w −= lr·g/(√acc + ε). Default lr 0.001, initial accumulator 0.1. */
-export const adagrad = (o: AdagradOptions = {}): Optimizer => new Adagrad(o);
+export const adagrad = (o: AdagradOptions = {}): Optimizer => new Adagrad(optimizerOptions('optimizers.adagrad', 'adagrad', o));
 /** RMSProp: ms = ρ·ms + (1−ρ)·g²; w −= lr·g/(√ms + ε). Default lr 0.001, ρ 0.9. */
-export const rmsprop = (o: RmspropOptions = {}): Optimizer => new RMSprop(o);
+export const rmsprop = (o: RmspropOptions = {}): Optimizer => new RMSprop(optimizerOptions('optimizers.rmsprop', 'rmsprop', o));
 /** Adam with bias correction. Default lr 0.001, β 0.9/0.999, ε 1e-7. */
-export const adam = (o: AdamOptions = {}): Optimizer => new Adam(o, 'adam');
+export const adam = (o: AdamOptions = {}): Optimizer => new Adam(optimizerOptions('optimizers.adam', 'adam', o), 'adam');
 /** Adam with decoupled weight decay: w −= lr·wd·w before the Adam step. Default wd 0.004. */
-export const adamw = (o: AdamOptions = {}): Optimizer => new Adam(o, 'adamw');
+export const adamw = (o: AdamOptions = {}): Optimizer => new Adam(optimizerOptions('optimizers.adamw', 'adamw', o), 'adamw');
 /** Nesterov-accelerated Adam (Dozat). */
-export const nadam = (o: AdamOptions = {}): Optimizer => new Adam(o, 'nadam');
+export const nadam = (o: AdamOptions = {}): Optimizer => new Adam(optimizerOptions('optimizers.nadam', 'nadam', o), 'nadam');
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw' | 'nadam';
-const BY_NAME: Record<OptimizerName, (o: Record<string, unknown>) => Optimizer> = {
-  sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam,
+const BY_NAME: Record<OptimizerName, (o: StrictOptions) => Optimizer> = {
+  sgd: (o) => new SGD(o), momentum: (o) => new Momentum(o, false), nesterov: (o) => new Momentum(o, true),
+  adagrad: (o) => new Adagrad(o), rmsprop: (o) => new RMSprop(o),
+  adam: (o) => new Adam(o, 'adam'), adamw: (o) => new Adam(o, 'adamw'), nadam: (o) => new Adam(o, 'nadam'),
 };
 
 /** Every optimizer name getOptimizer knows (the CLI and docs list these). */
 export const OPTIMIZER_NAMES = Object.keys(BY_NAME) as readonly OptimizerName[];
 
-/** An optimizer from a name ('adam'), its saved { name, ...config }, or an Optimizer. */
+/**
+ * An optimizer from a name ('adam'), a { name, ...options } object (a saved config, whose learningRate may be a saved
+ * schedule { name, ... }), or an Optimizer. Unknown names and option keys are refused naming the nearest valid one.
+ */
 export function getOptimizer(owner: string, spec: OptimizerName | Optimizer | { name: string; [k: string]: unknown }): Optimizer {
   if (spec instanceof Optimizer) return spec;
-  const name = (typeof spec === 'string' ? spec : spec?.name) as OptimizerName;
-  const f = BY_NAME[name];
-  if (!f) throw new RangeError(`${owner}: unknown optimizer "${String(name)}" (expected one of ${Object.keys(BY_NAME).join(', ')})`);
-  const cfg: Record<string, unknown> = typeof spec === 'object' ? { ...spec } : {};
-  const lr = cfg.learningRate as { at?: unknown; name?: string } | undefined;
-  if (lr && typeof lr === 'object' && typeof lr.at !== 'function') cfg.learningRate = getSchedule(lr as { name: string });
+  if (typeof spec !== 'string' && !isPlainObject(spec)) {
+    throw new TypeError(`${owner}: optimizer must be a name (${OPTIMIZER_NAMES.join(', ')}), { name, ...options } or an Optimizer, got ${given(spec)}`);
+  }
+  const name = typeof spec === 'string' ? spec : spec.name;
+  if (typeof name !== 'string' || !Object.hasOwn(BY_NAME, name)) unknownName(owner, 'optimizer', name, OPTIMIZER_NAMES);
+  const { name: _, ...cfg } = typeof spec === 'string' ? { name } : spec;
   for (const k of Object.keys(cfg)) if (cfg[k] === undefined) delete cfg[k];
-  return f(cfg);
+  const lr = cfg.learningRate;
+  if (lr && typeof lr === 'object' && !isSchedule(lr)) cfg.learningRate = getSchedule(lr as { name: string }, `${owner}: optimizer "${name}": learningRate`);
+  return BY_NAME[name as OptimizerName](optimizerOptions(`${owner}: optimizer "${name}"`, name as OptimizerName, cfg));
 }

@@ -1,6 +1,7 @@
 // Learning-rate schedules as functions of the optimizer step (iteration): exponential, step (piecewise), cosine and
 // linear warm-up. Computed with detmath (host-independent). Reduce-on-plateau lives in callbacks.
 import { detCos, detPow } from './detmath.js';
+import { given, isPlainObject, StrictOptions, unknownName } from '../ops/options.js';
 
 export interface Schedule {
   readonly name: string;
@@ -9,60 +10,81 @@ export interface Schedule {
   at(step: number): number;
 }
 
-function pos(s: string, what: string, v: number, allowZero = false): number {
-  if (!(Number.isFinite(v) && (allowZero ? v >= 0 : v > 0))) throw new RangeError(`schedules.${s}: ${what} must be a finite number ${allowZero ? '≥' : '>'} 0, got ${v}`);
-  return v;
-}
+const POSITIVE = { min: 0, minExclusive: true } as const;
 
 /** initial · decayRate^(step / decaySteps) (floor of the ratio when staircase). */
-export function exponential(o: { initial: number; decayRate: number; decaySteps: number; staircase?: boolean }): Schedule {
-  pos('exponential', 'initial', o.initial); pos('exponential', 'decayRate', o.decayRate); pos('exponential', 'decaySteps', o.decaySteps);
-  const staircase = o.staircase ?? false;
+export function exponential(options: { initial: number; decayRate: number; decaySteps: number; staircase?: boolean }): Schedule {
+  return makeExponential('schedules.exponential', options);
+}
+function makeExponential(owner: string, options: unknown): Schedule {
+  const o = StrictOptions.read(owner, options, ['initial', 'decayRate', 'decaySteps', 'staircase'], true);
+  const initial = o.number('initial', POSITIVE), decayRate = o.number('decayRate', POSITIVE), decaySteps = o.number('decaySteps', POSITIVE);
+  const staircase = o.bool('staircase', false);
   return Object.freeze({
-    name: 'exponential', config: Object.freeze({ ...o, staircase }),
-    at: (step: number) => { const p = step / o.decaySteps; return o.initial * detPow(o.decayRate, staircase ? Math.floor(p) : p); },
+    name: 'exponential', config: Object.freeze({ initial, decayRate, decaySteps, staircase }),
+    at: (step: number) => { const p = step / decaySteps; return initial * detPow(decayRate, staircase ? Math.floor(p) : p); },
   });
 }
 
 /** initial · factor^floor(step / every): a step decay. */
-export function step(o: { initial: number; factor: number; every: number }): Schedule {
-  pos('step', 'initial', o.initial); pos('step', 'factor', o.factor); pos('step', 'every', o.every);
-  return Object.freeze({ name: 'step', config: Object.freeze({ ...o }), at: (s: number) => o.initial * detPow(o.factor, Math.floor(s / o.every)) });
+export function step(options: { initial: number; factor: number; every: number }): Schedule {
+  return makeStep('schedules.step', options);
+}
+function makeStep(owner: string, options: unknown): Schedule {
+  const o = StrictOptions.read(owner, options, ['initial', 'factor', 'every'], true);
+  const initial = o.number('initial', POSITIVE), factor = o.number('factor', POSITIVE), every = o.number('every', POSITIVE);
+  return Object.freeze({ name: 'step', config: Object.freeze({ initial, factor, every }), at: (s: number) => initial * detPow(factor, Math.floor(s / every)) });
 }
 
 /** Cosine decay from initial to initial·alpha over decaySteps, then flat. */
-export function cosine(o: { initial: number; decaySteps: number; alpha?: number }): Schedule {
-  pos('cosine', 'initial', o.initial); pos('cosine', 'decaySteps', o.decaySteps);
-  const alpha = pos('cosine', 'alpha', o.alpha ?? 0, true);
+export function cosine(options: { initial: number; decaySteps: number; alpha?: number }): Schedule {
+  return makeCosine('schedules.cosine', options);
+}
+function makeCosine(owner: string, options: unknown): Schedule {
+  const o = StrictOptions.read(owner, options, ['initial', 'decaySteps', 'alpha'], true);
+  const initial = o.number('initial', POSITIVE), decaySteps = o.number('decaySteps', POSITIVE);
+  const alpha = o.number('alpha', { min: 0, default: 0 });
   return Object.freeze({
-    name: 'cosine', config: Object.freeze({ ...o, alpha }),
+    name: 'cosine', config: Object.freeze({ initial, decaySteps, alpha }),
     at: (s: number) => {
-      const t = Math.min(s, o.decaySteps) / o.decaySteps;
-      return o.initial * ((1 - alpha) * 0.5 * (1 + detCos(Math.PI * t)) + alpha);
+      const t = Math.min(s, decaySteps) / decaySteps;
+      return initial * ((1 - alpha) * 0.5 * (1 + detCos(Math.PI * t)) + alpha);
     },
   });
 }
 
 /** Linear warm-up from 0 to target over warmupSteps, then `after` (shifted to start at 0) or flat. */
-export function warmup(o: { target: number; warmupSteps: number; after?: Schedule }): Schedule {
-  pos('warmup', 'target', o.target); pos('warmup', 'warmupSteps', o.warmupSteps);
+export function warmup(options: { target: number; warmupSteps: number; after?: Schedule }): Schedule {
+  return makeWarmup('schedules.warmup', options);
+}
+function makeWarmup(owner: string, options: unknown): Schedule {
+  const o = StrictOptions.read(owner, options, ['target', 'warmupSteps', 'after'], true);
+  const target = o.number('target', POSITIVE), warmupSteps = o.number('warmupSteps', POSITIVE);
+  const after = o.get('after');
+  if (after !== undefined && !(typeof after === 'object' && after !== null && typeof (after as Schedule).at === 'function')) {
+    o.wrongType('after', 'a schedule (schedules.cosine(…), …) or undefined');
+  }
+  const next = after as Schedule | undefined;
   return Object.freeze({
-    name: 'warmup', config: Object.freeze({ target: o.target, warmupSteps: o.warmupSteps, after: o.after ? { name: o.after.name, ...o.after.config } : undefined }),
-    at: (s: number) => (s < o.warmupSteps ? (o.target * (s + 1)) / o.warmupSteps : o.after ? o.after.at(s - o.warmupSteps) : o.target),
+    name: 'warmup', config: Object.freeze({ target, warmupSteps, after: next ? { name: next.name, ...next.config } : undefined }),
+    at: (s: number) => (s < warmupSteps ? (target * (s + 1)) / warmupSteps : next ? next.at(s - warmupSteps) : target),
   });
 }
 
-/** A schedule from its saved form. */
-export function getSchedule(spec: { name: string; [k: string]: unknown }): Schedule {
-  const c = spec as never;
-  switch (spec.name) {
-    case 'exponential': return exponential(c);
-    case 'step': return step(c);
-    case 'cosine': return cosine(c);
-    case 'warmup': {
-      const w = spec as unknown as { target: number; warmupSteps: number; after?: { name: string } };
-      return warmup({ target: w.target, warmupSteps: w.warmupSteps, after: w.after ? getSchedule(w.after) : undefined });
-    }
-    default: throw new RangeError(`unknown learning-rate schedule "${spec.name}" (expected exponential, step, cosine or warmup)`);
-  }
+const BY_NAME: Record<string, (c: Record<string, unknown>, owner: string) => Schedule> = {
+  exponential: (c, owner) => makeExponential(owner, c), step: (c, owner) => makeStep(owner, c),
+  cosine: (c, owner) => makeCosine(owner, c),
+  warmup: (c, owner) => makeWarmup(owner, { ...c, after: c.after === undefined ? undefined : getSchedule(c.after as { name: string }, `${owner}: after`) }),
+};
+
+/** Every schedule name getSchedule knows. */
+export const SCHEDULE_NAMES: readonly string[] = Object.keys(BY_NAME);
+
+/** A schedule from its saved form { name, ...options }; owner names where it came from in messages. */
+export function getSchedule(spec: { name: string; [k: string]: unknown }, owner = 'getSchedule'): Schedule {
+  if (!isPlainObject(spec)) throw new TypeError(`${owner}: a schedule must be { name, ...options } (name: ${SCHEDULE_NAMES.join(', ')}), got ${given(spec)}`);
+  const { name, ...config } = spec;
+  if (typeof name !== 'string' || !Object.hasOwn(BY_NAME, name)) unknownName(owner, 'learning-rate schedule', name, SCHEDULE_NAMES);
+  for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+  return BY_NAME[name](config, `${owner}: schedule "${name}"`);
 }
