@@ -124,6 +124,9 @@ test('bad options are refused by name', () => {
   assert.throws(() => optimizers.rmsprop({ learningRate: NaN }), /optimizers.rmsprop: learningRate must be a finite number > 0, got NaN/);
   assert.throws(() => optimizers.sgd({ clipNorm: 0 }), /optimizers.sgd: clipNorm must be a finite number > 0, got 0/);
   assert.throws(() => schedules.cosine({ initial: 1, decaySteps: 0 }), /schedules.cosine: decaySteps must be a finite number > 0/);
+  // A misspelt option was silently ignored (the optimizer ran at its default rate).
+  assert.throws(() => optimizers.adam({ learningrate: 0.1 } as never), /^optimizers.adam: unknown option "learningrate"; did you mean "learningRate"\?/);
+  assert.throws(() => optimizers.sgd({ learningRate: '0.1' } as never), /^optimizers.sgd: learningRate must be .*, got "0.1" \(a string\)$/);
 });
 
 test.run();
