@@ -1,5 +1,5 @@
 // Argument checks shared by the typed kernel wrappers: offsets aligned and inside memory, counts, scalars. Errors name
-// the kernel and the argument.
+// the kernel and the argument. Offsets reach 4 GiB: plain arithmetic on them, no signed bit operations.
 import { backend } from './module.js';
 
 export type Ptr = number;
@@ -10,7 +10,7 @@ export function bad(kernel: string, what: string): never {
 
 /** Checks that [ptr, ptr + 4·count) is an aligned, in-bounds float32/int32 range. */
 export function span(kernel: string, name: string, ptr: Ptr, count: number): void {
-  if (!Number.isInteger(ptr) || ptr <= 0 || (ptr & 3) !== 0) bad(kernel, `${name} offset ${ptr} is not a 4-byte aligned address`);
+  if (!Number.isInteger(ptr) || ptr <= 0 || ptr % 4 !== 0) bad(kernel, `${name} offset ${ptr} is not a 4-byte aligned address`);
   if (ptr + count * 4 > backend().arena.capacity()) bad(kernel, `${name} [${ptr}, +${count}) lies outside memory`);
 }
 

@@ -15,6 +15,7 @@ export interface Backend {
   readonly exports: KernelExports;
   readonly arena: Arena;
   readonly gemmWork: number;
+  /** The debug build: assertions in the kernels, and the canary (guards after every block checked after each call). */
   readonly debug: boolean;
 }
 
@@ -72,11 +73,38 @@ async function instantiate(options: InitOptions): Promise<Backend> {
     };
   }
   const instance = await WebAssembly.instantiate(module, imports);
-  const exports = instance.exports as unknown as KernelExports;
-  memoryRef = exports.memory;
-  const arena = new Arena(exports.memory, exports.heapBase());
-  const gemmWork = arena.alloc(exports.gemmWorkspaceBytes());
-  return { exports, arena, gemmWork, debug: exports.isDebugBuild() === 1 };
+  const raw = instance.exports as unknown as KernelExports;
+  memoryRef = raw.memory;
+  const debug = raw.isDebugBuild() === 1;
+  const arena = new Arena(raw.memory, raw.heapBase(), { guard: debug });
+  const exports = debug ? guarded(raw, arena) : raw;
+  const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
+  return { exports, arena, gemmWork, debug };
+}
+
+/**
+ * The debug build's canary: a copy of the exports whose every function, once it returns (or throws), has the arena
+ * check the guard after every live block, so an out-of-bounds write is reported naming the kernel and the block.
+ */
+function guarded(raw: KernelExports, arena: Arena): KernelExports {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw as unknown as Record<string, unknown>)) {
+    if (typeof value !== 'function') { out[name] = value; continue; }
+    const f = value as (...args: number[]) => unknown;
+    out[name] = (...args: number[]): unknown => {
+      let result: unknown;
+      try {
+        result = f(...args);
+      } catch (e) {
+        // The kernel's own error (an assertion) comes first; a broken guard is added as a note.
+        try { arena.checkGuards(name); } catch (g) { if (e instanceof Error) e.message += ` [${(g as Error).message}]`; }
+        throw e;
+      }
+      arena.checkGuards(name);
+      return result;
+    };
+  }
+  return Object.freeze(out) as unknown as KernelExports;
 }
 
 // An AssemblyScript string: UTF-16 code units, byte length stored at ptr − 4.

@@ -125,23 +125,38 @@ function resolveShape(shape: Shape, size: number, name: string): number[] {
   return s;
 }
 
-/** An uninitialised tensor (contents unspecified: kernels overwrite it). */
-export function empty(shape: Shape, dtype: DType = 'float32', name?: string): Tensor {
-  checkShape(shape);
-  const size = sizeOf(shape);
-  const ptr = backend().arena.alloc(size * 4);
-  return new Tensor(new Storage(ptr, size * 4), shape, dtype, name);
+function checkDType(dtype: unknown, what: string): asserts dtype is DType {
+  if (dtype !== 'float32' && dtype !== 'int32') throw new TypeError(`${what}: dtype must be 'float32' or 'int32', got ${JSON.stringify(dtype) ?? String(dtype)}`);
 }
 
-function flatten(v: NestedArray, out: number[], shape: number[], depth: number): void {
+/** An uninitialised tensor (contents unspecified: kernels overwrite it). Everything is checked before allocating. */
+export function empty(shape: Shape, dtype: DType = 'float32', name?: string): Tensor {
+  checkShape(shape);
+  checkDType(dtype, 'empty()');
+  const size = sizeOf(shape);
+  const arena = backend().arena;
+  const ptr = arena.alloc(size * 4, name);
+  const t = new Tensor(new Storage(ptr, size * 4), shape, dtype, name);
+  if (name === undefined && arena.guarded) arena.label(ptr, () => t.name);
+  return t;
+}
+
+function flatten(v: NestedArray, out: number[], shape: number[], depth: number, at: number[]): void {
   if (typeof v === 'number') {
-    if (depth !== shape.length) throw new RangeError('tensor(): nested arrays are ragged');
+    if (depth !== shape.length) throw new RangeError(`tensor(): nested arrays are ragged at [${at.join(', ')}] (a number where an array of ${shape[depth]} was expected)`);
     out.push(v);
     return;
   }
-  if (depth >= shape.length) shape.push(v.length);
-  else if (shape[depth] !== v.length) throw new RangeError(`tensor(): nested arrays are ragged at depth ${depth} (${v.length} vs ${shape[depth]})`);
-  for (const e of v) flatten(e, out, shape, depth + 1);
+  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) { // rows may be typed arrays
+    const got = v === null ? 'null' : typeof v === 'object' ? Object.prototype.toString.call(v) : typeof v;
+    throw new TypeError(`tensor(): the value at [${at.join(', ')}] is ${got}, expected a number or an array`);
+  }
+  if (depth >= shape.length) {
+    if (depth > 0 && out.length > 0) throw new RangeError(`tensor(): nested arrays are ragged at [${at.join(', ')}] (an array where a number was expected)`);
+    shape.push(v.length);
+  } else if (shape[depth] !== v.length) throw new RangeError(`tensor(): nested arrays are ragged at depth ${depth} (${v.length} vs ${shape[depth]})`);
+  const row = v as ArrayLike<NestedArray>;
+  for (let i = 0; i < row.length; i++) { at.push(i); flatten(row[i], out, shape, depth + 1, at); at.pop(); }
 }
 
 /**
@@ -155,25 +170,34 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
     flat = values; inferred = [values.length];
   } else if (Array.isArray(values)) {
     const out: number[] = []; const sh: number[] = [];
-    flatten(values as NestedArray, out, sh, 0);
+    flatten(values as NestedArray, out, sh, 0, []);
     flat = out; inferred = sh;
   } else {
     throw new TypeError(`tensor(): values must be an array, a Float32Array or an Int32Array, got ${Object.prototype.toString.call(values)}`);
   }
   const dt: DType = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
+  checkDType(dt, 'tensor()');
   const finalShape = shape ?? inferred;
   checkShape(finalShape);
   if (sizeOf(finalShape) !== flat.length) {
     throw new RangeError(`tensor(): shape [${finalShape.join(', ')}] needs ${sizeOf(finalShape)} values, got ${flat.length}`);
   }
-  const t = empty(finalShape, dt);
-  const a = backend().arena;
-  if (dt === 'float32') a.f32.set(flat, t.ptr >>> 2);
-  else {
+  // Every value is checked before allocating, so a refusal leaves nothing behind.
+  if (dt === 'int32' && !(values instanceof Int32Array)) {
     for (let i = 0; i < flat.length; i++) {
-      if (!Number.isInteger(flat[i])) throw new RangeError(`tensor(): int32 value ${flat[i]} at index ${i} is not an integer`);
+      const v = flat[i];
+      if (!Number.isInteger(v)) throw new RangeError(`tensor(): int32 value ${v} at index ${i} is not an integer`);
+      if (v < -2147483648 || v > 2147483647) throw new RangeError(`tensor(): int32 value ${v} at index ${i} is outside [-2^31, 2^31)`);
     }
-    a.i32.set(flat, t.ptr >>> 2);
+  }
+  const t = empty(finalShape, dt);
+  try {
+    const a = backend().arena;
+    if (dt === 'float32') a.f32.set(flat, t.ptr >>> 2);
+    else a.i32.set(flat, t.ptr >>> 2);
+  } catch (e) {
+    t.dispose();
+    throw e;
   }
   return t;
 }
@@ -186,7 +210,8 @@ export function viewOf(ptr: number, shape: Shape, dtype: DType = 'float32', name
 
 /**
  * Runs fn and disposes every tensor created inside it, except what it returns (a tensor, or tensors in an array or
- * a plain object). Scopes nest. fn must be synchronous.
+ * a plain object). Scopes nest. fn must be synchronous. When fn throws, everything it created is disposed and the
+ * error is rethrown.
  */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
@@ -194,6 +219,9 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
+  } catch (e) {
+    disposeAll(scope);
+    throw e;
   } finally {
     scopes.pop();
   }
@@ -211,10 +239,28 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-/** Runs fn outside every tidy() scope: tensors it creates are long-lived (model state). */
+/**
+ * Runs fn outside every tidy() scope: tensors it creates are long-lived (model state). When fn throws, the tensors it
+ * created are disposed (nothing could hold them) and the error is rethrown.
+ */
 export function untracked<T>(fn: () => T): T {
   const saved = scopes.splice(0, scopes.length);
-  try { return fn(); } finally { scopes.push(...saved); }
+  const made = new Set<Tensor>();
+  scopes.push(made);
+  try {
+    return fn();
+  } catch (e) {
+    disposeAll(made);
+    throw e;
+  } finally {
+    scopes.length = 0;
+    scopes.push(...saved);
+  }
+}
+
+// Disposes every tensor of a scope; one failing dispose does not keep the others alive.
+function disposeAll(scope: Set<Tensor>): void {
+  for (const t of scope) { try { t.dispose(); } catch { /* the caller's error matters more */ } }
 }
 
 /** Bytes of linear memory in live allocations (tensors, plans, workspaces): flat over training steps. */
