@@ -1,14 +1,16 @@
 // `npm test`: build if needed, type-check, run the uvu suite once per build (release, debug) in Node 20, once (release)
 // in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), the demo page in Chromium
-// (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), then the same-bits check
-// across runtimes (scripts/same-bits.mjs) and the bundle-size limit (scripts/bundle-size.mjs); print the totals as one
-// line "N passed, N failed". With a file pattern (`npm test -- gemm`) only the suites run; `--no-browser` skips Chromium
-// (suite and demo page) and the same-bits check. Node-only tooling.
+// (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the training report in
+// Chromium (scripts/test-report.mjs), then the same-bits check across runtimes (scripts/same-bits.mjs) and the
+// bundle-size limit (scripts/bundle-size.mjs); print the totals as one line "N passed, N failed". With a file pattern
+// (`npm test -- gemm`) only the suites run; `--no-browser` skips Chromium (suite, demo page and report) and the
+// same-bits check. Node-only tooling.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBrowserSuite } from './test-browser.mjs';
 import { runDemoTest } from './test-demo.mjs';
+import { runReportTest } from './test-report.mjs';
 import { runSameBits } from './same-bits.mjs';
 import { measureBundle } from './bundle-size.mjs';
 import { engine } from './engines.mjs';
@@ -75,6 +77,17 @@ if (!only && !args.includes('--no-browser')) {
     summary.push(`demo page: ${d.passed} passed, ${d.failed} failed; test accuracy ${d.accuracy}, trained in ${(d.trainMs / 1000).toFixed(1)} s (${d.ms} ms)`);
   } catch (e) {
     failed++; console.log(String(e?.stack ?? e)); summary.push(`demo page: crashed (${e.message})`);
+  }
+}
+
+if (!only && !args.includes('--no-browser')) {
+  console.log('\n── the training report in Chromium (scripts/test-report.mjs)');
+  try {
+    const r = await runReportTest();
+    passed += r.passed; failed += r.failed;
+    summary.push(`report: ${r.passed} passed, ${r.failed} failed; trained in ${(r.trainMs / 1000).toFixed(1)} s (${r.ms} ms)`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`report: crashed (${e.message})`);
   }
 }
 
