@@ -3,39 +3,9 @@
 // range, errors naming the owner (`dense "d1"`), the option, what was expected and what was given (as JSON, so the
 // string "32" shows as "32"). Defaults are the callers' business; this file only reads.
 import type { Pair, Padding } from '../ops/conv.js';
+import { given, isPlainObject, show } from '../ops/options.js';
 
-/** A short, unambiguous rendering of any value for error messages: JSON where it has one ("32" vs 32). */
-export function show(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v); // NaN and Infinity, which JSON hides as null
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'symbol') return String(v);
-  if (typeof v === 'object' && v !== null) {
-    const kind = (v as { kind?: unknown }).kind, name = (v as { name?: unknown }).name;
-    const ctor = (v as object).constructor?.name;
-    if (ctor && ctor !== 'Object' && ctor !== 'Array' && typeof kind === 'string' && typeof name === 'string') return `layer "${name}" (${kind})`;
-    if (ArrayBuffer.isView(v)) return `a ${ctor} of ${(v as ArrayBufferView).byteLength} bytes`;
-  }
-  let s: string | undefined;
-  try { s = JSON.stringify(v); } catch { s = undefined; }
-  if (s === undefined) s = Object.prototype.toString.call(v);
-  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
-}
-
-/** The type of a value as people say it: a string, a number, an array, an object, null. */
-export function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  const t = typeof v;
-  return t === 'object' ? 'an object' : t === 'undefined' ? 'undefined' : `a ${t}`;
-}
-
-/** The given value and, for strings, arrays and objects, its type: `"32" (a string)`. */
-export function given(v: unknown): string {
-  const s = show(v);
-  return typeof v === 'string' || Array.isArray(v) || (typeof v === 'object' && v !== null && s.startsWith('{')) ? `${s} (${typeName(v)})` : s;
-}
+export { given, isPlainObject, show }; // the ops' renderings of values, shared so every message shows them alike
 
 /** The edit distance between a and b (insertions, deletions, substitutions; case-insensitive). */
 function distance(a: string, b: string): number {
@@ -63,13 +33,6 @@ export function nearest(word: string, candidates: readonly string[]): string {
     if (e < d) { best = c; d = e; }
   }
   return best;
-}
-
-/** Whether v is a plain object ({…} or Object.create(null)): not null, an array, a typed array, a class instance. */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /**
