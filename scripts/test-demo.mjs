@@ -48,6 +48,12 @@ export async function runDemoTest({ screenshot = join(root, 'build/demo/screensh
     check(finished && accuracy > MIN_ACCURACY && progress[0] === progress[1],
       `training finishes within ${TRAIN_TIMEOUT_MS / 1000} s with test accuracy ${accuracy} > ${MIN_ACCURACY}, progress ${progress.join('/')} (${status})`);
 
+    const grads = await page.$$eval('#grad-rows tr', (rows) => rows.map((r) => [r.querySelector('th').textContent, Number(r.querySelector('.num').textContent)]));
+    const verdictList = await page.$$eval('#verdicts li', (li) => li.map((l) => l.textContent));
+    check(grads.length === 2 && grads.every(([, v]) => Number.isFinite(v) && v > 0) && await text('#grad-epoch') === '10',
+      `the diagnostics panel shows the last epoch's gradient RMS for both dense layers (${JSON.stringify(grads)})`);
+    check(verdictList.length === 1 && /No problems found/.test(verdictList[0]), `a healthy run shows no verdicts (${verdictList.join(' | ')})`);
+
     await page.click('#sample');
     const sampled = await page.waitForFunction(() => /True label:/.test(document.getElementById('verdict').textContent), null, { timeout: 10_000 })
       .then(() => true, () => false);

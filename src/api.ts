@@ -16,3 +16,8 @@ export { loadModel } from './io/load.js';
 export { FORMAT_VERSION, type SaveOptions } from './io/format.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradCheckEntry } from './train/gradcheck.js';
 export { NonFiniteError, type NonFiniteReport } from './train/errors.js';
+export type {
+  Diagnostics, DiagnosticsOptions, EpochDiagnostics, ParamDiagnostics, LayerDiagnostics, TensorStats, Histogram, BatchGradients,
+} from './train/diagnostics.js';
+export { THRESHOLDS as verdictThresholds, layerGradientRms } from './train/diagnostics.js';
+export type { Verdict, VerdictKind } from './train/verdicts.js';

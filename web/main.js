@@ -110,8 +110,23 @@ const handlers = {
   epoch(m) {
     chart.addEpoch(m.epoch, m.accuracy, m.testAccuracy);
     $('chart').setAttribute('aria-label', `Training chart: after epoch ${m.epoch + 1}, loss ${m.loss.toFixed(3)}, training accuracy ${pct(m.accuracy)}, test accuracy ${pct(m.testAccuracy)}`);
-    status(`Epoch ${m.epoch + 1} of ${run.epochs}: loss ${m.loss.toFixed(3)}, training accuracy ${pct(m.accuracy)}, test accuracy ${pct(m.testAccuracy)}.`);
+    status(`After epoch ${m.epoch + 1} of ${run.epochs}: loss ${m.loss.toFixed(3)}, training accuracy ${pct(m.accuracy)}, test accuracy ${pct(m.testAccuracy)}.`);
     redrawSoon();
+  },
+  diagnostics(m) {
+    const rows = m.layers.map(({ layer, rms }) => {
+      const tr = document.createElement('tr');
+      const width = Number.isFinite(rms) && rms > 0 ? Math.max(2, Math.min(100, 100 + 12.5 * Math.log10(rms))) : 0; // 1e-8 … 1 on a log scale
+      tr.innerHTML = '<th scope="row"></th><td class="num"></td><td class="bar" aria-hidden="true"><span></span></td>';
+      tr.querySelector('th').textContent = layer;
+      tr.querySelector('.num').textContent = rms.toExponential(2);
+      tr.querySelector('.bar span').style.width = `${width.toFixed(1)}%`;
+      return tr;
+    });
+    $('grad-epoch').textContent = String(m.epoch + 1);
+    $('grad-rows').replaceChildren(...rows);
+    $('verdicts').replaceChildren(...(m.verdicts.length ? m.verdicts.map((v) => Object.assign(document.createElement('li'), { textContent: v.message, className: v.kind }))
+      : [Object.assign(document.createElement('li'), { textContent: 'No problems found so far.', className: 'healthy' })]));
   },
   done(m) {
     trained = true;

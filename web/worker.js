@@ -1,7 +1,7 @@
 // The demo's Web Worker: loads simdnet's browser build (dist/entry-browser.js, which fetches dist/kernels.wasm) and
 // the fashion-small IDX files (simdnet/data's idx loader), trains on request, and answers predictions. No DOM here;
 // the messages are handled in web/main.js.
-import { init, sequential, layers, tensor } from '../dist/entry-browser.js';
+import { init, sequential, layers, tensor, layerGradientRms } from '../dist/entry-browser.js';
 import { idx } from '../dist/data/index.js';
 
 const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -52,8 +52,11 @@ async function fit({ model: kind, epochs, batchSize, learningRate }) {
   const flush = (epoch) => { postMessage({ type: 'progress', epoch, done, losses }); losses = []; last = performance.now(); };
   try {
     await model.fit(train.x, train.y, {
-      epochs, batchSize, validationData: [test.x, test.y],
+      epochs, batchSize, validationData: [test.x, test.y], diagnostics: { samplesPerEpoch: 2 },
       callbacks: [{
+        onDiagnostics(epoch, d, verdicts) { // the same diagnostics and verdicts as the command line, computed here in the worker
+          postMessage({ type: 'diagnostics', epoch, layers: layerGradientRms(d), verdicts: verdicts.map((v) => ({ kind: v.kind, message: v.message })) });
+        },
         onBatchEnd(_batch, logs) {
           losses.push(logs.loss); done++; seen += logs.size;
           if (performance.now() - last >= POST_EVERY_MS) flush(Math.floor((done - 1) / batches));

@@ -23,28 +23,8 @@ export function describe(v: unknown): string {
   return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
-/** The edit distance between a and b (insertions, deletions, substitutions). */
-export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/** The candidate closest to word (case-insensitive edit distance; the first on ties). */
-export function nearest(word: string, candidates: readonly string[]): string {
-  let best = candidates[0], d = Infinity;
-  for (const c of candidates) {
-    const e = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (e < d) { best = c; d = e; }
-  }
-  return best;
-}
+export { levenshtein, nearest } from '../ops/options.js';
+import { nearest } from '../ops/options.js';
 
 function fail(fn: string, arg: string, expected: string, got: unknown): never {
   throw new TypeError(`${fn}: ${arg} must be ${expected}, got ${describe(got)}`);

@@ -3,37 +3,9 @@
 // range, errors naming the owner (`dense "d1"`), the option, what was expected and what was given (as JSON, so the
 // string "32" shows as "32"). Defaults are the callers' business; this file only reads.
 import type { Pair, Padding } from '../ops/conv.js';
-import { given, isPlainObject, show } from '../ops/options.js';
+import { given, isPlainObject, nearest, show } from '../ops/options.js';
 
-export { given, isPlainObject, show }; // the ops' renderings of values, shared so every message shows them alike
-
-/** The edit distance between a and b (insertions, deletions, substitutions; case-insensitive). */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase(); b = b.toLowerCase();
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/**
- * The candidate closest to word: one it abbreviates ('proj' → 'projection') if any, else by edit distance (the first on
- * ties). Long words are cut to keep this cheap.
- */
-export function nearest(word: string, candidates: readonly string[]): string {
-  const w = word.length > 64 ? word.slice(0, 64) : word;
-  const prefixOf = w.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(w.toLowerCase())) : undefined;
-  if (prefixOf) return prefixOf;
-  let best = candidates[0], d = Infinity;
-  for (const c of candidates) {
-    const e = distance(w, c);
-    if (e < d) { best = c; d = e; }
-  }
-  return best;
-}
+export { given, isPlainObject, nearest, show }; // the ops' renderings of values, shared so every message shows them alike
 
 /**
  * Checks that `o` is a plain object whose keys are all in `keys`; an unknown key is refused naming it, `owner` and the

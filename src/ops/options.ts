@@ -1,7 +1,6 @@
 // Strict options for the ops and the network parts (src/nets): an options object holds only known keys (an unknown key
 // is refused naming it, the function and the nearest valid key) and each value is checked for type and range, the
 // error naming the function, the option and the value given. Defaults are the callers' business.
-import { nearest } from '../data/checks.js';
 
 /** A value as it was given, for messages: JSON where it has one (the string "32" vs the number 32), short. */
 export function show(v: unknown): string {
@@ -144,4 +143,31 @@ export function numberArg(owner: string, name: string, v: unknown, range: Number
 export function unknownName(owner: string, what: string, name: unknown, known: readonly string[]): never {
   const near = typeof name === 'string' ? `; did you mean "${nearest(name.slice(0, 64), known)}"?` : '';
   throw new RangeError(`${owner}: unknown ${what} ${typeof name === 'string' ? key(name) : given(name)}${near} (expected one of ${known.join(', ')})`);
+}
+
+/** The edit distance between a and b (insertions, deletions, substitutions). */
+export function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The candidate closest to word: one it abbreviates ('proj' → 'projection') if any, else by case-insensitive edit
+ * distance (the first on ties). Long words are cut to keep this cheap. The one "did you mean" of the library and CLI.
+ */
+export function nearest(word: string, candidates: readonly string[]): string {
+  const w = (word.length > 64 ? word.slice(0, 64) : word).toLowerCase();
+  const prefixOf = w.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(w)) : undefined;
+  if (prefixOf) return prefixOf;
+  let best = candidates[0], d = Infinity;
+  for (const c of candidates) {
+    const e = levenshtein(w, c.toLowerCase());
+    if (e < d) { best = c; d = e; }
+  }
+  return best;
 }

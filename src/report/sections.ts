@@ -1,7 +1,8 @@
 // The report's sections that need no diagnostics: verdicts, run information, loss and metric curves, the confusion
 // matrix with per-class precision/recall and the most confused pairs, and the misclassified images. HTML strings.
 import type { History } from '../train/loop.js';
-import { verdicts as findVerdicts, THRESHOLDS, type Verdict, type VerdictKind } from '../train/verdicts.js';
+import { verdicts as findVerdicts, type Verdict, type VerdictKind } from '../train/verdicts.js';
+import { THRESHOLDS } from '../train/diagnostics.js';
 import { esc, fmt, keyValues, num, pct, section, table, type Cell } from './html.js';
 import { lineChart, PALETTE, sparkline, type Line } from './svg.js';
 import { confusionHeatmap } from './heat.js';

@@ -1,6 +1,8 @@
 // Callbacks for fit(): the hooks, early stopping (with restoreBestWeights), a per-epoch learning-rate scheduler and
 // reduce-on-plateau. Logs are plain { loss, accuracy, valLoss, … } objects.
 import type { NamedWeights, Trainable } from './trainable.js';
+import type { EpochDiagnostics } from './diagnostics.js';
+import type { Verdict } from './verdicts.js';
 
 export type Logs = Record<string, number>;
 
@@ -12,6 +14,8 @@ export interface Callback<M extends Trainable = Trainable> {
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** With fit(…, { diagnostics }): after each epoch's logs, that epoch's diagnostics and the verdicts so far. */
+  onDiagnostics?(epoch: number, diagnostics: EpochDiagnostics, verdicts: Verdict[]): void | Promise<void>;
 }
 
 type Mode = 'min' | 'max' | 'auto';

@@ -1,12 +1,9 @@
-// Training diagnostics, collected by fit() on the kernels (stats family): per parameter the weights' and gradients'
+// Training diagnostics, the data: what fit(…, { diagnostics }) measures (per parameter the weights' and gradients'
 // statistics and histograms and the update-to-weight ratio; per layer its output's statistics, dead ReLU units and
-// saturated sigmoid/tanh units; the first layer's weights at the start and the end. Plain, JSON-serialisable data on
-// history.diagnostics; the verdicts drawn from them are in verdicts.ts. Sampled batches only, so the cost stays small.
-import * as kern from '../backend/kernels/index.js';
-import { empty, type Tensor } from '../ops/tensor.js';
-import type { Layer, Param } from '../layers/layer.js';
+// saturated sigmoid/tanh units; the first layer's weights at the start and the end), its options and the verdicts'
+// thresholds. Plain, JSON-serialisable. collector.ts measures (loaded only when asked), verdicts.ts judges.
+import type { TensorStats } from '../backend/kernels/stats.js';
 import { StrictOptions } from '../ops/options.js';
-import type { Trainable } from './trainable.js';
 
 export interface DiagnosticsOptions {
   /** Batches sampled per epoch for gradients, outputs, dead and saturated units (evenly spaced, the last included; default 4). */
@@ -27,9 +24,7 @@ const OPTION_KEYS = ['samplesPerEpoch', 'everyBatches', 'bins', 'sigmoidSaturati
 
 export type ResolvedDiagnosticsOptions = Required<DiagnosticsOptions>;
 
-export interface TensorStats {
-  count: number; mean: number; std: number; min: number; max: number; l2: number; zeroFraction: number; nonFinite: number; meanAbs: number;
-}
+export type { TensorStats };
 
 /** Counts per equal-width bin over [lo, hi]. */
 export interface Histogram { lo: number; hi: number; counts: number[] }
@@ -42,7 +37,7 @@ export interface ParamDiagnostics {
   weights: TensorStats;
   /** The gradients over the epoch's sampled batches (pooled). */
   gradient: TensorStats;
-  /** Mean over the sampled batches of ‖Δw‖/‖w‖ for one step (NaN when not trainable). */
+  /** Mean over the sampled batches of ‖Δw‖/‖w‖ for one step (NaN when not trainable, or ‖w‖ was 0 at every sample). */
   updateRatio: number;
   weightHistogram: Histogram;
   /** Of the epoch's last batch's gradient. */
@@ -96,190 +91,44 @@ export function resolveDiagnostics(spec: boolean | DiagnosticsOptions | undefine
   };
 }
 
-// Pooled raw sums of several stats() results, so sampled batches combine exactly as one tensor would.
-class Pool {
-  count = 0; sum = 0; sumSq = 0; min = Infinity; max = -Infinity; zeros = 0; nonFinite = 0; sumAbs = 0;
-  add(s: TensorStats): void {
-    this.count += s.count; this.sum += s.mean * s.count; this.sumSq += (s.std * s.std + s.mean * s.mean) * s.count;
-    this.min = Math.min(this.min, s.min); this.max = Math.max(this.max, s.max);
-    this.zeros += s.zeroFraction * (s.count + s.nonFinite); this.nonFinite += s.nonFinite; this.sumAbs += s.meanAbs * s.count;
+/** The verdicts' thresholds (verdicts.ts applies them), in one place. */
+export const THRESHOLDS = {
+  /** Vanishing: the first layer's gradient RMS below this fraction of the last layer's… */
+  vanishingRatio: 1e-2,
+  /** …for at least this many consecutive epochs (or all of them, when fewer). */
+  vanishingEpochs: 2,
+  /** Vanishing also when the loss is stagnant: relative change per epoch below this over stagnantEpochs epochs. */
+  stagnantChange: 1e-3,
+  stagnantEpochs: 3,
+  /** Exploding: some layer's gradient RMS above this, or growing by this factor per epoch for explodingEpochs epochs. */
+  explodingRms: 1e3,
+  explodingGrowth: 10,
+  explodingEpochs: 2,
+  /** Dead units: a ReLU layer with at least this fraction of its units never positive over the sampled batches. */
+  deadFraction: 0.5,
+  /** Saturation: a sigmoid/tanh layer with at least this fraction of activations beyond the threshold. */
+  saturatedFraction: 0.5,
+  /** Learning rate too high: the training loss rises by this fraction over an epoch… */
+  lossRise: 0.1,
+  /** …or the epoch-to-epoch change flips sign this many times in the last oscillationWindow epochs. */
+  oscillationFlips: 3,
+  oscillationWindow: 6,
+  /** Overfitting: the best validation loss at least this many epochs ago… */
+  overfitEpochs: 2,
+  /** …the validation loss now above it by this fraction, and the training loss lower than at that epoch. */
+  overfitRise: 0.1,
+} as const;
+
+const rms = (l2: number, count: number): number => (count > 0 ? l2 / Math.sqrt(count) : NaN);
+
+/** One epoch's gradient RMS per layer with trainable parameters (its parameters pooled), in layer order. */
+export function layerGradientRms(e: EpochDiagnostics): { layer: string; rms: number }[] {
+  const by = new Map<string, { ss: number; n: number }>();
+  for (const p of e.params) {
+    if (!(p.gradient.count > 0)) continue;
+    const a = by.get(p.layer) ?? { ss: 0, n: 0 };
+    a.ss += p.gradient.l2 * p.gradient.l2; a.n += p.gradient.count;
+    by.set(p.layer, a);
   }
-  stats(): TensorStats {
-    const n = this.count, mean = n ? this.sum / n : NaN;
-    return {
-      count: n, mean, std: n ? Math.sqrt(Math.max(0, this.sumSq / n - mean * mean)) : NaN, min: n ? this.min : NaN, max: n ? this.max : NaN,
-      l2: Math.sqrt(this.sumSq), zeroFraction: n + this.nonFinite ? this.zeros / (n + this.nonFinite) : NaN, nonFinite: this.nonFinite,
-      meanAbs: n ? this.sumAbs / n : NaN,
-    };
-  }
-}
-
-// What a layer's activation is, read structurally (dense, conv2d and activation layers carry one).
-function activationOf(l: Layer): string | undefined {
-  const a = (l as unknown as { activation?: { name?: string } | string }).activation;
-  return typeof a === 'string' ? a : a?.name;
-}
-
-const DEAD_FAMILY = new Set(['relu']);
-
-interface LayerWatch { layer: Layer; activation?: string; output: Pool; positives?: Tensor; beyond?: Tensor; beyondRows: number; threshold?: number }
-
-/** Collects one fit's diagnostics. fit calls start, then around sampled batches beforeStep/afterStep, then endEpoch. */
-export class DiagnosticsCollector {
-  readonly data: Diagnostics;
-  private readonly params: Param[];
-  private readonly trainable: Param[];
-  private before?: Tensor;
-  private grads: Pool[] = [];
-  private ratios: number[][] = [];
-  private watches: LayerWatch[] = [];
-  private sampled = 0;
-  private readonly owned: Tensor[] = [];
-
-  constructor(private readonly model: Trainable & { readonly layers: readonly Layer[]; params(): Param[] }, readonly options: ResolvedDiagnosticsOptions) {
-    this.params = model.params();
-    this.trainable = this.params.filter((p) => p.trainable && p.grad);
-    this.data = { options, epochs: [], batches: [] };
-    const total = this.trainable.reduce((a, p) => a + p.value.size, 0);
-    if (total) this.before = this.own(empty([total], 'float32', 'diagnostics.before'));
-    const first = model.layers.find((l) => l.params.some((p) => p.trainable));
-    const p = first?.params.find((q) => q.trainable);
-    if (p) {
-      const stride = options.firstLayerValues ? Math.max(1, Math.ceil(p.value.size / options.firstLayerValues)) : 0;
-      if (stride) this.data.firstLayer = { param: p.name, shape: [...p.value.shape], stride, first: strided(p.value, stride), last: [] };
-    }
-    this.resetEpoch();
-  }
-
-  private own(t: Tensor): Tensor { this.owned.push(t); return t; }
-
-  /** Whether batch b of an epoch of `batches` batches is sampled (evenly spaced, the last one included). */
-  isSampled(b: number, batches: number): boolean {
-    const s = Math.min(this.options.samplesPerEpoch, batches);
-    for (let k = 1; k <= s; k++) if (Math.floor((k * batches) / s) - 1 === b) return true;
-    return false;
-  }
-
-  private resetEpoch(): void {
-    this.grads = this.trainable.map(() => new Pool());
-    this.ratios = this.trainable.map(() => []);
-    for (const w of this.watches) { w.positives?.dispose(); w.beyond?.dispose(); }
-    this.watches = this.model.layers.map((layer) => ({ layer, activation: activationOf(layer), output: new Pool(), beyondRows: 0 }));
-    this.sampled = 0;
-  }
-
-  /** Before a sampled step: keeps the weights, for the update ratio. */
-  beforeStep(): void {
-    if (!this.before) return;
-    let at = this.before.ptr;
-    for (const p of this.trainable) { kern.copy(p.value.ptr, at, p.value.size); at += p.value.size * 4; }
-  }
-
-  /** After a sampled step of n samples: gradients, update ratios, outputs, dead and saturated units. */
-  afterStep(n: number): void {
-    this.sampled++;
-    let at = this.before?.ptr ?? 0;
-    this.trainable.forEach((p, i) => {
-      this.grads[i].add(kern.tensorStats(p.grad!.ptr, p.grad!.size));
-      const w = kern.tensorStats(at, p.value.size).l2;
-      this.ratios[i].push(w > 0 ? Math.sqrt(kern.diffSquares(p.value.ptr, at, p.value.size)) / w : NaN);
-      at += p.value.size * 4;
-    });
-    for (const w of this.watches) {
-      const out = w.layer.outputs();
-      const y = out.output;
-      if (!y) continue;
-      const per = y.size / y.shape[0], units = y.shape[y.shape.length - 1], rows = (n * per) / units;
-      w.output.add(kern.tensorStats(y.ptr, n * per));
-      if (w.activation && DEAD_FAMILY.has(w.activation)) {
-        w.positives ??= this.unitCounts(units, `${w.layer.name}.positives`);
-        kern.columnsPositive(y.ptr, rows, units, w.positives.ptr);
-      }
-      const z = out.preActivation;
-      if (z && (w.activation === 'sigmoid' || w.activation === 'tanh')) {
-        w.threshold = w.activation === 'sigmoid' ? this.options.sigmoidSaturation : this.options.tanhSaturation;
-        w.beyond ??= this.unitCounts(units, `${w.layer.name}.saturated`);
-        kern.columnsBeyond(z.ptr, rows, units, w.threshold, w.beyond.ptr);
-        w.beyondRows += rows;
-      }
-    }
-  }
-
-  private unitCounts(units: number, label: string): Tensor {
-    const t = empty([units], 'int32', `diagnostics.${label}`);
-    kern.fill(t.ptr, 0, units);
-    return t;
-  }
-
-  /** Every options.everyBatches batches (after the step): each trainable parameter's gradient norm. */
-  recordBatch(epoch: number, batch: number): void {
-    const gradientNorms: Record<string, number> = {};
-    for (const p of this.trainable) gradientNorms[p.name] = kern.tensorStats(p.grad!.ptr, p.grad!.size).l2;
-    this.data.batches.push({ epoch, batch, gradientNorms });
-  }
-
-  /** At the end of an epoch: weights and their histograms, the last gradients' histograms, the pooled samples. */
-  endEpoch(epoch: number): EpochDiagnostics {
-    const bins = this.options.bins;
-    const params: ParamDiagnostics[] = this.params.map((p) => {
-      const i = this.trainable.indexOf(p);
-      const weights = kern.tensorStats(p.value.ptr, p.value.size);
-      const r = i >= 0 ? this.ratios[i] : [];
-      return {
-        name: p.name, layer: p.name.slice(0, p.name.lastIndexOf('/')), size: p.value.size, weights,
-        gradient: i >= 0 ? this.grads[i].stats() : new Pool().stats(),
-        updateRatio: r.length ? r.reduce((a, b) => a + b, 0) / r.length : NaN,
-        weightHistogram: this.histogram(p.value, weights, bins),
-        gradientHistogram: i >= 0 && p.grad ? this.histogram(p.grad, kern.tensorStats(p.grad.ptr, p.grad.size), bins) : { lo: 0, hi: 0, counts: [] },
-      };
-    });
-    const layers: LayerDiagnostics[] = this.watches.map((w) => {
-      const y = w.layer.outputShape, units = y[y.length - 1] ?? 1;
-      const d: LayerDiagnostics = { name: w.layer.name, kind: w.layer.kind, activation: w.activation, output: w.output.stats(), units };
-      if (w.positives) d.deadUnits = Array.from(w.positives.toInt32Array()).filter((c) => c === 0).length;
-      if (w.beyond && w.beyondRows) {
-        d.saturatedFraction = Array.from(w.beyond.toInt32Array()).reduce((a, c) => a + c, 0) / (w.beyondRows * units);
-        d.saturationThreshold = w.threshold;
-      }
-      return d;
-    });
-    const e: EpochDiagnostics = { epoch, batchesSampled: this.sampled, params, layers };
-    this.data.epochs.push(e);
-    this.resetEpoch();
-    return e;
-  }
-
-  /** When training ends: the first layer's weights as they are now. */
-  finish(): void {
-    const f = this.data.firstLayer;
-    if (!f) return;
-    const p = this.params.find((q) => q.name === f.param)!;
-    f.last = strided(p.value, f.stride);
-  }
-
-  private histogram(t: Tensor, s: TensorStats, bins: number): Histogram {
-    if (!(s.count > 0)) return { lo: 0, hi: 0, counts: new Array<number>(bins).fill(0) };
-    let lo = s.min, hi = s.max;
-    if (!(lo < hi)) { lo -= 0.5; hi += 0.5; } // all equal: one centred bin range
-    const counts = this.own(empty([bins], 'int32', 'diagnostics.histogram'));
-    kern.histogram(t.ptr, t.size, lo, hi, bins, counts.ptr, false);
-    const out = Array.from(counts.toInt32Array());
-    counts.dispose(); this.owned.pop();
-    return { lo, hi, counts: out };
-  }
-
-  /** Frees the collector's buffers (the data stays). */
-  dispose(): void {
-    for (const w of this.watches) { w.positives?.dispose(); w.beyond?.dispose(); }
-    this.watches = [];
-    for (const t of this.owned) t.dispose();
-    this.owned.length = 0;
-  }
-}
-
-// Every stride-th value of t, as plain numbers.
-function strided(t: Tensor, stride: number): number[] {
-  const v = t.toFloat32Array(), out: number[] = [];
-  for (let i = 0; i < v.length; i += stride) out.push(v[i]);
-  return out;
+  return [...by].map(([layer, a]) => ({ layer, rms: rms(Math.sqrt(a.ss), a.n) }));
 }

@@ -8,10 +8,13 @@ import { drawOf, SHUFFLE_STREAM } from '../ops/random.js';
 import { addConfusion, countCorrect } from './metrics.js';
 import type { Callback, Logs } from './callbacks.js';
 import type { Trainable } from './trainable.js';
+import { resolveDiagnostics, type Diagnostics, type DiagnosticsOptions } from './diagnostics.js';
+import type { DiagnosticsCollector } from './collector.js';
+import type { Verdict } from './verdicts.js';
 import { StrictOptions } from '../ops/options.js';
 
 const FIT_KEYS = ['epochs', 'batchSize', 'validationData', 'validationSplit', 'shuffle', 'callbacks', 'classWeight', 'initialEpoch',
-  'initialBatch', 'initialProgress', 'yieldEveryMs'] as const;
+  'initialBatch', 'initialProgress', 'yieldEveryMs', 'diagnostics'] as const;
 const EVALUATE_KEYS = ['batchSize', 'confusionMatrix'] as const;
 const PREDICT_KEYS = ['batchSize'] as const;
 
@@ -45,6 +48,11 @@ export interface FitOptions<M extends Trainable = Trainable> {
   initialProgress?: EpochProgress;
   /** Let the event loop run between batches every this many milliseconds (default 50; 0: only between epochs). */
   yieldEveryMs?: number;
+  /**
+   * Collect training diagnostics on the kernels (true for the defaults): per-parameter and per-layer statistics,
+   * histograms, update ratios, dead and saturated units, and verdicts, on history.diagnostics. Default off.
+   */
+  diagnostics?: boolean | DiagnosticsOptions;
 }
 
 /** The running sums of an epoch's batches so far: Σ loss·n, the samples seen, and each metric's correct count. */
@@ -59,6 +67,8 @@ export interface History {
    * stopped mid-epoch) that epoch's running sums, to pass back as initialProgress with initialBatch.
    */
   stoppedAt?: { epoch: number; batch: number; progress?: EpochProgress };
+  /** With fit(…, { diagnostics }): what the kernels measured each epoch, and the verdicts drawn from it. */
+  diagnostics?: Diagnostics & { verdicts: Verdict[] };
 }
 
 export interface EvaluateOptions { batchSize?: number; confusionMatrix?: boolean }
@@ -122,6 +132,7 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
     if (nTrain < 1 || nTrain === total) throw new RangeError(`fit: validationSplit ${s} of ${total} samples leaves no training or no validation data`);
   }
   if (val) model.checkData('fit (validation)', val[0], val[1], loss);
+  const diagnostics = resolveDiagnostics(options.diagnostics);
   const weightsOf = classWeights(options.classWeight, model, y, loss.targets); // checked before anything is allocated
   if (options.validationSplit !== undefined) {
     val = [rowsOf(x, nTrain, total), rowsOf(y, nTrain, total)];
@@ -134,9 +145,13 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
   model.stopTraining = false;
   const first = options.initialEpoch ?? 0;
   const yieldMs = options.yieldEveryMs ?? 50;
+  let collector: DiagnosticsCollector | undefined;
   try {
     model.plan(bs);
     const b = model.batchBuffers(), yb = b.y!;
+    // loaded on demand: an app that never asks for diagnostics does not ship the collector and the verdicts
+    const judge = diagnostics ? (await import('./verdicts.js')).verdicts : undefined;
+    if (diagnostics) collector = new (await import('./collector.js')).DiagnosticsCollector(model, diagnostics);
     const outPer = sizeOf(model.outputShape), cols = model.outputShape[model.outputShape.length - 1];
     for (const c of callbacks) c.setModel?.(model);
     for (const c of callbacks) await c.onTrainBegin?.({});
@@ -156,7 +171,11 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
       }
       for (const { batch: bi, start, n } of batchesOf(model, x, y, nTrain, perm, skip)) {
         if (weightsOf) weightsOf(perm.ptr + start * 4, n, b.weights);
+        const sampled = collector?.isSampled(bi, batches);
+        if (sampled) collector!.beforeStep();
         const value = model.step(b.x, yb, n, weightsOf ? b.weights : undefined, epoch, bi);
+        if (sampled) collector!.afterStep(n);
+        if (collector && diagnostics!.everyBatches && (bi + 1) % diagnostics!.everyBatches === 0) collector.recordBatch(epoch, bi);
         lossSum += value * n; seen += n;
         const pred = model.lastPrediction, rows = (n * outPer) / cols;
         model.metrics.forEach((m, j) => { correct[j] += countCorrect(m, pred, yb, rows, cols, loss.targets) / (rows / n); });
@@ -184,12 +203,22 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
       history.epoch.push(epoch);
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
       for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
+      if (collector) {
+        const e = collector.endEpoch(epoch);
+        const found = judge!(history.history, collector.data);
+        for (const c of callbacks) await c.onDiagnostics?.(epoch, e, found);
+      }
       await nextTick();
+    }
+    if (collector) {
+      collector.finish();
+      history.diagnostics = { ...collector.data, verdicts: judge!(history.history, collector.data) };
     }
     const last: Logs = {};
     for (const [k, v] of Object.entries(history.history)) last[k] = v[v.length - 1];
     for (const c of callbacks) await c.onTrainEnd?.(last);
   } finally {
+    collector?.dispose();
     perm.dispose();
     if (valOwned && val) { val[0].dispose(); val[1].dispose(); }
   }

@@ -4,6 +4,7 @@ import type { Tensor } from '../ops/tensor.js';
 import type { Loss } from '../nets/losses.js';
 import type { Optimizer } from '../nets/optimizers.js';
 import type { Metric } from './metrics.js';
+import type { Layer, Param } from '../layers/layer.js';
 
 /** A parameter's values, for getWeights/setWeights. */
 export interface NamedWeights { name: string; shape: number[]; values: Float32Array }
@@ -21,6 +22,9 @@ export interface Trainable {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly seed: number;
+  readonly layers: readonly Layer[];
+  /** Every parameter, nested layers included, in build order. */
+  params(): Param[];
   readonly optimizer?: Optimizer;
   readonly loss?: Loss;
   readonly metrics: readonly Metric[];

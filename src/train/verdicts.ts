@@ -1,7 +1,7 @@
 // Verdicts on a training run from its history and diagnostics: vanishing or exploding gradients, dead units,
 // saturation, a learning rate too high, overfitting. Each comes with a plain sentence and the figures behind it. The
-// thresholds live here, in THRESHOLDS, and nowhere else (the README's "Seeing inside training" lists them).
-import type { Diagnostics, EpochDiagnostics } from './diagnostics.js';
+// thresholds are THRESHOLDS in diagnostics.ts, and nowhere else (the README's "Seeing inside training" lists them).
+import { layerGradientRms, THRESHOLDS, type Diagnostics } from './diagnostics.js';
 
 export type VerdictKind = 'vanishingGradients' | 'explodingGradients' | 'deadUnits' | 'saturation' | 'learningRateTooHigh' | 'overfitting';
 
@@ -15,44 +15,7 @@ export interface Verdict {
   since: number;
 }
 
-export const THRESHOLDS = {
-  /** Vanishing: the first layer's gradient RMS below this fraction of the last layer's… */
-  vanishingRatio: 1e-2,
-  /** …for at least this many consecutive epochs (or all of them, when fewer). */
-  vanishingEpochs: 2,
-  /** Vanishing also when the loss is stagnant: relative change per epoch below this over stagnantEpochs epochs. */
-  stagnantChange: 1e-3,
-  stagnantEpochs: 3,
-  /** Exploding: some layer's gradient RMS above this, or growing by this factor per epoch for explodingEpochs epochs. */
-  explodingRms: 1e3,
-  explodingGrowth: 10,
-  explodingEpochs: 2,
-  /** Dead units: a ReLU layer with at least this fraction of its units never positive over the sampled batches. */
-  deadFraction: 0.5,
-  /** Saturation: a sigmoid/tanh layer with at least this fraction of activations beyond the threshold. */
-  saturatedFraction: 0.5,
-  /** Learning rate too high: the training loss rises by this fraction over an epoch… */
-  lossRise: 0.1,
-  /** …or the epoch-to-epoch change flips sign this many times in the last oscillationWindow epochs. */
-  oscillationFlips: 3,
-  oscillationWindow: 6,
-  /** Overfitting: validation loss rising for this many epochs while the training loss falls. */
-  overfitEpochs: 2,
-} as const;
 
-const rms = (l2: number, count: number): number => (count > 0 ? l2 / Math.sqrt(count) : NaN);
-
-// Per epoch, the gradient RMS of each layer that has trainable parameters, in layer order.
-function layerGradientRms(e: EpochDiagnostics): { layer: string; rms: number }[] {
-  const by = new Map<string, { ss: number; n: number }>();
-  for (const p of e.params) {
-    if (!(p.gradient.count > 0)) continue;
-    const a = by.get(p.layer) ?? { ss: 0, n: 0 };
-    a.ss += p.gradient.l2 * p.gradient.l2; a.n += p.gradient.count;
-    by.set(p.layer, a);
-  }
-  return [...by].map(([layer, a]) => ({ layer, rms: rms(Math.sqrt(a.ss), a.n) }));
-}
 
 const fmt = (v: number): string => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(3) : v.toExponential(2));
 
@@ -141,17 +104,16 @@ export function verdicts(history: Record<string, number[]>, d: Diagnostics | und
       evidence: { loss, riseThreshold: T.lossRise, reversals: flips },
     });
   }
-  // Overfitting: validation loss rising while the training loss falls.
-  if (val.length >= T.overfitEpochs + 1 && loss.length === val.length) {
-    const k = T.overfitEpochs;
-    const v = val.slice(-(k + 1)), t = loss.slice(-(k + 1));
-    if (v.every((x, i) => i === 0 || x > v[i - 1]) && t.every((x, i) => i === 0 || x < t[i - 1])) {
-      const best = val.indexOf(Math.min(...val));
+  // Overfitting: the validation loss has risen well above its best while the training loss kept falling.
+  if (val.length > T.overfitEpochs && loss.length === val.length) {
+    const best = val.indexOf(Math.min(...val)), end = val.length - 1;
+    if (end - best >= T.overfitEpochs && val[end] > val[best] * (1 + T.overfitRise) && loss[end] < loss[best]) {
       out.push({
-        kind: 'overfitting', since: val.length - k,
-        message: `Overfitting: the validation loss rose for ${k} epochs (${v.map(fmt).join(' → ')}) while the training loss fell (${t.map(fmt).join(' → ')}); ` +
-          `the best validation loss was at epoch ${best + 1}. Use earlyStopping({ restoreBestWeights: true }), regularization, dropout or more data.`,
-        evidence: { valLoss: v, loss: t, bestEpoch: best },
+        kind: 'overfitting', since: best + 1,
+        message: `Overfitting: the validation loss was lowest at epoch ${best + 1} (${fmt(val[best])}) and has risen to ${fmt(val[end])} since, ` +
+          `while the training loss fell from ${fmt(loss[best])} to ${fmt(loss[end])}. Use earlyStopping({ restoreBestWeights: true }), ` +
+          'regularization, dropout or more data.',
+        evidence: { bestEpoch: best, bestValLoss: val[best], valLoss: val[end], loss: loss[end], lossAtBest: loss[best], rise: val[end] / val[best] - 1 },
       });
     }
   }

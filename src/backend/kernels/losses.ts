@@ -15,7 +15,7 @@ function labelSpan(k: string, labels: Ptr, rows: number, cols: number): void {
   const i32 = backend().arena.i32;
   for (let r = 0; r < rows; r++) {
     const c = i32[(labels >>> 2) + r];
-    if (c < 0 || c >= cols) bad(k, `labels[${r}] = ${c} is not a class index in [0, ${cols})`);
+    if (!(c >= 0 && c < cols)) bad(k, `labels[${r}] = ${c} is not a class index in [0, ${cols})`);
   }
 }
 
