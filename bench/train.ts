@@ -140,8 +140,13 @@ async function trainFigure(net: Net): Promise<Figure> {
   const xs: Tensor[] = d.x.map((v) => tensor(v, [net.batch, ...net.sample])), ys: Tensor[] = d.y.map((v) => tensor(v, [net.batch, CLASSES]));
   let i = 0;
   const made: (() => void)[] = [() => { model.dispose(); [...xs, ...ys].forEach((t) => t.dispose()); }];
+  const unguarded = simdnetModel(net);
+  unguarded.guardNonFinite = false;
+  made.push(() => unguarded.dispose());
+  let j = 0;
   const contenders: Contender[] = [
     { name: 'simdnet', run: () => { const k = i++ % BATCHES; model.trainOnBatch(xs[k], ys[k]); } },
+    { name: 'simdnet, guard off', run: () => { const k = j++ % BATCHES; unguarded.trainOnBatch(xs[k], ys[k]); } },
     await tflContender('wasm', net, d, made),
     await tflContender('cpu', net, d, made),
     await jaxContender(net, d, made),
@@ -157,9 +162,29 @@ async function trainFigure(net: Net): Promise<Figure> {
   };
 }
 
+// One fit() epoch of 4,096 samples with diagnostics (the defaults: 4 sampled batches, 64-bin histograms) against the
+// same epoch without, interleaved: the cost of seeing inside training (target: at most 5% slower).
+async function diagnosticsFigure(net: Net): Promise<Figure> {
+  const n = 4096, per = net.sample.reduce((a, b) => a * b, 1);
+  const xv = randomValues(n * per, 70, 0, 1), lab = randomValues(n, 71, 0, CLASSES), yv = new Float32Array(n * CLASSES);
+  for (let r = 0; r < n; r++) yv[r * CLASSES + Math.floor(lab[r])] = 1;
+  const x = tensor(xv, [n, ...net.sample]), y = tensor(yv, [n, CLASSES]);
+  const on = simdnetModel(net), off = simdnetModel(net);
+  const epoch = (m: Model, diagnostics: boolean) => async () => { await m.fit(x, y, { epochs: 1, batchSize: net.batch, diagnostics, yieldEveryMs: 0 }); };
+  return {
+    family: 'train', name: `${net.kind === 'mlp' ? 'MLP' : 'LeNet'} epoch with diagnostics`,
+    shape: `${n} samples, batch ${net.batch}`, unit: 'samples/s', work: n,
+    contenders: [{ name: 'simdnet', async: true, run: epoch(on, true) }, { name: 'simdnet, no diagnostics', async: true, run: epoch(off, false) }],
+    targets: [{ kind: 'peer', peer: 'simdnet, no diagnostics', min: 0.95, label: `${net.kind === 'mlp' ? 'MLP' : 'LeNet'} epoch: diagnostics cost ≤ 5%` }],
+    dispose: () => { on.dispose(); off.dispose(); x.dispose(); y.dispose(); },
+  };
+}
+
 export function trainFigures(): Spec[] {
   return [
     { label: 'MLP train step', build: () => trainFigure({ kind: 'mlp', batch: 128, sample: [784] }) },
     { label: 'LeNet train step', build: () => trainFigure({ kind: 'cnn', batch: 64, sample: [28, 28, 1] }) },
+    { label: 'MLP epoch with diagnostics', build: () => diagnosticsFigure({ kind: 'mlp', batch: 128, sample: [784] }) },
+    { label: 'LeNet epoch with diagnostics', build: () => diagnosticsFigure({ kind: 'cnn', batch: 64, sample: [28, 28, 1] }) },
   ];
 }
