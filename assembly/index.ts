@@ -25,6 +25,7 @@ export { dropout, dropoutGrad } from './dropout';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batchnorm';
 export { maxout, maxoutGrad } from './maxout';
 export { peakProbe, peakProbeFlopsPerIteration, copyProbe } from './probe';
+export { tensorStats, histogram, columnsPositive, columnsBeyond, diffSquares } from './stats';
 
 /** Where the module's static data ends: the arena managed by TypeScript starts at or after this. */
 export function heapBase(): usize { return __heap_base; }

@@ -22,6 +22,7 @@ import { dropoutFigures } from './dropout.js';
 import { optimFigures } from './optim.js';
 import { randomFigures } from './random.js';
 import { maxoutFigures } from './maxout.js';
+import { statsFigures } from './stats.js';
 import { makeProbes, probeFigures } from './probe.js';
 import { trainFigures } from './train.js';
 
@@ -31,7 +32,7 @@ const families: [string, () => Spec[]][] = [
   ['activations', activationsFigures], ['math', mathFigures], ['softmax', softmaxFigures], ['losses', lossesFigures],
   ['elementwise', elementwiseFigures], ['reduce', reduceFigures], ['batchnorm', batchnormFigures],
   ['dropout', dropoutFigures], ['optim', optimFigures], ['random', randomFigures], ['maxout', maxoutFigures],
-  ['probe', probeFigures], ['train', trainFigures],
+  ['stats', statsFigures], ['probe', probeFigures], ['train', trainFigures],
 ];
 
 const args = process.argv.slice(2);

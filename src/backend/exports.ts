@@ -118,4 +118,9 @@ export interface KernelExports {
   peakProbe(iterations: number, seed: number): number;
   peakProbeFlopsPerIteration(): number;
   copyProbe(src: Ptr, dst: Ptr, bytes: number, reps: number): void;
+  tensorStats(x: Ptr, n: number, out: Ptr): void;
+  histogram(x: Ptr, n: number, lo: number, hi: number, bins: number, counts: Ptr, accumulate: number): void;
+  columnsPositive(x: Ptr, rows: number, cols: number, counts: Ptr): void;
+  columnsBeyond(x: Ptr, rows: number, cols: number, t: number, counts: Ptr): void;
+  diffSquares(a: Ptr, b: Ptr, n: number): number;
 }

@@ -16,3 +16,4 @@ export * from './optim.js';
 export * from './random.js';
 export * from './maxout.js';
 export * from './probe.js';
+export * from './stats.js';
