@@ -168,7 +168,10 @@ export class DiagnosticsCollector {
   private histogram(t: Tensor, s: TensorStats, bins: number): Histogram {
     if (!(s.count > 0)) return { lo: 0, hi: 0, counts: new Array<number>(bins).fill(0) };
     let lo = s.min, hi = s.max;
-    if (!(lo < hi)) { lo -= 0.5; hi += 0.5; } // all equal: one centred bin range
+    if (!(Math.fround(lo) < Math.fround(hi))) { // all equal: a range centred on the value, wide enough for float32
+      const d = Math.max(0.5, Math.abs(lo) * 2 ** -20);
+      lo -= d; hi += d;
+    }
     const counts = this.own(empty([bins], 'int32', 'diagnostics.histogram'));
     kern.histogram(t.ptr, t.size, lo, hi, bins, counts.ptr, false);
     const out = Array.from(counts.toInt32Array());
