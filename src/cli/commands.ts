@@ -1,10 +1,13 @@
-// `simdnet evaluate`, `predict`, `gradcheck` and `run`: the commands besides train.
-import { readFileSync } from 'node:fs';
+// `simdnet evaluate`, `predict`, `gradcheck` and `run`: the commands besides train (experiment files: experiment.ts).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gradCheck, ops, tensor, type Model, type Tensor } from '../index.js';
 import { loadModelFile } from '../io/files.js';
 import { buildModel } from './config.js';
-import { resolveConfig, UsageError, type TrainConfig } from './settings.js';
+import { UsageError, type TrainConfig } from './settings.js';
+import { readExperiment } from './experiment.js';
+import { CHECKPOINT } from './checkpoint.js';
+import { makeFolder, probeFolder } from './outdir.js';
 import { loadDataset, loadInputs } from './datasets.js';
 import { confusionTable } from './progress.js';
 import { train, type TrainResult } from './train.js';
@@ -79,32 +82,31 @@ export async function gradcheckCommand(c: TrainConfig, log: (s: string) => void)
   return ok;
 }
 
-export interface Experiment { name?: string; base?: Record<string, unknown>; variants: ({ name: string } & Record<string, unknown>)[] }
-
-/** Runs every variant of an experiment file one after another and prints a comparison table. */
-export async function runExperiment(path: string, outRoot: string | undefined, log: (s: string) => void): Promise<TrainResult[]> {
-  let exp: Experiment;
-  try {
-    exp = JSON.parse(readFileSync(path, 'utf8')) as Experiment;
-  } catch (e) {
-    throw new UsageError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
-  }
-  if (!Array.isArray(exp.variants) || exp.variants.length === 0) throw new UsageError(`${path}: expected { "base": { … }, "variants": [{ "name": …, … }] }`);
-  const root = outRoot ?? join('runs', exp.name ?? path.replace(/^.*[\\/]/, '').replace(/\.json$/, ''));
-  const configs = exp.variants.map((v, i) => {
-    if (typeof v.name !== 'string' || !v.name) throw new UsageError(`${path}: variant ${i + 1} needs a "name"`);
-    const { name, ...rest } = v;
-    try {
-      return { name, config: resolveConfig({ ...(exp.base ?? {}), ...rest, out: join(root, name) }) };
-    } catch (e) {
-      throw new UsageError(`${path}: variant "${name}": ${(e as Error).message}`);
+/**
+ * Runs every variant of an experiment file one after another (all checked first) and prints a comparison table. A
+ * Ctrl-C stops the experiment after the interrupted variant's checkpoint (interrupted: true).
+ */
+export async function runExperiment(path: string, outRoot: string | undefined, log: (s: string) => void): Promise<TrainResult[] & { interrupted?: boolean }> {
+  const exp = readExperiment(path, outRoot);
+  for (const { name, config } of exp.variants) {
+    if (existsSync(join(config.out!, CHECKPOINT))) {
+      throw new UsageError(`${config.out} holds an unfinished run of variant "${name}" (${CHECKPOINT}): continue it with simdnet train --resume --out ${config.out}, or remove it, before running ${path} again`);
     }
-  });
-  const results: TrainResult[] = [];
-  for (const { name, config } of configs) {
-    log(`\n=== ${name} ===`);
-    results.push(await train(config, { log }));
   }
+  makeFolder(exp.root, outRoot ? '--out' : 'experiment folder');
+  probeFolder(exp.root, outRoot ? '--out' : 'experiment folder');
+  const results: TrainResult[] & { interrupted?: boolean } = [];
+  for (const { name, config } of exp.variants) {
+    log(`\n=== ${name} ===`);
+    const r = await train(config, { log });
+    if (r.interrupted) {
+      log(`${path}: stopped at variant "${name}" (${results.length} of ${exp.variants.length} finished)`);
+      results.interrupted = true;
+      return results;
+    }
+    results.push(r);
+  }
+  const configs = exp.variants;
   const last = (r: TrainResult, k: string) => r.history[k]?.[r.history[k].length - 1];
   const pct = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '   -  ' : `${(v * 100).toFixed(2)}%`.padStart(7));
   log(`\n${exp.name ?? path}: ${results.length} variants`);

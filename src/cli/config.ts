@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { layers, sequential, regularizers, type Model } from '../index.js';
 import type { Layer } from '../layers/layer.js';
-import { UsageError, type TrainConfig } from './settings.js';
-
+import { nearest, UsageError, type TrainConfig } from './settings.js';
 
 function regularizer(c: TrainConfig) {
   if (c.l1 && c.l2) return regularizers.l1l2({ l1: c.l1, l2: c.l2 });
@@ -40,18 +39,28 @@ function presetLayers(c: TrainConfig, inputShape: readonly number[], classes: nu
   return fileLayers(c.model);
 }
 
+const MODEL_FILE_KEYS = ['layers', 'description'];
+
 function fileLayers(path: string): Layer[] {
-  let spec: { layers?: unknown };
+  let spec: unknown;
   try {
-    spec = JSON.parse(readFileSync(path, 'utf8')) as { layers?: unknown };
+    spec = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`--model ${path}: ${code === 'ENOENT' ? 'no such file (presets: mlp, cnn)' : `not a JSON model file (${(e as Error).message})`}`);
   }
-  if (!Array.isArray(spec.layers) || spec.layers.length === 0) throw new UsageError(`--model ${path}: expected { "layers": [{ "kind": "dense", "config": { "units": 10 } }, …] }`);
-  return spec.layers.map((l: { kind?: string; config?: Record<string, unknown> }, i: number) => {
+  const shape = 'expected { "layers": [{ "kind": "dense", "config": { "units": 10 } }, …] }';
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new UsageError(`--model ${path}: ${shape}; got ${Array.isArray(spec) ? 'an array' : JSON.stringify(spec)}`);
+  for (const k of Object.keys(spec)) {
+    if (MODEL_FILE_KEYS.includes(k)) continue;
+    const near = nearest(k, MODEL_FILE_KEYS);
+    throw new UsageError(`--model ${path}: unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}; known: ${MODEL_FILE_KEYS.join(', ')}`);
+  }
+  const list = (spec as { layers?: unknown }).layers;
+  if (!Array.isArray(list) || list.length === 0) throw new UsageError(`--model ${path}: ${shape}`);
+  return list.map((l: unknown, i: number) => {
     try {
-      return layers.layerFromSpec({ kind: String(l.kind), config: l.config ?? {} });
+      return layers.layerFromSpec(l as Parameters<typeof layers.layerFromSpec>[0]);
     } catch (e) {
       throw new UsageError(`--model ${path}: layer ${i + 1}: ${(e as Error).message}`);
     }

@@ -38,6 +38,11 @@ export async function loadDataset(c: Pick<TrainConfig, 'dataset' | 'dataDir' | '
   return { name: d.name, train: split(d.train, c.limit), test: split(d.test), classes: d.classes, inputShape: d.inputShape };
 }
 
+/** Frees a dataset's tensors. */
+export function disposeDataset(d: Dataset): void {
+  for (const s of [d.train, d.test]) for (const t of [s.x, s.labels, s.oneHot]) t.dispose();
+}
+
 /** The samples of an IDX image file or one PNG, shaped for a model's input (scaled to [0, 1]). */
 export async function loadInputs(file: string, inputShape: readonly number[]): Promise<Tensor> {
   let bytes: Uint8Array;

@@ -33,7 +33,11 @@ examples:
   simdnet run experiments/activations.json`,
   train: `usage: simdnet train [options]
 
-${flagHelp(ALL_SETTINGS, [['--resume', 'continue an interrupted run (Ctrl-C writes a checkpoint) in --out DIR']])}
+${flagHelp(ALL_SETTINGS, [['--resume', "continue the unfinished run in --out DIR from its checkpoint, with the checkpoint's settings"]])}
+
+  --hidden applies to the mlp preset only; --activation, --init, --dropout, --batch-norm, --l1 and --l2 to the presets
+  (a JSON model file sets its own layers). A checkpoint is kept in --out while training (from the start, between
+  epochs); Ctrl-C writes one and stops; a Ctrl-C once training is over finishes the save.
 
 examples:
   simdnet train --activation tanh --optimizer rmsprop --lr 0.001 --hidden 128,128,128,128,128,128 --init xavierNormal
@@ -67,7 +71,8 @@ example:
 
   EXPERIMENT.json: { "name": "activations", "base": { train settings }, "variants": [{ "name": "relu", "activation": "relu" }, …] }
   trains every variant one after another (settings as in simdnet train, camelCase: batchSize, learningRate, …) and
-  prints train, validation and test accuracy side by side
+  prints train, validation and test accuracy side by side. Each variant writes to DIR/<name> (DIR: --out, or
+  runs/<experiment name>): names are plain folder names (letters, digits, ".", "_", "-"), all different
 
 example:
   simdnet run experiments/activations.json`,
@@ -89,7 +94,7 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
   return r;
 }
 
-export async function main(argv: string[], log = (s: string) => process.stdout.write(`${s}\n`)): Promise<number> {
+export async function main(argv: string[], log: (s: string) => void = (s) => { process.stdout.write(`${s}\n`); }): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
   if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run; see simdnet --help)`);
@@ -98,8 +103,9 @@ export async function main(argv: string[], log = (s: string) => process.stdout.w
   switch (cmd) {
     case 'train': {
       const { values } = parse(rest, TRAIN_OPTIONS, 0, cmd);
-      const r = await train(resolveConfig(fromFlags(values, ALL_SETTINGS)), { resume: values.resume === true, log });
-      return r.interrupted ? 130 : 0;
+      const given = fromFlags(values, ALL_SETTINGS);
+      const r = await train(resolveConfig(given), { resume: values.resume === true, given, log });
+      return r.interrupted ? 130 : r.savedTo !== r.outDir ? 1 : 0;
     }
     case 'evaluate': {
       const { values, positionals } = parse(rest, flagOptions(EVALUATE_SETTINGS), 1, cmd);
@@ -122,8 +128,8 @@ export async function main(argv: string[], log = (s: string) => process.stdout.w
     case 'run': {
       const { values, positionals } = parse(rest, { out: { type: 'string' } }, 1, cmd);
       if (!positionals[0]) throw new UsageError('run needs an EXPERIMENT.json file (see simdnet run --help)');
-      await runExperiment(positionals[0], values.out as string | undefined, log);
-      return 0;
+      const results = await runExperiment(positionals[0], values.out as string | undefined, log);
+      return results.interrupted ? 130 : results.some((r) => r.savedTo !== r.outDir) ? 1 : 0;
     }
   }
   return 2;

@@ -1,14 +1,18 @@
 // `simdnet train`: loads a dataset, builds a preset or JSON model, trains with progress, evaluates on the test set,
-// and writes the model, the history (JSON and CSV) and a report. Ctrl-C stops after the current batch and writes a
-// checkpoint that `--resume` continues to the same weights as an uninterrupted run.
-import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+// and writes the model and the history (JSON and CSV). Nothing is lost on the way: --out is made and probed before
+// training; a checkpoint (checkpoint.ts) is kept from the start, between epochs and after the last; Ctrl-C stops after
+// the current batch and writes one; `--resume` continues either to the same weights and history as an uninterrupted run; a Ctrl-C once
+// training is over finishes the save; a save that still fails goes to a named fallback folder (outdir.ts).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, type Model, type History, type EpochProgress } from '../index.js';
+import type { Model } from '../index.js';
 import { writeAtomic } from '../io/files.js';
 import { buildModel } from './config.js';
-import { resolveConfig, UsageError, type TrainConfig } from './settings.js';
-import { loadDataset, type Dataset } from './datasets.js';
+import { SETTINGS, UsageError, type TrainConfig } from './settings.js';
+import { disposeDataset, loadDataset, type Dataset } from './datasets.js';
 import { progress, confusionTable } from './progress.js';
+import { checkSpace, makeFolder, probeFolder, reason, saveElsewhere } from './outdir.js';
+import { CHECKPOINT, checkpointFiles, loadCheckpointModel, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Position } from './checkpoint.js';
 
 export interface TrainResult {
   config: TrainConfig;
@@ -17,90 +21,224 @@ export interface TrainResult {
   weightsHash: string;
   outDir: string;
   interrupted: boolean;
+  /** Where the finished run or the checkpoint was written: outDir, or the fallback folder when outDir refused it. */
+  savedTo: string;
 }
 
-interface Checkpoint { config: TrainConfig; epoch: number; batch: number; progress?: EpochProgress; history: Record<string, number[]> }
+export interface TrainOptions {
+  /** Continue the checkpoint in the output folder. */
+  resume?: boolean;
+  /** The settings given on the command line: with resume, each but out and dataDir must equal the checkpoint's. */
+  given?: Partial<Record<string, unknown>>;
+  log?: (s: string) => void;
+  /** Problems that do not stop the run (default: a line on stderr). */
+  warn?: (s: string) => void;
+  data?: Dataset;
+}
+
+// Test hook: SIMDNET_FAULT="SIGKILL@step" (or SIGINT; "step#n" for its n-th time) makes the process send itself that
+// signal when the run reaches the step, so tests reach every point between writes. Steps: loaded, epoch,
+// checkpoint-model, checkpoint, evaluated, model.simdnet, history.csv, history.json, checkpoint-removed.
+const FAULT = /^(SIGKILL|SIGINT)@([\w.-]+?)(?:#(\d+))?$/.exec(process.env.SIMDNET_FAULT ?? '');
+const reached = new Map<string, number>();
+function step(name: string): void {
+  if (!FAULT) return;
+  const n = (reached.get(name) ?? 0) + 1;
+  reached.set(name, n);
+  if (FAULT[2] === name && n === Number(FAULT[3] ?? 1)) process.kill(process.pid, FAULT[1] as NodeJS.Signals);
+}
 
 export function defaultOut(c: TrainConfig): string {
   const model = c.model.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   return join('runs', `${model}-${c.dataset}-seed${c.seed}`);
 }
 
+// Settings a resumed run may take from the command line: where its files are.
+const RESUME_FREE = ['out', 'dataDir'];
+
+/** With --resume the checkpoint's settings rule: a flag that would change one is an error naming it. */
+function checkResumeFlags(given: Partial<Record<string, unknown>>, c: TrainConfig): void {
+  for (const s of SETTINGS) {
+    const v = given[s.key];
+    if (v === undefined || RESUME_FREE.includes(s.key) || JSON.stringify(s.read(v)) === JSON.stringify(c[s.key])) continue;
+    const theirs = c[s.key];
+    const shown = theirs === undefined ? `${s.key} unset` : `${s.key} ${Array.isArray(theirs) ? theirs.join(',') : theirs}`;
+    throw new UsageError(`--${s.flag}${s.kind === 'boolean' ? '' : ` ${v}`} does not apply with --resume: the run continues with its checkpoint's settings (${shown}); ` +
+      'to change them, start a new run in another --out');
+  }
+}
+
+const encode = (s: string) => new TextEncoder().encode(s);
+const samePlace = (a: Position, b?: Position) => !!b && a.epoch === b.epoch && a.batch === b.batch;
+
 /** Trains per the configuration; with resume, continues from the checkpoint in the output folder. */
-export async function train(config: TrainConfig, opts: { resume?: boolean; log?: (s: string) => void; data?: Dataset } = {}): Promise<TrainResult> {
+export async function train(config: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
+  const warn = opts.warn ?? ((s: string) => process.stderr.write(`simdnet: ${s}\n`));
   const outDir = config.out ?? defaultOut(config);
-  const ckptPath = join(outDir, 'checkpoint.json'), ckptModel = join(outDir, 'checkpoint.simdnet');
   let ckpt: Checkpoint | undefined;
   if (opts.resume) {
-    if (!existsSync(ckptPath) || !existsSync(ckptModel)) throw new UsageError(`--resume: no checkpoint in ${outDir} (expected checkpoint.json and checkpoint.simdnet)`);
-    ckpt = JSON.parse(readFileSync(ckptPath, 'utf8')) as Checkpoint;
-    config = resolveConfig({ ...ckpt.config, out: outDir });
+    ckpt = readCheckpoint(outDir);
+    checkResumeFlags(opts.given ?? {}, ckpt.config);
+    config = { ...ckpt.config, out: outDir, dataDir: (opts.given?.dataDir as string | undefined) ?? ckpt.config.dataDir };
+  }
+  makeFolder(outDir);
+  probeFolder(outDir);
+  if (!ckpt && existsSync(join(outDir, CHECKPOINT))) {
+    throw new UsageError(`${outDir} holds an unfinished run (${CHECKPOINT}): continue it with simdnet train --resume --out ${outDir}, or choose another --out`);
   }
   const data = opts.data ?? await loadDataset(config);
-  const { train: tr, test: te, classes, inputShape } = data;
-  log(`simdnet train: ${config.model} on ${data.name} (${tr.x.shape[0]} train, ${te.x.shape[0]} test, ${classes.length} classes), ` +
-    `${config.optimizer}${config.learningRate !== undefined ? ` lr ${config.learningRate}` : ''}, ${config.loss}, batch ${config.batchSize}, seed ${config.seed}`);
-  let model: Model;
-  if (ckpt) {
-    model = loadModel(new Uint8Array(readFileSync(ckptModel)), { source: ckptModel });
-    log(`resuming from epoch ${ckpt.epoch + 1}, batch ${ckpt.batch + 1}`);
-  } else {
-    model = buildModel(config, inputShape, classes.length);
+  try {
+    return await trainOn(data, config, ckpt, outDir, log, warn);
+  } finally {
+    if (!opts.data) disposeDataset(data);
   }
-  mkdirSync(outDir, { recursive: true });
-  const y = config.loss === 'sparseCrossEntropy' ? tr.labels : tr.oneHot;
-  const yTest = config.loss === 'sparseCrossEntropy' ? te.labels : te.oneHot;
-  const nVal = Math.floor(tr.x.shape[0] * config.validationSplit);
-  const batches = Math.ceil((tr.x.shape[0] - nVal) / Math.min(config.batchSize, tr.x.shape[0] - nVal));
-  const startEpoch = ckpt?.epoch ?? 0, startBatch = ckpt?.batch ?? 0;
-  const bar = progress({ epochs: config.epochs, batches, batchSize: config.batchSize });
-  let interrupted = false;
+}
+
+async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | undefined, outDir: string,
+  log: (s: string) => void, warn: (s: string) => void): Promise<TrainResult> {
+  step('loaded');
+  const { train: tr, test: te, classes, inputShape } = data;
+  const n = tr.x.shape[0], split = config.validationSplit;
+  const nTrain = split > 0 ? Math.floor(n * (1 - split)) : n;
+  const samples = `${n} training sample${n === 1 ? '' : 's'}`;
+  if (nTrain < 1) throw new UsageError(`--validation-split ${split} of ${samples} leaves no training data${config.limit ? ` (--limit ${config.limit})` : ''}`);
+  if (split > 0 && nTrain === n) throw new UsageError(`--validation-split ${split} of ${samples} leaves no validation data (0 turns validation off)`);
+  const batches = Math.ceil(nTrain / Math.min(config.batchSize, nTrain));
+  if (ckpt && ckpt.batch > batches) throw new UsageError(`--resume: ${join(outDir, CHECKPOINT)} is damaged: batch ${ckpt.batch} of an epoch of ${batches} batches`);
+  log(`simdnet train: ${config.model} on ${data.name} (${n} train, ${te.x.shape[0]} test, ${classes.length} classes), ` +
+    `${config.optimizer}${config.learningRate !== undefined ? ` lr ${config.learningRate}` : ''}, ${config.loss}, batch ${config.batchSize}, seed ${config.seed}`);
+  const model = ckpt ? loadCheckpointModel(outDir, ckpt) : buildModel(config, inputShape, classes.length);
+  try {
+    if (model.inputShape.join(',') !== inputShape.join(',')) {
+      throw new UsageError(`--resume: the checkpoint's model takes [${model.inputShape.join(', ')}] but ${data.name} gives [${inputShape.join(', ')}]`);
+    }
+    // The checkpoint and the model file, each beside its temporary copy while it is replaced.
+    checkSpace(outDir, 4 * model.save().length + (1 << 16));
+    if (ckpt) log(`resuming from epoch ${ckpt.epoch + 1}, batch ${ckpt.batch + 1}`);
+    return await run(model, config, data, outDir, batches, ckpt, log, warn);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function run(model: Model, config: TrainConfig, data: Dataset, outDir: string, batches: number, ckpt: Checkpoint | undefined,
+  log: (s: string) => void, warn: (s: string) => void): Promise<TrainResult> {
+  const { train: tr, test: te, classes } = data;
+  const sparse = config.loss === 'sparseCrossEntropy';
+  const history: Record<string, number[]> = {};
+  const append = (h: Record<string, (number | null)[]>) => {
+    for (const [k, v] of Object.entries(h)) (history[k] ??= []).push(...v.map((x) => x ?? NaN));
+  };
+  append(ckpt?.history ?? {});
+  let pos: Position = ckpt ? { epoch: ckpt.epoch, batch: ckpt.batch, progress: ckpt.progress } : { epoch: 0, batch: 0 };
+  let saved: Position | undefined = ckpt ? pos : undefined; // the position the checkpoint in outDir holds
+  const state = () => ({ config: { ...config, out: outDir }, ...pos, history });
+  // Checkpoints: at the start, after the last epoch, and after an epoch once the last one is 20 times as old as it took
+  // to write (so keeping them costs at most about 5% of the time). A kill at any point of training leaves one.
+  let warned = false, last = { at: 0, took: 0 };
+  const keep = async () => {
+    const t = performance.now();
+    try {
+      await writeCheckpoint(outDir, checkpointFiles(model, state()), writeAtomic, step);
+      saved = pos;
+    } catch (e) {
+      if (!warned) warn(`cannot write a checkpoint in ${outDir} (${reason(e)}); training goes on`);
+      warned = true;
+    }
+    last = { at: performance.now(), took: performance.now() - t };
+  };
+  const due = () => pos.epoch === config.epochs || performance.now() - last.at >= 20 * last.took;
+
+  let interrupted = false, finishing = false, finishInterrupts = 0;
   const onSigint = () => {
+    if (finishing) {
+      if (++finishInterrupts === 1) {
+        log('\ninterrupt: training is over; finishing the save first (Ctrl-C again to quit now: --resume finishes from the checkpoint)');
+      } else if (samePlace(pos, saved)) {
+        process.exit(130);
+      }
+      return;
+    }
     if (interrupted) process.exit(130);
     interrupted = true;
     model.stopTraining = true;
     log('\ninterrupt: stopping after this batch and writing a checkpoint (Ctrl-C again to quit now)');
   };
   process.on('SIGINT', onSigint);
-  let h: History;
   try {
-    h = await model.fit(tr.x, y, {
-      epochs: config.epochs - startEpoch, initialEpoch: startEpoch, initialBatch: startBatch, initialProgress: ckpt?.progress,
-      batchSize: config.batchSize,
-      validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: [bar],
-    });
+    const bar = progress({ epochs: config.epochs, batches, batchSize: config.batchSize });
+    const y = sparse ? tr.labels : tr.oneHot;
+    if (!saved) await keep();
+    // One fit per epoch: the same weights and history as one fit of all epochs, with checkpoints in between.
+    while (pos.epoch < config.epochs && !interrupted) {
+      const h = await model.fit(tr.x, y, {
+        epochs: 1, initialEpoch: pos.epoch, initialBatch: pos.batch, initialProgress: pos.progress, batchSize: config.batchSize,
+        validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: [bar],
+      });
+      append(h.history);
+      pos = h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt : { epoch: pos.epoch + 1, batch: 0 };
+      if (pos.batch > 0) break; // stopped mid-epoch
+      step('epoch');
+      if (interrupted && pos.epoch < config.epochs) break;
+      if (due()) await keep();
+    }
+    if (pos.epoch < config.epochs) {
+      let where = outDir;
+      if (!samePlace(pos, saved)) {
+        const files = checkpointFiles(model, state());
+        try {
+          await writeCheckpoint(outDir, files, writeAtomic, step);
+        } catch (e) {
+          where = await saveElsewhere(outDir, files, writeAtomic).catch((e2: Error) => {
+            throw new Error(`cannot write the checkpoint to ${outDir} (${reason(e)}), ${e2.message}`);
+          });
+          warn(`cannot write the checkpoint to ${outDir} (${reason(e)}); wrote the checkpoint to ${where} instead`);
+        }
+      }
+      log(`checkpoint written: ${join(where, CHECKPOINT)} (next: epoch ${pos.epoch + 1}, batch ${pos.batch + 1}); continue with: simdnet train --resume --out ${where}`);
+      return { config, history, test: { loss: NaN, accuracy: NaN }, weightsHash: model.weightsHash(), outDir, interrupted: true, savedTo: where };
+    }
+
+    // Training is over: Ctrl-C now finishes the save first. The last epoch's checkpoint lets --resume finish if killed.
+    finishing = true;
+    if (!samePlace(pos, saved)) await keep();
+    const ev = model.evaluate(te.x, sparse ? te.labels : te.oneHot, { confusionMatrix: true });
+    step('evaluated');
+    const test = { loss: ev.loss, accuracy: ev.accuracy as number };
+    const weightsHash = model.weightsHash();
+    const keys = Object.keys(history);
+    const csv = [['epoch', ...keys].join(','), ...history[keys[0]].map((_, i) => [i + 1, ...keys.map((k) => history[k][i])].join(','))].join('\n') + '\n';
+    const files: [string, Uint8Array][] = [
+      ['model.simdnet', model.save()],
+      ['history.csv', encode(csv)],
+      ['history.json', encode(JSON.stringify({ config, history, test, weightsHash }, null, 1))], // written last: the run is finished
+    ];
+    let savedTo = outDir;
+    try {
+      for (const [f, bytes] of files) {
+        await writeAtomic(join(outDir, f), bytes);
+        step(f);
+      }
+    } catch (e) {
+      savedTo = await saveElsewhere(outDir, files, writeAtomic).catch((e2: Error) => {
+        throw new Error(`cannot write the finished run to ${outDir} (${reason(e)}), ${e2.message}`);
+      });
+      warn(`cannot write the finished run to ${outDir} (${reason(e)}); saved the model and history to ${savedTo} instead`);
+    }
+    if (savedTo === outDir) {
+      try {
+        removeCheckpoint(outDir, step);
+      } catch (e) {
+        warn(`cannot remove the checkpoint in ${outDir} (${reason(e)}); the run is finished`);
+      }
+    }
+    log(`\ntest accuracy ${(test.accuracy * 100).toFixed(2)}%  (loss ${test.loss.toFixed(4)}, ${te.x.shape[0]} samples)`);
+    log(confusionTable(ev.confusionMatrix!, classes));
+    log(`weights hash ${weightsHash}`);
+    log(`wrote ${files.map(([f]) => join(savedTo, f)).join(', ')}`);
+    return { config, history, test, weightsHash, outDir, interrupted: false, savedTo };
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const history: Record<string, number[]> = {};
-  for (const src of [ckpt?.history ?? {}, h.history]) for (const [k, v] of Object.entries(src)) (history[k] ??= []).push(...v);
-  // Ctrl-C between epochs ends fit without a mid-epoch position: resume at the next epoch, if any is left.
-  const lastEpoch = h.epoch.length ? h.epoch[h.epoch.length - 1] : startEpoch - 1;
-  const stop = h.stoppedAt ?? (interrupted && lastEpoch + 1 < config.epochs ? { epoch: lastEpoch + 1, batch: 0 } : undefined);
-  if (stop) {
-    await writeAtomic(ckptModel, model.save());
-    await writeAtomic(ckptPath, new TextEncoder().encode(JSON.stringify({ config: { ...config, out: outDir }, ...stop, history } satisfies Checkpoint, null, 1)));
-    log(`checkpoint written: ${ckptModel} (next: epoch ${stop.epoch + 1}, batch ${stop.batch + 1}); continue with: simdnet train --resume --out ${outDir}`);
-    const r: TrainResult = { config, history, test: { loss: NaN, accuracy: NaN }, weightsHash: model.weightsHash(), outDir, interrupted: true };
-    model.dispose();
-    return r;
-  }
-  const ev = model.evaluate(te.x, yTest, { confusionMatrix: true });
-  const result: TrainResult = {
-    config, history, test: { loss: ev.loss, accuracy: ev.accuracy as number }, weightsHash: model.weightsHash(), outDir, interrupted: false,
-  };
-  const modelPath = join(outDir, 'model.simdnet');
-  await writeAtomic(modelPath, model.save());
-  const keys = Object.keys(history);
-  const csv = [['epoch', ...keys].join(','), ...history[keys[0]].map((_, i) => [i + 1, ...keys.map((k) => history[k][i])].join(','))].join('\n') + '\n';
-  await writeAtomic(join(outDir, 'history.json'), new TextEncoder().encode(JSON.stringify({ config, history, test: result.test, weightsHash: result.weightsHash }, null, 1)));
-  await writeAtomic(join(outDir, 'history.csv'), new TextEncoder().encode(csv));
-  for (const p of [ckptPath, ckptModel]) if (existsSync(p)) rmSync(p);
-  log(`\ntest accuracy ${(result.test.accuracy * 100).toFixed(2)}%  (loss ${result.test.loss.toFixed(4)}, ${te.x.shape[0]} samples)`);
-  log(confusionTable(ev.confusionMatrix!, classes));
-  log(`weights hash ${result.weightsHash}`);
-  log(`wrote ${modelPath}, ${join(outDir, 'history.json')}, ${join(outDir, 'history.csv')}`);
-  model.dispose();
-  return result;
 }
