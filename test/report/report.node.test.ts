@@ -21,7 +21,7 @@ test('the simdnet/report entry bundles for browsers with no node: import and no 
   assert.ok(inputs.every((f) => !f.startsWith('node:')), inputs.join(', '));
   // The strict-options helper's module graph reaches the tensor and backend modules; none of their code is kept.
   const kept = Object.entries(Object.values(r.metafile.outputs)[0].inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f);
-  assert.ok(kept.every((f) => /^src\/(report\/|ops\/options|data\/checks|train\/verdicts)/.test(f)), `kept: ${kept.join(', ')}`);
+  assert.ok(kept.every((f) => /^src\/(report\/|ops\/options|data\/checks|train\/verdicts|train\/diagnostics)/.test(f)), `kept: ${kept.join(', ')}`);
 });
 
 test('writeReport and writeComparison write report.html and report.json; rebuildReport renders the same page', async () => {
