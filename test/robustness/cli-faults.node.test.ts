@@ -38,7 +38,11 @@ const ARGS = ['train', ...miniData(dir), '--limit', '1000', '--epochs', String(E
 const PARALLEL = 2;
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-const hashOf = (path: string) => loadModel(new Uint8Array(readFileSync(path))).weightsHash();
+/** The weights hash of a model file (the model is freed). */
+function hashOf(path: string): string {
+  const m = loadModel(new Uint8Array(readFileSync(path)));
+  try { return m.weightsHash(); } finally { m.dispose(); }
+}
 
 let reference: { hash: string; history: Record<string, number[]> };
 const timing = { firstLine: 0, epoch: 0, finish: 0 };

@@ -1,13 +1,15 @@
-// The `simdnet` command misused, through real child processes: flags and experiment-file keys that do not apply, hostile
-// and malformed experiment files (paths out of --out, duplicate names, null, unknown keys), damaged checkpoints, --out
-// naming a file or an impossible place, out-of-range seeds and validation splits. Each is refused before training with
-// one line naming the file, flag or key (exit 2), and nothing is written outside --out.
+// The `simdnet` command misused (its main() in this process; a child process where one is needed): flags and
+// experiment-file keys that do not apply, hostile and malformed experiment files (paths out of --out, duplicate names,
+// null, unknown keys), damaged checkpoints, --out naming a file or an impossible place, out-of-range seeds and
+// validation splits. Each is refused before training with one line naming the file, flag or key (exit 2), nothing is
+// written outside --out, and no memory is left in use.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILD, ready } from '../helpers/setup.js';
+import { memoryInUse } from '../../src/index.js';
 import { main } from '../../src/cli/main.js';
 import { UsageError } from '../../src/cli/settings.js';
 import { cli as spawnCli, miniData } from './cli-helpers.js';
@@ -30,6 +32,7 @@ const cli = (...args: string[]) => spawnCli(dir, args);
 async function refuses(args: string[], re: RegExp): Promise<string> {
   const cwd = process.cwd();
   process.chdir(dir);
+  const bytes = memoryInUse();
   let error: unknown;
   try {
     await main(args, () => {});
@@ -40,6 +43,7 @@ async function refuses(args: string[], re: RegExp): Promise<string> {
   }
   const what = `simdnet ${args.join(' ')}: ${error instanceof Error ? error.message : `no error (${String(error)})`}`;
   assert.ok(error instanceof UsageError, `not refused as a usage error: ${what}`);
+  assert.is(memoryInUse(), bytes, `refused, but left ${memoryInUse() - bytes} bytes in use: ${what}`);
   const message = (error as Error).message;
   assert.match(message, re, what);
   assert.not.match(message, /\n|TypeError|Cannot read properties|EEXIST|ENOTDIR/, what);

@@ -48,7 +48,11 @@ const cli = (...args: string[]) => spawnCli(dir, args);
 /** Runs the CLI; when its output first matches `when`, calls `act(child)`. */
 const run = (args: string[], when: RegExp, act: (child: ChildProcess) => void) => runCli(dir, args, { after: when, delay: 0, signal: act });
 
-const hashOf = (file: string) => loadModel(new Uint8Array(readFileSync(file))).weightsHash();
+/** The weights hash of a model file (the model is freed). */
+function hashOf(file: string): string {
+  const m = loadModel(new Uint8Array(readFileSync(file)));
+  try { return m.weightsHash(); } finally { m.dispose(); }
+}
 const historyOf = (folder: string) => JSON.parse(readFileSync(join(folder, 'history.json'), 'utf8'));
 
 test('a read-only --out is refused before training', () => {
