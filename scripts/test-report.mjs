@@ -158,6 +158,25 @@ export async function runReportTest({ screenshot = join(root, 'web/report-screen
     const shown = await cmp.evaluate(() => [...document.querySelectorAll('#verdicts .verdict[data-kind]')].map((v) => [v.dataset.kind, v.querySelectorAll('table.evidence tr').length]));
     check(shown.length === r.verdicts && shown.every(([, rows]) => rows > 0), `the comparison lists each variant's ${r.verdicts} verdict(s) with evidence (${shown.map(([k, n]) => `${k}: ${n} figures`).join(', ')})`);
     check(cErrors.length === 0, `the comparison: no console errors, page errors or requests${cErrors.length ? `: ${cErrors.join('; ')}` : ''}`);
+
+    // The command line's reports: the vanishing-gradient run of the issue and the healthy default run.
+    for (const [label, args, verdict] of [
+      ['deep sigmoid', ['--model', 'mlp', '--activation', 'sigmoid', '--hidden', '128,128,128,128,128,128', '--init', 'normal', '--epochs', '5'], /Vanishing gradients/],
+      ['default', ['--epochs', '5'], /No problems found/],
+    ]) {
+      const runDir = join(dir, `cli-${label.replace(/\W+/g, '-')}`);
+      const cli = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'train', ...args, '--out', runDir], { encoding: 'utf8', timeout: 120_000 });
+      const said = /diagnostics: (.*)/.exec(cli.stdout)?.[1] ?? '';
+      check(cli.status === 0 && (verdict.source.startsWith('Vanishing') ? /1 verdict/.test(said) && /Vanishing gradients/.test(cli.stdout) : /no problems found/.test(said)),
+        `simdnet train (${label}) prints "diagnostics: ${said}" (exit ${cli.status})`);
+      const e2 = [];
+      const pg = await openPage(chrome, join(runDir, 'report.html'), e2);
+      const sizes = await pg.evaluate((ids) => ids.map((id) => document.getElementById(id)?.getBoundingClientRect().height ?? 0), SECTIONS);
+      const verdictText = await pg.evaluate(() => document.getElementById('verdicts')?.textContent ?? '');
+      const cc = await pg.evaluate(inspectCharts);
+      check(sizes.every((h) => h > 40) && verdict.test(verdictText) && cc.length > 10 && cc.every(drawn) && e2.length === 0,
+        `its report.html opens with every section, ${cc.length} drawn charts and the verdicts (${verdictText.slice(0, 60).trim()}…)${e2.length ? `; errors: ${e2.join('; ')}` : ''}`);
+    }
   } catch (e) {
     check(false, `the report test crashed: ${e.stack ?? e}`);
   } finally {

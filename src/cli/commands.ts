@@ -1,6 +1,10 @@
-// `simdnet evaluate`, `predict`, `gradcheck` and `run`: the commands besides train (experiment files: experiment.ts).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// `simdnet evaluate`, `predict`, `gradcheck`, `run` and `report`: the commands besides train (experiment files:
+// experiment.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { writeAtomic } from '../io/files.js';
+import { renderComparison } from '../report/comparison.js';
+import { comparisonJson, describeEnvironment, renderFromJson } from '../report/helpers.js';
 import { gradCheck, ops, tensor, type Model, type Tensor } from '../index.js';
 import { loadModelFile } from '../io/files.js';
 import { buildModel } from './config.js';
@@ -115,5 +119,37 @@ export async function runExperiment(path: string, outRoot: string | undefined, l
     const r = results[i];
     log(`${name.padEnd(24)} ${pct(last(r, 'accuracy'))} ${pct(last(r, 'valAccuracy'))} ${pct(r.test.accuracy)}  ${last(r, 'loss')?.toFixed(4)}`);
   });
+  const runs = configs.map(({ name }, i) => {
+    const r = results[i];
+    return {
+      name, history: { epoch: (r.history.loss ?? []).map((_, e) => e), history: r.history, diagnostics: r.diagnostics },
+      test: r.test, timeSeconds: r.seconds, samplesPerSecond: r.samplesPerSecond, reportHref: `${relative(exp.root, r.savedTo).split(sep).join('/')}/report.html`,
+    };
+  });
+  const options = { title: `simdnet run: ${exp.name ?? path}`, command: ['simdnet', ...process.argv.slice(2)].join(' '), environment: describeEnvironment() };
+  await writeAtomic(join(exp.root, 'report.json'), new TextEncoder().encode(comparisonJson(runs, options)));
+  await writeAtomic(join(exp.root, 'report.html'), new TextEncoder().encode(renderComparison(runs, options)));
+  log(`wrote ${join(exp.root, 'report.html')} (the variants compared; each variant's own report.html is in its folder)`);
   return results;
+}
+
+/** `simdnet report RUN_DIR`: rebuilds RUN_DIR/report.html from RUN_DIR/report.json (a run's or an experiment's). */
+export async function reportCommand(dir: string, log: (s: string) => void): Promise<string> {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'report.json'), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${dir}: ${code === 'ENOENT' ? 'no report.json here (simdnet train and simdnet run write one into their output folder)' : (e as Error).message}`);
+  }
+  let html: string;
+  try {
+    html = renderFromJson(text);
+  } catch (e) {
+    throw new UsageError(`${join(dir, 'report.json')}: ${(e as Error).message}`);
+  }
+  const path = join(dir, 'report.html');
+  await writeAtomic(path, new TextEncoder().encode(html));
+  log(`wrote ${path}`);
+  return path;
 }

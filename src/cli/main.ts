@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { init } from '../index.js';
 import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, UsageError, type SettingKey } from './settings.js';
 import { train } from './train.js';
-import { evaluate, predict, gradcheckCommand, runExperiment } from './commands.js';
+import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
 
 // Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
 const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
@@ -24,7 +24,8 @@ commands:
   evaluate    test-set accuracy, loss and confusion matrix of a saved model
   predict     class predictions of a saved model for the samples in a file
   gradcheck   check every layer's gradients of a preset model by finite differences
-  run         run an experiment file: several training variants, one after another, compared in a table
+  run         run an experiment file: several training variants, one after another, compared in a table and a report
+  report      rebuild a run's or an experiment's report.html from its report.json
 
 examples:
   simdnet train                                   # MLP on the embedded Fashion-MNIST slice
@@ -74,8 +75,18 @@ example:
   prints train, validation and test accuracy side by side. Each variant writes to DIR/<name> (DIR: --out, or
   runs/<experiment name>): names are plain folder names (letters, digits, ".", "_", "-"), all different
 
+  It also writes DIR/report.html comparing the variants (each variant's own report.html is in its folder).
+
 example:
   simdnet run experiments/activations.json`,
+  report: `usage: simdnet report RUN_DIR
+
+  rebuilds RUN_DIR/report.html (one self-contained file: curves, confusion matrix, verdicts, per-layer statistics,
+  histograms, the first layer's weights, misclassified images) from RUN_DIR/report.json, which simdnet train and
+  simdnet run write beside it; open report.html in any browser, offline
+
+example:
+  simdnet report runs/mlp-fashion-small-seed1`,
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -97,7 +108,7 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
 export async function main(argv: string[], log: (s: string) => void = (s) => { process.stdout.write(`${s}\n`); }): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
-  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run; see simdnet --help)`);
+  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report; see simdnet --help)`);
   if (rest.includes('--help') || rest.includes('-h')) { log(HELP[cmd]); return 0; }
   await init();
   switch (cmd) {
@@ -130,6 +141,12 @@ export async function main(argv: string[], log: (s: string) => void = (s) => { p
       if (!positionals[0]) throw new UsageError('run needs an EXPERIMENT.json file (see simdnet run --help)');
       const results = await runExperiment(positionals[0], values.out as string | undefined, log);
       return results.interrupted ? 130 : results.some((r) => r.savedTo !== r.outDir) ? 1 : 0;
+    }
+    case 'report': {
+      const { positionals } = parse(rest, {}, 1, cmd);
+      if (!positionals[0]) throw new UsageError('report needs a RUN_DIR (see simdnet report --help)');
+      await reportCommand(positionals[0], log);
+      return 0;
     }
   }
   return 2;

@@ -130,6 +130,9 @@ export const SETTINGS = [
     undefined as string | undefined, text, 'string'),
   setting('limit', 'limit', 'N', 'train on the first N training samples only', undefined as number | undefined,
     (w, v) => num(w, v, { min: 1, int: true }), 'number'),
+  // a flag that turns a default off: --no-diagnostics sets diagnostics false (experiment files: "diagnostics": false)
+  setting('diagnostics', 'no-diagnostics', '', 'skip the training diagnostics (verdicts, and the inside views of report.html)', true,
+    (w, v) => (w.startsWith('--no-') ? !bool(w, v) : bool(w, v)), 'boolean'),
 ] as const;
 
 type AnySetting = (typeof SETTINGS)[number];

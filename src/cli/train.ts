@@ -12,6 +12,11 @@ import { SETTINGS, UsageError, type TrainConfig } from './settings.js';
 import { disposeDataset, loadDataset, type Dataset } from './datasets.js';
 import { progress, confusionTable } from './progress.js';
 import { checkSpace, makeFolder, probeFolder, reason, saveElsewhere } from './outdir.js';
+import { verdicts } from '../train/verdicts.js';
+import type { Diagnostics } from '../train/diagnostics.js';
+import type { History } from '../train/loop.js';
+import { renderReport } from '../report/report.js';
+import { describeEnvironment, pickMisclassified, reportJson } from '../report/helpers.js';
 import { CHECKPOINT, checkpointFiles, loadCheckpointModel, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Position } from './checkpoint.js';
 
 export interface TrainResult {
@@ -23,6 +28,11 @@ export interface TrainResult {
   interrupted: boolean;
   /** Where the finished run or the checkpoint was written: outDir, or the fallback folder when outDir refused it. */
   savedTo: string;
+  /** The run's diagnostics and verdicts (with diagnostics on; after --resume, from the resumed part). */
+  diagnostics?: History['diagnostics'];
+  /** Wall time of the training epochs, in seconds, and the samples trained per second. */
+  seconds?: number;
+  samplesPerSecond?: number;
 }
 
 export interface TrainOptions {
@@ -131,6 +141,13 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     for (const [k, v] of Object.entries(h)) (history[k] ??= []).push(...v.map((x) => x ?? NaN));
   };
   append(ckpt?.history ?? {});
+  let diag: Diagnostics | undefined; // the epochs' diagnostics, merged across the per-epoch fits
+  let trainMs = 0, trained = 0;
+  const merge = (d: Diagnostics) => {
+    if (!diag) { diag = { ...d, epochs: [...d.epochs], batches: [...d.batches] }; return; }
+    diag.epochs.push(...d.epochs); diag.batches.push(...d.batches);
+    if (diag.firstLayer && d.firstLayer) diag.firstLayer.last = d.firstLayer.last;
+  };
   let pos: Position = ckpt ? { epoch: ckpt.epoch, batch: ckpt.batch, progress: ckpt.progress } : { epoch: 0, batch: 0 };
   let saved: Position | undefined = ckpt ? pos : undefined; // the position the checkpoint in outDir holds
   const state = () => ({ config: { ...config, out: outDir }, ...pos, history });
@@ -172,11 +189,15 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     if (!saved) await keep();
     // One fit per epoch: the same weights and history as one fit of all epochs, with checkpoints in between.
     while (pos.epoch < config.epochs && !interrupted) {
+      const t0 = performance.now(), from = pos.batch;
       const h = await model.fit(tr.x, y, {
         epochs: 1, initialEpoch: pos.epoch, initialBatch: pos.batch, initialProgress: pos.progress, batchSize: config.batchSize,
-        validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: [bar],
+        validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: [bar], diagnostics: config.diagnostics,
       });
+      trainMs += performance.now() - t0;
+      trained += (h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt.batch - from : batches - from) * config.batchSize;
       append(h.history);
+      if (h.diagnostics) merge(h.diagnostics);
       pos = h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt : { epoch: pos.epoch + 1, batch: 0 };
       if (pos.batch > 0) break; // stopped mid-epoch
       step('epoch');
@@ -207,10 +228,28 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     step('evaluated');
     const test = { loss: ev.loss, accuracy: ev.accuracy as number };
     const weightsHash = model.weightsHash();
+    const found = diag ? verdicts(history, diag) : undefined;
+    const full: History = { epoch: history[Object.keys(history)[0]]?.map((_, i) => i) ?? [], history, diagnostics: diag && { ...diag, verdicts: found! } };
+    const predicted = model.predict(te.x);
+    let report: string, reportData: string;
+    try {
+      const options = {
+        title: `simdnet train: ${config.model} on ${data.name}`, command: commandLine(), config: { ...config, out: outDir },
+        environment: describeEnvironment(), weightsHash,
+        test: { loss: test.loss, accuracy: test.accuracy, confusionMatrix: ev.confusionMatrix, classNames: classes },
+        misclassified: inputShapeIsImage(data.inputShape)
+          ? pickMisclassified({ x: te.x.toFloat32Array(), imageShape: data.inputShape as [number, number, number], labels: te.labels.toInt32Array(),
+            predicted: predicted.toFloat32Array(), limit: 32 })
+          : undefined,
+      };
+      report = renderReport(full, options); reportData = reportJson(full, options);
+    } finally { predicted.dispose(); }
     const keys = Object.keys(history);
     const csv = [['epoch', ...keys].join(','), ...history[keys[0]].map((_, i) => [i + 1, ...keys.map((k) => history[k][i])].join(','))].join('\n') + '\n';
     const files: [string, Uint8Array][] = [
       ['model.simdnet', model.save()],
+      ['report.json', encode(reportData)],
+      ['report.html', encode(report)],
       ['history.csv', encode(csv)],
       ['history.json', encode(JSON.stringify({ config, history, test, weightsHash }, null, 1))], // written last: the run is finished
     ];
@@ -235,10 +274,16 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     }
     log(`\ntest accuracy ${(test.accuracy * 100).toFixed(2)}%  (loss ${test.loss.toFixed(4)}, ${te.x.shape[0]} samples)`);
     log(confusionTable(ev.confusionMatrix!, classes));
+    if (found) log(found.length ? `\ndiagnostics: ${found.length} verdict${found.length > 1 ? 's' : ''}\n${found.map((v) => `  - ${v.message}`).join('\n')}` : '\ndiagnostics: no problems found');
     log(`weights hash ${weightsHash}`);
     log(`wrote ${files.map(([f]) => join(savedTo, f)).join(', ')}`);
-    return { config, history, test, weightsHash, outDir, interrupted: false, savedTo };
+    return { config, history, test, weightsHash, outDir, interrupted: false, savedTo, diagnostics: full.diagnostics,
+      seconds: trainMs / 1000, samplesPerSecond: trained / (trainMs / 1000) };
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
+
+// The command as typed (for the report), and whether samples are images [H, W, C] the report can draw.
+const commandLine = (): string => ['simdnet', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+const inputShapeIsImage = (s: readonly number[]): boolean => s.length === 3 && (s[2] === 1 || s[2] === 3);
