@@ -155,7 +155,8 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
     const outPer = sizeOf(model.outputShape), cols = model.outputShape[model.outputShape.length - 1];
     for (const c of callbacks) c.setModel?.(model);
     for (const c of callbacks) await c.onTrainBegin?.({});
-    for (let epoch = first; epoch < first + epochs && !model.stopTraining; epoch++) {
+    let epoch = first;
+    for (; epoch < first + epochs && !model.stopTraining; epoch++) {
       for (const c of callbacks) await c.onEpochBegin?.(epoch, {});
       if (options.shuffle ?? true) kern.randomPermutation(perm.ptr, nTrain, drawOf(model.seed, SHUFFLE_STREAM, epoch * 4294967296));
       else backend().arena.i32.set(Int32Array.from({ length: nTrain }, (_, i) => i), perm.ptr >>> 2);
@@ -209,6 +210,12 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
         for (const c of callbacks) await c.onDiagnostics?.(epoch, e, found);
       }
       await nextTick();
+    }
+    // Stopped before an epoch began (a callback, or a stop request while fit was loading): say where to resume.
+    if (model.stopTraining && !history.stoppedAt && epoch < first + epochs) {
+      history.stoppedAt = epoch === first
+        ? { epoch, batch: options.initialBatch ?? 0, ...(options.initialProgress ? { progress: options.initialProgress } : {}) }
+        : { epoch, batch: 0 };
     }
     if (collector) {
       collector.finish();

@@ -55,7 +55,7 @@ function inspect(out: string, why: string): State {
   const files = existsSync(folder) ? readdirSync(folder) : [];
   for (const f of files) {
     if (/^\..*\.tmp$/.test(f)) continue; // a temporary file of a write cut short: never read, removed by the next save there
-    assert.ok(/^(model\.simdnet|history\.json|history\.csv|checkpoint\.json|checkpoint(-[\w-]+)?\.simdnet)$/.test(f), `${why}: unexpected file ${f} in --out`);
+    assert.ok(/^(model\.simdnet|report\.json|report\.html|history\.json|history\.csv|checkpoint\.json|checkpoint(-[\w-]+)?\.simdnet)$/.test(f), `${why}: unexpected file ${f} in --out`);
     if (f.endsWith('.json')) json(join(folder, f));
     if (f.endsWith('.simdnet')) hashOf(join(folder, f));
   }
@@ -179,8 +179,8 @@ test('kill -9 and Ctrl-C at random points: loading, between batches, evaluate an
 // The run's steps between writes (src/cli/train.ts): checkpoint-model and checkpoint #1 are the start's checkpoint, #2 the
 // next one (between epochs or after the last); then the end-of-run evaluate and saves. A fault at each, for both signals.
 const STEPS = ['loaded', 'checkpoint-model', 'checkpoint', 'epoch', 'checkpoint-model#2', 'checkpoint#2', 'evaluated',
-  'model.simdnet', 'history.csv', 'history.json', 'checkpoint-removed'];
-const FINISH = ['evaluated', 'model.simdnet', 'history.csv', 'history.json', 'checkpoint-removed'];
+  'model.simdnet', 'report.json', 'report.html', 'history.csv', 'history.json', 'checkpoint-removed'];
+const FINISH = ['evaluated', 'model.simdnet', 'report.json', 'report.html', 'history.csv', 'history.json', 'checkpoint-removed'];
 
 test('kill -9 and Ctrl-C at every step between the writes of a run', async () => {
   const plans = STEPS.flatMap((step) => SIGNALS.filter((signal) => signal === 'SIGKILL' || step !== 'loaded') // before training, Ctrl-C just quits
