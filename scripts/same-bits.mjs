@@ -1,6 +1,6 @@
 // Same bits across runtimes: runs test/runtimes/same-bits.ts (a seeded MLP and CNN trained through the `simdnet`
 // package) in Node 20, Node 22, a Chromium page and worker, workerd, Vercel's edge-runtime, Deno and Bun, and checks
-// that every weights hash, prediction hash and loss trajectory equals Node 20's. Each runtime loads simdnet as its
+// that every weights hash, prediction hash, loss trajectory and diagnostics hash equals Node 20's. Each runtime loads simdnet as its
 // users would: Node/Deno/Bun through `import`, Chromium through `browser` (kernels.wasm fetched), workerd through
 // `workerd` (a precompiled module; it refuses to compile bytes), edge-runtime through `edge-light` with wasm code
 // generation off and the module compiled in the outer realm. Node-only tooling; `node scripts/same-bits.mjs`.

@@ -13,6 +13,8 @@ export interface ModelBits {
   steps: string[];
   /** fit()'s per-epoch loss (shuffling and dropout drawn from the seed), as float32 bits. */
   epochs: string[];
+  /** A hash of fit()'s history.diagnostics as JSON (statistics, histograms, update ratios, verdicts). */
+  diagnostics: string;
 }
 
 export interface SameBitsReport { mlp: ModelBits; cnn: ModelBits }
@@ -64,9 +66,13 @@ async function train(m: Model, x: Tensor, y: Tensor, steps: number, batch: numbe
     const [bx, by] = batches[s % batches.length];
     stepLosses.push(hex(m.trainOnBatch(bx, by)));
   }
-  const h = await m.fit(x, y, { epochs, batchSize: batch, shuffle: true });
+  const h = await m.fit(x, y, { epochs, batchSize: batch, shuffle: true, diagnostics: { samplesPerEpoch: 2, bins: 16, firstLayerValues: 64 } });
   const p = m.predict(x);
-  const out = { weights: m.weightsHash(), predictions: hashBits(p.toFloat32Array()), steps: stepLosses, epochs: h.history.loss.map(hex) };
+  const diag = new TextEncoder().encode(JSON.stringify(h.diagnostics));
+  const out = {
+    weights: m.weightsHash(), predictions: hashBits(p.toFloat32Array()), steps: stepLosses, epochs: h.history.loss.map(hex),
+    diagnostics: hashBits(new Float32Array(diag.buffer.slice(0, diag.length - (diag.length % 4)))) + `/${diag.length}`,
+  };
   p.dispose();
   for (const [bx, by] of batches) { bx.dispose(); by.dispose(); }
   return out;
