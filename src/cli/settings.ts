@@ -2,6 +2,7 @@
 // and its reader (one clear message per bad value). Flags, help text, experiment files and TrainConfig derive from
 // this table; the lists of names come from the library's registries. Adding a setting is one entry here.
 import { ACTIVATIONS } from '../layers/activation-fn.js';
+import { levenshtein } from '../ops/options.js';
 import { INITIALIZER_NAMES, type InitializerName } from '../nets/initializers.js';
 import { LOSS_NAMES, LOSSES_NEEDING_OPTIONS } from '../nets/losses.js';
 import { OPTIMIZER_NAMES } from '../nets/optimizers.js';
@@ -147,20 +148,10 @@ export const DEFAULTS = Object.fromEntries(SETTINGS.map((s) => [s.key, s.def])) 
 export function nearest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined, bestD = Infinity;
   for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    const d = levenshtein(name.toLowerCase(), k.toLowerCase());
     if (d < bestD) { best = k; bestD = d; }
   }
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 export interface ResolveOptions {

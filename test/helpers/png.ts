@@ -23,7 +23,8 @@ export interface PngSpec {
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One PNG chunk with its length and CRC. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const v = new DataView(out.buffer);
   v.setUint32(0, data.length);
@@ -68,13 +69,13 @@ export async function encodePng(s: PngSpec): Promise<Uint8Array> {
   const v = new DataView(ihdr.buffer);
   v.setUint32(0, s.width); v.setUint32(4, s.height);
   ihdr.set([depth, s.colorType, 0, 0, s.interlace ?? 0], 8);
-  const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr)];
-  if (s.palette) parts.push(chunk('PLTE', new Uint8Array(s.palette)));
-  if (s.trns) parts.push(chunk('tRNS', new Uint8Array(s.trns)));
-  parts.push(chunk('tEXt', new TextEncoder().encode('Comment\0simdnet test')));
+  const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr)];
+  if (s.palette) parts.push(pngChunk('PLTE', new Uint8Array(s.palette)));
+  if (s.trns) parts.push(pngChunk('tRNS', new Uint8Array(s.trns)));
+  parts.push(pngChunk('tEXt', new TextEncoder().encode('Comment\0simdnet test')));
   const n = s.idatChunks ?? 1, step = Math.ceil(zipped.length / n);
-  for (let i = 0; i < n; i++) parts.push(chunk('IDAT', zipped.subarray(i * step, Math.min(zipped.length, (i + 1) * step))));
-  parts.push(chunk('IEND', new Uint8Array(0)));
+  for (let i = 0; i < n; i++) parts.push(pngChunk('IDAT', zipped.subarray(i * step, Math.min(zipped.length, (i + 1) * step))));
+  parts.push(pngChunk('IEND', new Uint8Array(0)));
   const out = new Uint8Array(parts.reduce((t, p) => t + p.length, 0));
   parts.reduce((at, p) => { out.set(p, at); return at + p.length; }, 0);
   return out;

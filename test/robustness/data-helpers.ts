@@ -3,6 +3,7 @@
 import { crc32 } from '../../src/io/crc32.js';
 import { memoryInUse, Tensor } from '../../src/index.js';
 import { record } from './tally.js';
+import { pngChunk } from '../helpers/png.js';
 
 /**
  * Runs a loader on hostile input. It must return (its tensors are then disposed) or throw a plain Error whose
@@ -143,16 +144,7 @@ export function gzipZeros(prefix: Uint8Array, zeros: number): Uint8Array {
   return out;
 }
 
-/** One PNG chunk with its length and CRC. */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
+export { pngChunk };
 
 /** A PNG file from chunks [type, data], the signature first. */
 export function pngOf(chunks: [string, Uint8Array][]): Uint8Array {
