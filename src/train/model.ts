@@ -10,6 +10,8 @@ import { getOptimizer, type Optimizer, type OptimizerName } from '../nets/optimi
 import { getMetric, type Metric, type MetricSpec } from './metrics.js';
 import { NonFiniteError } from './errors.js';
 import { summaryTable } from './summary.js';
+import { hashWeights, writeWeights } from './weights.js';
+import { checkData } from './data-check.js';
 import { StepSnapshot } from './snapshot.js';
 import { StrictOptions } from '../ops/options.js';
 import { evaluate, fit, predict, type EvaluateOptions, type EvaluateResult, type FitOptions, type History } from './loop.js';
@@ -333,32 +335,7 @@ export class Model implements Trainable {
   }
 
   /** Checks x and y against the model and loss; returns the number of samples. */
-  checkData(op: string, x: Tensor, y: Tensor | undefined, loss?: Loss): number {
-    if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
-    const n = x.shape[0];
-    const want = [n, ...this.inputShape];
-    if (x.dtype !== 'float32' || x.rank !== want.length || x.shape.some((d, i) => d !== want[i])) {
-      throw new RangeError(`${op}: x "${x.name}" is [${x.shape.join(', ')}] ${x.dtype}; the model takes [N, ${this.inputShape.join(', ')}] float32`);
-    }
-    if (y === undefined) return n;
-    if (!(y instanceof Tensor)) throw new TypeError(`${op}: y must be a Tensor`);
-    if (loss?.targets === 'sparse') {
-      if (y.dtype !== 'int32' || y.rank !== 1 || y.shape[0] !== n) {
-        throw new RangeError(`${op}: loss ${loss.name} takes int32 class labels [${n}]; y "${y.name}" is [${y.shape.join(', ')}] ${y.dtype}`);
-      }
-      const classes = this.outputShape[this.outputShape.length - 1];
-      const labels = y.toInt32Array();
-      const badAt = labels.findIndex((v) => v < 0 || v >= classes);
-      if (badAt >= 0) throw new RangeError(`${op}: label ${labels[badAt]} at sample ${badAt} is outside the model's ${classes} classes`);
-    } else {
-      const wantY = [n, ...this.outputShape];
-      if (y.dtype !== 'float32' || y.rank !== wantY.length || y.shape.some((d, i) => d !== wantY[i])) {
-        throw new RangeError(`${op}: y "${y.name}" is [${y.shape.join(', ')}] ${y.dtype}; the model predicts [${wantY.join(', ')}] float32` +
-          (y.dtype === 'int32' ? ' (one-hot encode the labels with data.oneHot, or use loss sparseCrossEntropy)' : ''));
-      }
-    }
-    return n;
-  }
+  checkData(op: string, x: Tensor, y: Tensor | undefined, loss?: Loss): number { return checkData(this, op, x, y, loss); }
 
   /** Predictions for every row of x, in batches: a new tensor [N, ...outputShape]. */
   predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
@@ -403,21 +380,7 @@ export class Model implements Trainable {
   summary(): string { return summaryTable(this.name, this.inputShape, this.layers); }
 
   /** A 64-bit hash (16 hex digits) of every parameter's bits in order: equal hashes mean identical weights. */
-  weightsHash(): string {
-    this.alive();
-    let h1 = 0x811c9dc5 | 0, h2 = 0x9747b28c | 0;
-    const u32 = new Uint32Array(backend().arena.f32.buffer);
-    for (const p of this.params()) {
-      const start = p.value.ptr >>> 2;
-      for (let i = start, end = start + p.value.size; i < end; i++) {
-        const v = u32[i];
-        h1 = Math.imul(h1 ^ v, 0x01000193);
-        h2 = Math.imul(h2 ^ v, 0x5bd1e995);
-        h2 ^= h2 >>> 15;
-      }
-    }
-    return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
-  }
+  weightsHash(): string { this.alive(); return hashWeights(this.params()); }
 
   /** Copies of every parameter's values. */
   getWeights(): NamedWeights[] {
@@ -429,25 +392,7 @@ export class Model implements Trainable {
    * Sets parameters from getWeights()-style entries: by name when every name is this model's (a subset is fine),
    * otherwise by position (Keras' set_weights), which needs one entry per parameter. Sizes must match.
    */
-  setWeights(weights: readonly NamedWeights[]): void {
-    this.alive();
-    const params = this.params();
-    const byName = new Map(params.map((p) => [p.name, p]));
-    let targets: Param[];
-    if (weights.every((w) => byName.has(w.name))) targets = weights.map((w) => byName.get(w.name)!);
-    else if (weights.length === params.length) targets = params;
-    else {
-      const missing = weights.find((w) => !byName.has(w.name))!;
-      throw new RangeError(`setWeights: the model has no parameter "${missing.name}" and ${weights.length} entries cannot be matched by ` +
-        `position to its ${params.length} parameters (${params.map((p) => p.name).join(', ')})`);
-    }
-    weights.forEach((w, i) => {
-      const p = targets[i];
-      if (w.values.length !== p.value.size) throw new RangeError(`setWeights: "${p.name}" [${p.value.shape.join(', ')}] needs ${p.value.size} values, entry "${w.name}" has ${w.values.length}`);
-    });
-    const f = backend().arena.f32;
-    weights.forEach((w, i) => f.set(w.values, targets[i].value.ptr >>> 2));
-  }
+  setWeights(weights: readonly NamedWeights[]): void { this.alive(); writeWeights(this.params(), weights); }
 
   /** The model as bytes (architecture, weights, compile settings, optimizer state): loadModel(bytes) rebuilds it. */
   save(options: SaveOptions = {}): Uint8Array {
