@@ -323,6 +323,8 @@ export function scaleRows(x: usize, w: usize, rows: i32, cols: i32): void {
 function inTopK(p: usize, n: i32, c: i32, k: i32): i32 {
   const pc = load<f32>(p + <usize>c * 4);
   if (pc != pc) return 0;
+  // k = 1 is accuracy as Keras counts it: the first arg-max must be the true class (an equal score before it wins)
+  if (k == 1) for (let j = 0; j < c; j++) if (load<f32>(p + <usize>j * 4) == pc) return 0;
   const vpc = f32x4.splat(pc);
   let cnt = i32x4.splat(0);
   let i = 0;
@@ -334,8 +336,9 @@ function inTopK(p: usize, n: i32, c: i32, k: i32): i32 {
 
 /**
  * Top-k correct rows: p, t: [rows, cols]. Row r counts when fewer than k entries of p[r] are strictly greater than
- * p at the true class (the first argmax of t[r]). Ties with the true class count as correct, so k = 1 is accuracy
- * with ties resolved in the model's favour. A NaN score at the true class never counts.
+ * p at the true class (the first argmax of t[r]): for k > 1 ties with the true class count as correct (TensorFlow's
+ * in_top_k); k = 1 is Keras' accuracy, the first arg-max of p[r] against the true class (an equal score at a lower
+ * index wins). A NaN score at the true class never counts.
  */
 export function countCorrect(p: usize, t: usize, rows: i32, cols: i32, k: i32): i32 {
   let n = 0;

@@ -70,8 +70,11 @@ export function activation(options: { activation: ActivationName | Activation; n
   return new ActivationLayer(o.get('activation') as Activation, o.name());
 }
 
-/** LeakyReLU as a layer: y = x for x > 0, alpha·x otherwise (alpha defaults to 0.2, as in Keras 3). */
+/**
+ * LeakyReLU as a layer: y = x for x > 0, alpha·x otherwise. alpha defaults to 0.3, as the Keras 3 and TensorFlow.js
+ * LeakyReLU layers do (0.2 is the default of the activation function, 'leakyRelu' in a layer's activation option).
+ */
 export function leakyRelu(options: { alpha?: number; name?: string } = {}): ActivationLayer {
   const o = Options.read('leakyRelu', options, ['alpha', 'name']);
-  return new ActivationLayer({ name: 'leakyRelu', alpha: o.number('alpha', { default: 0.2 }) }, o.name(), 'leakyRelu');
+  return new ActivationLayer({ name: 'leakyRelu', alpha: o.number('alpha', { default: 0.3 }) }, o.name(), 'leakyRelu');
 }

@@ -20,7 +20,7 @@ export function getMetric(spec: MetricSpec): Metric {
   throw new RangeError(`unknown metric ${JSON.stringify(spec)} (expected 'accuracy', 'topKAccuracy' or { name: 'topKAccuracy', k })`);
 }
 
-/** Rows among the first n whose true class is within the top k predictions (k = 1: accuracy; ties count as correct). */
+/** Rows among the first n whose true class is within the top k predictions (k = 1: Keras' accuracy, the first arg-max; k > 1: ties count, as TensorFlow's in_top_k). */
 export function countCorrect(m: Metric, pred: Tensor, target: Tensor, n: number, cols: number, targets: TargetKind): number {
   if (cols === 1 && targets === 'dense') {
     // One output: binary accuracy at threshold 0.5 (comparisons only).

@@ -300,7 +300,7 @@ test('scaleRows: x[r, :] *= w[r], one float32 rounding, cols = 1 included', () =
   }
 });
 
-test('countCorrect and countCorrectSparse: top-k with ties counted correct, against a plain count', () => {
+test('countCorrect and countCorrectSparse: top-k (ties counted for k > 1, first arg-max for k = 1), against a plain count', () => {
   let seed = 7000;
   for (const rows of ROWS) for (const cols of COLS) {
     const rng = new Rng(seed++);
@@ -321,12 +321,14 @@ test('countCorrect and countCorrectSparse: top-k with ties counted correct, agai
   }
 });
 
-test('countCorrect: ties at k = 1 count, a NaN score at the true class does not', () => {
-  const p = [0.5, 0.5, 0.1, 0.2, 0.9, 0.9, NaN, 0, 0], t = [0, 1, 0, 1, 0, 0, 1, 0, 0];
-  const pp = put(p), pt = put(t), plab = putI32([1, 0, 0]);
-  assert.is(kern.countCorrect(pp, pt, 3, 3, 1), 1); // row 0: tie → correct; row 1: 0.9 > 0.2 twice; row 2: NaN
-  assert.is(kern.countCorrect(pp, pt, 3, 3, 3), 2);
-  assert.is(kern.countCorrectSparse(pp, plab, 3, 3, 1), 1);
+test('countCorrect: at k = 1 a tie goes to the first arg-max (Keras), at k > 1 ties count; a NaN at the true class never counts', () => {
+  const p = [0.5, 0.5, 0.1, 0.2, 0.9, 0.9, NaN, 0, 0, 0.7, 0.7, 0.1], t = [0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0];
+  const pp = put(p), pt = put(t), plab = putI32([1, 0, 0, 0]);
+  // row 0: true class 1 ties with class 0 before it → wrong; row 1: 0.9 > 0.2 twice; row 2: NaN; row 3: true class 0 is the first of a tie → right
+  assert.is(kern.countCorrect(pp, pt, 4, 3, 1), 1);
+  assert.is(kern.countCorrect(pp, pt, 4, 3, 3), 3);
+  assert.is(kern.countCorrectSparse(pp, plab, 4, 3, 1), 1);
+  assert.is(kern.countCorrect(pp, pt, 4, 3, 2), 2); // rows 0 and 3: their ties are inside the top 2; row 1 has two above
   freeAll();
 });
 

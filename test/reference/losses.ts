@@ -180,6 +180,8 @@ export function countCorrectRef(p: Arr, trueClass: (r: number) => number, rows: 
     if (Number.isNaN(pc)) continue;
     let above = 0;
     for (let j = 0; j < cols; j++) if (p[r * cols + j] > pc) above++;
+    // k = 1: Keras' accuracy, the first arg-max (an equal score before the true class wins); k > 1: ties count (in_top_k)
+    if (k === 1) for (let j = 0; j < c; j++) if (p[r * cols + j] === pc) above++;
     if (above < k) n++;
   }
   return n;
