@@ -10,7 +10,7 @@ import { getOptimizer, type Optimizer, type OptimizerName } from '../nets/optimi
 import { getMetric, type Metric, type MetricSpec } from './metrics.js';
 import { NonFiniteError } from './errors.js';
 import { summaryTable } from './summary.js';
-import { hashWeights, writeWeights } from './weights.js';
+import { hashWeights, writeWeights, type WeightsInput } from './weights.js';
 import { checkData } from './data-check.js';
 import { StepSnapshot } from './snapshot.js';
 import { StrictOptions } from '../ops/options.js';
@@ -382,7 +382,7 @@ export class Model implements Trainable {
   /** A 64-bit hash (16 hex digits) of every parameter's bits in order: equal hashes mean identical weights. */
   weightsHash(): string { this.alive(); return hashWeights(this.params()); }
 
-  /** Copies of every parameter's values. */
+  /** Copies of every parameter's values, in build order: layer by layer, nested layers in place, kernel before bias. */
   getWeights(): NamedWeights[] {
     this.alive();
     return this.params().map((p) => ({ name: p.name, shape: [...p.value.shape], values: p.value.toFloat32Array() }));
@@ -390,9 +390,10 @@ export class Model implements Trainable {
 
   /**
    * Sets parameters from getWeights()-style entries: by name when every name is this model's (a subset is fine),
-   * otherwise by position (Keras' set_weights), which needs one entry per parameter. Sizes must match.
+   * otherwise by position (Keras' set_weights), which needs one entry per parameter; or from Float32Arrays or Tensors
+   * in getWeights() order (Keras' list of arrays, tfjs' list of tensors). Sizes must match.
    */
-  setWeights(weights: readonly NamedWeights[]): void { this.alive(); writeWeights(this.params(), weights); }
+  setWeights(weights: WeightsInput): void { this.alive(); writeWeights(this.params(), weights); }
 
   /** The model as bytes (architecture, weights, compile settings, optimizer state): loadModel(bytes) rebuilds it. */
   save(options: SaveOptions = {}): Uint8Array {

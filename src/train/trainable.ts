@@ -48,5 +48,5 @@ export interface Trainable {
   /** The regularization penalty of the current weights. */
   penalty(): number;
   getWeights(): NamedWeights[];
-  setWeights(weights: readonly NamedWeights[]): void;
+  setWeights(weights: readonly NamedWeights[]): void;  // Model also takes Float32Array[] and Tensor[] (see Model.setWeights)
 }

@@ -1,5 +1,6 @@
-// Keras semantics where simdnet follows them: the LeakyReLU layer's default slope (0.3, the activation function's 0.2),
-// and accuracy taking the first arg-max on tied outputs (Keras' argmax equality), while top-k counts ties (in_top_k).
+// Keras conventions where simdnet follows them: the LeakyReLU layer's default slope (0.3; the activation function's 0.2),
+// accuracy taking the first arg-max on tied outputs while top-k counts ties (in_top_k), and setWeights taking a list of
+// arrays (Keras) or tensors (tfjs) in getWeights() order.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
@@ -33,6 +34,24 @@ test('accuracy on tied outputs takes the first arg-max (Keras); top-k accuracy c
   assert.is(r.accuracy, 0.3, 'only the samples of class 0 (the first arg-max) count');
   assert.is(r.top2Accuracy, 1, 'every class ties with the top two');
   [x, y].forEach((t) => t.dispose()); m.dispose();
+});
+
+test('setWeights takes Keras\' list of arrays and tfjs\' list of tensors in getWeights() order, all or nothing', () => {
+  const build = (seed: number) => sequential([layers.dense({ units: 3, activation: 'relu' }), layers.dense({ units: 2 })], { inputShape: [4], seed });
+  const a = build(1), b = build(2), c = build(3);
+  const arrays = a.getWeights().map((w) => w.values);
+  b.setWeights(arrays);
+  assert.is(b.weightsHash(), a.weightsHash());
+  const tensors = a.getWeights().map((w) => tensor(w.values, w.shape));
+  c.setWeights(tensors);
+  assert.is(c.weightsHash(), a.weightsHash());
+  const before = c.weightsHash();
+  assert.throws(() => c.setWeights(arrays.slice(1)), /3 arrays given by position, the model has 4 parameters/);
+  assert.throws(() => c.setWeights([arrays[0], arrays[1], arrays[2], new Float32Array(5)]), /needs 2 values/);
+  assert.throws(() => c.setWeights([arrays[0], { nope: 1 }] as never), /entry 1 is not a Float32Array or Tensor like entry 0/);
+  assert.throws(() => c.setWeights([{ nope: 1 }] as never), /entry 0 must be \{ name, shape, values/);
+  assert.is(c.weightsHash(), before, 'a refused setWeights writes nothing');
+  tensors.forEach((t) => t.dispose()); [a, b, c].forEach((m) => m.dispose());
 });
 
 test.run();
