@@ -43,6 +43,9 @@ export class DiagnosticsCollector {
   private watches: LayerWatch[] = [];
   private sampled = 0;
   private readonly owned: Tensor[] = [];
+  // tensorStats' eight float64 slots, planned once (without it each call borrows and returns an arena block)
+  private readonly slots = this.own(empty([16], 'float32', 'diagnostics.statsSlots'));
+  private stats(ptr: number, n: number): TensorStats { return kern.tensorStats(ptr, n, this.slots.ptr); }
 
   constructor(private readonly model: Trainable & { readonly layers: readonly Layer[]; params(): Param[] }, readonly options: ResolvedDiagnosticsOptions) {
     this.params = model.params();
@@ -88,8 +91,8 @@ export class DiagnosticsCollector {
     this.sampled++;
     let at = this.before?.ptr ?? 0;
     this.trainable.forEach((p, i) => {
-      this.grads[i].add(kern.tensorStats(p.grad!.ptr, p.grad!.size));
-      const w = kern.tensorStats(at, p.value.size).l2;
+      this.grads[i].add(this.stats(p.grad!.ptr, p.grad!.size));
+      const w = this.stats(at, p.value.size).l2;
       if (w > 0) this.ratios[i].push(Math.sqrt(kern.diffSquares(p.value.ptr, at, p.value.size)) / w); // all-zero weights (a fresh bias) have no ratio
       at += p.value.size * 4;
     });
@@ -98,7 +101,7 @@ export class DiagnosticsCollector {
       const y = out.output;
       if (!y) continue;
       const per = y.size / y.shape[0], units = y.shape[y.shape.length - 1], rows = (n * per) / units;
-      w.output.add(kern.tensorStats(y.ptr, n * per));
+      w.output.add(this.stats(y.ptr, n * per));
       if (w.activation && DEAD_FAMILY.has(w.activation)) {
         w.positives ??= this.unitCounts(units, `${w.layer.name}.positives`);
         kern.columnsPositive(y.ptr, rows, units, w.positives.ptr);
@@ -122,7 +125,7 @@ export class DiagnosticsCollector {
   /** Every options.everyBatches batches (after the step): each trainable parameter's gradient norm. */
   recordBatch(epoch: number, batch: number): void {
     const gradientNorms: Record<string, number> = {};
-    for (const p of this.trainable) gradientNorms[p.name] = kern.tensorStats(p.grad!.ptr, p.grad!.size).l2;
+    for (const p of this.trainable) gradientNorms[p.name] = this.stats(p.grad!.ptr, p.grad!.size).l2;
     this.data.batches.push({ epoch, batch, gradientNorms });
   }
 
@@ -131,14 +134,14 @@ export class DiagnosticsCollector {
     const bins = this.options.bins;
     const params: ParamDiagnostics[] = this.params.map((p) => {
       const i = this.trainable.indexOf(p);
-      const weights = kern.tensorStats(p.value.ptr, p.value.size);
+      const weights = this.stats(p.value.ptr, p.value.size);
       const r = i >= 0 ? this.ratios[i] : [];
       return {
         name: p.name, layer: p.name.slice(0, p.name.lastIndexOf('/')), size: p.value.size, weights,
         gradient: i >= 0 ? this.grads[i].stats() : new Pool().stats(),
         updateRatio: r.length ? r.reduce((a, b) => a + b, 0) / r.length : NaN,
         weightHistogram: this.histogram(p.value, weights, bins),
-        gradientHistogram: i >= 0 && p.grad ? this.histogram(p.grad, kern.tensorStats(p.grad.ptr, p.grad.size), bins) : { lo: 0, hi: 0, counts: [] },
+        gradientHistogram: i >= 0 && p.grad ? this.histogram(p.grad, this.stats(p.grad.ptr, p.grad.size), bins) : { lo: 0, hi: 0, counts: [] },
       };
     });
     const layers: LayerDiagnostics[] = this.watches.map((w) => {
