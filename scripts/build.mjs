@@ -1,7 +1,7 @@
 // Builds simdnet: assembly/ → release and debug wasm (asc), the generated base64 modules, then src/ → dist/ (tsc).
 // `--if-needed` skips the build when every output is newer than every input. Node-only build tooling.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +11,8 @@ const RELEASE = p('dist/kernels.wasm');
 const DEBUG = p('build/kernels.debug.wasm');
 const GEN_RELEASE = p('src/backend/kernels.generated.ts');
 const GEN_DEBUG = p('test/generated/kernels-debug.generated.ts');
-const OUTPUTS = [RELEASE, DEBUG, GEN_RELEASE, GEN_DEBUG, p('dist/index.js'), p('dist/index.d.ts')];
+const WASM_TYPES = [p('src/kernels.wasm.d.ts'), p('dist/kernels.wasm.d.ts')]; // tsc does not copy .d.ts inputs
+const OUTPUTS = [RELEASE, DEBUG, GEN_RELEASE, GEN_DEBUG, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -63,6 +64,19 @@ function checkDeclaredExports(exports) {
   if (problems.length) { console.error(`build: src/backend/exports.ts is out of step with assembly/index.ts:\n  ${problems.join('\n  ')}`); process.exit(1); }
 }
 
+// dist/ files whose source is gone (a renamed or deleted src/ file) would ship in the package: remove them.
+function pruneDist() {
+  if (!existsSync(p('dist'))) return;
+  for (const f of files(p('dist'))) {
+    const rel = f.slice(p('dist').length + 1);
+    const src = rel.replace(/\.d\.ts$|\.js$/, '');
+    if (rel === 'kernels.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
+    if (rel === 'kernels.wasm.d.ts' && existsSync(WASM_TYPES[0])) continue;
+    rmSync(f);
+  }
+}
+
+pruneDist();
 if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
 const asc = p('node_modules/assemblyscript/bin/asc.js');
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'release']);
@@ -73,4 +87,5 @@ checkDeclaredExports(new WebAssembly.Instance(mod, {}).exports);
 writeBase64Module(RELEASE, GEN_RELEASE, 'releaseWasmBase64', 'The release kernel module (-O3, no assertions, no imports)');
 writeBase64Module(DEBUG, GEN_DEBUG, 'debugWasmBase64', 'The debug kernel module (assertions on; imports env.abort), for tests only');
 run(process.execPath, [p('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+copyFileSync(...WASM_TYPES);
 console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);
