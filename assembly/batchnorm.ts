@@ -21,17 +21,17 @@
 
 /**
  * Four channels at byte offset off: var = q/M, invStd = 1/sqrt(var + eps), both saved as float32; running mean and
- * variance (skipped when their offset is 0) become momentum·running + (1 − momentum)·batch, with the batch variance
- * unbiased (× M/(M − 1), M > 1).
+ * variance (skipped when their offset is 0) become momentum·running + (1 − momentum)·batch, with the biased batch
+ * variance q/M (Keras 3 and TensorFlow.js; no M/(M − 1) correction).
  */
 // @ts-ignore: decorator
 @inline function finishTrain4(off: usize, mLo: v128, mHi: v128, qLo: v128, qHi: v128, fm: f64, eps: f64, mom: f64,
-  unbias: f64, saveMean: usize, saveInvStd: usize, runMean: usize, runVar: usize): void {
+  saveMean: usize, saveInvStd: usize, runMean: usize, runVar: usize): void {
   const vm = f64x2.splat(fm), one = f64x2.splat(1), ve = f64x2.splat(eps);
   const varLo = f64x2.div(qLo, vm), varHi = f64x2.div(qHi, vm);
   v128.store(saveMean + off, f32of(mLo, mHi));
   v128.store(saveInvStd + off, f32of(f64x2.div(one, f64x2.sqrt(f64x2.add(varLo, ve))), f64x2.div(one, f64x2.sqrt(f64x2.add(varHi, ve)))));
-  const vmom = f64x2.splat(mom), vrest = f64x2.splat(1 - mom), vu = f64x2.splat(unbias);
+  const vmom = f64x2.splat(mom), vrest = f64x2.splat(1 - mom);
   if (runMean != 0) {
     const r = v128.load(runMean + off);
     v128.store(runMean + off, f32of(f64x2.add(f64x2.mul(vmom, lo64(r)), f64x2.mul(vrest, mLo)),
@@ -39,20 +39,20 @@
   }
   if (runVar != 0) {
     const r = v128.load(runVar + off);
-    v128.store(runVar + off, f32of(f64x2.add(f64x2.mul(vmom, lo64(r)), f64x2.mul(vrest, f64x2.mul(varLo, vu))),
-      f64x2.add(f64x2.mul(vmom, hi64(r)), f64x2.mul(vrest, f64x2.mul(varHi, vu)))));
+    v128.store(runVar + off, f32of(f64x2.add(f64x2.mul(vmom, lo64(r)), f64x2.mul(vrest, varLo)),
+      f64x2.add(f64x2.mul(vmom, hi64(r)), f64x2.mul(vrest, varHi))));
   }
 }
 
 /** One channel at byte offset off: finishTrain4's arithmetic on scalars. */
 // @ts-ignore: decorator
-@inline function finishTrain1(off: usize, mean: f64, q: f64, fm: f64, eps: f64, mom: f64, unbias: f64,
+@inline function finishTrain1(off: usize, mean: f64, q: f64, fm: f64, eps: f64, mom: f64,
   saveMean: usize, saveInvStd: usize, runMean: usize, runVar: usize): void {
   const v = q / fm;
   store<f32>(saveMean + off, <f32>mean);
   store<f32>(saveInvStd + off, <f32>(1 / sqrt<f64>(v + eps)));
   if (runMean != 0) store<f32>(runMean + off, <f32>(mom * <f64>load<f32>(runMean + off) + (1 - mom) * mean));
-  if (runVar != 0) store<f32>(runVar + off, <f32>(mom * <f64>load<f32>(runVar + off) + (1 - mom) * (v * unbias)));
+  if (runVar != 0) store<f32>(runVar + off, <f32>(mom * <f64>load<f32>(runVar + off) + (1 - mom) * v));
 }
 
 // ---- normalisation passes: y = (x − mean)·scale + beta down the rows ----
@@ -100,7 +100,6 @@ export function batchNormTrain(x: usize, y: usize, M: i32, C: i32, gamma: usize,
   saveMean: usize, saveInvStd: usize, runMean: usize, runVar: usize): void {
   const rs = <usize>C * 4;
   const fm = <f64>M, e = <f64>eps, mom = <f64>momentum;
-  const unbias: f64 = M > 1 ? fm / <f64>(M - 1) : 1;
   const vfm = f64x2.splat(fm), z = f64x2.splat(0);
   let c = 0;
   for (; c + 16 <= C; c += 16) {
@@ -127,10 +126,10 @@ export function batchNormTrain(x: usize, y: usize, M: i32, C: i32, gamma: usize,
       q6 = sq64(q6, lo64(v3), a6); q7 = sq64(q7, hi64(v3), a7);
       p += rs;
     }
-    finishTrain4(off, a0, a1, q0, q1, fm, e, mom, unbias, saveMean, saveInvStd, runMean, runVar);
-    finishTrain4(off + 16, a2, a3, q2, q3, fm, e, mom, unbias, saveMean, saveInvStd, runMean, runVar);
-    finishTrain4(off + 32, a4, a5, q4, q5, fm, e, mom, unbias, saveMean, saveInvStd, runMean, runVar);
-    finishTrain4(off + 48, a6, a7, q6, q7, fm, e, mom, unbias, saveMean, saveInvStd, runMean, runVar);
+    finishTrain4(off, a0, a1, q0, q1, fm, e, mom, saveMean, saveInvStd, runMean, runVar);
+    finishTrain4(off + 16, a2, a3, q2, q3, fm, e, mom, saveMean, saveInvStd, runMean, runVar);
+    finishTrain4(off + 32, a4, a5, q4, q5, fm, e, mom, saveMean, saveInvStd, runMean, runVar);
+    finishTrain4(off + 48, a6, a7, q6, q7, fm, e, mom, saveMean, saveInvStd, runMean, runVar);
     const g = gamma + off, is = saveInvStd + off;
     normalizeCols16(x + off, y + off, rs, M, saveMean + off,
       f32x4.mul(v128.load(g), v128.load(is)), f32x4.mul(v128.load(g, 16), v128.load(is, 16)),
@@ -145,7 +144,7 @@ export function batchNormTrain(x: usize, y: usize, M: i32, C: i32, gamma: usize,
     let q0 = z, q1 = z;
     p = x + off;
     for (let m = 0; m < M; m++) { const v = v128.load(p); q0 = sq64(q0, lo64(v), a0); q1 = sq64(q1, hi64(v), a1); p += rs; }
-    finishTrain4(off, a0, a1, q0, q1, fm, e, mom, unbias, saveMean, saveInvStd, runMean, runVar);
+    finishTrain4(off, a0, a1, q0, q1, fm, e, mom, saveMean, saveInvStd, runMean, runVar);
     normalizeCols4(x + off, y + off, rs, M, v128.load(saveMean + off),
       f32x4.mul(v128.load(gamma + off), v128.load(saveInvStd + off)), v128.load(beta + off));
   }
@@ -158,7 +157,7 @@ export function batchNormTrain(x: usize, y: usize, M: i32, C: i32, gamma: usize,
     let q: f64 = 0;
     p = x + off;
     for (let m = 0; m < M; m++) { const d = <f64>load<f32>(p) - a; q += d * d; p += rs; }
-    finishTrain1(off, a, q, fm, e, mom, unbias, saveMean, saveInvStd, runMean, runVar);
+    finishTrain1(off, a, q, fm, e, mom, saveMean, saveInvStd, runMean, runVar);
     normalizeCol1(x + off, y + off, rs, M, load<f32>(saveMean + off), load<f32>(gamma + off) * load<f32>(saveInvStd + off),
       load<f32>(beta + off));
   }

@@ -2,7 +2,7 @@
 // float64 (fixed order), a finiteness check. Not schedules: the caller passes lr and the bias corrections per step.
 
 const SGD: i32 = 0, MOMENTUM: i32 = 1, NESTEROV: i32 = 2, ADAGRAD: i32 = 3, RMSPROP: i32 = 4, ADAM: i32 = 5,
-  ADAMW: i32 = 6, NADAM: i32 = 7, CLIP: i32 = 8;
+  ADAMW: i32 = 6, NADAM: i32 = 7, CLIP: i32 = 8, ADAGRAD_IN: i32 = 9, RMSPROP_IN: i32 = 10;
 
 // One vector at ptr, or with tail the one float at ptr in every lane (so tails run the vector formula: same bits).
 // @ts-ignore: decorator
@@ -16,12 +16,13 @@ const SGD: i32 = 0, MOMENTUM: i32 = 1, NESTEROV: i32 = 2, ADAGRAD: i32 = 3, RMSP
 //   SGD       w −= k0·g                                              k0 = lr
 //   MOMENTUM  s = k0·s − k1·g; w += s                                k0 = mu, k1 = lr
 //   NESTEROV  s = k0·s − k1·g; w += k0·s − k1·g
-//   ADAGRAD   s += g²; w −= k0·g/(√s + k1)                           k0 = lr, k1 = eps
+//   ADAGRAD   s += g²; w −= k0·g/(√s + k1)                           k0 = lr, k1 = eps (ε outside the root)
 //   RMSPROP   s = k2·s + k3·g²; w −= k0·g/(√s + k1)                  k2 = rho, k3 = 1 − rho
+//   …_IN      ADAGRAD, RMSPROP with w −= k0·g/√(s + k1)              (ε inside the root: Keras, TensorFlow.js)
 //   ADAM      s = k2·s + k3·g; u = k4·u + k5·g²; w −= k0·s/(√(k6·u) + k1)
 //             k0 = lr·c1, k2 = b1, k3 = 1 − b1, k4 = b2, k5 = 1 − b2, k6 = c2
 //   ADAMW     first w −= k7·w (k7 = lr·wd), then ADAM
-//   NADAM     s, u as ADAM; w −= (k0·s + k7·g)/(√(k6·u) + k1)         k0 = lr·b1·c1next, k7 = lr·(1 − b1)·c1
+//   NADAM     s, u as ADAM; w −= (k0·s + k7·g)/(√(k6·u) + k1)         k0 = lr·cm, k7 = lr·cg
 //   CLIP      g = min(max(g, k0), k1)                                k0 = −c, k1 = c (w unused)
 // @ts-ignore: decorator
 @inline function stepAt(kind: i32, w: usize, g: usize, s: usize, u: usize, tail: bool,
@@ -36,11 +37,13 @@ const SGD: i32 = 0, MOMENTUM: i32 = 1, NESTEROV: i32 = 2, ADAGRAD: i32 = 3, RMSP
     const v = f32x4.sub(f32x4.mul(k0, ld(s, tail)), lg);
     st(s, v, tail);
     vw = f32x4.add(vw, kind == MOMENTUM ? v : f32x4.sub(f32x4.mul(k0, v), lg));
-  } else if (kind == ADAGRAD || kind == RMSPROP) {
+  } else if (kind == ADAGRAD || kind == RMSPROP || kind == ADAGRAD_IN || kind == RMSPROP_IN) {
     const g2 = f32x4.mul(vg, vg);
-    const a = kind == ADAGRAD ? f32x4.add(ld(s, tail), g2) : f32x4.add(f32x4.mul(k2, ld(s, tail)), f32x4.mul(k3, g2));
+    const a = kind == ADAGRAD || kind == ADAGRAD_IN
+      ? f32x4.add(ld(s, tail), g2) : f32x4.add(f32x4.mul(k2, ld(s, tail)), f32x4.mul(k3, g2));
     st(s, a, tail);
-    vw = f32x4.sub(vw, f32x4.div(f32x4.mul(k0, vg), f32x4.add(f32x4.sqrt(a), k1)));
+    const den = kind == ADAGRAD_IN || kind == RMSPROP_IN ? f32x4.sqrt(f32x4.add(a, k1)) : f32x4.add(f32x4.sqrt(a), k1);
+    vw = f32x4.sub(vw, f32x4.div(f32x4.mul(k0, vg), den));
   } else { // ADAM, ADAMW, NADAM
     if (kind == ADAMW) vw = f32x4.sub(vw, f32x4.mul(k7, vw));
     const m = f32x4.add(f32x4.mul(k2, ld(s, tail)), f32x4.mul(k3, vg));
@@ -87,19 +90,25 @@ export function momentumUpdate(w: usize, g: usize, v: usize, n: i32, lr: f32, mu
   else sweep(MOMENTUM, w, g, v, 0, n, mu, lr, 0, 0, 0, 0, 0, 0);
 }
 
-/** acc += g²; w −= lr·g/(√acc + eps). acc: [n]. */
-export function adagradUpdate(w: usize, g: usize, acc: usize, n: i32, lr: f32, eps: f32): void {
-  sweep(ADAGRAD, w, g, acc, 0, n, lr, eps, 0, 0, 0, 0, 0, 0);
+/** acc += g²; w −= lr·g/√(acc + eps) with epsInside ≠ 0 (Keras), else w −= lr·g/(√acc + eps) (PyTorch). acc: [n]. */
+export function adagradUpdate(w: usize, g: usize, acc: usize, n: i32, lr: f32, eps: f32, epsInside: i32): void {
+  if (epsInside) sweep(ADAGRAD_IN, w, g, acc, 0, n, lr, eps, 0, 0, 0, 0, 0, 0);
+  else sweep(ADAGRAD, w, g, acc, 0, n, lr, eps, 0, 0, 0, 0, 0, 0);
 }
 
-/** ms = rho·ms + (1 − rho)·g²; w −= lr·g/(√ms + eps). ms: [n]. */
-export function rmspropUpdate(w: usize, g: usize, ms: usize, n: i32, lr: f32, rho: f32, eps: f32): void {
-  sweep(RMSPROP, w, g, ms, 0, n, lr, eps, rho, 1 - rho, 0, 0, 0, 0);
+/**
+ * ms = rho·ms + (1 − rho)·g²; w −= lr·g/√(ms + eps) with epsInside ≠ 0 (Keras, TensorFlow.js), else
+ * w −= lr·g/(√ms + eps) (PyTorch). ms: [n].
+ */
+export function rmspropUpdate(w: usize, g: usize, ms: usize, n: i32, lr: f32, rho: f32, eps: f32, epsInside: i32): void {
+  if (epsInside) sweep(RMSPROP_IN, w, g, ms, 0, n, lr, eps, rho, 1 - rho, 0, 0, 0, 0);
+  else sweep(RMSPROP, w, g, ms, 0, n, lr, eps, rho, 1 - rho, 0, 0, 0, 0);
 }
 
 /**
  * Adam (AdamW when wd ≠ 0: first w −= lr·wd·w, decoupled): m = b1·m + (1 − b1)·g; v = b2·v + (1 − b2)·g²;
- * w −= lr·c1·m/(√(c2·v) + eps), with c1 = 1/(1 − b1^t), c2 = 1/(1 − b2^t) from the caller. m, v: [n].
+ * w −= lr·c1·m/(√(c2·v) + eps), the step's scales c1, c2 from the caller: Keras adds eps to the uncorrected √v
+ * (c1 = √(1 − b2^t)/(1 − b1^t), c2 = 1), PyTorch to the corrected one (c1 = 1/(1 − b1^t), c2 = 1/(1 − b2^t)). m, v: [n].
  */
 export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32,
                            c1: f32, c2: f32, wd: f32): void {
@@ -108,12 +117,12 @@ export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f
 }
 
 /**
- * Nadam: m, v as Adam; mhat = b1·c1next·m + (1 − b1)·c1·g with c1next = 1/(1 − b1^{t+1});
- * w −= lr·mhat/(√(c2·v) + eps). m, v: [n].
+ * Nadam: m, v as Adam; mhat = cm·m + cg·g; w −= lr·mhat/(√(c2·v) + eps). The caller's coefficients carry the momentum
+ * schedule (Keras 3: cm = μ_{t+1}/(1 − Π_{i≤t+1} μ_i), cg = (1 − μ_t)/(1 − Π_{i≤t} μ_i), c2 = 1/(1 − b2^t)). m, v: [n].
  */
 export function nadamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32,
-                            c1: f32, c1next: f32, c2: f32): void {
-  sweep(NADAM, w, g, m, v, n, lr * b1 * c1next, eps, b1, 1 - b1, b2, 1 - b2, c2, lr * (1 - b1) * c1);
+                            cm: f32, cg: f32, c2: f32): void {
+  sweep(NADAM, w, g, m, v, n, lr * cm, eps, b1, 1 - b1, b2, 1 - b2, c2, lr * cg);
 }
 
 /** g = clamp(g, −c, c) in place. g: [n]. */

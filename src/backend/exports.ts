@@ -62,12 +62,12 @@ export interface KernelExports {
   countCorrectSparse(p: Ptr, labels: Ptr, rows: number, cols: number, k: number): number;
   sgdUpdate(w: Ptr, g: Ptr, n: number, lr: number): void;
   momentumUpdate(w: Ptr, g: Ptr, v: Ptr, n: number, lr: number, mu: number, nesterov: number): void;
-  adagradUpdate(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number): void;
-  rmspropUpdate(w: Ptr, g: Ptr, ms: Ptr, n: number, lr: number, rho: number, eps: number): void;
+  adagradUpdate(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number, epsInside: number): void;
+  rmspropUpdate(w: Ptr, g: Ptr, ms: Ptr, n: number, lr: number, rho: number, eps: number, epsInside: number): void;
   adamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
     c1: number, c2: number, wd: number): void;
   nadamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
-    c1: number, c1next: number, c2: number): void;
+    cm: number, cg: number, c2: number): void;
   clipByValue(g: Ptr, n: number, c: number): void;
   sumSquares(x: Ptr, n: number): number;
   regularize(w: Ptr, g: Ptr, n: number, l1: number, l2: number): number;
@@ -108,6 +108,8 @@ export interface KernelExports {
   randomPermutation(out: Ptr, n: number, seedLo: number, seedHi: number, stream: number, offset: number): number;
   dropout(x: Ptr, y: Ptr, mask: Ptr, n: number, rate: number, seedLo: number, seedHi: number, stream: number, offset: number): void;
   dropoutGrad(dy: Ptr, mask: Ptr, dx: Ptr, n: number): void;
+  augment(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, shift: number, flipP: number, rotate: number,
+    noise: number, edge: number, seedLo: number, seedHi: number, stream: number, first: number): void;
   batchNormTrain(x: Ptr, y: Ptr, M: number, C: number, gamma: Ptr, beta: Ptr, eps: number, momentum: number,
     saveMean: Ptr, saveInvStd: Ptr, runMean: Ptr, runVar: Ptr): void;
   batchNormInfer(x: Ptr, y: Ptr, M: number, C: number, gamma: Ptr, beta: Ptr, runMean: Ptr, runVar: Ptr, eps: number): void;

@@ -1,5 +1,6 @@
-// Optimizers: sgd, momentum, nesterov, adagrad, rmsprop, adam, nadam, adamw. Each step is one fused kernel per
-// parameter (assembly/optim.ts); state lives in linear memory beside the weights. Clipping by value or global norm.
+// Optimizers: sgd, momentum, nesterov, adagrad, rmsprop, adam, nadam, adamw, computing what Keras 3 computes (ε
+// placement, Nadam's momentum schedule). Each step is one fused kernel per parameter (assembly/optim.ts); state lives in
+// linear memory beside the weights. Clipping by value or global norm.
 import * as kern from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../ops/tensor.js';
 import type { Param } from '../layers/layer.js';
@@ -162,18 +163,32 @@ const UNIT = { min: 0, max: 1, maxExclusive: true } as const;
 
 /** The options each optimizer takes: the shared three, then its own. */
 const KEYS = {
-  sgd: [], momentum: ['momentum'], nesterov: ['momentum'], adagrad: ['initialAccumulatorValue', 'epsilon'],
-  rmsprop: ['rho', 'epsilon'], adam: ['beta1', 'beta2', 'epsilon'], nadam: ['beta1', 'beta2', 'epsilon'],
-  adamw: ['beta1', 'beta2', 'epsilon', 'weightDecay'],
+  sgd: [], momentum: ['momentum'], nesterov: ['momentum'], adagrad: ['initialAccumulatorValue', 'epsilon', 'epsilonConvention'],
+  rmsprop: ['rho', 'epsilon', 'epsilonConvention'], adam: ['beta1', 'beta2', 'epsilon', 'epsilonConvention'],
+  nadam: ['beta1', 'beta2', 'epsilon'], adamw: ['beta1', 'beta2', 'epsilon', 'epsilonConvention', 'weightDecay'],
 } satisfies Record<string, string[]>;
+
+/**
+ * Where ε enters the denominator. 'keras' (the default; Keras 3 and TensorFlow.js): AdaGrad and RMSProp divide by
+ * √(s + ε), Adam and AdamW add ε to the uncorrected √v (lr·√(1 − β2^t)/(1 − β1^t)·m/(√v + ε)). 'pytorch': AdaGrad and
+ * RMSProp divide by √s + ε, Adam and AdamW by √v̂ + ε with v̂ = v/(1 − β2^t) (also TensorFlow.js's Adam). Nadam has
+ * no choice: Keras and PyTorch both add ε to the bias-corrected √v̂.
+ */
+export type EpsilonConvention = 'keras' | 'pytorch';
+export const EPSILON_CONVENTIONS: readonly EpsilonConvention[] = ['keras', 'pytorch'];
 
 /** Reads an optimizer's options strictly: unknown keys are refused naming the nearest valid one. */
 function optimizerOptions(owner: string, name: keyof typeof KEYS, o: unknown): StrictOptions {
   if ((name === 'adam' || name === 'nadam') && isPlainObject(o) && Object.hasOwn(o, 'weightDecay')) {
     throw new Error(`${owner}: unknown option "weightDecay"; ${name} has no weight decay (did you mean optimizers.adamw({ weightDecay })?)`);
   }
+  if (name === 'nadam' && isPlainObject(o) && Object.hasOwn(o, 'epsilonConvention')) {
+    throw new Error(`${owner}: unknown option "epsilonConvention"; Keras and PyTorch both add ε to Nadam's bias-corrected √v̂, so nadam has no convention to choose`);
+  }
   return StrictOptions.read(owner, o, ['learningRate', 'clipValue', 'clipNorm', ...KEYS[name]]);
 }
+
+function epsilonConvention(o: StrictOptions): EpsilonConvention { return o.oneOf('epsilonConvention', EPSILON_CONVENTIONS, 'keras'); }
 
 class SGD extends Optimizer {
   readonly name = 'sgd';
@@ -200,68 +215,132 @@ class Momentum extends Optimizer {
   config(): Record<string, unknown> { return { ...this.base(), momentum: this.momentum }; }
 }
 
-export interface AdagradOptions extends OptimizerOptions { initialAccumulatorValue?: number; epsilon?: number }
+export interface AdagradOptions extends OptimizerOptions {
+  initialAccumulatorValue?: number; epsilon?: number;
+  /** 'keras' (default): w −= lr·g/√(acc + ε); 'pytorch': w −= lr·g/(√acc + ε). */
+  epsilonConvention?: EpsilonConvention;
+}
 
 class Adagrad extends Optimizer {
   readonly name = 'adagrad';
-  readonly initialAccumulatorValue: number; readonly epsilon: number;
+  readonly initialAccumulatorValue: number; readonly epsilon: number; readonly epsilonConvention: EpsilonConvention;
   constructor(o: StrictOptions) {
     super(o, 0.001);
     this.initialAccumulatorValue = o.number('initialAccumulatorValue', { ...NON_NEGATIVE, default: 0.1 });
     this.epsilon = o.number('epsilon', { ...POSITIVE, default: 1e-7 });
+    this.epsilonConvention = epsilonConvention(o);
   }
   protected slotNames(): string[] { return ['accumulator']; }
   protected override slotInit(): number { return this.initialAccumulatorValue; }
-  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kern.adagradUpdate(w, g, s[0].ptr, n, lr, this.epsilon); }
-  config(): Record<string, unknown> { return { ...this.base(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon }; }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
+    kern.adagradUpdate(w, g, s[0].ptr, n, lr, this.epsilon, this.epsilonConvention === 'keras');
+  }
+  config(): Record<string, unknown> {
+    return { ...this.base(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon, epsilonConvention: this.epsilonConvention };
+  }
 }
 
-export interface RmspropOptions extends OptimizerOptions { rho?: number; epsilon?: number }
+export interface RmspropOptions extends OptimizerOptions {
+  rho?: number; epsilon?: number;
+  /** 'keras' (default; Keras and TensorFlow.js): w −= lr·g/√(ms + ε); 'pytorch': w −= lr·g/(√ms + ε). */
+  epsilonConvention?: EpsilonConvention;
+}
 
 class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
-  readonly rho: number; readonly epsilon: number;
+  readonly rho: number; readonly epsilon: number; readonly epsilonConvention: EpsilonConvention;
   constructor(o: StrictOptions) {
     super(o, 0.001);
     this.rho = o.number('rho', { ...UNIT, default: 0.9 });
     this.epsilon = o.number('epsilon', { ...POSITIVE, default: 1e-7 });
+    this.epsilonConvention = epsilonConvention(o);
   }
   protected slotNames(): string[] { return ['meanSquare']; }
-  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void { kern.rmspropUpdate(w, g, s[0].ptr, n, lr, this.rho, this.epsilon); }
-  config(): Record<string, unknown> { return { ...this.base(), rho: this.rho, epsilon: this.epsilon }; }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
+    kern.rmspropUpdate(w, g, s[0].ptr, n, lr, this.rho, this.epsilon, this.epsilonConvention === 'keras');
+  }
+  config(): Record<string, unknown> { return { ...this.base(), rho: this.rho, epsilon: this.epsilon, epsilonConvention: this.epsilonConvention }; }
 }
 
-export interface AdamOptions extends OptimizerOptions { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number }
+export interface AdamOptions extends OptimizerOptions {
+  beta1?: number; beta2?: number; epsilon?: number;
+  /** 'keras' (default): ε added to the uncorrected √v; 'pytorch' (also TensorFlow.js): to the bias-corrected √v̂. */
+  epsilonConvention?: EpsilonConvention;
+}
+export interface AdamwOptions extends AdamOptions { weightDecay?: number }
+export interface NadamOptions extends OptimizerOptions { beta1?: number; beta2?: number; epsilon?: number }
 
 // Bias corrections from running products β^t (exact multiplications, host-independent, unlike Math.pow).
 class Adam extends Optimizer {
   readonly name: string;
   readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly weightDecay: number;
+  readonly epsilonConvention: EpsilonConvention;
   protected b1pow = 1; protected b2pow = 1;
-  constructor(o: StrictOptions, readonly variant: 'adam' | 'adamw' | 'nadam') {
+  constructor(o: StrictOptions, readonly variant: 'adam' | 'adamw') {
     super(o, 0.001);
     this.name = variant;
     this.beta1 = o.number('beta1', { ...UNIT, default: 0.9 });
     this.beta2 = o.number('beta2', { ...UNIT, default: 0.999 });
     this.epsilon = o.number('epsilon', { ...POSITIVE, default: 1e-7 });
+    this.epsilonConvention = epsilonConvention(o);
     this.weightDecay = variant === 'adamw' ? o.number('weightDecay', { ...NON_NEGATIVE, default: 0.004 }) : 0;
   }
   protected slotNames(): string[] { return ['m', 'v']; }
   protected override beginStep(): void { this.b1pow *= this.beta1; this.b2pow *= this.beta2; }
   protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
-    const c1 = 1 / (1 - this.b1pow), c2 = 1 / (1 - this.b2pow);
-    if (this.variant === 'nadam') {
-      const c1next = 1 / (1 - this.b1pow * this.beta1);
-      kern.nadamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c1next, c2);
-    } else {
-      kern.adamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
-    }
+    // keras/src/optimizers/adam.py, Adam.update_step: alpha = lr·√(1 − β2^t)/(1 − β1^t); w −= alpha·m/(√v + ε).
+    const keras = this.epsilonConvention === 'keras';
+    const c1 = keras ? Math.sqrt(1 - this.b2pow) / (1 - this.b1pow) : 1 / (1 - this.b1pow);
+    const c2 = keras ? 1 : 1 / (1 - this.b2pow);
+    kern.adamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
   }
   protected override scalars(): Record<string, number> { return { b1pow: this.b1pow, b2pow: this.b2pow }; }
   protected override setScalars(s: Record<string, number>): void { this.b1pow = s.b1pow ?? 1; this.b2pow = s.b2pow ?? 1; }
   config(): Record<string, unknown> {
-    return { ...this.base(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.variant === 'adamw' ? { weightDecay: this.weightDecay } : {}) };
+    return {
+      ...this.base(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, epsilonConvention: this.epsilonConvention,
+      ...(this.variant === 'adamw' ? { weightDecay: this.weightDecay } : {}),
+    };
   }
+}
+
+/**
+ * Nadam as Keras 3 (keras/src/optimizers/nadam.py): the momentum schedule μ_t = β1·(1 − ½·0.96^t), the running
+ * product Π_{i≤t} μ_i carried from step to step (advanced before each step, as Keras' u_product), and
+ * m̂ = μ_{t+1}·m/(1 − Π_{i≤t+1} μ_i) + (1 − μ_t)·g/(1 − Π_{i≤t} μ_i), v̂ = v/(1 − β2^t), w −= lr·m̂/(√v̂ + ε).
+ * 0.96^t and β2^t are running products too (exact multiplications, the same bits on every host).
+ */
+class Nadam extends Optimizer {
+  readonly name = 'nadam';
+  readonly beta1: number; readonly beta2: number; readonly epsilon: number;
+  protected b2pow = 1; protected decayPow = 1; protected muProduct = 1;
+  constructor(o: StrictOptions) {
+    super(o, 0.001);
+    this.beta1 = o.number('beta1', { ...UNIT, default: 0.9 });
+    this.beta2 = o.number('beta2', { ...UNIT, default: 0.999 });
+    this.epsilon = o.number('epsilon', { ...POSITIVE, default: 1e-7 });
+  }
+  protected slotNames(): string[] { return ['m', 'v']; }
+  protected override beginStep(): void {
+    this.decayPow *= 0.96; this.b2pow *= this.beta2;
+    this.muProduct *= this.beta1 * (1 - 0.5 * this.decayPow);
+  }
+  protected update(w: number, g: number, n: number, s: Tensor[], lr: number): void {
+    const mu = this.beta1 * (1 - 0.5 * this.decayPow), muNext = this.beta1 * (1 - 0.5 * this.decayPow * 0.96);
+    const cm = muNext / (1 - this.muProduct * muNext), cg = (1 - mu) / (1 - this.muProduct);
+    kern.nadamUpdate(w, g, s[0].ptr, s[1].ptr, n, lr, this.beta1, this.beta2, this.epsilon, cm, cg, 1 / (1 - this.b2pow));
+  }
+  protected override scalars(): Record<string, number> { return { b2pow: this.b2pow, decayPow: this.decayPow, muProduct: this.muProduct }; }
+  protected override setScalars(s: Record<string, number>): void {
+    this.b2pow = s.b2pow ?? 1; this.decayPow = s.decayPow ?? 1; this.muProduct = s.muProduct ?? 1;
+    if (s.decayPow === undefined && this.iterations > 0) this.replaySchedule(); // a file saved before the schedule
+  }
+  /** Rebuilds 0.96^t and Π μ_i for the current step count, by the same multiplications the steps make. */
+  private replaySchedule(): void {
+    this.decayPow = 1; this.muProduct = 1;
+    for (let t = 0; t < this.iterations; t++) { this.decayPow *= 0.96; this.muProduct *= this.beta1 * (1 - 0.5 * this.decayPow); }
+  }
+  config(): Record<string, unknown> { return { ...this.base(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
 }
 
 /** Plain gradient descent: w −= lr·g. Default lr 0.01. */
@@ -270,22 +349,22 @@ export const sgd = (o: OptimizerOptions = {}): Optimizer => new SGD(optimizerOpt
 export const momentum = (o: MomentumOptions = {}): Optimizer => new Momentum(optimizerOptions('optimizers.momentum', 'momentum', o), false);
 /** Nesterov momentum (Keras form): v = μv − lr·g; w += μv − lr·g. */
 export const nesterov = (o: MomentumOptions = {}): Optimizer => new Momentum(optimizerOptions('optimizers.nesterov', 'nesterov', o), true);
-/** AdaGrad: acc += g²; w −= lr·g/(√acc + ε). Default lr 0.001, initial accumulator 0.1. */
+/** AdaGrad: acc += g²; w −= lr·g/√(acc + ε) (Keras; epsilonConvention 'pytorch': √acc + ε). Default lr 0.001, initial accumulator 0.1. */
 export const adagrad = (o: AdagradOptions = {}): Optimizer => new Adagrad(optimizerOptions('optimizers.adagrad', 'adagrad', o));
-/** RMSProp: ms = ρ·ms + (1−ρ)·g²; w −= lr·g/(√ms + ε). Default lr 0.001, ρ 0.9. */
+/** RMSProp: ms = ρ·ms + (1−ρ)·g²; w −= lr·g/√(ms + ε) (Keras; epsilonConvention 'pytorch': √ms + ε). Default lr 0.001, ρ 0.9. */
 export const rmsprop = (o: RmspropOptions = {}): Optimizer => new RMSprop(optimizerOptions('optimizers.rmsprop', 'rmsprop', o));
-/** Adam with bias correction. Default lr 0.001, β 0.9/0.999, ε 1e-7. */
+/** Adam as Keras: w −= lr·√(1 − β2^t)/(1 − β1^t)·m/(√v + ε) (epsilonConvention 'pytorch': m̂/(√v̂ + ε)). Default lr 0.001, β 0.9/0.999, ε 1e-7. */
 export const adam = (o: AdamOptions = {}): Optimizer => new Adam(optimizerOptions('optimizers.adam', 'adam', o), 'adam');
 /** Adam with decoupled weight decay: w −= lr·wd·w before the Adam step. Default wd 0.004. */
-export const adamw = (o: AdamOptions = {}): Optimizer => new Adam(optimizerOptions('optimizers.adamw', 'adamw', o), 'adamw');
-/** Nesterov-accelerated Adam (Dozat). */
-export const nadam = (o: AdamOptions = {}): Optimizer => new Adam(optimizerOptions('optimizers.nadam', 'nadam', o), 'nadam');
+export const adamw = (o: AdamwOptions = {}): Optimizer => new Adam(optimizerOptions('optimizers.adamw', 'adamw', o), 'adamw');
+/** Nesterov-accelerated Adam (Dozat) with Keras 3's momentum schedule μ_t = β1·(1 − ½·0.96^t). */
+export const nadam = (o: NadamOptions = {}): Optimizer => new Nadam(optimizerOptions('optimizers.nadam', 'nadam', o));
 
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw' | 'nadam';
 const BY_NAME: Record<OptimizerName, (o: StrictOptions) => Optimizer> = {
   sgd: (o) => new SGD(o), momentum: (o) => new Momentum(o, false), nesterov: (o) => new Momentum(o, true),
   adagrad: (o) => new Adagrad(o), rmsprop: (o) => new RMSprop(o),
-  adam: (o) => new Adam(o, 'adam'), adamw: (o) => new Adam(o, 'adamw'), nadam: (o) => new Adam(o, 'nadam'),
+  adam: (o) => new Adam(o, 'adam'), adamw: (o) => new Adam(o, 'adamw'), nadam: (o) => new Nadam(o),
 };
 
 /** Every optimizer name getOptimizer knows (the CLI and docs list these). */

@@ -9,7 +9,7 @@ import { StrictOptions } from './options.js';
 export interface BatchNormOptions {
   /** Added to the variance (Keras default 1e-3). */
   epsilon?: number;
-  /** moving = momentum·moving + (1 − momentum)·batch (Keras default 0.99); the batch variance is unbiased, M/(M − 1). */
+  /** moving = momentum·moving + (1 − momentum)·batch (Keras default 0.99); the batch variance is the biased one (Keras 3). */
   momentum?: number;
   /** Moving statistics [C], updated in place when given. */
   movingMean?: Tensor;

@@ -63,7 +63,7 @@ function grad(d: Data, M: number, C: number, saved: TrainOut, prevGamma: Float32
 function checkTrain(d: Data, M: number, C: number, seed: number, offset = 0): TrainOut {
   const got = train(d, M, C);
   const ref = batchNormTrainRef(d.x, M, C, d.gamma, d.beta, EPS);
-  const run = batchNormRunningRef(d.runMean, d.runVar, ref.mean, ref.variance, M, MOMENTUM);
+  const run = batchNormRunningRef(d.runMean, d.runVar, ref.mean, ref.variance, MOMENTUM);
   const shape = `x [${M}, ${C}]${offset ? ` offset ${offset}` : ''}`;
   // float64 statistics rounded once to float32
   assertClose(got.mean, ref.mean, (c) => F32_EPS * Math.abs(ref.mean[c]), { op: 'batchNormTrain mean', shape, seed });

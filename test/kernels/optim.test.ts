@@ -22,6 +22,13 @@ const f = Math.fround;
 const lr = f(0.05), mu = f(0.9), eps = f(1e-7), rho = f(0.9), b1 = f(0.9), b2 = f(0.999), wd = f(0.01);
 const c1 = (t: number) => f(1 / (1 - b1 ** t));
 const c2 = (t: number) => f(1 / (1 - b2 ** t));
+// Keras' Adam scale √(1 − b2^t)/(1 − b1^t) with c2 = 1; Keras 3's Nadam coefficients from μ_t = b1·(1 − ½·0.96^t)
+const cKeras = (t: number) => f(Math.sqrt(1 - b2 ** t) / (1 - b1 ** t));
+const mu_ = (t: number) => b1 * (1 - 0.5 * 0.96 ** t);
+const muProd = (t: number) => { let p = 1; for (let i = 1; i <= t; i++) p *= mu_(i); return p; };
+const cm = (t: number) => f(mu_(t + 1) / (1 - muProd(t + 1))), cg = (t: number) => f((1 - mu_(t)) / (1 - muProd(t)));
+// ε large enough that its place in the denominator shows beside the float32 rounding
+const bigEps = f(1e-2);
 
 interface OptCase {
   name: string;
@@ -41,13 +48,21 @@ const CASES: OptCase[] = [
     name: 'momentumUpdate (nesterov)', state: [[-0.1, 0.1]],
     kernel: (w, g, [v], n) => kern.momentumUpdate(w, g, v, n, lr, mu, true), ref: (w, g, [v]) => momentumRef(w, g, v, lr, mu, true),
   },
+  ...[eps, bigEps].flatMap((e) => [true, false].flatMap((inside): OptCase[] => [
+    {
+      name: `adagradUpdate (ε ${e}, ${inside ? 'inside' : 'outside'} the root)`, state: [[0, 0.5]],
+      kernel: (w, g, [a], n) => kern.adagradUpdate(w, g, a, n, lr, e, inside), ref: (w, g, [a]) => adagradRef(w, g, a, lr, e, inside),
+    },
+    {
+      name: `rmspropUpdate (ε ${e}, ${inside ? 'inside' : 'outside'} the root)`, state: [[0, 0.5]],
+      kernel: (w, g, [ms], n) => kern.rmspropUpdate(w, g, ms, n, lr, rho, e, inside),
+      ref: (w, g, [ms]) => rmspropRef(w, g, ms, lr, rho, e, inside),
+    },
+  ])),
   {
-    name: 'adagradUpdate', state: [[0, 0.5]],
-    kernel: (w, g, [a], n) => kern.adagradUpdate(w, g, a, n, lr, eps), ref: (w, g, [a]) => adagradRef(w, g, a, lr, eps),
-  },
-  {
-    name: 'rmspropUpdate', state: [[0, 0.5]],
-    kernel: (w, g, [ms], n) => kern.rmspropUpdate(w, g, ms, n, lr, rho, eps), ref: (w, g, [ms]) => rmspropRef(w, g, ms, lr, rho, eps),
+    name: 'adamUpdate (Keras scales, ε on √v)', state: [[-0.1, 0.1], [0, 0.1]],
+    kernel: (w, g, [m, v], n, t) => kern.adamUpdate(w, g, m, v, n, lr, b1, b2, bigEps, cKeras(t), 1, 0),
+    ref: (w, g, [m, v], t) => adamRef(w, g, m, v, lr, b1, b2, bigEps, cKeras(t), 1, 0),
   },
   {
     name: 'adamUpdate', state: [[-0.1, 0.1], [0, 0.1]],
@@ -66,8 +81,8 @@ const CASES: OptCase[] = [
   },
   {
     name: 'nadamUpdate', state: [[-0.1, 0.1], [0, 0.1]],
-    kernel: (w, g, [m, v], n, t) => kern.nadamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1(t), c1(t + 1), c2(t)),
-    ref: (w, g, [m, v], t) => nadamRef(w, g, m, v, lr, b1, b2, eps, c1(t), c1(t + 1), c2(t)),
+    kernel: (w, g, [m, v], n, t) => kern.nadamUpdate(w, g, m, v, n, lr, b1, b2, eps, cm(t), cg(t), c2(t)),
+    ref: (w, g, [m, v], t) => nadamRef(w, g, m, v, lr, b1, b2, eps, cm(t), cg(t), c2(t)),
   },
 ];
 

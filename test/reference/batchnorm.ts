@@ -1,6 +1,6 @@
 // Float64 references for assembly/batchnorm.ts: x viewed as [M, C], statistics per channel over the M rows.
 // Training: mean, biased variance, invStd = 1/sqrt(var + eps), y = gamma·(x − mean)·invStd + beta; running statistics
-// momentum·running + (1 − momentum)·batch with the unbiased batch variance (× M/(M − 1), M > 1); backward from x.
+// momentum·running + (1 − momentum)·batch with the biased batch variance (Keras 3, TensorFlow.js); backward from x.
 
 export interface BatchNormRef { y: Float64Array; mean: Float64Array; variance: Float64Array; invStd: Float64Array }
 
@@ -20,13 +20,12 @@ export function batchNormTrainRef(x: ArrayLike<number>, M: number, C: number, ga
   return { y, mean, variance, invStd };
 }
 
-/** The running statistics after one training step. */
+/** The running statistics after one training step (variance: the biased batch variance, as Keras 3). */
 export function batchNormRunningRef(runMean: ArrayLike<number>, runVar: ArrayLike<number>, mean: ArrayLike<number>,
-  variance: ArrayLike<number>, M: number, momentum: number): { mean: Float64Array; variance: Float64Array } {
-  const unbias = M > 1 ? M / (M - 1) : 1;
+  variance: ArrayLike<number>, momentum: number): { mean: Float64Array; variance: Float64Array } {
   return {
     mean: Float64Array.from(runMean, (r, c) => momentum * r + (1 - momentum) * mean[c]),
-    variance: Float64Array.from(runVar, (r, c) => momentum * r + (1 - momentum) * variance[c] * unbias),
+    variance: Float64Array.from(runVar, (r, c) => momentum * r + (1 - momentum) * variance[c]),
   };
 }
 

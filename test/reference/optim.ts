@@ -15,21 +15,23 @@ export function momentumRef(w: Arr, g: ArrayLike<number>, v: Arr, lr: number, mu
   }
 }
 
-export function adagradRef(w: Arr, g: ArrayLike<number>, acc: Arr, lr: number, eps: number): void {
+/** epsInside: w −= lr·g/√(acc + eps) (Keras), else lr·g/(√acc + eps) (PyTorch). */
+export function adagradRef(w: Arr, g: ArrayLike<number>, acc: Arr, lr: number, eps: number, epsInside: boolean): void {
   for (let i = 0; i < w.length; i++) {
     acc[i] += g[i] * g[i];
-    w[i] -= lr * g[i] / (Math.sqrt(acc[i]) + eps);
+    w[i] -= lr * g[i] / (epsInside ? Math.sqrt(acc[i] + eps) : Math.sqrt(acc[i]) + eps);
   }
 }
 
-export function rmspropRef(w: Arr, g: ArrayLike<number>, ms: Arr, lr: number, rho: number, eps: number): void {
+/** epsInside: w −= lr·g/√(ms + eps) (Keras), else lr·g/(√ms + eps) (PyTorch). */
+export function rmspropRef(w: Arr, g: ArrayLike<number>, ms: Arr, lr: number, rho: number, eps: number, epsInside: boolean): void {
   for (let i = 0; i < w.length; i++) {
     ms[i] = rho * ms[i] + (1 - rho) * g[i] * g[i];
-    w[i] -= lr * g[i] / (Math.sqrt(ms[i]) + eps);
+    w[i] -= lr * g[i] / (epsInside ? Math.sqrt(ms[i] + eps) : Math.sqrt(ms[i]) + eps);
   }
 }
 
-/** Adam (AdamW when wd ≠ 0); c1 = 1/(1 − b1^t), c2 = 1/(1 − b2^t). */
+/** Adam (AdamW when wd ≠ 0): w −= lr·c1·m/(√(c2·v) + eps) with the caller's step scales (see assembly/optim.ts). */
 export function adamRef(w: Arr, g: ArrayLike<number>, m: Arr, v: Arr, lr: number, b1: number, b2: number, eps: number,
   c1: number, c2: number, wd: number): void {
   for (let i = 0; i < w.length; i++) {
@@ -40,13 +42,13 @@ export function adamRef(w: Arr, g: ArrayLike<number>, m: Arr, v: Arr, lr: number
   }
 }
 
-/** Nadam: mhat = b1·m·c1next + (1 − b1)·g·c1, c1next = 1/(1 − b1^{t+1}). */
+/** Nadam: mhat = cm·m + cg·g (the caller's coefficients carry the momentum schedule); w −= lr·mhat/(√(c2·v) + eps). */
 export function nadamRef(w: Arr, g: ArrayLike<number>, m: Arr, v: Arr, lr: number, b1: number, b2: number, eps: number,
-  c1: number, c1next: number, c2: number): void {
+  cm: number, cg: number, c2: number): void {
   for (let i = 0; i < w.length; i++) {
     m[i] = b1 * m[i] + (1 - b1) * g[i];
     v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-    const mhat = b1 * m[i] * c1next + (1 - b1) * g[i] * c1;
+    const mhat = cm * m[i] + cg * g[i];
     w[i] -= lr * mhat / (Math.sqrt(v[i] * c2) + eps);
   }
 }

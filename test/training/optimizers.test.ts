@@ -50,15 +50,27 @@ test('sgd, momentum, nesterov, adagrad, rmsprop over 6 steps', () => {
   compare('sgd', optimizers.sgd({ learningRate: 0.1 }), 0, (w, g) => R.sgdRef(w, g, 0.1));
   compare('momentum', optimizers.momentum({ learningRate: 0.05, momentum: 0.8 }), 1, (w, g, s) => R.momentumRef(w, g, s[0], 0.05, 0.8, false));
   compare('nesterov', optimizers.nesterov({ learningRate: 0.05 }), 1, (w, g, s) => R.momentumRef(w, g, s[0], 0.05, 0.9, true));
-  compare('adagrad', optimizers.adagrad({ learningRate: 0.01 }), 1, (w, g, s, t) => { if (t === 1) s[0].fill(0.1); R.adagradRef(w, g, s[0], 0.01, 1e-7); });
-  compare('rmsprop', optimizers.rmsprop({ learningRate: 0.001, rho: 0.8 }), 1, (w, g, s) => R.rmspropRef(w, g, s[0], 0.001, 0.8, 1e-7));
+  compare('adagrad', optimizers.adagrad({ learningRate: 0.01 }), 1, (w, g, s, t) => { if (t === 1) s[0].fill(0.1); R.adagradRef(w, g, s[0], 0.01, 1e-7, true); });
+  compare('adagrad pytorch', optimizers.adagrad({ learningRate: 0.01, epsilon: 0.05, epsilonConvention: 'pytorch' }), 1,
+    (w, g, s, t) => { if (t === 1) s[0].fill(0.1); R.adagradRef(w, g, s[0], 0.01, 0.05, false); });
+  compare('rmsprop', optimizers.rmsprop({ learningRate: 0.001, rho: 0.8 }), 1, (w, g, s) => R.rmspropRef(w, g, s[0], 0.001, 0.8, 1e-7, true));
+  compare('rmsprop pytorch', optimizers.rmsprop({ learningRate: 0.001, rho: 0.8, epsilon: 0.05, epsilonConvention: 'pytorch' }), 1,
+    (w, g, s) => R.rmspropRef(w, g, s[0], 0.001, 0.8, 0.05, false));
 });
 
 test('adam, adamw and nadam with their bias corrections', () => {
   const c = (b: number, t: number) => 1 / (1 - b ** t);
-  compare('adam', optimizers.adam({ learningRate: 0.01 }), 2, (w, g, s, t) => R.adamRef(w, g, s[0], s[1], 0.01, 0.9, 0.999, 1e-7, c(0.9, t), c(0.999, t), 0));
-  compare('adamw', optimizers.adamw({ learningRate: 0.01, weightDecay: 0.1 }), 2, (w, g, s, t) => R.adamRef(w, g, s[0], s[1], 0.01, 0.9, 0.999, 1e-7, c(0.9, t), c(0.999, t), 0.1));
-  compare('nadam', optimizers.nadam({ learningRate: 0.01, beta1: 0.8 }), 2, (w, g, s, t) => R.nadamRef(w, g, s[0], s[1], 0.01, 0.8, 0.999, 1e-7, c(0.8, t), c(0.8, t + 1), c(0.999, t)));
+  // Keras: ε on the uncorrected √v, the scale √(1 − β2^t)/(1 − β1^t); PyTorch: ε on the corrected √v̂
+  const k = (t: number) => Math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t);
+  compare('adam', optimizers.adam({ learningRate: 0.01, epsilon: 1e-3 }), 2, (w, g, s, t) => R.adamRef(w, g, s[0], s[1], 0.01, 0.9, 0.999, 1e-3, k(t), 1, 0));
+  compare('adam pytorch', optimizers.adam({ learningRate: 0.01, epsilon: 1e-3, epsilonConvention: 'pytorch' }), 2,
+    (w, g, s, t) => R.adamRef(w, g, s[0], s[1], 0.01, 0.9, 0.999, 1e-3, c(0.9, t), c(0.999, t), 0));
+  compare('adamw', optimizers.adamw({ learningRate: 0.01, weightDecay: 0.1 }), 2, (w, g, s, t) => R.adamRef(w, g, s[0], s[1], 0.01, 0.9, 0.999, 1e-7, k(t), 1, 0.1));
+  // Keras 3's schedule μ_t = β1·(1 − ½·0.96^t) and the product of the μ's
+  const mu = (t: number) => 0.8 * (1 - 0.5 * 0.96 ** t);
+  const prod = (t: number) => { let p = 1; for (let i = 1; i <= t; i++) p *= mu(i); return p; };
+  compare('nadam', optimizers.nadam({ learningRate: 0.01, beta1: 0.8 }), 2, (w, g, s, t) =>
+    R.nadamRef(w, g, s[0], s[1], 0.01, 0.8, 0.999, 1e-7, mu(t + 1) / (1 - prod(t + 1)), (1 - mu(t)) / (1 - prod(t)), c(0.999, t)));
 });
 
 test('clipping by value and by global norm', () => {

@@ -19,28 +19,33 @@ export function momentumUpdate(w: Ptr, g: Ptr, v: Ptr, n: number, lr: number, mu
   backend().exports.momentumUpdate(w, g, v, n, lr, mu, nesterov ? 1 : 0);
 }
 
-export function adagradUpdate(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number): void {
+/** epsInside: w −= lr·g/√(acc + eps) (Keras), else w −= lr·g/(√acc + eps) (PyTorch). */
+export function adagradUpdate(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number, epsInside: boolean): void {
   updateSpans('adagradUpdate', n, { w, g, acc });
-  backend().exports.adagradUpdate(w, g, acc, n, lr, eps);
+  backend().exports.adagradUpdate(w, g, acc, n, lr, eps, epsInside ? 1 : 0);
 }
 
-export function rmspropUpdate(w: Ptr, g: Ptr, ms: Ptr, n: number, lr: number, rho: number, eps: number): void {
+/** epsInside: w −= lr·g/√(ms + eps) (Keras, TensorFlow.js), else w −= lr·g/(√ms + eps) (PyTorch). */
+export function rmspropUpdate(w: Ptr, g: Ptr, ms: Ptr, n: number, lr: number, rho: number, eps: number, epsInside: boolean): void {
   updateSpans('rmspropUpdate', n, { w, g, ms });
-  backend().exports.rmspropUpdate(w, g, ms, n, lr, rho, eps);
+  backend().exports.rmspropUpdate(w, g, ms, n, lr, rho, eps, epsInside ? 1 : 0);
 }
 
-/** c1 = 1/(1 − b1^t), c2 = 1/(1 − b2^t) for step t ≥ 1; wd ≠ 0 gives decoupled weight decay (AdamW). */
+/**
+ * w −= lr·c1·m/(√(c2·v) + eps) after the moment updates: Keras passes c1 = √(1 − b2^t)/(1 − b1^t), c2 = 1; PyTorch
+ * c1 = 1/(1 − b1^t), c2 = 1/(1 − b2^t). wd ≠ 0 gives decoupled weight decay (AdamW).
+ */
 export function adamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
   c1: number, c2: number, wd: number): void {
   updateSpans('adamUpdate', n, { w, g, m, v });
   backend().exports.adamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1, c2, wd);
 }
 
-/** c1 = 1/(1 − b1^t), c1next = 1/(1 − b1^{t+1}), c2 = 1/(1 − b2^t). */
+/** w −= lr·(cm·m + cg·g)/(√(c2·v) + eps) after the moment updates (cm, cg carry Keras' momentum schedule). */
 export function nadamUpdate(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, b1: number, b2: number, eps: number,
-  c1: number, c1next: number, c2: number): void {
+  cm: number, cg: number, c2: number): void {
   updateSpans('nadamUpdate', n, { w, g, m, v });
-  backend().exports.nadamUpdate(w, g, m, v, n, lr, b1, b2, eps, c1, c1next, c2);
+  backend().exports.nadamUpdate(w, g, m, v, n, lr, b1, b2, eps, cm, cg, c2);
 }
 
 export function clipByValue(g: Ptr, n: number, c: number): void {
