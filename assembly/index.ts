@@ -22,6 +22,7 @@ export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dWorkspaceBytes
 export { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad } from './pool';
 export { randomBits, randomUniform, randomNormal, randomTruncatedNormal, randomPermutation } from './random';
 export { dropout, dropoutGrad } from './dropout';
+export { augment } from './augment';
 export { batchNormTrain, batchNormInfer, batchNormGrad } from './batchnorm';
 export { maxout, maxoutGrad } from './maxout';
 export { peakProbe, peakProbeFlopsPerIteration, copyProbe } from './probe';

@@ -12,6 +12,7 @@ export * from './elementwise.js';
 export * from './reduce.js';
 export * from './batchnorm.js';
 export * from './dropout.js';
+export * from './augment.js';
 export * from './optim.js';
 export * from './random.js';
 export * from './maxout.js';
