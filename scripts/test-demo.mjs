@@ -1,6 +1,8 @@
 // The demo page's end-to-end test: serves web/ as `npm run demo` does, opens it in Debian's chromium (playwright-core,
-// never a downloaded browser), trains with the defaults, checks the test accuracy shown, draws a stroke and picks a test
-// image, checks that predictions appear, and saves a screenshot. `npm test` adds its checks to the totals.
+// never a downloaded browser), trains with the defaults, checks the test accuracy shown and that the status line and
+// the progress label never disagree on the epoch count, draws a stroke and picks a test image, checks that predictions
+// appear, that the page does not scroll sideways at 360 px (before and after training), and saves a screenshot.
+// `npm test` adds its checks to the totals.
 // Node-only tooling; `node scripts/test-demo.mjs [--screenshot FILE]` (npm test writes build/demo/screenshot.png).
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -36,7 +38,15 @@ export async function runDemoTest({ screenshot = join(root, 'build/demo/screensh
     const text = (sel) => page.locator(sel).textContent();
 
     if (!check(await state('ready', 30_000), `the page loads simdnet and fashion-small (${await text('#status')})`)) return out;
+    await noSidewaysScroll(page, check, 'before training');
 
+    // Every change of the status line or the progress label, as [status, label], read after the page's handler ran.
+    await page.evaluate(() => {
+      const seen = window.__epochLabels = [];
+      const read = () => seen.push([document.getElementById('status').textContent, document.getElementById('progress-text').textContent]);
+      const mo = new MutationObserver(read);
+      for (const id of ['status', 'progress-text']) mo.observe(document.getElementById(id), { childList: true, characterData: true, subtree: true });
+    });
     await page.click('#train');
     const started = await state('training', 10_000);
     const finished = started && await state('done', TRAIN_TIMEOUT_MS);
@@ -47,6 +57,13 @@ export async function runDemoTest({ screenshot = join(root, 'build/demo/screensh
     const progress = await page.$eval('#progress', (p) => [p.value, p.max]);
     check(finished && accuracy > MIN_ACCURACY && progress[0] === progress[1],
       `training finishes within ${TRAIN_TIMEOUT_MS / 1000} s with test accuracy ${accuracy} > ${MIN_ACCURACY}, progress ${progress.join('/')} (${status})`);
+
+    const labels = await page.evaluate(() => window.__epochLabels);
+    const compared = labels.map(([st, label]) => [Number(/^After epoch (\d+) of \d+/.exec(st)?.[1]), Number(/^(\d+) of \d+ epochs done$/.exec(label)?.[1]), st, label])
+      .filter(([a]) => Number.isFinite(a));
+    const disagree = compared.find(([a, b]) => a !== b);
+    check(compared.length >= 10 && !disagree && compared.at(-1)[0] === 10,
+      `the status line and the progress label give one epoch count (${compared.length} status updates compared${disagree ? `; disagree: "${disagree[2]}" vs "${disagree[3]}"` : ''})`);
 
     const grads = await page.$$eval('#grad-rows tr', (rows) => rows.map((r) => [r.querySelector('th').textContent, Number(r.querySelector('.num').textContent)]));
     const verdictList = await page.$$eval('#verdicts li', (li) => li.map((l) => l.textContent));
@@ -75,6 +92,8 @@ export async function runDemoTest({ screenshot = join(root, 'build/demo/screensh
     const verdict = await text('#verdict');
     check(drawn && /Prediction: Trouser/.test(verdict), `a drawing of trousers is predicted as Trouser, with 5 bars (${verdict})`);
 
+    await noSidewaysScroll(page, check, 'after training, with a prediction shown');
+    await page.setViewportSize({ width: 1280, height: 860 });
     mkdirSync(dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
     print(`screenshot: ${screenshot}`);
@@ -87,6 +106,22 @@ export async function runDemoTest({ screenshot = join(root, 'build/demo/screensh
     out.ms = Math.round(performance.now() - t0);
   }
   return out;
+}
+
+/** Checks at 360 and 320 px wide that the page is no wider than the window; restores no viewport (the caller does). */
+async function noSidewaysScroll(page, check, when) {
+  for (const width of [360, 320]) {
+    await page.setViewportSize({ width, height: 740 });
+    const [scroll, inner, widest] = await page.evaluate(() => {
+      let worst = '';
+      for (const el of document.body.querySelectorAll('*')) {
+        if (el.getBoundingClientRect().right > innerWidth + 0.5) worst = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`;
+      }
+      return [document.documentElement.scrollWidth, innerWidth, worst];
+    });
+    check(scroll <= inner, `no sideways scroll at ${width} px ${when} (scrollWidth ${scroll}, innerWidth ${inner}${widest ? `; ${widest} sticks out` : ''})`);
+  }
+  await page.setViewportSize({ width: 1280, height: 860 });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

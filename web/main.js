@@ -29,7 +29,7 @@ $('train-form').addEventListener('submit', (e) => {
   if (state === 'training') { worker.postMessage({ type: 'stop' }); $('train').disabled = true; status('Stopping after this batch…'); return; }
   const epochs = Math.min(50, Math.max(1, Math.round(Number($('epochs').value) || 10)));
   $('epochs').value = String(epochs);
-  run = { model: $('model').value, epochs, batchSize: 64, learningRate: 1e-3 };
+  run = { model: $('model').value, epochs, batchSize: 64, learningRate: 1e-3, epochsDone: 0 };
   $('test-accuracy').textContent = '–';
   delete $('test-accuracy').dataset.accuracy;
   worker.postMessage({ type: 'train', ...run });
@@ -86,6 +86,9 @@ function redrawSoon() {
   requestAnimationFrame(() => { framePending = false; chart.draw(); });
 }
 
+/** The progress label: epochs finished so far, the same count as the status line's "After epoch N of M". */
+const epochsDoneText = () => `${run.epochsDone} of ${run.epochs} epochs done`;
+
 const handlers = {
   ready(m) {
     classes = m.classes;
@@ -104,13 +107,15 @@ const handlers = {
   progress(m) {
     chart.addLosses(m.losses);
     $('progress').value = m.done;
-    $('progress-text').textContent = `epoch ${m.epoch + 1} of ${run.epochs}`;
+    $('progress-text').textContent = epochsDoneText();
     redrawSoon();
   },
   epoch(m) {
+    run.epochsDone = m.epoch + 1; // the one epoch count: the progress label and the status both read it
+    $('progress-text').textContent = epochsDoneText();
     chart.addEpoch(m.epoch, m.accuracy, m.testAccuracy);
     $('chart').setAttribute('aria-label', `Training chart: after epoch ${m.epoch + 1}, loss ${m.loss.toFixed(3)}, training accuracy ${pct(m.accuracy)}, test accuracy ${pct(m.testAccuracy)}`);
-    status(`After epoch ${m.epoch + 1} of ${run.epochs}: loss ${m.loss.toFixed(3)}, training accuracy ${pct(m.accuracy)}, test accuracy ${pct(m.testAccuracy)}.`);
+    status(`After epoch ${run.epochsDone} of ${run.epochs}: loss ${m.loss.toFixed(3)}, training accuracy ${pct(m.accuracy)}, test accuracy ${pct(m.testAccuracy)}.`);
     redrawSoon();
   },
   diagnostics(m) {
