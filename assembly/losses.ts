@@ -9,7 +9,7 @@ import { maxRow, dotRow, lanesSum, expShiftRow } from './reduce';
 import { softmaxCrossEntropy } from './softmax';
 import { scale, mul, fill } from './elementwise';
 
-const MSE: i32 = 0, MAE: i32 = 1, HUBER: i32 = 2, HINGE: i32 = 3, BCE: i32 = 4, BCE_LOGITS: i32 = 5, CE_PROB: i32 = 6;
+const MSE: i32 = 0, MAE: i32 = 1, HUBER: i32 = 2, HINGE: i32 = 3, BCE: i32 = 4, BCE_LOGITS: i32 = 5;
 const FLT_MIN: f32 = 1.17549435e-38;
 const COS_EPS: f64 = 1e-12;
 
@@ -29,7 +29,6 @@ const COS_EPS: f64 = 1e-12;
 //   HINGE       max(0, m), −k·t where m > 0                     (m = 1 − t·p, t = 0 read as −1)
 //   BCE         −(t·log q + (1 − t)·log(1 − q)), k·(q − t)/(q(1 − q)) where a ≤ p ≤ b   (q = clamp(p, a, b))
 //   BCE_LOGITS  max(x, 0) − x·t + log1p(e^−|x|), k·(sigmoid(x) − t)
-//   CE_PROB     −t·log max(p, a), k·t/p where p > a             (k = −gradScale)
 // @ts-ignore: decorator
 @inline function termAt(kind: i32, t: usize, p: usize, d: usize, tail: bool, hasD: bool, k: v128, a: v128, b: v128): v128 {
   const vt = ld(t, tail), vp = ld(p, tail);
@@ -59,16 +58,13 @@ const COS_EPS: f64 = 1e-12;
     l = f32x4.neg(f32x4.add(f32x4.mul(vt, logV(q)), f32x4.mul(f32x4.sub(one, vt), logV(q1))));
     const inside = v128.and(f32x4.ge(vp, a), f32x4.le(vp, b));
     g = v128.and(f32x4.div(f32x4.mul(k, f32x4.sub(q, vt)), f32x4.mul(q, q1)), inside);
-  } else if (kind == BCE_LOGITS) {
+  } else { // BCE_LOGITS
     const e = expV(f32x4.neg(f32x4.abs(vp))); // in (0, 1]: the one exp serves loss and sigmoid
     l = f32x4.add(f32x4.sub(f32x4.max(vp, zero), f32x4.mul(vp, vt)), log1pV(e));
     const r = f32x4.div(one, f32x4.add(one, e));
     let s = v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(vp, zero)); // sigmoid(x) = 1/(1 + e) or e/(1 + e)
     s = v128.andnot(s, f32x4.lt(s, f32x4.splat(FLT_MIN)));            // flushed like math.ts's sigmoid
     g = f32x4.mul(k, f32x4.sub(s, vt));
-  } else { // CE_PROB
-    l = f32x4.neg(f32x4.mul(vt, logV(f32x4.max(vp, a))));
-    g = v128.and(f32x4.div(f32x4.mul(k, vt), vp), f32x4.gt(vp, a));
   }
   if (hasD) st(d, g, tail);
   return l;
@@ -143,9 +139,36 @@ export function binaryCrossEntropyLogitsLoss(t: usize, x: usize, loss: usize, d:
   rowLosses(BCE_LOGITS, t, x, loss, d, rows, cols, gradScale / <f32>cols, <f32>cols, 0, 0);
 }
 
-/** Categorical cross-entropy of probabilities: loss = −Σ t·log max(p, eps) (no mean); d = −gradScale·t/p where p > eps, else 0. */
+/**
+ * Categorical cross-entropy of probabilities as Keras: each row renormalised, q = p/s with s = Σp (float64, in order),
+ * then clamped to [eps, 1 − eps] (float32 bounds): loss = −Σ t·log clamp(q) (no mean). Gradient through both:
+ * a_j = −t_j/q_j where eps ≤ q_j ≤ 1 − eps (else 0, as a clip's gradient), d_j = gradScale·(a_j − Σ_k a_k·q_k)/s.
+ * Float64 inside a row, our log; a row summing to 0 gives NaN, as Keras.
+ */
 export function crossEntropyProbLoss(t: usize, p: usize, loss: usize, d: usize, rows: i32, cols: i32, gradScale: f32, eps: f32): void {
-  rowLosses(CE_PROB, t, p, loss, d, rows, cols, -gradScale, 1, eps, 0);
+  const lo = <f64>eps, hi = <f64>(<f32>1 - eps), gs = <f64>gradScale;
+  for (let r = 0; r < rows; r++) {
+    const off = <usize>r * <usize>cols * 4;
+    const tr = t + off, pr = p + off;
+    let s: f64 = 0;
+    for (let j = 0; j < cols; j++) s += <f64>load<f32>(pr + <usize>j * 4);
+    let l: f64 = 0, dot: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const q = <f64>load<f32>(pr + <usize>j * 4) / s, tj = <f64>load<f32>(tr + <usize>j * 4);
+      const qc = q < lo ? lo : q > hi ? hi : q; // NaN stays NaN
+      l -= tj * <f64>logS(<f32>qc);
+      if (q >= lo && q <= hi) dot -= tj; // a_j·q_j = −t_j inside the range
+    }
+    store<f32>(loss + <usize>r * 4, <f32>l);
+    if (d != 0) {
+      const dr = d + off;
+      for (let j = 0; j < cols; j++) {
+        const q = <f64>load<f32>(pr + <usize>j * 4) / s, tj = <f64>load<f32>(tr + <usize>j * 4);
+        const a = q >= lo && q <= hi ? -tj / q : 0;
+        store<f32>(dr + <usize>j * 4, <f32>(gs * (a - dot) / s));
+      }
+    }
+  }
 }
 
 // The first index of max x[0..n), a NaN counting as the largest (as reduce.ts's argMax).

@@ -87,8 +87,8 @@ function entry(path: string, v: unknown, extra: readonly string[] = []): TensorE
 }
 
 function metric(path: string, v: unknown): void {
-  if (v === 'accuracy') return;
-  if (typeof v === 'string') fail(path, `'accuracy' or { name: 'topKAccuracy', k } (did you mean '${nearest(v, ['accuracy', 'topKAccuracy'])}'?)`, v);
+  if (v === 'accuracy' || v === 'binaryAccuracy' || v === 'categoricalAccuracy') return;
+  if (typeof v === 'string') fail(path, `'accuracy', 'binaryAccuracy', 'categoricalAccuracy' or { name: 'topKAccuracy', k } (did you mean '${nearest(v, ['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'topKAccuracy'])}'?)`, v);
   const m = fields(path, v, ['name', 'k'], ['name', 'k']);
   if (m.name !== 'topKAccuracy') fail(`${path}.name`, "'topKAccuracy'", m.name);
   int(`${path}.k`, m.k, 1);

@@ -48,7 +48,7 @@ export function serializeModel(model: SavableModel, options: SaveOptions = {}): 
     header.compile = {
       optimizer: { name: model.optimizer.name, ...model.optimizer.config() },
       loss: { name: model.loss.name, ...model.loss.config },
-      metrics: model.metrics.map((m) => (m.name === 'accuracy' ? 'accuracy' : { name: 'topKAccuracy', k: m.k })),
+      metrics: model.metrics.map((m) => m.config),
     };
     if (options.includeOptimizer ?? true) {
       opt = model.optimizer.getState(params);

@@ -1,7 +1,8 @@
 // Losses: per-sample loss [n] and its gradient dL/dyPred (scaled by gradScale, e.g. 1/n for the batch mean) written
 // into planned buffers by fused kernels. Custom losses are built from ops on tensors. Factories by name, Keras-like.
 import * as kern from '../backend/kernels/index.js';
-import { tensor, tidy, untracked, viewOf, Tensor } from '../ops/tensor.js';
+import { empty, tensor, tidy, untracked, viewOf, Tensor } from '../ops/tensor.js';
+import { backend } from '../backend/module.js';
 import { given, isPlainObject, numberArg, StrictOptions, unknownName } from '../ops/options.js';
 
 /** How targets are given: same shape as the prediction ('dense'), or one int32 class index per sample ('sparse'). */
@@ -177,25 +178,78 @@ function makeWeightedCrossEntropy(owner: string, options: unknown): Loss {
   });
 }
 
-/**
- * The per-sample loss clipped to [lo, hi] (the seeds clip cross-entropy to [0, 1]). Where a sample's loss is clipped,
- * its gradient is zero: that sample stops teaching the model until its loss re-enters the range.
- */
-export function clipped(base: Loss | LossName | { name: string; [k: string]: unknown }, range: readonly [number, number] = [0, 1]): Loss {
-  return makeClipped('losses.clipped', base, range);
+/** How losses.clipped clips: the predictions before the base loss (Keras' construction) or each sample's loss. */
+export type ClipMode = 'predictions' | 'loss';
+export const CLIP_MODES: readonly ClipMode[] = ['predictions', 'loss'];
+
+export interface ClippedOptions {
+  /**
+   * 'predictions' (default): yPred is clipped into range before the base loss, the gradient passing where yPred lies
+   * inside [lo, hi] and zero outside (a clip's gradient, as Keras' clip): trains like the base loss.
+   * 'loss': each sample's loss is clipped into range and, where clipped, its gradient is zero: a sample whose loss is
+   * above hi stops teaching until its loss re-enters the range (with [0, 1] and cross-entropy, nothing trains while
+   * the loss is above 1).
+   */
+  mode?: ClipMode;
+  /** [lo, hi]; default [1e-7, 1 − 1e-7] (Keras' ε) for 'predictions', [0, 1] for 'loss'. */
+  range?: readonly [number, number];
 }
-function makeClipped(owner: string, base: unknown, range: unknown): Loss {
+
+/** Bases that read logits only and so cannot take clipped predictions. */
+const LOGITS_ONLY = ['sparseCrossEntropy', 'weightedCrossEntropy'];
+
+/**
+ * A loss with clipping, in either reading of the seed study's "clipped loss" (see ClippedOptions.mode):
+ * clipped(crossEntropy) clips probabilities into [1e-7, 1 − 1e-7] first and trains like cross-entropy;
+ * clipped(crossEntropy, { mode: 'loss', range: [0, 1] }) clips each sample's loss. The older positional form
+ * clipped(base, [lo, hi]) is mode 'loss', as is a { name: 'clipped', base, range } spec without a mode: what every
+ * model file saved before modes means, so such files load and train as they did.
+ */
+export function clipped(base: Loss | LossName | { name: string; [k: string]: unknown }, options?: ClippedOptions | readonly [number, number]): Loss {
+  if (Array.isArray(options)) return makeClipped('losses.clipped', base, 'loss', options);
+  const o = StrictOptions.read('losses.clipped', options, ['mode', 'range']);
+  return makeClipped('losses.clipped', base, o.oneOf('mode', CLIP_MODES, 'predictions'), o.get('range'));
+}
+function makeClipped(owner: string, base: unknown, mode: ClipMode, range: unknown): Loss {
+  if (range === undefined) range = mode === 'loss' ? [0, 1] : [EPS, 1 - EPS];
   if (!Array.isArray(range) || range.length !== 2) throw new TypeError(`${owner}: range must be [lo, hi], got ${given(range)}`);
   const lo = numberArg(owner, 'range[0] (lo)', range[0]), hi = numberArg(owner, 'range[1] (hi)', range[1]);
   if (!(lo <= hi)) throw new RangeError(`${owner}: range [${lo}, ${hi}] must have lo ≤ hi`);
   if (base === undefined) throw new TypeError(`${owner}: base must be a loss (a name, { name, ...options } or a Loss), got undefined`);
   const inner = getLoss(`${owner}: base`, base as LossName);
+  if (mode === 'predictions' && LOGITS_ONLY.includes(inner.name)) {
+    inner.dispose?.();
+    throw new RangeError(`${owner}: base "${inner.name}" reads logits only, so its predictions cannot be clipped; use crossEntropy (probabilities), or mode 'loss'`);
+  }
+  const config = Object.freeze({ base: { name: inner.name, ...inner.config }, mode, range: [lo, hi] });
+  if (mode === 'loss') {
+    return Object.freeze({
+      name: 'clipped', config, targets: inner.targets, fusesSoftmax: inner.fusesSoftmax, dispose: () => inner.dispose?.(),
+      compute(yTrue: Tensor, yPred: Tensor, n: number, cols: number, loss: Tensor, dPred: Tensor | null, gradScale: number, ctx: LossContext) {
+        inner.compute(yTrue, yPred, n, cols, loss, dPred, gradScale, ctx);
+        kern.clipLoss(loss.ptr, dPred ? dPred.ptr : 0, n, cols, lo, hi);
+      },
+    });
+  }
+  // 'predictions': the base sees clamp(yPred, lo, hi) in a buffer this loss holds (made on first use, grown to the
+  // largest batch, so steps after the first allocate nothing); never fused with a softmax, as Keras' clip breaks it.
+  // Clamping and the gradient mask are comparisons and copies of float32 values: exact, the same on every engine.
+  let held: Tensor | undefined;
+  const flo = Math.fround(lo), fhi = Math.fround(hi);
   return Object.freeze({
-    name: 'clipped', config: Object.freeze({ base: { name: inner.name, ...inner.config }, range: [lo, hi] }),
-    targets: inner.targets, fusesSoftmax: inner.fusesSoftmax, dispose: () => inner.dispose?.(),
+    name: 'clipped', config, targets: inner.targets, fusesSoftmax: false,
+    dispose: () => { inner.dispose?.(); held?.dispose(); held = undefined; },
     compute(yTrue: Tensor, yPred: Tensor, n: number, cols: number, loss: Tensor, dPred: Tensor | null, gradScale: number, ctx: LossContext) {
-      inner.compute(yTrue, yPred, n, cols, loss, dPred, gradScale, ctx);
-      kern.clipLoss(loss.ptr, dPred ? dPred.ptr : 0, n, cols, lo, hi);
+      const len = n * cols;
+      if (!held || held.disposed || held.size < len) { held?.dispose(); held = untracked(() => empty([len], 'float32', 'clipped predictions')); }
+      const f = backend().arena.f32, p = yPred.ptr >>> 2, q = held.ptr >>> 2;
+      for (let i = 0; i < len; i++) { const v = f[p + i]; f[q + i] = v < flo ? flo : v > fhi ? fhi : v; }
+      const rest = yPred.shape.slice(1), shape = rest.reduce((a, b) => a * b, n) === len ? [n, ...rest] : [n, cols];
+      inner.compute(yTrue, viewOf(held.ptr, shape, 'float32', 'yPred clipped'), n, cols, loss, dPred, gradScale, { scratch: ctx.scratch });
+      if (dPred) {
+        const d = dPred.ptr >>> 2, g = backend().arena.f32;
+        for (let i = 0; i < len; i++) { const v = g[p + i]; if (v < flo || v > fhi) g[d + i] = 0; }
+      }
     },
   });
 }
@@ -238,8 +292,9 @@ const BY_NAME: Record<string, (owner: string, c: Record<string, unknown>) => Los
   huber: makeHuber, cosineProximity: noneOf(cosineProximity),
   weightedCrossEntropy: makeWeightedCrossEntropy,
   clipped: (owner, c) => {
-    StrictOptions.read(owner, c, ['base', 'range']);
-    return makeClipped(owner, c.base, c.range === undefined ? [0, 1] : c.range);
+    const o = StrictOptions.read(owner, c, ['base', 'mode', 'range']);
+    // a range without a mode is the older form (every file saved before modes): the per-sample loss clip
+    return makeClipped(owner, c.base, o.oneOf('mode', CLIP_MODES, c.range === undefined ? 'predictions' : 'loss'), c.range);
   },
 };
 

@@ -6,7 +6,7 @@ import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { quadrants } from '../helpers/problems.js';
 import { tensor, losses, gradCheck, ops, sequential, layers, type Tensor } from '../../src/index.js';
-import type { Loss, CustomLoss } from '../../src/nets/losses.js';
+import { getLoss, type Loss, type CustomLoss } from '../../src/nets/losses.js';
 
 await ready();
 const test = suite(`loss gradients [${BUILD}]`);
@@ -61,13 +61,76 @@ test('weighted cross-entropy (class and pair weights) and clipped cross-entropy 
   check('clipped crossEntropy', losses.clipped('crossEntropy', [0, 5]), oneHot(28), probs(29));
 });
 
-test('clipped: where the loss leaves the range its gradient is zero (documented), and the value is clamped', () => {
+test("clipped, mode 'loss': where the loss leaves the range its gradient is zero (documented), and the value is clamped", () => {
   const yTrue = oneHot(30), yPred = probs(31);
-  const r = gradCheck(losses.clipped('crossEntropy', [0, 0.01]), { yTrue, yPred });
+  const r = gradCheck(losses.clipped('crossEntropy', { mode: 'loss', range: [0, 0.01] }), { yTrue, yPred });
   // every per-sample loss here exceeds 0.01: clamped, constant, gradient 0 — and finite differences agree
   assert.ok(r.passed, r.report);
   assert.ok(r.checks[0].analytic === 0 && Math.abs(r.checks[0].numeric) < 1e-6, r.report);
   yTrue.dispose(); yPred.dispose();
+});
+
+/** The per-sample loss values of loss on (t, p), unfused. */
+function perSample(loss: Loss, t: Tensor, p: Tensor): number[] {
+  const out = tensor(new Float32Array(N)), scratch = tensor(new Float32Array(C));
+  loss.compute(t, p, N, C, out, null, 1, { scratch });
+  const v = Array.from(out.toFloat32Array());
+  out.dispose(); scratch.dispose();
+  return v;
+}
+
+// Probabilities with a third of them below 0.1 and none within 0.02 of 0.1 (the clip's kink), rows not normalised.
+function straddling(seed: number): Tensor {
+  const rng = new Rng(seed), v = new Float32Array(N * C);
+  for (let i = 0; i < N * C; i++) v[i] = i % 3 === 0 ? rng.uniform(0.01, 0.08) : rng.uniform(0.12, 0.6);
+  return tensor(v, [N, C]);
+}
+
+test("clipped, mode 'predictions' (the default): gradient through the clip, zero where yPred is outside the range", () => {
+  check('clipped predictions crossEntropy [0.1, 0.9]', losses.clipped('crossEntropy', { range: [0.1, 0.9] }), oneHot(40), straddling(41));
+  check('clipped predictions crossEntropy (soft targets)', losses.clipped('crossEntropy', { range: [0.1, 0.9] }), probs(42), straddling(43));
+  check('clipped predictions binaryCrossEntropy', losses.clipped('binaryCrossEntropy', { range: [0.1, 0.9] }),
+    tensor(new Rng(44).array(N * C).map((v) => (v > 0 ? 1 : 0)), [N, C]), straddling(45));
+  check('clipped predictions mse', losses.clipped('mse', { range: [0.1, 0.9] }), values(46), straddling(47));
+  // inside the default range [1e-7, 1 − 1e-7] the clip changes nothing: the value is crossEntropy's
+  const a = losses.clipped('crossEntropy'), b = losses.crossEntropy();
+  const t = oneHot(48), p = probs(49);
+  assert.equal(perSample(a, t, p), perSample(b, t, p));
+  [t, p].forEach((x) => x.dispose()); a.dispose?.();
+});
+
+test('clipped predictions: a planted pass-through gradient (the clip ignored in the backward pass) fails gradCheck', () => {
+  const clip = losses.clipped('crossEntropy', { range: [0.1, 0.9] }), plain = losses.crossEntropy();
+  const planted: Loss = {
+    name: 'planted', config: {}, targets: 'dense',
+    compute(yTrue, yPred, n, cols, loss, dPred, gradScale, ctx) {
+      clip.compute(yTrue, yPred, n, cols, loss, null, gradScale, ctx);
+      if (dPred) { // the gradient of the unclipped loss: wrong wherever yPred is below 0.1
+        const scratchLoss = tensor(new Float32Array(n));
+        plain.compute(yTrue, yPred, n, cols, scratchLoss, dPred, gradScale, ctx);
+        scratchLoss.dispose();
+      }
+    },
+  };
+  const yTrue = oneHot(50), yPred = straddling(51);
+  const r = gradCheck(planted, { yTrue, yPred });
+  assert.not.ok(r.passed, 'the planted gradient must fail');
+  const good = gradCheck(clip, { yTrue, yPred });
+  assert.ok(good.passed, good.report);
+  yTrue.dispose(); yPred.dispose(); clip.dispose?.();
+});
+
+test('clipped: options read strictly, logits-only bases refused for predictions, saved forms keep their meaning', () => {
+  assert.throws(() => losses.clipped('crossEntropy', { mode: 'prediction' as never }), /mode must be one of 'predictions', 'loss' \(did you mean 'predictions'\?\)/);
+  assert.throws(() => losses.clipped('crossEntropy', { rnage: [0, 1] } as never), /unknown option "rnage"; did you mean "range"\?/);
+  assert.throws(() => losses.clipped('sparseCrossEntropy'), /reads logits only/);
+  assert.throws(() => losses.clipped('crossEntropy', { range: [0.9, 0.1] }), /must have lo ≤ hi/);
+  assert.equal(losses.clipped('crossEntropy').config, { base: { name: 'crossEntropy', fromLogits: false }, mode: 'predictions', range: [1e-7, 1 - 1e-7] });
+  assert.equal(losses.clipped('crossEntropy', [0, 1]).config.mode, 'loss');
+  // a spec with a range and no mode is the form saved before modes: the per-sample loss clip, as it was
+  assert.equal(getLoss('t', { name: 'clipped', base: { name: 'crossEntropy', fromLogits: false }, range: [0, 1] }).config.mode, 'loss');
+  assert.equal(getLoss('t', { name: 'clipped', base: 'crossEntropy' }).config.mode, 'predictions');
+  assert.equal(getLoss('t', { name: 'clipped', base: 'crossEntropy', mode: 'predictions', range: [0.01, 0.99] }).config.range, [0.01, 0.99]);
 });
 
 // A user loss: mean squared error written with ops.

@@ -59,17 +59,28 @@ export function bceLogitsRef(t: Arr, x: Arr, rows: number, cols: number, gs: num
     (t, x) => 1 / (1 + Math.exp(-x)) - t);
 }
 
-/** −Σ t·log max(p, eps) per row (no mean); gradient −t/p where p > eps. */
+/**
+ * Keras' categorical cross-entropy of probabilities: q = p/Σp per row, loss = −Σ t·log clamp(q, eps, 1 − eps) (no
+ * mean); gradient through the clamp (0 outside [eps, 1 − eps]) and the renormalisation.
+ */
 export function crossEntropyProbRef(t: Arr, p: Arr, rows: number, cols: number, gs: number, eps: number): LossGrad {
   const loss = new Float64Array(rows), grad = new Float64Array(rows * cols);
+  const hi = Math.fround(1 - eps);
   for (let r = 0; r < rows; r++) {
-    let s = 0;
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += p[r * cols + c];
+    let l = 0;
+    const a = new Float64Array(cols), q = new Float64Array(cols);
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
-      s -= t[i] * Math.log(Math.max(p[i], eps));
-      grad[i] = p[i] > eps ? -gs * t[i] / p[i] : 0;
+      q[c] = p[i] / sum;
+      l -= t[i] * Math.log(Math.min(Math.max(q[c], eps), hi));
+      a[c] = q[c] >= eps && q[c] <= hi ? -t[i] / q[c] : 0; // dloss/dq
     }
-    loss[r] = s;
+    let dot = 0;
+    for (let c = 0; c < cols; c++) dot += a[c] * q[c];
+    for (let c = 0; c < cols; c++) grad[r * cols + c] = gs * (a[c] - dot) / sum; // dq_c/dp_j = (δ_cj − q_c)/sum
+    loss[r] = l;
   }
   return { loss, grad };
 }

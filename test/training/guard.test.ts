@@ -65,7 +65,8 @@ test('an update that overflows (Adam at lr 1e38) is refused and undone: weights,
   labels.dispose();
   const m = sequential([layers.dense({ units: 8, activation: 'tanh', name: 'h' }), layers.dense({ units: 4, activation: 'softmax', name: 'out' })],
     { inputShape: [2], seed: 2 });
-  m.compile({ optimizer: optimizers.adam({ learningRate: 1e-2 }), loss: 'crossEntropy' });
+  // PyTorch's ε placement scales the step by 1/(1 − β1^t) ≈ 5.3 at step 2 (Keras' by ≈ 0.24): lr 1e38 overflows float32
+  m.compile({ optimizer: optimizers.adam({ learningRate: 1e-2, epsilonConvention: 'pytorch' }), loss: 'crossEntropy' });
   m.trainOnBatch(x, y); // moments exist and are non-zero
   const hash = m.weightsHash(), state = m.optimizer!.getState(m.params());
   m.optimizer!.learningRate = 1e38;
