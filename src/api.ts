@@ -11,7 +11,9 @@ export * as initializers from './nets/initializers.js';
 export * as regularizers from './nets/regularizers.js';
 export { sequential, Model, type SequentialOptions, type CompileOptions, type EvaluateResult, type NamedWeights } from './train/model.js';
 export type { FitOptions, History, EvaluateOptions, EpochProgress } from './train/loop.js';
-export { earlyStopping, learningRateScheduler, reduceLearningRateOnPlateau, type Callback, type Logs } from './train/callbacks.js';
+export {
+  earlyStopping, learningRateScheduler, reduceLearningRateOnPlateau, progressBar, type Callback, type Logs, type FitParams, type ProgressBarOptions,
+} from './train/callbacks.js';
 export { loadModel } from './io/load.js';
 export { FORMAT_VERSION, type SaveOptions } from './io/format.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult, type GradCheckEntry } from './train/gradcheck.js';

@@ -13,7 +13,7 @@ import { readExperiment } from './experiment.js';
 import { CHECKPOINT } from './checkpoint.js';
 import { makeFolder, probeFolder } from './outdir.js';
 import { loadDataset, loadInputs } from './datasets.js';
-import { confusionTable } from './progress.js';
+import { confusionTable } from './confusion.js';
 import { train, type TrainResult } from './train.js';
 
 async function openModel(path: string): Promise<Model> {

@@ -10,7 +10,8 @@ import { writeAtomic } from '../io/files.js';
 import { buildModel } from './config.js';
 import { SETTINGS, UsageError, type TrainConfig } from './settings.js';
 import { disposeDataset, loadDataset, type Dataset } from './datasets.js';
-import { progress, confusionTable } from './progress.js';
+import { progressBar } from '../train/callbacks.js';
+import { confusionTable } from './confusion.js';
 import { checkSpace, makeFolder, probeFolder, reason, saveElsewhere } from './outdir.js';
 import { verdicts } from '../train/verdicts.js';
 import type { Diagnostics } from '../train/diagnostics.js';
@@ -184,7 +185,7 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
   };
   process.on('SIGINT', onSigint);
   try {
-    const bar = progress({ epochs: config.epochs, batches, batchSize: config.batchSize });
+    const bar = progressBar({ epochs: config.epochs }); // one fit per epoch: the bar counts the run's epochs
     const y = sparse ? tr.labels : tr.oneHot;
     if (!saved) await keep();
     // One fit per epoch: the same weights and history as one fit of all epochs, with checkpoints in between.

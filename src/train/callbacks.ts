@@ -1,18 +1,34 @@
-// Callbacks for fit(): the hooks, early stopping (with restoreBestWeights), a per-epoch learning-rate scheduler and
-// reduce-on-plateau. Logs are plain { loss, accuracy, valLoss, … } objects.
+// Callbacks for fit(): the hooks, early stopping (with restoreBestWeights), a per-epoch learning-rate scheduler,
+// reduce-on-plateau and the progress bar (fit's verbose). Logs are plain { loss, accuracy, valLoss, … } objects.
 import type { NamedWeights, Trainable } from './trainable.js';
+import { StrictOptions } from '../ops/options.js';
+import type { ProgressBar, ProgressSettings } from './progress.js';
 import type { EpochDiagnostics } from './diagnostics.js';
 import type { Verdict } from './verdicts.js';
 
 export type Logs = Record<string, number>;
 
+/** What fit() will run, given to each callback before onTrainBegin (Keras' callback.params). */
+export interface FitParams {
+  /** The epoch fit ends at: initialEpoch + the epochs asked for (Keras' params.epochs). */
+  epochs: number;
+  initialEpoch: number;
+  /** Batches per epoch, and their size (the last batch may be smaller). */
+  batches: number;
+  batchSize: number;
+  /** Training samples per epoch. */
+  samples: number;
+}
+
 /** Hooks fit() calls; M is the model class the callback is given (Model for fit(), the loop's interface otherwise). */
 export interface Callback<M extends Trainable = Trainable> {
   setModel?(model: M): void;
+  setParams?(params: FitParams): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** logs: { batch, size, loss } and each compiled metric, all over this batch alone. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
   /** With fit(…, { diagnostics }): after each epoch's logs, that epoch's diagnostics and the verdicts so far. */
   onDiagnostics?(epoch: number, diagnostics: EpochDiagnostics, verdicts: Verdict[]): void | Promise<void>;
@@ -121,5 +137,52 @@ export function reduceLearningRateOnPlateau(options: ReduceOnPlateauOptions = {}
         cool = cooldown; wait = 0;
       }
     },
+  };
+}
+
+export interface ProgressBarOptions {
+  /** The epoch count shown as "epoch 3/10" (default: where fit ends; set it when one run spans several fit calls). */
+  epochs?: number;
+  /**
+   * 'bar': a live bar redrawn in place (carriage return and erase-line), for terminals; 'lines': one line per epoch;
+   * 'auto' (default): the bar when process.stdout is a terminal (Node, Deno, Bun), lines elsewhere (pipes, CI,
+   * browsers, workers, edge runtimes).
+   */
+  mode?: 'auto' | 'bar' | 'lines';
+  /** The width every line fits (default: process.stdout.columns, read at each redraw; 80 when unknown). */
+  columns?: number;
+  /** Where the text goes (default: process.stdout.write for the bar, console.log for lines, one line per call). */
+  write?: (text: string) => void;
+}
+
+const PROGRESS_KEYS = ['epochs', 'mode', 'columns', 'write'] as const;
+
+/**
+ * Shows training progress as Keras' verbose 1 does (fit(…, { verbose: 1 }) adds one): in a terminal a live bar with
+ * the epoch, batches, running loss and metrics, the epoch's and the whole run's ETA and samples/s; elsewhere one line
+ * per epoch with its logs, time and speed. Every line fits the terminal's width, dropping and shortening fields.
+ */
+export function progressBar(options: ProgressBarOptions = {}): Callback {
+  const o = StrictOptions.read('progressBar', options, PROGRESS_KEYS);
+  const settings: ProgressSettings = {
+    mode: o.oneOf('mode', ['auto', 'bar', 'lines'], 'auto'),
+    epochs: o.has('epochs') ? o.number('epochs', { integer: true, min: 1 }) : undefined,
+    columns: o.has('columns') ? o.number('columns', { integer: true, min: 1 }) : undefined,
+  };
+  const write = o.get('write');
+  if (write !== undefined && typeof write !== 'function') o.wrongType('write', 'a function (text: string) => void');
+  if (write) settings.write = write as (text: string) => void;
+  // The formatting loads on demand (progress.ts): apps that never show progress do not ship it.
+  let bar: ProgressBar | undefined, params: FitParams | undefined;
+  return {
+    setParams(p) { params = p; bar?.setParams(p); },
+    async onTrainBegin() {
+      bar ??= new (await import('./progress.js')).ProgressBar(settings);
+      if (params) bar.setParams(params);
+    },
+    onEpochBegin(epoch) { bar?.onEpochBegin(epoch); },
+    onBatchEnd(batch, logs) { bar?.onBatchEnd(batch, logs); },
+    onEpochEnd(epoch, logs) { bar?.onEpochEnd(epoch, logs); },
+    onTrainEnd() { bar?.onTrainEnd(); },
   };
 }

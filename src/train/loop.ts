@@ -6,7 +6,7 @@ import { backend } from '../backend/module.js';
 import { empty, sizeOf, type Tensor } from '../ops/tensor.js';
 import { drawOf, SHUFFLE_STREAM } from '../ops/random.js';
 import { addConfusion, countCorrect } from './metrics.js';
-import type { Callback, Logs } from './callbacks.js';
+import { progressBar, type Callback, type Logs } from './callbacks.js';
 import type { Trainable } from './trainable.js';
 import { resolveDiagnostics, type Diagnostics, type DiagnosticsOptions } from './diagnostics.js';
 import type { DiagnosticsCollector } from './collector.js';
@@ -14,15 +14,15 @@ import type { Verdict } from './verdicts.js';
 import { StrictOptions } from '../ops/options.js';
 
 const FIT_KEYS = ['epochs', 'batchSize', 'validationData', 'validationSplit', 'shuffle', 'callbacks', 'classWeight', 'initialEpoch',
-  'initialBatch', 'initialProgress', 'yieldEveryMs', 'diagnostics'] as const;
+  'initialBatch', 'initialProgress', 'yieldEveryMs', 'diagnostics', 'verbose'] as const;
 const EVALUATE_KEYS = ['batchSize', 'confusionMatrix'] as const;
 const PREDICT_KEYS = ['batchSize'] as const;
 
-// x and y must be given (checkData checks what they are); options hold only known keys.
-function checkCall(op: string, x: unknown, y: unknown, needY: boolean, options: unknown, keys: readonly string[]): void {
+// x and y must be given (checkData checks what they are); options hold only known keys. Returns the options' reader.
+function checkCall(op: string, x: unknown, y: unknown, needY: boolean, options: unknown, keys: readonly string[]): StrictOptions {
   if (x === undefined || x === null) throw new TypeError(`${op}: x (the inputs) is missing: ${op}(x${needY ? ', y' : ''}, options)`);
   if (needY && (y === undefined || y === null)) throw new TypeError(`${op}: y (the targets) is missing: ${op}(x, y, options)`);
-  StrictOptions.read(op, options, keys);
+  return StrictOptions.read(op, options, keys);
 }
 
 export interface FitOptions<M extends Trainable = Trainable> {
@@ -53,6 +53,11 @@ export interface FitOptions<M extends Trainable = Trainable> {
    * histograms, update ratios, dead and saturated units, and verdicts, on history.diagnostics. Default off.
    */
   diagnostics?: boolean | DiagnosticsOptions;
+  /**
+   * As Keras: 0 (default) prints nothing; 1 a progress bar when stdout is a terminal, else one line per epoch (pipes,
+   * CI, browser consoles, workers, edge runtimes: console.log); 2 one line per epoch. See progressBar.
+   */
+  verbose?: 0 | 1 | 2;
 }
 
 /** The running sums of an epoch's batches so far: Σ loss·n, the samples seen, and each metric's correct count. */
@@ -116,7 +121,8 @@ function compiled(model: Trainable, op: string): NonNullable<Trainable['loss']> 
 
 /** Trains for `epochs` over shuffled mini-batches; resolves to the per-epoch history. See FitOptions. */
 export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, options: FitOptions<M> = {}): Promise<History> {
-  checkCall('fit', x, y, true, options, FIT_KEYS);
+  const verbose = checkCall('fit', x, y, true, options, FIT_KEYS)
+    .number('verbose', { integer: true, min: 0, max: 2, default: 0, expected: '0 (silent), 1 (a progress bar) or 2 (one line per epoch)' });
   const loss = compiled(model, 'fit');
   const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${epochs}`);
@@ -140,7 +146,7 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
   }
   const bs = Math.min(batchSize, nTrain);
   const perm = empty([nTrain], 'int32', 'fit.permutation');
-  const callbacks = options.callbacks ?? [];
+  const callbacks: Callback<M>[] = [...options.callbacks ?? [], ...verbose ? [progressBar({ mode: verbose === 1 ? 'auto' : 'lines' })] : []];
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
   const first = options.initialEpoch ?? 0;
@@ -154,6 +160,8 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
     if (diagnostics) collector = new (await import('./collector.js')).DiagnosticsCollector(model, diagnostics);
     const outPer = sizeOf(model.outputShape), cols = model.outputShape[model.outputShape.length - 1];
     for (const c of callbacks) c.setModel?.(model);
+    const fitParams = { epochs: first + epochs, initialEpoch: first, batches: Math.ceil(nTrain / bs), batchSize: bs, samples: nTrain };
+    for (const c of callbacks) c.setParams?.(fitParams);
     for (const c of callbacks) await c.onTrainBegin?.({});
     let epoch = first;
     for (; epoch < first + epochs && !model.stopTraining; epoch++) {
@@ -161,7 +169,7 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
       if (options.shuffle ?? true) kern.randomPermutation(perm.ptr, nTrain, drawOf(model.seed, SHUFFLE_STREAM, epoch * 4294967296));
       else backend().arena.i32.set(Int32Array.from({ length: nTrain }, (_, i) => i), perm.ptr >>> 2);
       let lossSum = 0, seen = 0, lastYield = Date.now();
-      const correct = model.metrics.map(() => 0);
+      const correct = model.metrics.map(() => 0), batchCorrect = model.metrics.map(() => 0);
       const batches = Math.ceil(nTrain / bs);
       const skip = epoch === first ? options.initialBatch ?? 0 : 0;
       if (!Number.isInteger(skip) || skip < 0 || skip > batches) throw new RangeError(`fit: initialBatch must be an integer in [0, ${batches}], got ${skip}`);
@@ -179,9 +187,10 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
         if (collector && diagnostics!.everyBatches && (bi + 1) % diagnostics!.everyBatches === 0) collector.recordBatch(epoch, bi);
         lossSum += value * n; seen += n;
         const pred = model.lastPrediction, rows = (n * outPer) / cols;
-        model.metrics.forEach((m, j) => { correct[j] += countCorrect(m, pred, yb, rows, cols, loss.targets) / (rows / n); });
+        model.metrics.forEach((m, j) => { correct[j] += (batchCorrect[j] = countCorrect(m, pred, yb, rows, cols, loss.targets) / (rows / n)); });
         if (callbacks.length) {
           const logs: Logs = { batch: bi, size: n, loss: value };
+          model.metrics.forEach((m, j) => { logs[m.name] = batchCorrect[j] / n; });
           for (const c of callbacks) await c.onBatchEnd?.(bi, logs);
         }
         if (model.stopTraining) {
