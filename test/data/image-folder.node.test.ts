@@ -1,5 +1,6 @@
-// data.imageFolder (Node-only): class sub-folders in sorted order, PNG files decoded to grey or RGB and resized,
-// hidden files ignored; a 16-bit or interlaced file, a non-PNG file and an empty class are refused by name.
+// data.imageFolder (Node-only): class sub-folders in sorted order, PNG and JPEG files (JPEGs encoded by jpeg-js here)
+// decoded to grey or RGB and resized, hidden files ignored; a 16-bit or interlaced file, a file of another type, an
+// empty class and hostile or broken JPEGs are refused by name.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { ready, BUILD } from '../helpers/setup.js';
 import { rejection } from '../helpers/errors.js';
 import { encodePng } from '../helpers/png.js';
+import jpegJs from 'jpeg-js';
 import * as data from '../../src/data/index.js';
 import { memoryInUse } from '../../src/index.js';
 
@@ -60,14 +62,71 @@ test('16-bit and interlaced files, a non-PNG file, an empty class and a missing 
   const laced = await folder('laced', { 'a/ok.png': ok, 'a/z.png': await encodePng({ width: 2, height: 2, colorType: 0, interlace: 1, samples: [1, 2, 3, 4] }) });
   assert.is(await rejection(data.imageFolder(laced)), 'png "a/z.png": interlaced (Adam7) PNGs are not supported: save the image without interlacing');
   const jpeg = await folder('jpeg', { 'a/ok.png': ok, 'a/photo.jpg': 'not a png' });
-  assert.match(await rejection(data.imageFolder(jpeg)), /data.imageFolder\(".*jpeg"\): "a\/photo.jpg" is not a .png file; only PNG images are read/);
+  assert.is(await rejection(data.imageFolder(jpeg)), 'jpeg "a/photo.jpg": not a JPEG file (it does not start with FF D8 FF)');
+  const gif = await folder('gif', { 'a/ok.png': ok, 'a/anim.gif': 'GIF89a' });
+  assert.match(await rejection(data.imageFolder(gif)), /data.imageFolder\(".*gif"\): "a\/anim.gif" is not a .png, .jpg or .jpeg file; only PNG and JPEG images are read/);
   const hollow = await folder('hollow', { 'a/ok.png': ok });
   mkdirSync(join(hollow, 'b'));
-  assert.match(await rejection(data.imageFolder(hollow)), /class folder "b" holds no PNG images/);
+  assert.match(await rejection(data.imageFolder(hollow)), /class folder "b" holds no PNG or JPEG images/);
   assert.match(await rejection(data.imageFolder(join(tmp, 'nowhere'))), /data.imageFolder\(".*nowhere"\): cannot read the folder \(ENOENT\)/);
   const flat = await folder('flat', { 'x.png': ok });
   assert.match(await rejection(data.imageFolder(flat)), /no class sub-folders/);
   assert.is(memoryInUse(), before);
+});
+
+// JPEGs encoded by jpeg-js: w×h of one colour (or a horizontal grey ramp).
+function jpeg(w: number, h: number, rgb: (x: number, y: number) => [number, number, number], quality = 95): Uint8Array {
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { data.set([...rgb(x, y), 255], (y * w + x) * 4); }
+  return new Uint8Array(jpegJs.encode({ width: w, height: h, data }, quality).data);
+}
+
+test('JPEG beside PNG: .jpg/.jpeg decoded to RGB or grey and resized like PNGs; a PNG named .jpg is read as PNG', async () => {
+  const dir = await folder('jpegs', {
+    'cat/a.jpg': jpeg(16, 16, () => [200, 40, 60]), 'cat/b.JPEG': jpeg(8, 8, (x) => [x * 30, x * 30, x * 30]),
+    'dog/c.png': await solid(10, 20, 30), 'dog/d.jpg': await solid(90, 90, 90),
+  });
+  const before = memoryInUse();
+  const rgb = await data.imageFolder(dir, { size: [4, 4], channels: 3 });
+  assert.equal(rgb.files, ['cat/a.jpg', 'cat/b.JPEG', 'dog/c.png', 'dog/d.jpg']);
+  assert.equal([...rgb.y.toInt32Array()], [0, 0, 1, 1]);
+  const v = rgb.x.toFloat32Array(), at = (n: number, p: number): number[] => [...v.subarray((n * 16 + p) * 3, (n * 16 + p) * 3 + 3)];
+  for (const p of [0, 5, 15]) at(0, p).forEach((c, i) => assert.ok(Math.abs(c - [200, 40, 60][i]) <= 4, `red pixel ${p}: ${at(0, p)}`));
+  assert.equal(at(2, 0).map(Math.round), [10, 20, 30]);
+  assert.equal(at(3, 7).map(Math.round), [90, 90, 90]);
+  const grey = await data.imageFolder(dir, { size: [1, 8], channels: 1 });
+  const ramp = [...grey.x.toFloat32Array().subarray(8, 16)];
+  ramp.forEach((g, x) => assert.ok(Math.abs(g - x * 30) <= 6, `ramp ${x}: ${ramp}`));
+  [rgb, grey].forEach((s) => { s.x.dispose(); s.y.dispose(); });
+  assert.is(memoryInUse(), before);
+});
+
+// A JPEG whose frame header (SOF0) declares width × height, with the rest of a real small JPEG after it.
+function declaring(width: number, height: number): Uint8Array {
+  const b = jpeg(8, 8, () => [1, 2, 3]);
+  for (let i = 2; i < b.length - 8; i++) {
+    if (b[i] === 0xff && b[i + 1] === 0xc0) { b[i + 5] = height >> 8; b[i + 6] = height & 255; b[i + 7] = width >> 8; b[i + 8] = width & 255; return b; }
+  }
+  throw new Error('no SOF0');
+}
+
+test('hostile or broken JPEGs are refused by name before decoding: huge, more blocks than bytes, truncated, lossless', async () => {
+  const ok = jpeg(8, 8, () => [5, 5, 5]), noisy = jpeg(64, 64, (x, y) => [(x * 37 + y * 11) % 256, (x * y) % 256, (x + 3 * y) % 256]);
+  const before = memoryInUse(), heap = process.memoryUsage().arrayBuffers;
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['huge.jpg', declaring(65535, 65535), /^jpeg "a\/huge.jpg": declares 65535×65535 = 4,294,836,225 pixels; at most 67,108,864 \(8192×8192\) are decoded$/],
+    ['big.jpg', declaring(8000, 8000), /^jpeg "a\/big.jpg": declares 8000×8000 \(3,000,000 blocks\), which \d+ bytes cannot hold: truncated or not a real image$/],
+    ['cut.jpg', noisy.subarray(0, noisy.length - 40), /^jpeg "a\/cut.jpg": no end-of-image marker \(FF D9\) after the image data: the file is truncated$/],
+    ['head.jpg', ok.subarray(0, 30), /^jpeg "a\/head.jpg": truncated or corrupt segment|^jpeg "a\/head.jpg": truncated before the image data/],
+    ['lossless.jpg', (() => { const b = jpeg(8, 8, () => [9, 9, 9]); b[b.findIndex((v, i) => v === 0xff && b[i + 1] === 0xc0) + 1] = 0xc3; return b; })(),
+      /^jpeg "a\/lossless.jpg": lossless JPEG is not supported \(baseline and progressive are\)/],
+  ];
+  for (const [name, bytes, expected] of cases) {
+    const dir = await folder(`bad-${name}`, { 'a/ok.jpg': ok, [`a/${name}`]: bytes });
+    assert.match(await rejection(data.imageFolder(dir)), expected);
+  }
+  assert.is(memoryInUse(), before);
+  assert.ok(process.memoryUsage().arrayBuffers - heap < 64 << 20, 'no large buffers were allocated for the refused files');
 });
 
 test.run();
