@@ -19,6 +19,7 @@ import { elementwiseFigures } from './elementwise.js';
 import { reduceFigures } from './reduce.js';
 import { batchnormFigures } from './batchnorm.js';
 import { dropoutFigures } from './dropout.js';
+import { augmentFigures } from './augment.js';
 import { optimFigures } from './optim.js';
 import { randomFigures } from './random.js';
 import { maxoutFigures } from './maxout.js';
@@ -31,8 +32,8 @@ const families: [string, () => Spec[]][] = [
   ['gemm', gemmFigures], ['im2col', im2colFigures], ['conv2d', conv2dFigures], ['pool', poolFigures],
   ['activations', activationsFigures], ['math', mathFigures], ['softmax', softmaxFigures], ['losses', lossesFigures],
   ['elementwise', elementwiseFigures], ['reduce', reduceFigures], ['batchnorm', batchnormFigures],
-  ['dropout', dropoutFigures], ['optim', optimFigures], ['random', randomFigures], ['maxout', maxoutFigures],
-  ['stats', statsFigures], ['probe', probeFigures], ['train', trainFigures],
+  ['dropout', dropoutFigures], ['augment', augmentFigures], ['optim', optimFigures], ['random', randomFigures],
+  ['maxout', maxoutFigures], ['stats', statsFigures], ['probe', probeFigures], ['train', trainFigures],
 ];
 
 const args = process.argv.slice(2);

@@ -3,6 +3,7 @@
 export { simdSupported, type InitOptions } from './backend/module.js';
 export { Tensor, tensor, tidy, memoryInUse, type DType, type Shape, type TensorValues, type NestedArray } from './ops/tensor.js';
 export * as ops from './ops/index.js';
+export { augment, type AugmentOptions, type AugmentCallOptions } from './ops/augment.js';
 export * as layers from './layers/index.js';
 export * as losses from './nets/losses.js';
 export * as optimizers from './nets/optimizers.js';

@@ -19,6 +19,7 @@ const TWO32 = 4294967296;
 /** Stream ids reserved by the training loop and data helpers (layers take 1, 2, 3, … in build order). */
 export const SHUFFLE_STREAM = 0x7fff0001;
 export const SPLIT_STREAM = 0x7fff0002;
+export const AUGMENT_STREAM = 0x7fff0003;
 
 /** The generator position for a model seed (any safe integer ≥ 0) and a stream id. */
 export function drawOf(seed: number, stream: number, offset = 0): kern.Draw {
@@ -27,21 +28,22 @@ export function drawOf(seed: number, stream: number, offset = 0): kern.Draw {
 
 const DRAW_KEYS = ['seed', 'stream', 'offset'] as const;
 
+/** A seed (a non-negative safe integer, or a bigint below 2^64) as the kernels' two u32 halves; errors name op and where. */
+export function seedHalves(op: string, seed: unknown, where: string): { seedLo: number; seedHi: number } {
+  if (typeof seed === 'bigint') {
+    if (seed < 0n || seed >= 1n << 64n) throw new RangeError(`${op}: seed ${seed}n${where} must be a bigint in [0, 2^64)`);
+    return { seedLo: Number(seed & 0xffffffffn), seedHi: Number(seed >> 32n) };
+  }
+  if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) return { seedLo: seed % TWO32, seedHi: Math.floor(seed / TWO32) };
+  const msg = `${op}: seed ${given(seed)}${where} must be a non-negative safe integer or a bigint`;
+  throw typeof seed === 'number' ? new RangeError(msg) : new TypeError(msg);
+}
+
 /** Checks the options (required: seed) and splits the seed into the kernels' two u32 halves; n: the words drawn. */
 function drawFromOptions(o: StrictOptions, n: number, where: string): kern.Draw {
   const op = o.owner;
   if (!o.has('seed')) throw new TypeError(`${op}: options { seed } are required${where} (seed: a non-negative safe integer or a bigint)`);
-  const seed = o.get('seed');
-  let seedLo: number, seedHi: number;
-  if (typeof seed === 'bigint') {
-    if (seed < 0n || seed >= 1n << 64n) throw new RangeError(`${op}: seed ${seed}n${where} must be a bigint in [0, 2^64)`);
-    seedLo = Number(seed & 0xffffffffn); seedHi = Number(seed >> 32n);
-  } else if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) {
-    seedLo = seed % TWO32; seedHi = Math.floor(seed / TWO32);
-  } else {
-    const msg = `${op}: seed ${given(seed)}${where} must be a non-negative safe integer or a bigint`;
-    throw typeof seed === 'number' ? new RangeError(msg) : new TypeError(msg);
-  }
+  const { seedLo, seedHi } = seedHalves(op, o.get('seed'), where);
   const stream = o.number('stream', { integer: true, min: 0, max: TWO32, maxExclusive: true, default: 0, expected: 'an integer in [0, 2^32)' });
   const offset = o.number('offset', { integer: true, min: 0, default: 0, expected: 'a non-negative safe integer' });
   if (!Number.isSafeInteger(offset + n)) o.outOfRange('offset', `at most 2^53 − ${n} (the draw reads words offset … offset + ${n})`);
