@@ -5,13 +5,16 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { init } from '../index.js';
-import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, UsageError, type SettingKey } from './settings.js';
+import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, SETTINGS, UsageError, type SettingKey } from './settings.js';
 import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
+import { printLine } from './terminal.js';
 
 // Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
 const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
-const GRADCHECK_SETTINGS: readonly SettingKey[] = ['model', 'activation', 'init', 'seed'];
+// gradcheck reads train's flags; those that shape the model and its loss apply, the training ones are refused by name.
+const GRADCHECK_SETTINGS: readonly SettingKey[] = ['model', 'dataset', 'dataDir', 'hidden', 'activation', 'init', 'dropout', 'batchNorm', 'loss',
+  'l1', 'l2', 'regularizerScale', 'seed'];
 const TRAIN_OPTIONS = { ...flagOptions(ALL_SETTINGS), resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } satisfies ParseArgsConfig['options'];
 
 const HELP: Record<string, string> = {
@@ -61,13 +64,16 @@ example:
   simdnet predict runs/mlp-fashion-small-seed1/model.simdnet data/fashion-small/t10k-images-idx3-ubyte.gz`,
   gradcheck: `usage: simdnet gradcheck [options]
 
-  checks the gradients of the whole preset model (mlp or cnn) and of every layer against central finite differences
-  on random inputs and prints a table; exits 1 if any disagree
+  checks the gradients of the whole model and of every layer against central finite differences and prints a table;
+  exits 1 if any disagree. A preset (mlp, cnn) without --dataset is checked small (hidden sizes ≤ 16, random inputs);
+  a JSON model file, or any model with --dataset, at full size on the dataset's first test samples. Takes train's
+  flags that shape the model; training flags (--epochs, --optimizer, …) are refused.
 
-${flagHelp(GRADCHECK_SETTINGS)}
+${flagHelp(GRADCHECK_SETTINGS, [['--layer NAME', "check the whole model's gradient for this layer's parameters, then the layer alone"]])}
 
-example:
-  simdnet gradcheck --model cnn --activation tanh`,
+examples:
+  simdnet gradcheck --model cnn --activation tanh
+  simdnet gradcheck --model deep.json --layer dense_2`,
   run: `usage: simdnet run EXPERIMENT.json [--out DIR]
 
   EXPERIMENT.json: { "name": "activations", "base": { train settings }, "variants": [{ "name": "relu", "activation": "relu" }, …] }
@@ -91,10 +97,21 @@ example:
 
 type Values = Record<string, string | boolean | undefined>;
 
+/** `--flag -1` as `--flag=-1` for flags that take a value, so negative numbers reach the setting's own reader. */
+function joinNegatives(argv: string[], options: ParseArgsConfig['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], next = argv[i + 1];
+    const takesValue = a.startsWith('--') && !a.includes('=') && options?.[a.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && /^-(\d|\.\d|Infinity|NaN)/.test(next)) { out.push(`${a}=${next}`); i++; } else out.push(a);
+  }
+  return out;
+}
+
 function parse(argv: string[], options: ParseArgsConfig['options'], positionals: number, cmd: string): { values: Values; positionals: string[] } {
   let r;
   try {
-    r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    r = parseArgs({ args: joinNegatives(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional.*$/s, '');
     const unknown = /^Unknown option '--([^']+)'/.exec(msg)?.[1];
@@ -105,7 +122,7 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
   return r;
 }
 
-export async function main(argv: string[], log: (s: string) => void = (s) => { process.stdout.write(`${s}\n`); }): Promise<number> {
+export async function main(argv: string[], log: (s: string) => void = printLine): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
   if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report; see simdnet --help)`);
@@ -131,9 +148,13 @@ export async function main(argv: string[], log: (s: string) => void = (s) => { p
       return 0;
     }
     case 'gradcheck': {
-      const { values } = parse(rest, flagOptions(GRADCHECK_SETTINGS), 0, cmd);
-      if (values.model && !['mlp', 'cnn'].includes(String(values.model))) throw new UsageError(`--model must be mlp or cnn for gradcheck; got "${values.model}"`);
-      const ok = await gradcheckCommand(resolveConfig(fromFlags(values, GRADCHECK_SETTINGS)), log);
+      const { values } = parse(rest, { ...flagOptions(ALL_SETTINGS), layer: { type: 'string' } }, 0, cmd);
+      const given = fromFlags(values, ALL_SETTINGS);
+      for (const k of Object.keys(given)) {
+        if (!GRADCHECK_SETTINGS.includes(k as SettingKey)) throw new UsageError(`--${SETTINGS.find((x) => x.key === k)!.flag} does not apply to gradcheck (it trains nothing; see simdnet gradcheck --help)`);
+      }
+      if (values.layer === '') throw new UsageError('--layer needs a layer name');
+      const ok = await gradcheckCommand(resolveConfig(given), log, { layer: values.layer as string | undefined, datasetGiven: given.dataset !== undefined });
       return ok ? 0 : 1;
     }
     case 'run': {

@@ -5,17 +5,18 @@
 // training is over finishes the save; a save that still fails goes to a named fallback folder (outdir.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Model } from '../index.js';
+import type { Model, Tensor } from '../index.js';
 import { writeAtomic } from '../io/files.js';
-import { buildModel } from './config.js';
-import { SETTINGS, UsageError, type TrainConfig } from './settings.js';
+import { buildModel, checkModelFile } from './config.js';
+import { nameOf, SETTINGS, UsageError, type TrainConfig } from './settings.js';
 import { disposeDataset, loadDataset, type Dataset } from './datasets.js';
 import { progressBar } from '../train/callbacks.js';
 import { confusionTable } from './confusion.js';
 import { checkSpace, makeFolder, probeFolder, reason, saveElsewhere } from './outdir.js';
 import { verdicts } from '../train/verdicts.js';
 import type { Diagnostics } from '../train/diagnostics.js';
-import type { History } from '../train/loop.js';
+import { rowsOf, type History } from '../train/loop.js';
+import { earlyStopping, type Callback } from '../train/callbacks.js';
 import { renderReport } from '../report/report.js';
 import { describeEnvironment, pickMisclassified, reportJson } from '../report/helpers.js';
 import { CHECKPOINT, checkpointFiles, loadCheckpointModel, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Position } from './checkpoint.js';
@@ -24,6 +25,10 @@ export interface TrainResult {
   config: TrainConfig;
   history: Record<string, number[]>;
   test: { loss: number; accuracy: number };
+  /** Loss and accuracy on the training part, evaluated after training (dropout off, batch norm on its moving statistics). */
+  train?: { loss: number; accuracy: number };
+  /** The epoch early stopping stopped after (0-based), when it did. */
+  stoppedEpoch?: number;
   weightsHash: string;
   outDir: string;
   interrupted: boolean;
@@ -60,7 +65,7 @@ function step(name: string): void {
 }
 
 export function defaultOut(c: TrainConfig): string {
-  const model = c.model.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
+  const model = nameOf(c.model).replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   return join('runs', `${model}-${c.dataset}-seed${c.seed}`);
 }
 
@@ -93,6 +98,7 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
     checkResumeFlags(opts.given ?? {}, ckpt.config);
     config = { ...ckpt.config, out: outDir, dataDir: (opts.given?.dataDir as string | undefined) ?? ckpt.config.dataDir };
   }
+  if (!ckpt) checkModelFile(config); // a bad model file is refused before the dataset loads
   makeFolder(outDir);
   probeFolder(outDir);
   if (!ckpt && existsSync(join(outDir, CHECKPOINT))) {
@@ -117,8 +123,8 @@ async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | un
   if (split > 0 && nTrain === n) throw new UsageError(`--validation-split ${split} of ${samples} leaves no validation data (0 turns validation off)`);
   const batches = Math.ceil(nTrain / Math.min(config.batchSize, nTrain));
   if (ckpt && ckpt.batch > batches) throw new UsageError(`--resume: ${join(outDir, CHECKPOINT)} is damaged: batch ${ckpt.batch} of an epoch of ${batches} batches`);
-  log(`simdnet train: ${config.model} on ${data.name} (${n} train, ${te.x.shape[0]} test, ${classes.length} classes), ` +
-    `${config.optimizer}${config.learningRate !== undefined ? ` lr ${config.learningRate}` : ''}, ${config.loss}, batch ${config.batchSize}, seed ${config.seed}`);
+  log(`simdnet train: ${nameOf(config.model)} on ${data.name} (${n} train, ${te.x.shape[0]} test, ${classes.length} classes), ` +
+    `${nameOf(config.optimizer)}${config.learningRate !== undefined ? ` lr ${config.learningRate}` : ''}, ${nameOf(config.loss)}, batch ${config.batchSize}, seed ${config.seed}`);
   const model = ckpt ? loadCheckpointModel(outDir, ckpt) : buildModel(config, inputShape, classes.length);
   try {
     if (model.inputShape.join(',') !== inputShape.join(',')) {
@@ -136,7 +142,7 @@ async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | un
 async function run(model: Model, config: TrainConfig, data: Dataset, outDir: string, batches: number, ckpt: Checkpoint | undefined,
   log: (s: string) => void, warn: (s: string) => void): Promise<TrainResult> {
   const { train: tr, test: te, classes } = data;
-  const sparse = config.loss === 'sparseCrossEntropy';
+  const sparse = nameOf(config.loss) === 'sparseCrossEntropy';
   const history: Record<string, number[]> = {};
   const append = (h: Record<string, (number | null)[]>) => {
     for (const [k, v] of Object.entries(h)) (history[k] ??= []).push(...v.map((x) => x ?? NaN));
@@ -187,13 +193,15 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
   try {
     const bar = progressBar({ epochs: config.epochs }); // one fit per epoch: the bar counts the run's epochs
     const y = sparse ? tr.labels : tr.oneHot;
+    const stopper = config.earlyStopping ? earlyStoppingAcrossFits(config.earlyStopping, model, history) : undefined;
     if (!saved) await keep();
     // One fit per epoch: the same weights and history as one fit of all epochs, with checkpoints in between.
     while (pos.epoch < config.epochs && !interrupted) {
       const t0 = performance.now(), from = pos.batch;
       const h = await model.fit(tr.x, y, {
         epochs: 1, initialEpoch: pos.epoch, initialBatch: pos.batch, initialProgress: pos.progress, batchSize: config.batchSize,
-        validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: [bar], diagnostics: config.diagnostics,
+        validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: stopper ? [bar, stopper.callback] : [bar],
+        diagnostics: config.diagnostics, classWeight: config.classWeight as Record<number, number> | undefined,
       });
       trainMs += performance.now() - t0;
       trained += (h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt.batch - from : batches - from) * config.batchSize;
@@ -202,10 +210,13 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
       pos = h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt : { epoch: pos.epoch + 1, batch: 0 };
       if (pos.batch > 0) break; // stopped mid-epoch
       step('epoch');
+      if (stopper?.stopped()) break;
       if (interrupted && pos.epoch < config.epochs) break;
       if (due()) await keep();
     }
-    if (pos.epoch < config.epochs) {
+    const stoppedEpoch = stopper?.stopped() ? pos.epoch - 1 : undefined;
+    if (stoppedEpoch !== undefined) log(`early stopping after epoch ${pos.epoch}: ${stopper!.monitor()} has not improved for ${stopper!.patience + 1} epoch(s)`);
+    if (pos.epoch < config.epochs && stoppedEpoch === undefined) {
       let where = outDir;
       if (!samePlace(pos, saved)) {
         const files = checkpointFiles(model, state());
@@ -228,6 +239,7 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     const ev = model.evaluate(te.x, sparse ? te.labels : te.oneHot, { confusionMatrix: true });
     step('evaluated');
     const test = { loss: ev.loss, accuracy: ev.accuracy as number };
+    const trainEval = evaluateTrainingPart(model, tr.x, y, config.validationSplit);
     const weightsHash = model.weightsHash();
     const found = diag ? verdicts(history, diag) : undefined;
     const full: History = { epoch: history[Object.keys(history)[0]]?.map((_, i) => i) ?? [], history, diagnostics: diag && { ...diag, verdicts: found! } };
@@ -235,7 +247,7 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     let report: string, reportData: string;
     try {
       const options = {
-        title: `simdnet train: ${config.model} on ${data.name}`, command: commandLine(), config: { ...config, out: outDir },
+        title: `simdnet train: ${nameOf(config.model)} on ${data.name}`, command: commandLine(), config: { ...config, out: outDir },
         environment: describeEnvironment(), weightsHash,
         test: { loss: test.loss, accuracy: test.accuracy, confusionMatrix: ev.confusionMatrix, classNames: classes },
         misclassified: inputShapeIsImage(data.inputShape)
@@ -252,7 +264,7 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
       ['report.json', encode(reportData)],
       ['report.html', encode(report)],
       ['history.csv', encode(csv)],
-      ['history.json', encode(JSON.stringify({ config, history, test, weightsHash }, null, 1))], // written last: the run is finished
+      ['history.json', encode(JSON.stringify({ config, history, train: trainEval, test, weightsHash, ...(stoppedEpoch !== undefined ? { stoppedEpoch } : {}) }, null, 1))], // written last: the run is finished
     ];
     let savedTo = outDir;
     try {
@@ -273,12 +285,13 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
         warn(`cannot remove the checkpoint in ${outDir} (${reason(e)}); the run is finished`);
       }
     }
-    log(`\ntest accuracy ${(test.accuracy * 100).toFixed(2)}%  (loss ${test.loss.toFixed(4)}, ${te.x.shape[0]} samples)`);
+    log(`\ntrain accuracy ${(trainEval.accuracy * 100).toFixed(2)}% (loss ${trainEval.loss.toFixed(4)}, evaluated after training)`);
+    log(`test accuracy ${(test.accuracy * 100).toFixed(2)}%  (loss ${test.loss.toFixed(4)}, ${te.x.shape[0]} samples)`);
     log(confusionTable(ev.confusionMatrix!, classes));
     if (found) log(found.length ? `\ndiagnostics: ${found.length} verdict${found.length > 1 ? 's' : ''}\n${found.map((v) => `  - ${v.message}`).join('\n')}` : '\ndiagnostics: no problems found');
     log(`weights hash ${weightsHash}`);
     log(`wrote ${files.map(([f]) => join(savedTo, f)).join(', ')}`);
-    return { config, history, test, weightsHash, outDir, interrupted: false, savedTo, diagnostics: full.diagnostics,
+    return { config, history, test, train: trainEval, stoppedEpoch, weightsHash, outDir, interrupted: false, savedTo, diagnostics: full.diagnostics,
       seconds: trainMs / 1000, samplesPerSecond: trained / (trainMs / 1000) };
   } finally {
     process.off('SIGINT', onSigint);
@@ -288,3 +301,39 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
 // The command as typed (for the report), and whether samples are images [H, W, C] the report can draw.
 const commandLine = (): string => ['simdnet', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 const inputShapeIsImage = (s: readonly number[]): boolean => s.length === 3 && (s[2] === 1 || s[2] === 3);
+
+/** Loss and accuracy on the training part (the samples before the validation split), evaluated after training. */
+function evaluateTrainingPart(model: Model, x: Tensor, y: Tensor, split: number): { loss: number; accuracy: number } {
+  const n = x.shape[0], nTrain = split > 0 ? Math.floor(n * (1 - split)) : n;
+  const part = nTrain === n ? undefined : [rowsOf(x, 0, nTrain), rowsOf(y, 0, nTrain)] as const;
+  try {
+    const r = model.evaluate(part ? part[0] : x, part ? part[1] : y);
+    return { loss: r.loss, accuracy: r.accuracy as number };
+  } finally {
+    part?.forEach((t) => t.dispose());
+  }
+}
+
+/**
+ * Early stopping over the CLI's one-fit-per-epoch loop: one callback whose state lives across the fits (fit's
+ * onTrainBegin would reset it), rebuilt on --resume by replaying the finished epochs' logs from the history.
+ */
+function earlyStoppingAcrossFits(options: Record<string, unknown>, model: Model, history: Record<string, number[]>) {
+  if (options.restoreBestWeights) {
+    throw new UsageError('earlyStopping.restoreBestWeights is not available in simdnet train and run yet (a checkpoint would have to keep the best weights); use it with fit() in the library');
+  }
+  const es = earlyStopping(options);
+  es.setModel?.(model);
+  es.onTrainBegin?.({});
+  const epochs = history.loss?.length ?? 0;
+  for (let e = 0; e < epochs; e++) {
+    es.onEpochEnd?.(e, Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[e]])));
+  }
+  model.stopTraining = false;
+  const callback: Callback = { onEpochEnd: (e, logs) => es.onEpochEnd?.(e, logs) };
+  return {
+    callback, patience: Number(options.patience ?? 0),
+    stopped: () => es.stoppedEpoch >= 0,
+    monitor: () => String(options.monitor ?? 'valLoss'),
+  };
+}

@@ -52,13 +52,13 @@ export function parseInitializer(owner: string, option: string, v: unknown, dflt
   return init;
 }
 
-/** A regularizer option: regularizers.l1/l2/l1l2(…) or its saved form { name: 'l1' | 'l2' | 'l1l2', l1, l2 }. */
+/** A regularizer option: regularizers.l1/l2/l1l2(…) or its saved form { name: 'l1' | 'l2' | 'l1l2', l1, l2, scale }. */
 export function parseRegularizer(owner: string, option: string, v: unknown): Regularizer | undefined {
   if (v === undefined) return undefined;
   if (!isPlainObject(v) || typeof v.name !== 'string') {
     throw new TypeError(`${owner}: ${option} must be a regularizer (regularizers.l2(0.01)) or { name: 'l1' | 'l2' | 'l1l2', l1, l2 }, got ${given(v)}`);
   }
-  checkKeys(`${owner}: ${option}`, v, ['name', 'l1', 'l2'], 'key');
+  checkKeys(`${owner}: ${option}`, v, ['name', 'l1', 'l2', 'scale'], 'key');
   for (const k of ['l1', 'l2'] as const) {
     if (v[k] !== undefined && typeof v[k] !== 'number') throw new TypeError(`${owner}: ${option} ${k} must be a number ≥ 0, got ${given(v[k])}`);
   }

@@ -7,6 +7,8 @@ import { empty, sizeOf, Tensor } from '../ops/tensor.js';
 import { Layer, type Param } from '../layers/layer.js';
 import { Model } from './model.js';
 import type { Loss } from '../nets/losses.js';
+import { regularizerFactors } from '../nets/regularizers.js';
+import { nearest as nearestName } from '../ops/options.js';
 
 export interface GradCheckOptions {
   /**
@@ -22,6 +24,11 @@ export interface GradCheckOptions {
   seed?: number;
   /** Check the input gradient too (default true for layers and models). */
   checkInput?: boolean;
+  /**
+   * Check only these parameters of a model or layer: full names ('dense_2/kernel') or layer names ('dense_2': all its
+   * parameters). Each must match; the input is checked only when 'input' is listed. Default: every parameter.
+   */
+  only?: readonly string[];
   /** Run layers in training mode (default true: batch statistics, fixed dropout masks). */
   training?: boolean;
   /** Losses only: treat yPred as the logits of a fused softmax (default: for sparse and weighted cross-entropy). */
@@ -165,7 +172,7 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
   model.layers.forEach((l) => { l.noiseFrozen = true; });
   const value = (abs = false) => {
     const losses = model.lossOf(y, model.forward(x, n, training), n, null);
-    return abs ? sum64(losses, rows, true) / n : sum64(losses, rows) / n + model.penalty();
+    return abs ? sum64(losses, rows, true) / n : sum64(losses, rows) / n + model.penalty(n);
   };
   return {
     tensors, value: () => value(), scale: () => value(true),
@@ -180,7 +187,7 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
           // add the penalty's gradient l1·sign(w) + 2·l2·w the way training does, on a copy
           const gt = empty(p.value.shape, 'float32', 'gradCheck.g');
           f32().set(g, gt.ptr >>> 2);
-          regularizeInto(p, gt);
+          regularizeInto(p, gt, n);
           m.set(p.value, gt.toFloat32Array());
           gt.dispose();
         } else m.set(p.value, g);
@@ -192,8 +199,9 @@ function modelTarget(model: Model, x: Tensor, y: Tensor, o: GradCheckOptions): T
   };
 }
 
-function regularizeInto(p: Param, g: Tensor): void {
-  kern.regularize(p.value.ptr, g.ptr, p.value.size, p.regularizer!.l1, p.regularizer!.l2);
+function regularizeInto(p: Param, g: Tensor, samples: number): void {
+  const f = regularizerFactors(p.regularizer!, samples);
+  kern.regularize(p.value.ptr, g.ptr, p.value.size, f.l1, f.l2);
 }
 
 /**
@@ -219,6 +227,7 @@ export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs,
   } else {
     throw new TypeError('gradCheck: target must be a layer, a loss or a model');
   }
+  if (options.only) t = { ...t, tensors: pickTensors(t.tensors, options.only) };
   const checks: GradCheckEntry[] = [];
   try {
     const grads = t.gradients();
@@ -281,4 +290,19 @@ export function gradCheck(target: Layer | Loss | Model, inputs: GradCheckInputs,
   const report = checks.map((c) => `${c.passed ? 'ok  ' : 'FAIL'} ${c.name.padEnd(28)} max rel err ${c.maxRelError.toExponential(2)} at [${c.index}] ` +
     `(analytic ${c.analytic.toPrecision(6)}, numeric ${c.numeric.toPrecision(6)}), ${c.checked} checked` + (c.skipped ? `, ${c.skipped} skipped at kinks` : '')).join('\n');
   return { passed, worst, checks, report };
+}
+
+/** The tensors `only` names (full names or layer names), each name required to match. */
+function pickTensors(tensors: { name: string; t: Tensor }[], only: readonly string[]): { name: string; t: Tensor }[] {
+  if (!Array.isArray(only) || only.length === 0 || only.some((n) => typeof n !== 'string')) {
+    throw new TypeError(`gradCheck: only must be a non-empty array of parameter or layer names, got ${JSON.stringify(only)}`);
+  }
+  const layerOf = (n: string) => n.slice(0, Math.max(0, n.lastIndexOf('/')));
+  for (const n of only) {
+    if (tensors.some((x) => x.name === n || layerOf(x.name) === n)) continue;
+    const known = [...new Set(tensors.flatMap((x) => [x.name, layerOf(x.name)]).filter(Boolean))];
+    const near = nearestName(n, known);
+    throw new RangeError(`gradCheck: nothing named "${n}" to check${near ? ` (did you mean "${near}"?)` : ''}; known: ${known.join(', ')}`);
+  }
+  return tensors.filter((x) => only.includes(x.name) || only.includes(layerOf(x.name)));
 }

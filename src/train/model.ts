@@ -7,6 +7,7 @@ import { empty, sizeOf, Tensor } from '../ops/tensor.js';
 import { Layer, claimLayers, type BuildContext, type Param } from '../layers/layer.js';
 import { getLoss, type CustomLoss, type Loss, type LossName } from '../nets/losses.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../nets/optimizers.js';
+import { regularizerFactors } from '../nets/regularizers.js';
 import { getMetric, type Metric, type MetricSpec } from './metrics.js';
 import { NonFiniteError } from './errors.js';
 import { summaryTable } from './summary.js';
@@ -123,7 +124,7 @@ export class Model implements Trainable {
     StrictOptions.read('compile', options, ['optimizer', 'loss', 'metrics'], true);
     const optimizer = getOptimizer('compile', options.optimizer);
     const loss = getLoss('compile', options.loss);
-    const metrics = (options.metrics ?? []).map(getMetric);
+    const metrics = (options.metrics ?? []).map((m) => getMetric(m, loss));
     const last = this.layers[this.layers.length - 1];
     const endsInSoftmax = last.endsInSoftmax();
     if (loss.fusesSoftmax && !endsInSoftmax && (loss.name === 'sparseCrossEntropy' || loss.name === 'weightedCrossEntropy')) {
@@ -266,7 +267,9 @@ export class Model implements Trainable {
     let value = backend().arena.f32[b.scratch.ptr >>> 2] / n;
     this.backwardFromLoss(n);
     for (const p of params) {
-      if (p.regularizer && p.grad) value += kern.regularize(p.value.ptr, p.grad.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
+      if (!p.regularizer || !p.grad) continue;
+      const f = regularizerFactors(p.regularizer, n);
+      value += kern.regularize(p.value.ptr, p.grad.ptr, p.value.size, f.l1, f.l2);
     }
     if (snap) {
       try { this.guard(value, params, n, epoch, batch); } catch (e) { snap.restore(); throw e; }
@@ -363,14 +366,15 @@ export class Model implements Trainable {
     return evaluate(this, x, y, this.training ? { ...options, batchSize: this.batchDuringFit('evaluate', options?.batchSize) } : options);
   }
 
-  /** The regularization penalty of the current weights (added to the reported loss). */
-  penalty(): number {
+  /** The regularization penalty of the current weights (added to the reported loss) for a loss averaged over `samples`. */
+  penalty(samples = 1): number {
     let s = 0;
     for (const p of this.params()) {
       if (!p.regularizer) continue;
       // regularize() also adds into a gradient: give it a throwaway buffer
       const tmp = empty(p.value.shape, 'float32', 'penaltyScratch');
-      s += kern.regularize(p.value.ptr, tmp.ptr, p.value.size, p.regularizer.l1, p.regularizer.l2);
+      const f = regularizerFactors(p.regularizer, samples);
+      s += kern.regularize(p.value.ptr, tmp.ptr, p.value.size, f.l1, f.l2);
       tmp.dispose();
     }
     return s;

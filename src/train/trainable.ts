@@ -45,8 +45,8 @@ export interface Trainable {
   readonly lastPrediction: Tensor;
   /** Σ of the per-sample losses of pred against y over the first n samples (no gradient, no penalty). */
   batchLoss(y: Tensor, pred: Tensor, n: number): number;
-  /** The regularization penalty of the current weights. */
-  penalty(): number;
+  /** The regularization penalty of the current weights, for a data loss averaged over `samples` (perSample scale). */
+  penalty(samples?: number): number;
   getWeights(): NamedWeights[];
   setWeights(weights: readonly NamedWeights[]): void;  // Model also takes Float32Array[] and Tensor[] (see Model.setWeights)
 }

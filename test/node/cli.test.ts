@@ -123,6 +123,44 @@ test('Ctrl-C writes a checkpoint; --resume reaches the same weights as an uninte
   assert.not.ok(existsSync(join(dir, 'cut', 'checkpoint.json')), 'checkpoint removed after finishing');
 });
 
+test("negative numbers reach each flag's own reader; a bad model file is refused before the dataset loads", () => {
+  for (const [args, re] of [
+    [['train', '--epochs', '-1'], /^simdnet: --epochs must be an integer ≥ 1; got "-1"\n$/],
+    [['train', '--lr', '-1e-3'], /^simdnet: --lr must be a number > 0; got "-1e-3"\n$/],
+    [['train', '--seed', '-2'], /^simdnet: --seed -2 is out of range/],
+    [['train', '--validation-split', '-.5'], /^simdnet: --validation-split must be a number ≥ 0/],
+  ] as [string[], RegExp][]) {
+    const r = cli(...args);
+    assert.is(r.code, 2, r.err);
+    assert.match(r.err, re);
+  }
+  writeFileSync(join(dir, 'broken.json'), '{ "layers": [ { "kind": "dense", "config": { "unitz": 3 } } ] }');
+  const r = cli('train', '--model', 'broken.json', '--dataset', 'fashion-mnist', '--data', join(dir, 'no-such-dir'));
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /--model broken\.json: layer 1: .*unitz/);
+  assert.is(r.out, '', 'nothing printed (no banner, no dataset) before the model file is refused');
+});
+
+test("gradcheck takes train's model flags, refuses training flags, and checks one named layer of a model file", () => {
+  const bad = cli('gradcheck', '--epochs', '3');
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--epochs does not apply to gradcheck/);
+  writeFileSync(join(dir, 'deep.json'), JSON.stringify({ layers: [
+    { kind: 'flatten' },
+    ...[1, 2, 3].map((i) => ({ kind: 'dense', config: { name: `h${i}`, units: 16, activation: 'sigmoid' } })),
+    { kind: 'dense', config: { name: 'out', units: 10, activation: 'softmax' } },
+  ] }));
+  const r = cli('gradcheck', '--model', 'deep.json', '--layer', 'h2');
+  assert.is(r.code, 0, r.out + r.err);
+  assert.match(r.out, /first 3 test samples of fashion-small/);
+  const rows = r.out.split('\n').filter((l) => /^(ok|FAIL)/.test(l));
+  assert.ok(rows.length >= 4 && rows.every((l) => /\bh2\b|h2\//.test(l)), rows.join('\n'));
+  assert.match(r.out, /ok\s+whole model\s+h2\/kernel/);
+  const missing = cli('gradcheck', '--model', 'deep.json', '--layer', 'h4');
+  assert.is(missing.code, 2);
+  assert.match(missing.err, /--layer h4: no such layer in the model \(did you mean "h[1-3]"\?\)/);
+});
+
 test('gradcheck prints a table and exits 0 for both presets', () => {
   for (const model of ['mlp', 'cnn']) {
     const r = cli('gradcheck', '--model', model, '--activation', 'tanh');
@@ -141,7 +179,19 @@ test('run: an experiment file trains each variant and prints a comparison', () =
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /=== relu ===[\s\S]*=== tanh ===/);
   assert.match(r.out, /acts: 2 variants/);
-  assert.match(r.out, /relu\s+\d+\.\d\d%\s+\d+\.\d\d%\s+\d+\.\d\d%/);
+  // variant, train accuracy (evaluated after training), validation loss and accuracy, test accuracy, epochs, time
+  assert.match(r.out, /relu\s+\d+\.\d\d%\s+\d+\.\d{4}\s+\d+\.\d\d%\s+\d+\.\d\d%\s+1\s+\d+\.\d s/);
+  const csv = readFileSync(join(dir, 'runs/acts/results.csv'), 'utf8').trim().split('\n');
+  assert.is(csv[0], 'variant,status,trainAccuracy,trainLoss,valAccuracy,valLoss,testAccuracy,testLoss,epochs,stoppedEpoch,seconds,weightsHash,reason');
+  assert.is(csv.length, 3);
+  const rows = JSON.parse(readFileSync(join(dir, 'runs/acts/results.json'), 'utf8'));
+  assert.equal(rows.map((x: { variant: string }) => x.variant), ['relu', 'tanh']);
+  for (const row of rows) {
+    assert.ok(row.trainAccuracy > 0 && row.trainAccuracy <= 1 && row.testAccuracy > 0 && row.valLoss > 0, JSON.stringify(row));
+    const h = JSON.parse(readFileSync(join(dir, `runs/acts/${row.variant}/history.json`), 'utf8'));
+    assert.is(h.weightsHash, row.weightsHash);
+    assert.is(h.train.accuracy, row.trainAccuracy);
+  }
   writeFileSync(join(dir, 'bad-exp.json'), JSON.stringify({ variants: [{ name: 'x', optimizer: 'nope' }] }));
   const bad = cli('run', 'bad-exp.json');
   assert.is(bad.code, 2);
