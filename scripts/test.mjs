@@ -1,10 +1,11 @@
 // `npm test`: build if needed, type-check, run the uvu suite once per build (release, debug) in Node 20, once (release)
 // in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), the demo page in Chromium
 // (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the training report in
-// Chromium (scripts/test-report.mjs), then the same-bits check across runtimes (scripts/same-bits.mjs) and the
-// bundle-size limit (scripts/bundle-size.mjs); print the totals as one line "N passed, N failed". With a file pattern
-// (`npm test -- gemm`) only the suites run; `--no-browser` skips Chromium (suite, demo page and report) and the
-// same-bits check. Node-only tooling.
+// Chromium (scripts/test-report.mjs), then the same-bits check across runtimes (scripts/same-bits.mjs), the
+// bundle-size limit (scripts/bundle-size.mjs) and the npm user's path from the packed tarball (scripts/test-package.mjs);
+// print the totals as one line "N passed, N failed". With a file pattern (`npm test -- gemm`) only the suites run;
+// `--no-browser` skips Chromium (suite, demo page, report, the package's page bundle) and the same-bits check.
+// Node-only tooling.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { runDemoTest } from './test-demo.mjs';
 import { runReportTest } from './test-report.mjs';
 import { runSameBits } from './same-bits.mjs';
 import { measureBundle } from './bundle-size.mjs';
+import { runPackageTest } from './test-package.mjs';
 import { engine } from './engines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,6 +113,17 @@ if (!only) {
     summary.push(`bundle size: ${size.line}`);
   } catch (e) {
     failed++; console.log(String(e?.stack ?? e)); summary.push(`bundle size: crashed (${e.message})`);
+  }
+}
+
+if (!only) {
+  console.log('\n── the packed tarball in a fresh project (scripts/test-package.mjs)');
+  try {
+    const r = await runPackageTest({ browser: !args.includes('--no-browser') });
+    passed += r.passed; failed += r.failed;
+    summary.push(`package: ${r.passed} passed, ${r.failed} failed; npx simdnet train --epochs 1: test accuracy ${r.accuracy} (${r.ms} ms)`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`package: crashed (${e.message})`);
   }
 }
 
