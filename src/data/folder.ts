@@ -3,9 +3,9 @@
 import { extname, join } from 'node:path';
 import { checkString } from './checks.js';
 import { entries, kindOf, readRegular } from './disk.js';
-import { checkImagesOptions, imagesWith, type ImageSet, type ImagesOptions } from './image.js';
+import { checkImagesOptions, imagesWith, type ImageFile, type ImageSet, type ImagesOptions } from './image.js';
 import { decodeJpeg, isJpeg } from './jpeg.js';
-import { decodePng, isPng } from './png.js';
+import { decodePng, isPng, type DecodedImage } from './png.js';
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
@@ -18,13 +18,19 @@ const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 export async function imageFolder(dir: string, options: ImagesOptions = {}): Promise<ImageSet & { classes: string[] }> {
   checkString('data.imageFolder', 'dir', dir, false);
   checkImagesOptions(options, 'data.imageFolder');
-  const where = `data.imageFolder("${dir}")`;
+  const { files, classes } = await listImageFolder(dir, `data.imageFolder("${dir}")`);
+  const set = await imagesWith(files, options, decodeImage);
+  return { ...set, classes };
+}
+
+/** The image files of a class-per-folder tree, read (not decoded), in class then name order, with the class names. */
+export async function listImageFolder(dir: string, where: string): Promise<{ files: ImageFile[]; classes: string[] }> {
   const top = await entries(dir, '', where);
   const odd = top.find((e) => !e.stats?.isDirectory() && !e.stats?.isFile());
   if (odd) throw new Error(`${where}: "${odd.name}" is ${kindOf(odd)}; expected one folder of PNG or JPEG images per class`);
   const classes = top.filter((e) => e.stats?.isDirectory()).map((e) => e.name).sort();
   if (classes.length === 0) throw new Error(`${where}: no class sub-folders (expected one folder of PNG or JPEG images per class)`);
-  const files: { name: string; bytes: Uint8Array; label: number }[] = [];
+  const files: ImageFile[] = [];
   for (const [label, cls] of classes.entries()) {
     const inside = (await entries(join(dir, cls), `${cls}/`, where)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const bad = inside.find((e) => !e.stats?.isFile());
@@ -37,8 +43,53 @@ export async function imageFolder(dir: string, options: ImagesOptions = {}): Pro
     if (inside.length === 0) throw new Error(`${where}: class folder "${cls}" holds no PNG or JPEG images`);
     for (const e of inside) files.push({ name: `${cls}/${e.name}`, bytes: await readRegular(join(dir, cls, e.name), `${cls}/${e.name}`, where), label });
   }
-  // By content; a .jpg/.jpeg that is neither is refused as a JPEG, anything else as a PNG.
-  const jpeg = (f: { name: string; bytes: Uint8Array }): boolean => isJpeg(f.bytes) || (!isPng(f.bytes) && extname(f.name).toLowerCase() !== '.png');
-  const set = await imagesWith(files, options, (f) => (jpeg(f) ? decodeJpeg(f.bytes, f.name) : decodePng(f.bytes, f.name)));
-  return { ...set, classes };
+  return { files, classes };
+}
+
+/** A PNG or JPEG by its content; a .jpg/.jpeg that is neither is refused as a JPEG, anything else as a PNG. */
+export function decodeImage(f: ImageFile): Promise<DecodedImage> {
+  const jpeg = isJpeg(f.bytes) || (!isPng(f.bytes) && extname(f.name).toLowerCase() !== '.png');
+  return jpeg ? decodeJpeg(f.bytes, f.name) : decodePng(f.bytes, f.name);
+}
+
+/** The `folder` dataset's layout, for errors. */
+export const FOLDER_LAYOUT = 'one sub-folder of PNG or JPEG images per class, or train/ and test/ each holding such sub-folders';
+
+/**
+ * The `folder` dataset's two splits, unscaled: dir/train and dir/test when both exist (the same class folders), else
+ * dir's class folders with the last 20% (rounded) of each class's files by name as the test split. Every image is
+ * resized to the first training image's size; grey (1 channel) when that image is grey, else RGB.
+ */
+export async function folderSplits(dir: string, where: string): Promise<{ train: ImageSet; test: ImageSet; classes: string[]; channels: 1 | 3 }> {
+  const top = await entries(dir, '', where);
+  const isDir = (n: string): boolean => top.some((e) => e.name === n && e.stats?.isDirectory());
+  let train: ImageFile[], test: ImageFile[], classes: string[];
+  if (isDir('train') && isDir('test')) {
+    const a = await listImageFolder(join(dir, 'train'), where), b = await listImageFolder(join(dir, 'test'), where);
+    if (a.classes.join('/') !== b.classes.join('/')) {
+      throw new Error(`${where}: train/ has the classes ${a.classes.join(', ')} but test/ has ${b.classes.join(', ')}; both need the same class folders`);
+    }
+    classes = a.classes;
+    train = a.files.map((f) => ({ ...f, name: `train/${f.name}` }));
+    test = b.files.map((f) => ({ ...f, name: `test/${f.name}` }));
+  } else {
+    const all = await listImageFolder(dir, where);
+    classes = all.classes;
+    train = []; test = [];
+    classes.forEach((_, label) => {
+      const mine = all.files.filter((f) => f.label === label), nTest = Math.round(mine.length * 0.2);
+      train.push(...mine.slice(0, mine.length - nTest));
+      test.push(...mine.slice(mine.length - nTest));
+    });
+    if (test.length === 0) throw new Error(`${where}: too few images for a test split (20% of each class rounds to none): add images, or give train/ and test/ folders`);
+  }
+  const first = await decodeImage(train[0]);
+  const options = { size: [first.height, first.width] as [number, number], channels: (first.channels <= 2 ? 1 : 3) as 1 | 3, scale: false };
+  const trainSet = await imagesWith(train, options, decodeImage);
+  try {
+    return { train: trainSet, test: await imagesWith(test, options, decodeImage), classes, channels: options.channels };
+  } catch (e) {
+    trainSet.x.dispose(); trainSet.y.dispose();
+    throw e;
+  }
 }

@@ -46,23 +46,23 @@ export async function locate(name: Downloadable, l: Lookup): Promise<string[]> {
   }
   const cache = join(cacheRoot().dir, name);
   const cached = name === 'cifar10' ? [join(cache, CIFAR_FOLDER)] : [cache];
-  const looked = [`the cache folder ${cache}`];
+  let looked = `the cache folder ${cache}`;
   let found = await findIn(cached, files);
   if (found) return found;
   if (name === 'fashion-mnist') {
     if (systemData()) {
       found = await findIn([DEBIAN_FASHION_MNIST], files);
       if (found) return found;
-      looked.push(`Debian's package path ${DEBIAN_FASHION_MNIST}`);
+      looked += ` nor in Debian's package path ${DEBIAN_FASHION_MNIST}`;
     } else {
-      looked.push(`(Debian's package path not read: SIMDNET_SYSTEM_DATA=0)`);
+      looked += ` (Debian's package path is not read: SIMDNET_SYSTEM_DATA=0)`;
     }
   }
-  if (l.download === false) throw new Error(`${w.where}: not in ${looked.join(' nor ')}, and downloading is off ({ download: false }). ${how}`);
+  if (l.download === false) throw new Error(`${w.where}: not in ${looked}, and downloading is off ({ download: false }). ${how}`);
   try {
     await fetchInto(name, cache, l);
   } catch (e) {
-    throw new Error(`${w.where}: not in ${looked.join(' nor ')}, and the download failed: ${(e as Error).message}. ${how}`);
+    throw new Error(`${w.where}: not in ${looked}, and the download failed: ${(e as Error).message}. ${how}`);
   }
   found = await findIn(cached, files);
   if (!found) throw new Error(`${w.where}: downloaded into ${cache}, yet ${files.join(', ')} are not all there. ${how}`);

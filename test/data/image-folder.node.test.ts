@@ -1,6 +1,6 @@
 // data.imageFolder (Node-only): class sub-folders in sorted order, PNG and JPEG files (JPEGs encoded by jpeg-js here)
 // decoded to grey or RGB and resized, hidden files ignored; a 16-bit or interlaced file, a file of another type, an
-// empty class and hostile or broken JPEGs are refused by name.
+// empty class and hostile or broken JPEGs are refused by name; the `folder` dataset built on it.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -127,6 +127,34 @@ test('hostile or broken JPEGs are refused by name before decoding: huge, more bl
   }
   assert.is(memoryInUse(), before);
   assert.ok(process.memoryUsage().arrayBuffers - heap < 64 << 20, 'no large buffers were allocated for the refused files');
+});
+
+test('the folder dataset: class folders split 80/20 per class by name, or train/ and test/; grey stays one channel', async () => {
+  const grey = (v: number): Promise<Uint8Array> => encodePng({ width: 3, height: 2, colorType: 0, samples: Array(6).fill(v) });
+  const flat: Record<string, Uint8Array> = {};
+  for (const [c, cls] of ['one', 'two'].entries()) for (let i = 0; i < 5; i++) flat[`${cls}/${i}.png`] = await grey(c * 100 + i * 10);
+  const dir = await folder('dataset-flat', flat);
+  const before = memoryInUse();
+  const ds = await data.load('folder', { dataDir: dir });
+  assert.equal([ds.name, ds.classes, ds.inputShape, ds.train.x.shape, ds.test.x.shape], ['folder', ['one', 'two'], [2, 3, 1], [8, 2, 3, 1], [2, 2, 3, 1]]);
+  assert.equal([...ds.train.y.toInt32Array()], [0, 0, 0, 0, 1, 1, 1, 1]);
+  assert.equal([...ds.test.x.toFloat32Array()].filter((_, i) => i % 6 === 0).map((v) => Math.round(v * 255)), [40, 140]);
+  ds.dispose();
+  const split = await folder('dataset-split', {
+    'train/cat/a.jpg': jpeg(8, 8, () => [250, 0, 0]), 'train/dog/b.png': await solid(0, 0, 250, 8),
+    'test/cat/c.jpg': jpeg(16, 16, () => [240, 10, 10]), 'test/dog/d.png': await solid(0, 10, 240, 4),
+  });
+  const rgb = await data.load('folder', { dataDir: split, flatten: true });
+  assert.equal([rgb.inputShape, rgb.train.x.shape, rgb.test.x.shape, [...rgb.test.y.toInt32Array()]], [[192], [2, 192], [2, 192], [0, 1]]);
+  assert.ok(Math.abs(rgb.test.x.toFloat32Array()[0] - 240 / 255) < 0.03);
+  rgb.dispose();
+  assert.is(memoryInUse(), before);
+  const odd = await folder('dataset-odd', { 'train/cat/a.png': await grey(1), 'test/cow/b.png': await grey(2) });
+  assert.match(await rejection(data.load('folder', { dataDir: odd })), /^data.load\('folder'\) \(\{ dataDir \} ".*dataset-odd"\): train\/ has the classes cat but test\/ has cow; both need the same class folders$/);
+  assert.match(await rejection(data.load('folder')), /^data.load\('folder'\): give \{ dataDir \}, a folder with one sub-folder of PNG or JPEG images per class, or train\/ and test\/ each holding such sub-folders$/);
+  const few = await folder('dataset-few', { 'a/x.png': await grey(1), 'b/y.png': await grey(2) });
+  assert.match(await rejection(data.load('folder', { dataDir: few })), /too few images for a test split/);
+  assert.is(memoryInUse(), before);
 });
 
 test.run();
