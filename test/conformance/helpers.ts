@@ -1,6 +1,7 @@
 // The conformance suite's shared parts: TensorFlow.js 4.22 on its cpu backend (plain float32 JavaScript), simdnet
 // ready, a tfjs-layers model's weights copied into a simdnet model, and comparisons with the float32-rounding tolerance
-// and a report of the worst element. Node only (the *.node.test.ts files that use it).
+// and a report of the worst element (CONFORMANCE_VERBOSE=1 prints every comparison's margin). Node only (the
+// *.node.test.ts files that use it).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
@@ -48,7 +49,7 @@ export function worstDiff(actual: ArrayLike<number>, expected: ArrayLike<number>
 /** Asserts agreement within atol + rtol·|expected|, naming the worst element. */
 export function assertAgree(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, atol = ATOL, rtol = RTOL): Diff {
   const d = worstDiff(actual, expected, atol, rtol);
-  if (process.env.H1DBG) console.log('AGREE', label, d.ratio.toFixed(4), d.worst.toExponential(2));
+  if (process.env.CONFORMANCE_VERBOSE) console.log('agree', label, d.ratio.toFixed(4), d.worst.toExponential(2));
   assert.ok(d.ratio <= 1, `${label}: element ${d.index} is ${d.actual}, the oracle says ${d.expected} (|Δ| ${d.worst.toExponential(2)}, ${d.ratio.toFixed(1)}× the tolerance ${atol} + ${rtol}·|e|)`);
   return d;
 }
@@ -56,7 +57,7 @@ export function assertAgree(label: string, actual: ArrayLike<number>, expected: 
 /** Asserts disagreement beyond the tolerance: a planted formula the suite must catch. */
 export function assertDisagree(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, atol = ATOL, rtol = RTOL): Diff {
   const d = worstDiff(actual, expected, atol, rtol);
-  if (process.env.H1DBG) console.log('DISAGREE', label, d.ratio.toFixed(2), d.worst.toExponential(2));
+  if (process.env.CONFORMANCE_VERBOSE) console.log('planted, departs', label, d.ratio.toFixed(2), d.worst.toExponential(2));
   assert.ok(d.ratio > 10, `${label}: expected a difference well beyond the tolerance, the worst is ${d.ratio.toFixed(2)}× it`);
   return d;
 }
