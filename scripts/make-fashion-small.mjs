@@ -1,13 +1,17 @@
-// Regenerates data/fashion-small/ (simdnet's embedded default dataset) from Debian's dataset-fashion-mnist: the first
-// 10,000 train and 2,000 test records, as gzipped IDX files. Node-only tooling. Usage: node scripts/make-fashion-small.mjs [sourceDir]
+// Regenerates data/fashion-small/ (simdnet's embedded default dataset) from Debian's dataset-fashion-mnist or simdnet's
+// cache: the first 10,000 train and 2,000 test records, as gzipped IDX files. Node-only tooling.
+// Usage: node scripts/make-fashion-small.mjs [sourceDir]
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = process.argv[2] ?? '/usr/share/datasets/fashion-mnist';
+// Debian's package, else simdnet's cache folder (where `data.load('fashion-mnist')` downloads the files).
+const cache = process.env.SIMDNET_DATA || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'simdnet');
+const source = process.argv[2] ?? ['/usr/share/datasets/fashion-mnist', join(cache, 'fashion-mnist')].find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz'))) ?? '/usr/share/datasets/fashion-mnist';
 const out = join(root, 'data/fashion-small');
 const KEEP = { train: 10000, t10k: 2000 };
 // SHA-256 of the decompressed slices: the content, whatever zlib version compresses it.
@@ -37,7 +41,7 @@ for (const name of Object.keys(EXPECTED)) {
   const n = KEEP[name.split('-')[0]];
   let raw;
   try { raw = gunzipSync(readFileSync(join(source, `${name}.gz`))); } catch (e) {
-    console.error(`cannot read ${join(source, `${name}.gz`)} (${e.message}): install it with \`sudo apt-get install dataset-fashion-mnist\` or pass the folder holding it`);
+    console.error(`cannot read ${join(source, `${name}.gz`)} (${e.message}): install it with \`sudo apt-get install dataset-fashion-mnist\`, let simdnet download it (\`simdnet train --dataset fashion-mnist\`), or pass the folder holding it`);
     process.exit(1);
   }
   const part = slice(raw, n, name);

@@ -2,7 +2,8 @@
 // pinned size and SHA-256. Runtime-neutral data (no node: imports); the Node loaders in ./node.ts read it.
 
 /** Every dataset data.load knows, in the order help texts list them. */
-export const datasetNames = ['fashion-small', 'fashion-mnist', 'mnist', 'cifar10', 'digits', 'folder'] as const;
+export const datasetNames = ['fashion-mnist', 'fashion-small', 'mnist', 'cifar10', 'digits', 'folder'] as const;
+/** The names data.load() and the command line's --dataset accept. */
 export type DatasetName = typeof datasetNames[number];
 
 /** A file fetched from the dataset's source: its name there, its size in bytes and its SHA-256 (lowercase hex). */

@@ -78,7 +78,7 @@ test('a dataDir without the files says where it looked and every way to provide 
   assert.match(m, /or let simdnet download them once from http:\/\/fashion-mnist.s3-website.eu-central-1.amazonaws.com into the cache/);
   assert.match(await rejection(data.load('fashion-small', { dataDir: empty })), /data.load\('fashion-small'\): \{ dataDir \} is ".*empty", which does not hold the four IDX files .*\/empty\/fashion-small, .*\/empty\/fashion-mnist\)/);
   assert.match(await rejection(data.load('cifar10', { dataDir: empty })), /data.load\('cifar10'\): \{ dataDir \} is ".*empty", which does not hold CIFAR-10's binary batches/);
-  assert.match(await rejection(data.load('imagenet' as 'mnist')), /unknown dataset "imagenet"; known: fashion-small, fashion-mnist, mnist, cifar10, digits, folder/);
+  assert.match(await rejection(data.load('imagenet' as 'mnist')), /unknown dataset "imagenet"; known: fashion-mnist, fashion-small, mnist, cifar10, digits, folder/);
 });
 
 test('fashion-small is always the first 10,000/2,000 records: from a dataDir holding the full set, or refused when it holds fewer', async () => {
