@@ -2,7 +2,8 @@
 // in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), the demo page in Chromium
 // (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the training report in
 // Chromium (scripts/test-report.mjs), then the same-bits check across runtimes (scripts/same-bits.mjs), the
-// bundle-size limit (scripts/bundle-size.mjs) and the npm user's path from the packed tarball (scripts/test-package.mjs);
+// bundle-size limit (scripts/bundle-size.mjs), the npm user's path from the packed tarball (scripts/test-package.mjs)
+// and the API reference (scripts/docs.mjs: every export documented, and an undocumented one must fail);
 // print the totals as one line "N passed, N failed". With a file pattern (`npm test -- gemm`) only the suites run;
 // `--no-browser` skips Chromium (suite, demo page, report, the package's page bundle) and the same-bits check.
 // Node-only tooling.
@@ -15,6 +16,7 @@ import { runReportTest } from './test-report.mjs';
 import { runSameBits } from './same-bits.mjs';
 import { measureBundle } from './bundle-size.mjs';
 import { runPackageTest } from './test-package.mjs';
+import { buildDocs, selfTest as docsSelfTest } from './docs.mjs';
 import { engine } from './engines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -125,6 +127,16 @@ if (!only) {
   } catch (e) {
     failed++; console.log(String(e?.stack ?? e)); summary.push(`package: crashed (${e.message})`);
   }
+}
+
+if (!only) {
+  console.log('\n── the API reference (scripts/docs.mjs)');
+  const t = performance.now();
+  for (const r of [buildDocs(), docsSelfTest()]) {
+    if (r.ok) passed++; else { failed++; console.log(r.out.trim()); }
+    console.log(`${r.ok ? 'ok  ' : 'FAIL'} – ${r.line}`);
+  }
+  summary.push(`docs: TypeDoc (${Math.round(performance.now() - t)} ms)`);
 }
 
 console.log(`\n── summary\n${summary.join('\n')}`);

@@ -3,6 +3,7 @@
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 
+/** How init() gets the kernel module: a precompiled module or its bytes (neither: the entry's default). */
 export interface InitOptions {
   /** A precompiled module (edge runtimes that forbid compiling bytes, e.g. Cloudflare Workers). */
   module?: WebAssembly.Module;

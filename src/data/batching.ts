@@ -28,6 +28,7 @@ export function oneHot(labels: Tensor, numClasses: number): Tensor {
   return out;
 }
 
+/** Options of data.split(). */
 export interface SplitOptions {
   /** The share of the rows that goes to `test`, in (0, 1); round(N · fraction) rows. */
   fraction: number;
@@ -52,6 +53,7 @@ export function split(x: Tensor, y: Tensor, options: SplitOptions): { train: Pai
   }));
 }
 
+/** Options of data.shuffle(). */
 export interface ShuffleOptions {
   seed?: number;
   /** Selects one of many permutations of the same seed (as fit's epochs do). Default 0. */
@@ -67,6 +69,7 @@ export function shuffle(x: Tensor, y: Tensor, options: ShuffleOptions = {}): Pai
   })));
 }
 
+/** Options of data.batches(). */
 export interface BatchesOptions extends ShuffleOptions {
   /** Visit the rows in a seeded random order (default false: in order). */
   shuffle?: boolean;

@@ -9,6 +9,7 @@ import { building, type Labelled } from './tensors.js';
 const SIDE = 32, PLANE = SIDE * SIDE, RECORD = 1 + 3 * PLANE, CLASSES = 10;
 const OPTION_KEYS = ['names', 'scale', 'standardize'] as const;
 
+/** Options of data.cifar10(). */
 export interface Cifar10Options extends NormalizeOptions {
   /** One name per file for errors (default "batch 1", "batch 2", …). */
   names?: readonly string[];

@@ -4,6 +4,7 @@ import { checkBoolean, checkOptions, checkString, describe } from './checks.js';
 import { floatsFrom, intsFrom, building, type Labelled } from './tensors.js';
 import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions } from './normalize.js';
 
+/** Options of data.csv(). */
 export interface CsvOptions extends NormalizeOptions {
   /** The label column: an index (negative counts from the end) or, with a header, its name. Default: the last. */
   labelColumn?: number | string;

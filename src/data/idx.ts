@@ -18,6 +18,7 @@ const TYPES: Record<number, IdxType> = {
   0x0e: { name: 'double', size: 8, integer: false, array: Float64Array, read: (v, at) => v.getFloat64(at) },
 };
 
+/** Options of data.idx(). */
 export interface IdxOptions extends Omit<NormalizeOptions, 'standardize'> {
   /** Names the file in errors (default "idx data"). */
   name?: string;

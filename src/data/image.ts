@@ -9,8 +9,10 @@ import { checkBytes, checkOptions, count, describe, MAX_VALUES } from './checks.
 import { checkNormalizeOptions, normalizeInPlace, type NormalizeOptions } from './normalize.js';
 import { building, intsFrom, type Labelled } from './tensors.js';
 
+/** One encoded image for data.images(): a name for errors, its bytes and its class index. */
 export interface ImageFile { name: string; bytes: Uint8Array; label: number }
 
+/** Options of data.images() and data.imageFolder(). */
 export interface ImagesOptions extends NormalizeOptions {
   /** [height, width] of every sample; images of another size are resized. Default: the first image's size. */
   size?: readonly [number, number];

@@ -21,6 +21,7 @@ export { datasetNames, type DatasetName } from './sources.js';
 export { DEBIAN_FASHION_MNIST } from './places.js';
 export { imageFolder } from './folder.js';
 
+/** Options of data.load(). */
 export interface LoadOptions extends NormalizeOptions {
   /**
    * The folder holding the files (or a sub-folder named after the dataset); when given, only it is read. Without it:
@@ -37,6 +38,7 @@ export interface LoadOptions extends NormalizeOptions {
   oneHot?: boolean;
 }
 
+/** A named dataset as data.load() returns it: train and test pairs, class names, input shape and normalization. */
 export interface Dataset {
   name: DatasetName;
   train: Pair;

@@ -5,8 +5,10 @@ import { backend } from '../backend/module.js';
 import { empty, tensor, untracked, type Tensor } from '../ops/tensor.js';
 import { checkBoolean, checkOptions, checkTensor, describe } from './checks.js';
 
+/** Per-channel mean and standard deviation to standardize with. */
 export interface Standardize { mean: readonly number[]; std: readonly number[] }
 
+/** Options every loader takes: scale bytes to [0, 1], and standardize per channel. */
 export interface NormalizeOptions {
   /** Divide by 255 (bytes to [0, 1]) before standardizing. */
   scale?: boolean;

@@ -6,6 +6,7 @@
 import type { LayerSpec } from '../layers/index.js';
 
 export const MAGIC = [0x53, 0x49, 0x4d, 0x44, 0x4e, 0x45, 0x54, 0x00]; // "SIMDNET\0"
+/** The model file format version model.save() writes; loadModel() refuses newer ones. */
 export const FORMAT_VERSION = 1;
 
 export interface TensorEntry { name: string; shape: number[]; offset: number; size: number }
@@ -20,6 +21,7 @@ export interface Header {
   layerState: Record<string, Record<string, number>>;
 }
 
+/** Options of model.save(). */
 export interface SaveOptions {
   /** Include the optimizer's state (moments, step count) so training resumes exactly (default true). */
   includeOptimizer?: boolean;

@@ -3,6 +3,7 @@
 import * as kern from '../backend/kernels/index.js';
 import { checkKeys, given, isPlainObject, nearest, show } from './options.js';
 
+/** The activation names layers accept. */
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh' | 'softplus' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softplus', 'softmax'];
 

@@ -5,6 +5,7 @@ import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js
 import { ACTIVATIONS, activationBackward, activationForward, parseActivation, type Activation, type ActivationName } from './activation-fn.js';
 import { Options } from './options.js';
 
+/** A layer that applies one activation (layers.activation, layers.leakyRelu). */
 export class ActivationLayer extends Layer {
   readonly kind: string = 'activation';
   readonly activation: Activation;

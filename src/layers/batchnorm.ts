@@ -7,8 +7,10 @@ import { ones, zeros } from '../nets/initializers.js';
 import { Layer, autoName, type BuildContext, type Param, type SampleShape } from './layer.js';
 import { Options } from './options.js';
 
+/** Options of layers.batchNorm(): momentum (default 0.99) and epsilon (default 1e-3), as Keras. */
 export interface BatchNormOptions { momentum?: number; epsilon?: number; name?: string }
 
+/** Batch normalization over the last axis, with moving statistics for inference (see layers.batchNorm). */
 export class BatchNorm extends Layer {
   readonly kind = 'batchNorm';
   readonly momentum: number;

@@ -8,6 +8,7 @@ import { Layer, autoName, type BuildContext, type Param, type SampleShape } from
 import { Options } from './options.js';
 import { activationBackward, activationForward, type Activation } from './activation-fn.js';
 
+/** Options of layers.conv2d(): filters, kernel size, strides, padding, dilation, and the weight options. */
 export interface Conv2dLayerOptions extends WeightOptions {
   filters: number;
   kernelSize: Pair;
@@ -17,12 +18,15 @@ export interface Conv2dLayerOptions extends WeightOptions {
   dilation?: Pair;
 }
 
+/** A 2-D convolution layer, NHWC input, HWIO kernel (see layers.conv2d). */
 export class Conv2D extends Layer {
   readonly kind = 'conv2d';
   readonly filters: number;
   readonly w: Weights;
   readonly options: Conv2dLayerOptions;
+  /** The activation applied after the convolution and bias. */
   get activation(): Activation { return this.w.activation; }
+  /** Whether the layer adds a bias. */
   get useBias(): boolean { return this.w.useBias; }
   kernel!: Param;
   bias?: Param;
@@ -104,4 +108,5 @@ export class Conv2D extends Layer {
   }
 }
 
+/** A 2-D convolution layer (Keras' Conv2D), NHWC. */
 export function conv2d(options: Conv2dLayerOptions): Conv2D { return new Conv2D(options); }

@@ -7,15 +7,19 @@ import { Layer, autoName, type BuildContext, type Param, type SampleShape } from
 import { Options } from './options.js';
 import { activationBackward, activationForward, type Activation } from './activation-fn.js';
 
+/** Options of layers.dense(): units, and the weight options (activation, bias, initializers, regularizers). */
 export interface DenseOptions extends WeightOptions {
   units: number;
 }
 
+/** A fully connected layer: y = activation(x·W + b) (see layers.dense). */
 export class Dense extends Layer {
   readonly kind = 'dense';
   readonly units: number;
   readonly w: Weights;
+  /** The activation applied to x·W + b. */
   get activation(): Activation { return this.w.activation; }
+  /** Whether the layer adds a bias. */
   get useBias(): boolean { return this.w.useBias; }
   kernel!: Param;
   bias?: Param;
@@ -89,4 +93,5 @@ export class Dense extends Layer {
   }
 }
 
+/** A fully connected layer (Keras' Dense). */
 export function dense(options: DenseOptions): Dense { return new Dense(options); }

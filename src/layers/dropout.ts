@@ -6,6 +6,7 @@ import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { Options, given } from './options.js';
 
+/** Inverted dropout while training, identity at inference (see layers.dropout). */
 export class Dropout extends Layer {
   readonly kind = 'dropout';
   readonly rate: number;

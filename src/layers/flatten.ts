@@ -3,6 +3,7 @@ import { viewOf, type Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { Options } from './options.js';
 
+/** Reshapes each sample to a vector (a view: no copy). */
 export class Flatten extends Layer {
   readonly kind = 'flatten';
   private yView?: Tensor; private dxView?: Tensor;
@@ -31,4 +32,5 @@ export class Flatten extends Layer {
   config(): Record<string, unknown> { return { name: this.name }; }
 }
 
+/** A layer that reshapes each sample to a vector (Keras' Flatten). */
 export function flatten(options: { name?: string } = {}): Flatten { return new Flatten(Options.read('flatten', options, ['name']).name()); }

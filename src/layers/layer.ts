@@ -42,6 +42,7 @@ export const MAX_NESTING = 64;
 /** Per-sample shape (no batch axis). */
 export type SampleShape = readonly number[];
 
+/** A layer: forward and backward passes on planned buffers, its parameters, and the config that rebuilds it. */
 export abstract class Layer {
   /** The layer type, as saved in model files (`dense`, `conv2d`, …). */
   abstract readonly kind: string;
@@ -178,6 +179,7 @@ export abstract class Layer {
 
   /** Number of samples' worth of elements per row of output. */
   get outputSize(): number { return sizeOf(this.outputShape); }
+  /** Values per sample of the input (the product of inputShape). */
   get inputSize(): number { return sizeOf(this.inputShape); }
 }
 

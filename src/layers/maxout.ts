@@ -9,6 +9,7 @@ import { Options } from './options.js';
 import { parseInitializer } from './weights.js';
 import type { Initializer, InitializerName } from '../nets/initializers.js';
 
+/** Options of layers.maxout(). */
 export interface MaxoutOptions {
   /** k: how many inputs compete for each output. */
   pieces: number;
@@ -18,6 +19,7 @@ export interface MaxoutOptions {
   name?: string;
 }
 
+/** Maxout: the maximum over groups of `pieces` channels (see layers.maxout). */
 export class Maxout extends Layer {
   readonly kind = 'maxout';
   readonly pieces: number;

@@ -7,6 +7,7 @@ import type { Tensor } from '../ops/tensor.js';
 import { Layer, autoName, type BuildContext, type SampleShape } from './layer.js';
 import { Options } from './options.js';
 
+/** Options of layers.maxPool2d() and layers.avgPool2d(). */
 export interface Pool2dLayerOptions {
   poolSize?: Pair;
   /** Default: poolSize. */
@@ -15,6 +16,7 @@ export interface Pool2dLayerOptions {
   name?: string;
 }
 
+/** Max or average pooling over 2-D windows (layers.maxPool2d, layers.avgPool2d). */
 export class Pool2D extends Layer {
   readonly kind: 'maxPool2d' | 'avgPool2d';
   private readonly options: Pool2dLayerOptions & { countPad?: boolean };

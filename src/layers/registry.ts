@@ -3,6 +3,7 @@
 import { MAX_NESTING, type Layer } from './layer.js';
 import { checkKeys, given, isPlainObject, nearest, show } from './options.js';
 
+/** A layer as model files and JSON model specs list it: its kind and its options. */
 export interface LayerSpec { kind: string; config: Record<string, unknown> }
 
 /** Makes a layer from its config; `nested` rebuilds a spec one level deeper (for layers that hold layers). */

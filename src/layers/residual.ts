@@ -10,6 +10,7 @@ import { activationBackward, activationForward, parseActivation, type Activation
 import { layerSpec, type LayerSpec } from './registry.js';
 import { Options, given } from './options.js';
 
+/** Options of layers.residual(): the block and the shortcut. */
 export interface ResidualOptions {
   /** The block's layers, applied in order. */
   layers: Layer[];
@@ -20,6 +21,7 @@ export interface ResidualOptions {
   name?: string;
 }
 
+/** A residual block: its layers' output plus a shortcut of the input (see layers.residual). */
 export class Residual extends Layer {
   readonly kind = 'residual';
   readonly block: Layer[];

@@ -5,10 +5,12 @@ import type { Tensor } from '../ops/tensor.js';
 import { drawOf } from '../ops/random.js';
 import { given, isPlainObject, numberArg, StrictOptions, unknownName } from '../ops/options.js';
 
+/** A weight initializer: fills a tensor from the module's seeded generator, given the layer's fans. */
 export interface Initializer {
   readonly name: string;
   /** Options that rebuild it (saved with the model). */
   readonly config: Readonly<Record<string, number>>;
+  /** Fills `t` for a layer with these fans, drawing from stream `stream` of generator `seed`. */
   fill(t: Tensor, fanIn: number, fanOut: number, seed: number, stream: number): void;
 }
 
@@ -30,7 +32,9 @@ function make(name: string, config: Record<string, number>, fill: Initializer['f
 const finite = (owner: string, what: string, v: unknown): number => numberArg(owner, what, v);
 const nonNegative = (owner: string, what: string, v: unknown): number => numberArg(owner, what, v, { min: 0 });
 
+/** All zeros (the default for biases). */
 export function zeros(): Initializer { return fillWith('zeros', 0); }
+/** All ones. */
 export function ones(): Initializer { return fillWith('ones', 1); }
 
 function fillWith(name: string, value: number): Initializer {
@@ -49,6 +53,7 @@ function makeUniform(owner: string, lo: unknown, hi: unknown): Initializer {
   return make('uniform', { lo: l, hi: h }, (t, _fi, _fo, seed, stream) => fillUniform(t, seed, stream, l, h));
 }
 
+/** Normal draws with this mean and standard deviation (default 0 and 0.05, as Keras' RandomNormal). */
 export function normal(mean = 0, std = 0.05): Initializer { return makeNormal('initializers.normal', mean, std, false); }
 
 /** Normal, redrawn outside mean ± 2·std. */
@@ -74,13 +79,21 @@ function scaled(name: string, scale: number, mode: 'in' | 'avg', dist: 'uniform'
   });
 }
 
+/** Glorot (Xavier) uniform: U(±√(6 / (fanIn + fanOut))). */
 export const glorotUniform = (): Initializer => scaled('glorotUniform', 1, 'avg', 'uniform');
+/** Glorot (Xavier) normal: truncated at 2σ, σ = √(2 / (fanIn + fanOut)) (Keras' correction for the truncation). */
 export const glorotNormal = (): Initializer => scaled('glorotNormal', 1, 'avg', 'normal');
+/** He uniform: U(±√(6 / fanIn)), for ReLU layers. */
 export const heUniform = (): Initializer => scaled('heUniform', 2, 'in', 'uniform');
+/** He normal: truncated at 2σ, σ = √(2 / fanIn), for ReLU layers. */
 export const heNormal = (): Initializer => scaled('heNormal', 2, 'in', 'normal');
+/** LeCun uniform: U(±√(3 / fanIn)). */
 export const lecunUniform = (): Initializer => scaled('lecunUniform', 1, 'in', 'uniform');
+/** LeCun normal: truncated at 2σ, σ = √(1 / fanIn). */
 export const lecunNormal = (): Initializer => scaled('lecunNormal', 1, 'in', 'normal');
+/** Another name for glorotUniform. */
 export const xavierUniform = glorotUniform;
+/** Another name for glorotNormal. */
 export const xavierNormal = glorotNormal;
 
 /** An option's value, or dflt when absent (undefined; null is a value, and refused). */
@@ -99,6 +112,7 @@ const BY_NAME: Record<string, [keys: readonly string[], make: (owner: string, o:
 /** Every initializer name getInitializer knows, aliases included (the CLI and docs list these). */
 export const INITIALIZER_NAMES: readonly string[] = Object.keys(BY_NAME);
 
+/** The initializer names layers and the command line accept. */
 export type InitializerName = 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'xavierUniform' | 'xavierNormal'
   | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal' | 'uniform' | 'normal' | 'truncatedNormal';
 

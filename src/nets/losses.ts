@@ -8,6 +8,7 @@ import { given, isPlainObject, numberArg, StrictOptions, unknownName } from '../
 /** How targets are given: same shape as the prediction ('dense'), or one int32 class index per sample ('sparse'). */
 export type TargetKind = 'dense' | 'sparse';
 
+/** A loss: per-sample values and their gradient with respect to the predictions, run on the kernels. */
 export interface Loss {
   readonly name: string;
   /** Options that rebuild it (saved with the model). */
@@ -25,12 +26,15 @@ export interface Loss {
   dispose?(): void;
 }
 
+/** What the model hands a loss: the logits when the last layer's softmax is fused into it, and a scratch tensor. */
 export interface LossContext { logits?: Tensor; scratch: Tensor }
 
 /** A user loss: forward → per-sample loss [N]; backward → dloss[i]/dyPred [N, ...] (not divided by N). Use ops. */
 export interface CustomLoss {
   name: string;
+  /** Per-sample loss [N] for targets and predictions [N, …]. */
   forward(yTrue: Tensor, yPred: Tensor): Tensor;
+  /** dLoss/dyPred [N, …] per sample (not divided by N). */
   backward(yTrue: Tensor, yPred: Tensor): Tensor;
 }
 
@@ -114,6 +118,7 @@ export function sparseCrossEntropy(options?: Record<string, never>): Loss {
   });
 }
 
+/** Options of losses.weightedCrossEntropy: per-class and per-confusion weights. */
 export interface WeightedCrossEntropyOptions {
   /** Weight per true class ([C]; default 1). */
   classWeights?: readonly number[];
@@ -180,8 +185,10 @@ function makeWeightedCrossEntropy(owner: string, options: unknown): Loss {
 
 /** How losses.clipped clips: the predictions before the base loss (Keras' construction) or each sample's loss. */
 export type ClipMode = 'predictions' | 'loss';
+/** Every ClipMode, for option checks and help texts. */
 export const CLIP_MODES: readonly ClipMode[] = ['predictions', 'loss'];
 
+/** Options of losses.clipped: how the range applies. */
 export interface ClippedOptions {
   /**
    * 'predictions' (default): yPred is clipped into range before the base loss, the gradient passing where yPred lies
@@ -278,6 +285,7 @@ export function custom(user: CustomLoss): Loss {
   });
 }
 
+/** The loss names compile() and the command line accept (Keras' spellings are aliases). */
 export type LossName = 'crossEntropy' | 'categoricalCrossEntropy' | 'sparseCrossEntropy' | 'sparseCategoricalCrossEntropy'
   | 'binaryCrossEntropy' | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' | 'hinge' | 'categoricalHinge'
   | 'huber' | 'cosineProximity';

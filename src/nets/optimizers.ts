@@ -7,6 +7,7 @@ import type { Param } from '../layers/layer.js';
 import { getSchedule, type Schedule } from './schedules.js';
 import { isPlainObject, StrictOptions, unknownName, given } from '../ops/options.js';
 
+/** Options every optimizer takes: learning rate or schedule, and gradient clipping. */
 export interface OptimizerOptions {
   /** A number, or a schedule of the step (schedules.exponential(…)). */
   learningRate?: number | Schedule;
@@ -24,6 +25,7 @@ export interface OptimizerState {
   slots: { param: string; slot: string; values: Float32Array }[];
 }
 
+/** An optimizer: one fused update kernel per parameter each step, with its state (moments, step count) kept per parameter. */
 export abstract class Optimizer {
   abstract readonly name: string;
   /** The rate used by the next step (callbacks may change it; a schedule sets it each step). */
@@ -98,6 +100,7 @@ export abstract class Optimizer {
     for (const p of trainable) this.update(p.value.ptr, p.grad!.ptr, p.value.size, this.slotsOf(p), this.learningRate);
   }
 
+  /** A copy of the step count, scalars and per-parameter slots of `params` (saved with the model). */
   getState(params: readonly Param[]): OptimizerState {
     const slots: OptimizerState['slots'] = [];
     for (const p of params) {
@@ -107,6 +110,7 @@ export abstract class Optimizer {
     return { iterations: this.iterations, learningRate: this.learningRate, scalars: this.scalars(), slots };
   }
 
+  /** Restores what getState() returned for the same parameters, so training resumes exactly. */
   setState(params: readonly Param[], state: OptimizerState): void {
     const byName = new Map(params.map((p) => [p.name, p]));
     for (const { param, slot, values } of state.slots) {
@@ -136,6 +140,7 @@ export abstract class Optimizer {
     this.iterations = s.iterations; this.learningRate = s.learningRate; this.setScalars(s.scalars);
   }
 
+  /** Frees the per-parameter state in WebAssembly memory. */
   dispose(): void {
     for (const s of this.slots.values()) s.forEach((t) => t.dispose());
     this.slots.clear();
@@ -175,6 +180,7 @@ const KEYS = {
  * no choice: Keras and PyTorch both add ε to the bias-corrected √v̂.
  */
 export type EpsilonConvention = 'keras' | 'pytorch';
+/** Every EpsilonConvention, for option checks and help texts. */
 export const EPSILON_CONVENTIONS: readonly EpsilonConvention[] = ['keras', 'pytorch'];
 
 /** Reads an optimizer's options strictly: unknown keys are refused naming the nearest valid one. */
@@ -198,6 +204,7 @@ class SGD extends Optimizer {
   config(): Record<string, unknown> { return this.base(); }
 }
 
+/** Options of optimizers.momentum and nesterov: the momentum coefficient (default 0.9). */
 export interface MomentumOptions extends OptimizerOptions { momentum?: number }
 
 class Momentum extends Optimizer {
@@ -215,6 +222,7 @@ class Momentum extends Optimizer {
   config(): Record<string, unknown> { return { ...this.base(), momentum: this.momentum }; }
 }
 
+/** Options of optimizers.adagrad. */
 export interface AdagradOptions extends OptimizerOptions {
   initialAccumulatorValue?: number; epsilon?: number;
   /** 'keras' (default): w −= lr·g/√(acc + ε); 'pytorch': w −= lr·g/(√acc + ε). */
@@ -240,6 +248,7 @@ class Adagrad extends Optimizer {
   }
 }
 
+/** Options of optimizers.rmsprop. */
 export interface RmspropOptions extends OptimizerOptions {
   rho?: number; epsilon?: number;
   /** 'keras' (default; Keras and TensorFlow.js): w −= lr·g/√(ms + ε); 'pytorch': w −= lr·g/(√ms + ε). */
@@ -262,12 +271,15 @@ class RMSprop extends Optimizer {
   config(): Record<string, unknown> { return { ...this.base(), rho: this.rho, epsilon: this.epsilon, epsilonConvention: this.epsilonConvention }; }
 }
 
+/** Options of optimizers.adam. */
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number; beta2?: number; epsilon?: number;
   /** 'keras' (default): ε added to the uncorrected √v; 'pytorch' (also TensorFlow.js): to the bias-corrected √v̂. */
   epsilonConvention?: EpsilonConvention;
 }
+/** Options of optimizers.adamw: Adam's, and the decoupled weight decay. */
 export interface AdamwOptions extends AdamOptions { weightDecay?: number }
+/** Options of optimizers.nadam. */
 export interface NadamOptions extends OptimizerOptions { beta1?: number; beta2?: number; epsilon?: number }
 
 // Bias corrections from running products β^t (exact multiplications, host-independent, unlike Math.pow).
@@ -360,6 +372,7 @@ export const adamw = (o: AdamwOptions = {}): Optimizer => new Adam(optimizerOpti
 /** Nesterov-accelerated Adam (Dozat) with Keras 3's momentum schedule μ_t = β1·(1 − ½·0.96^t). */
 export const nadam = (o: NadamOptions = {}): Optimizer => new Nadam(optimizerOptions('optimizers.nadam', 'nadam', o));
 
+/** The optimizer names compile() and the command line accept. */
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw' | 'nadam';
 const BY_NAME: Record<OptimizerName, (o: StrictOptions) => Optimizer> = {
   sgd: (o) => new SGD(o), momentum: (o) => new Momentum(o, false), nesterov: (o) => new Momentum(o, true),

@@ -6,8 +6,10 @@ import { given, isPlainObject, numberArg, StrictOptions, unknownName } from '../
 
 /** How a factor scales the penalty: 'sum' (Keras, default) or 'perSample' (λ/m·Σ|w|, λ/(2m)·Σw²). */
 export type RegularizerScale = 'sum' | 'perSample';
+/** Every RegularizerScale, for option checks and help texts. */
 export const REGULARIZER_SCALES: readonly RegularizerScale[] = ['sum', 'perSample'];
 
+/** A weight penalty: its L1 and L2 factors and how they scale (added to the loss and the gradients). */
 export interface Regularizer {
   readonly name: 'l1' | 'l2' | 'l1l2';
   readonly l1: number;

@@ -3,6 +3,7 @@
 import { detCos, detPow } from './detmath.js';
 import { given, isPlainObject, StrictOptions, unknownName } from '../ops/options.js';
 
+/** A learning-rate schedule: the rate at each optimizer step, and the options that rebuild it. */
 export interface Schedule {
   readonly name: string;
   readonly config: Readonly<Record<string, unknown>>;

@@ -21,9 +21,13 @@ function gradArgs(op: string, x: Tensor, dy: Tensor): void {
 
 const alphaArg = (op: string, alpha: unknown): number => numberArg(op, 'alpha', alpha);
 
+/** max(x, 0), element-wise. */
 export function relu(x: Tensor): Tensor { return unaryOp('relu', 'relu', x); }
+/** 1 / (1 + e^−x), element-wise (simdnet's own exp: the same bits everywhere). */
 export function sigmoid(x: Tensor): Tensor { return unaryOp('sigmoid', 'sigmoid', x); }
+/** tanh(x), element-wise (simdnet's own: the same bits everywhere). */
 export function tanh(x: Tensor): Tensor { return unaryOp('tanh', 'tanh', x); }
+/** log(1 + e^x), element-wise. */
 export function softplus(x: Tensor): Tensor { return unaryOp('softplus', 'softplus', x); }
 /** e^x with simdnet's own exp (same bits on every host). */
 export function exp(x: Tensor): Tensor { return unaryOp('exp', 'mathExp', x); }
@@ -54,14 +58,17 @@ function gradOp(op: string, x: Tensor, dy: Tensor, run: (dx: Tensor) => void): T
   });
 }
 
+/** dx of relu: dy where x > 0, else 0. */
 export function reluGrad(x: Tensor, dy: Tensor): Tensor {
   return gradOp('reluGrad', x, dy, (dx) => kern.unaryGrad('reluGrad', x.ptr, dy.ptr, dx.ptr, x.size));
 }
 
+/** dx of softplus: dy·sigmoid(x). */
 export function softplusGrad(x: Tensor, dy: Tensor): Tensor {
   return gradOp('softplusGrad', x, dy, (dx) => kern.unaryGrad('softplusGrad', x.ptr, dy.ptr, dx.ptr, x.size));
 }
 
+/** dx of leakyRelu with slope alpha: dy where x > 0, else alpha·dy. */
 export function leakyReluGrad(x: Tensor, dy: Tensor, alpha = 0.2): Tensor {
   gradArgs('leakyReluGrad', x, dy);
   const a = alphaArg('leakyReluGrad', alpha);
@@ -75,9 +82,12 @@ function fromOutput(op: 'sigmoidGrad' | 'tanhGrad', x: Tensor, dy: Tensor): Tens
   }));
 }
 
+/** dx of sigmoid: dy·s·(1 − s), s = sigmoid(x). */
 export function sigmoidGrad(x: Tensor, dy: Tensor): Tensor { return fromOutput('sigmoidGrad', x, dy); }
+/** dx of tanh: dy·(1 − tanh²(x)). */
 export function tanhGrad(x: Tensor, dy: Tensor): Tensor { return fromOutput('tanhGrad', x, dy); }
 
+/** dx of elu with alpha: dy where x > 0, else dy·alpha·e^x. */
 export function eluGrad(x: Tensor, dy: Tensor, alpha = 1): Tensor {
   gradArgs('eluGrad', x, dy);
   const a = alphaArg('eluGrad', alpha);

@@ -5,8 +5,10 @@ import type { Tensor } from './tensor.js';
 import { building, describe, floatArg, output } from './check.js';
 import { StrictOptions } from './options.js';
 
+/** Options of ops.matMul(): transpose either operand. */
 export interface MatMulOptions { transposeA?: boolean; transposeB?: boolean }
 
+/** The matrix product op(a)·op(b) of two rank-2 tensors, op transposing when asked. */
 export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
   const op = 'matMul';
   floatArg(op, 'a', a); floatArg(op, 'b', b);

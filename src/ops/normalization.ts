@@ -6,6 +6,7 @@ import { Tensor } from './tensor.js';
 import { building, describe, floatArg, fmt, hasAxis, output, sameShape } from './check.js';
 import { StrictOptions } from './options.js';
 
+/** Options of ops.batchNorm(). */
 export interface BatchNormOptions {
   /** Added to the variance (Keras default 1e-3). */
   epsilon?: number;

@@ -5,6 +5,7 @@ import { checkShape, sizeOf, type Shape, type Tensor } from './tensor.js';
 import { building, describe, floatArg, fmt, MAX_VALUES, output, sameShape } from './check.js';
 import { given, numberArg, StrictOptions } from './options.js';
 
+/** Options of the random ops: the Philox generator's key and stream. */
 export interface RandomOptions {
   /** The generator's 64-bit key: a non-negative safe integer, or a bigint below 2^64. Required. */
   seed: number | bigint;

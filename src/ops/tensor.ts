@@ -2,11 +2,14 @@
 // A tensor owns a reference to its storage; reshape shares it. dispose() twice is harmless; use after dispose throws.
 import { backend } from '../backend/module.js';
 
+/** A tensor's element type. */
 export type DType = 'float32' | 'int32';
+/** A tensor's dimensions, outermost first (row-major; images NHWC). */
 export type Shape = readonly number[];
 
 /** Nested arrays of numbers, as users write literals: [[1, 2], [3, 4]]. */
 export type NestedArray = number | readonly NestedArray[];
+/** What tensor() takes: a typed array, a flat number array (with a shape) or nested arrays. */
 export type TensorValues = Float32Array | Int32Array | readonly number[] | readonly NestedArray[];
 
 class Storage {
@@ -20,9 +23,13 @@ const scopes: Set<Tensor>[] = [];
 
 let nextId = 1;
 
+/** An n-dimensional float32 or int32 array in WebAssembly memory: made by tensor() and the ops, freed by dispose(). */
 export class Tensor {
+  /** The dimensions, outermost first. */
   readonly shape: Shape;
+  /** The number of elements (the product of the shape). */
   readonly size: number;
+  /** The element type. */
   readonly dtype: DType;
   /** A label used in error messages (op name or user name). */
   name: string;
@@ -41,8 +48,10 @@ export class Tensor {
   /** Byte offset of the first element in linear memory (for kernels). */
   get ptr(): number { return this.live().ptr; }
 
+  /** Whether dispose() freed it (using it then throws, naming it). */
   get disposed(): boolean { return this.storage === undefined; }
 
+  /** The number of dimensions. */
   get rank(): number { return this.shape.length; }
 
   private live(): Storage {
@@ -95,6 +104,7 @@ export class Tensor {
     if (--s.refs === 0 && s.owned) backend().arena.release(s.ptr);
   }
 
+  /** "Tensor(name, [shape], dtype)", for messages. */
   toString(): string { return `Tensor(${this.name}, [${this.shape.join(', ')}], ${this.dtype})`; }
 }
 

@@ -19,6 +19,7 @@ export function describeEnvironment(date: Date = new Date()): ReportEnvironment 
   return { runtime, version, date: date.toISOString(), ...(threads ? { cpu: `${threads} threads` } : {}) };
 }
 
+/** Options of pickMisclassified(): the test inputs, their shape, labels, predictions and how many to pick. */
 export interface PickMisclassifiedOptions {
   /** The test inputs, N samples of H·W·C values each (row-major HWC). */
   x: ArrayLike<number>;

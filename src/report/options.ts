@@ -12,6 +12,7 @@ export interface ReportTest { loss: number; accuracy: number; confusionMatrix?: 
 /** A misclassified test image: H·W·C values in [0, 1] (row-major HWC, C = 1 or 3) and its classes (index or name). */
 export interface MisclassifiedImage { pixels: ArrayLike<number>; shape: [number, number, number]; trueClass: number | string; predicted: number | string }
 
+/** Options of renderReport(): title, command, settings, environment, weights hash, test results and images. */
 export interface ReportOptions {
   /** The page's title (default "simdnet training report"). */
   title?: string;
@@ -37,6 +38,7 @@ export interface ComparisonRun {
   reportHref?: string;
 }
 
+/** Options of renderComparison(): title, command, settings and environment. */
 export interface ComparisonOptions { title?: string; command?: string; config?: Record<string, unknown>; environment?: ReportEnvironment }
 
 const REPORT_KEYS = ['title', 'command', 'config', 'environment', 'weightsHash', 'test', 'misclassified'] as const;

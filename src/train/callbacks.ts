@@ -6,6 +6,7 @@ import type { ProgressBar, ProgressSettings } from './progress.js';
 import type { EpochDiagnostics } from './diagnostics.js';
 import type { Verdict } from './verdicts.js';
 
+/** The numbers a callback receives: loss, accuracy, valLoss, … by name. */
 export type Logs = Record<string, number>;
 
 /** What fit() will run, given to each callback before onTrainBegin (Keras' callback.params). */
@@ -22,11 +23,17 @@ export interface FitParams {
 
 /** Hooks fit() calls; M is the model class the callback is given (Model for fit(), the loop's interface otherwise). */
 export interface Callback<M extends Trainable = Trainable> {
+  /** Called once before training with the model being trained. */
   setModel?(model: M): void;
+  /** Called once before onTrainBegin with what fit() will run. */
   setParams?(params: FitParams): void;
+  /** Called when fit() starts. */
   onTrainBegin?(logs: Logs): void | Promise<void>;
+  /** Called when fit() ends, stopped or not. */
   onTrainEnd?(logs: Logs): void | Promise<void>;
+  /** Called before each epoch (0-based). */
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Called after each epoch with its mean loss and metrics, and the validation ones. */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   /** logs: { batch, size, loss } and each compiled metric, all over this batch alone. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
@@ -140,6 +147,7 @@ export function reduceLearningRateOnPlateau(options: ReduceOnPlateauOptions = {}
   };
 }
 
+/** Options of progressBar(): what the terminal bar shows and where it writes. */
 export interface ProgressBarOptions {
   /** The epoch count shown as "epoch 3/10" (default: where fit ends; set it when one run spans several fit calls). */
   epochs?: number;

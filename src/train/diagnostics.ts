@@ -5,6 +5,7 @@
 import type { TensorStats } from '../backend/kernels/stats.js';
 import { StrictOptions } from '../ops/options.js';
 
+/** Options of fit's diagnostics: how many batches to sample, histogram bins, and how often to record gradient norms. */
 export interface DiagnosticsOptions {
   /** Batches sampled per epoch for gradients, outputs, dead and saturated units (evenly spaced, the last included; default 4). */
   samplesPerEpoch?: number;
@@ -29,6 +30,7 @@ export type { TensorStats };
 /** Counts per equal-width bin over [lo, hi]. */
 export interface Histogram { lo: number; hi: number; counts: number[] }
 
+/** One parameter's statistics over an epoch: weights, gradients, update ratio and histograms. */
 export interface ParamDiagnostics {
   name: string;
   layer: string;
@@ -44,6 +46,7 @@ export interface ParamDiagnostics {
   gradientHistogram: Histogram;
 }
 
+/** One layer's output statistics over an epoch: dead and saturated units, histograms. */
 export interface LayerDiagnostics {
   name: string;
   kind: string;
@@ -59,6 +62,7 @@ export interface LayerDiagnostics {
   saturationThreshold?: number;
 }
 
+/** One epoch's diagnostics: per parameter and per layer. */
 export interface EpochDiagnostics {
   epoch: number;
   batchesSampled: number;
@@ -66,8 +70,10 @@ export interface EpochDiagnostics {
   layers: LayerDiagnostics[];
 }
 
+/** Every parameter's gradient L2 norm at one batch. */
 export interface BatchGradients { epoch: number; batch: number; gradientNorms: Record<string, number> }
 
+/** What fit(…, { diagnostics }) measured: per-epoch statistics, sampled gradient norms and the verdicts. */
 export interface Diagnostics {
   options: ResolvedDiagnosticsOptions;
   epochs: EpochDiagnostics[];

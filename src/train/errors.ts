@@ -1,5 +1,6 @@
 // The error a training run stops with when the loss or a gradient turns NaN or ±Inf: where it happened and what.
 
+/** Where a non-finite value appeared: epoch, batch, layer, and whether in the loss, an output or a gradient. */
 export interface NonFiniteReport {
   epoch: number;
   batch: number;
@@ -15,6 +16,7 @@ export interface NonFiniteReport {
   loss: number;
 }
 
+/** The error fit() rejects with when the loss or a gradient turns NaN or ±Inf; the weights stay those of the last finite step. */
 export class NonFiniteError extends Error {
   readonly report: NonFiniteReport;
   constructor(r: NonFiniteReport) {

@@ -10,6 +10,7 @@ import type { Loss } from '../nets/losses.js';
 import { regularizerFactors } from '../nets/regularizers.js';
 import { nearest as nearestName } from '../ops/options.js';
 
+/** Options of gradCheck(): the step, the tolerance and how many indices to sample. */
 export interface GradCheckOptions {
   /**
    * Relative step: h = epsilon·max(rms of the tensor, 1). Default 5e-3 (near float32's cube-root optimum) for layers and
@@ -35,6 +36,7 @@ export interface GradCheckOptions {
   logits?: boolean;
 }
 
+/** One checked tensor: its worst relative error, where it is, and the points skipped at kinks. */
 export interface GradCheckEntry {
   /** The parameter (`dense_1/kernel`) or `input` / `yPred`. */
   name: string;
@@ -50,6 +52,7 @@ export interface GradCheckEntry {
   passed: boolean;
 }
 
+/** What gradCheck() returns: pass or fail, the worst entry, every tensor's entry and a printable report. */
 export interface GradCheckResult {
   passed: boolean;
   /** The worst entry. */

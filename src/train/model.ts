@@ -22,6 +22,7 @@ import type { SaveOptions } from '../io/format.js';
 
 export type { EvaluateOptions, EvaluateResult, FitOptions, History, NamedWeights };
 
+/** Options of sequential(): the input shape, the seed and the name. */
 export interface SequentialOptions {
   /** Shape of one sample, without the batch axis, e.g. [784] or [28, 28, 1]. */
   inputShape: readonly number[];
@@ -30,12 +31,14 @@ export interface SequentialOptions {
   name?: string;
 }
 
+/** Options of Model.compile(): the optimizer, the loss and the metrics, by name, object or instance. */
 export interface CompileOptions {
   optimizer: OptimizerName | Optimizer | { name: string; [k: string]: unknown };
   loss: LossName | Loss | CustomLoss | { name: string; [k: string]: unknown };
   metrics?: MetricSpec[];
 }
 
+/** A sequential model: layers, compiled optimizer and loss, fit/evaluate/predict, weights, save (see sequential()). */
 export class Model implements Trainable {
   readonly name: string;
   readonly layers: readonly Layer[];
@@ -119,6 +122,7 @@ export class Model implements Trainable {
     if (this.optimizer) this.optimizer = getOptimizer('compile', { name: this.optimizer.name, ...this.optimizer.config() });
   }
 
+  /** Sets the optimizer, loss and metrics (read strictly: unknown names and keys are refused) before fit or evaluate. */
   compile(options: CompileOptions): void {
     this.idle('compile');
     StrictOptions.read('compile', options, ['optimizer', 'loss', 'metrics'], true);

@@ -3,8 +3,10 @@
 // thresholds are THRESHOLDS in diagnostics.ts, and nowhere else (the README's "Seeing inside training" lists them).
 import { layerGradientRms, THRESHOLDS, type Diagnostics } from './diagnostics.js';
 
+/** The problems the diagnostics recognise. */
 export type VerdictKind = 'vanishingGradients' | 'explodingGradients' | 'deadUnits' | 'saturation' | 'learningRateTooHigh' | 'overfitting';
 
+/** A finding about a training run: its kind, a sentence, and the evidence. */
 export interface Verdict {
   kind: VerdictKind;
   /** One plain-language sentence. */
