@@ -147,3 +147,51 @@ export function fitFields(fields: readonly Field[], width: number, options: FitF
   const top = fields[dropOrder[dropOrder.length - 1]];
   return clip(top.stretch ? top.stretch.render(Math.max(0, Math.min(top.stretch.max, width))) : top.short ?? top.full, width);
 }
+
+/** text with tabs expanded to spaces at 8-column stops, per line. */
+export function expandTabs(text: string): string {
+  return text.split('\n').map((line) => {
+    if (!line.includes('\t')) return line;
+    let out = '', col = 0;
+    for (const ch of line) {
+      if (ch === '\t') { const n = 8 - (col % 8); out += ' '.repeat(n); col += n; } else { out += ch; col += charWidth(ch.codePointAt(0)!); }
+    }
+    return out;
+  }).join('\n');
+}
+
+/**
+ * text with every line wider than `width` columns wrapped at spaces (a word wider than a line is cut across lines),
+ * continuation lines indented under the text of a list item ("  - …"); nothing is lost but runs of spaces at breaks.
+ */
+export function wrapLines(text: string, width: number): string {
+  if (!(width >= 1)) return text;
+  return expandTabs(text).split('\n').flatMap((line) => (displayWidth(line) <= width ? [line] : wrapLine(line, Math.floor(width)))).join('\n');
+}
+
+function wrapLine(line: string, width: number): string[] {
+  const marker = /^ *(?:- )?/.exec(line)![0], lead = marker.length * 2 <= width ? marker : '';
+  const indent = ' '.repeat(lead.length), out: string[] = [];
+  let cur = lead, bare = true; // bare: cur holds only its indent
+  const push = () => { out.push(cur.replace(/ +$/, '')); cur = indent; bare = true; };
+  for (const word of line.slice(lead.length).split(/ +/).filter(Boolean)) {
+    const joined = bare ? cur + word : `${cur} ${word}`;
+    if (displayWidth(joined) <= width) { cur = joined; bare = false; continue; }
+    if (!bare) push();
+    cur += word; bare = false;
+    while (displayWidth(cur) > width) { // a word wider than the line: cut it, at least one character per line
+      let head = '', w = 0;
+      for (const ch of cur) {
+        const cw = charWidth(ch.codePointAt(0)!);
+        if (head && w + cw > width) break;
+        head += ch; w += cw;
+      }
+      const rest = cur.slice(head.length);
+      out.push(head);
+      cur = indent + rest; bare = false;
+      if (!rest) { cur = indent; bare = true; }
+    }
+  }
+  if (!bare || !out.length) out.push(cur.replace(/ +$/, ''));
+  return out;
+}

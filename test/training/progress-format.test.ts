@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { barLine, drawBar, epochLine, shortLabel, type BarState, type EpochState } from '../../src/train/progress.js';
-import { clip, displayWidth, fitFields, formatDuration, formatValue, safeText, type Field } from '../../src/train/status-line.js';
+import { clip, displayWidth, expandTabs, fitFields, formatDuration, formatValue, safeText, wrapLines, type Field } from '../../src/train/status-line.js';
 import { confusionTable } from '../../src/cli/confusion.js';
 import { replay } from '../helpers/screen.js';
 
@@ -126,6 +126,18 @@ test('fitFields: stretches one field, shortens, drops by rank, clips the last on
   assert.is(fitFields([], 10), '');
 });
 
+test('wrapLines: the CLI\'s prose lines wrap at spaces, list items keep their indent, long words are cut, nothing is lost', () => {
+  const banner = 'simdnet train: mlp on fashion-small (10000 train, 2000 test, 10 classes), adam, crossEntropy, batch 128, seed 1';
+  assert.is(wrapLines(banner, 200), banner);
+  assert.is(wrapLines(banner, 40), 'simdnet train: mlp on fashion-small\n(10000 train, 2000 test, 10 classes),\nadam, crossEntropy, batch 128, seed 1');
+  assert.is(wrapLines('  - Vanishing gradients: the first layer "dense_1" gets gradients 9.34e-4× as large', 40),
+    '  - Vanishing gradients: the first layer\n    "dense_1" gets gradients 9.34e-4× as\n    large');
+  assert.is(wrapLines('wrote runs/a-very-long-folder-name-indeed/model.simdnet, x', 20), 'wrote\nruns/a-very-long-fol\nder-name-indeed/mode\nl.simdnet, x');
+  assert.is(wrapLines('short\n\nlines stay', 20), 'short\n\nlines stay');
+  assert.is(expandTabs('0\t7\t7:0.9876'), '0       7       7:0.9876');
+  assert.is(wrapLines('漢字漢字漢字', 5), '漢字\n漢字\n漢字');
+});
+
 // ---- properties: any width ≥ 20, any values
 
 const anyNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1e300));
@@ -176,6 +188,15 @@ test('property: a redraw on a terminal of the line\'s width never wraps', () => 
       const s = replay(out, width);
       return s.wraps.length === 0 && s.unknown.length === 0 && s.lines.filter(Boolean).length === 1;
     }), { numRuns: 200 });
+});
+
+test('property: wrapped text never exceeds the width and loses nothing but spaces', () => {
+  const words = fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('', ' ', '  - ', '\t', '\n', '漢字漢字漢字漢字漢字漢字')), { maxLength: 40 });
+  fc.assert(fc.property(anyWidth, words, (width, parts) => {
+    const text = parts.join(' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ''); // prose: tabs and newlines, no other controls
+    const out = wrapLines(text, width);
+    return out.split('\n').every((l) => displayWidth(l) <= width) && out.replace(/\s+/g, '') === expandTabs(text).replace(/\s+/g, '');
+  }), { numRuns: 300 });
 });
 
 test.run();
