@@ -1,10 +1,12 @@
 // Keras conventions where simdnet follows them: the LeakyReLU layer's default slope (0.3; the activation function's 0.2),
-// accuracy taking the first arg-max on tied outputs while top-k counts ties (in_top_k), and setWeights taking a list of
-// arrays (Keras) or tensors (tfjs) in getWeights() order.
+// accuracy taking the first arg-max on tied outputs while top-k counts ties (in_top_k), setWeights taking a list of
+// arrays (Keras) or tensors (tfjs) in getWeights() order, 'accuracy' resolved by the loss, cross-entropy renormalising
+// probabilities, batch norm's biased moving variance, the optimizers' ε conventions and the clipped loss's two modes.
+// The numbers themselves are checked against TensorFlow.js and Keras replays in test/conformance/.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
-import { sequential, layers, tensor, ops, initializers, loadModel } from '../../src/index.js';
+import { sequential, layers, tensor, ops, initializers, loadModel, losses, optimizers } from '../../src/index.js';
 
 await ready();
 const test = suite(`Keras semantics [${BUILD}]`);
@@ -52,6 +54,72 @@ test('setWeights takes Keras\' list of arrays and tfjs\' list of tensors in getW
   assert.throws(() => c.setWeights([{ nope: 1 }] as never), /entry 0 must be \{ name, shape, values/);
   assert.is(c.weightsHash(), before, 'a refused setWeights writes nothing');
   tensors.forEach((t) => t.dispose()); [a, b, c].forEach((m) => m.dispose());
+});
+
+test("'accuracy' with binary cross-entropy is binary accuracy; 'categoricalAccuracy' keeps the arg-max; refusals name the metric", () => {
+  const m = sequential([layers.activation({ activation: 'linear' as never })], { inputShape: [4] });
+  // multi-label outputs thresholded at 0.5: row 1 [1,1,0,0] (4 of 4 right), row 2 [0,1,1,0] (2 of 4); arg-max: 1 of 2 rows
+  const x = tensor([[0.9, 0.8, 0.1, 0.2], [0.2, 0.7, 0.6, 0.4]]), y = tensor([[1, 1, 0, 0], [1, 0, 1, 0]]);
+  m.compile({ optimizer: 'sgd', loss: 'binaryCrossEntropy', metrics: ['accuracy', 'categoricalAccuracy', 'binaryAccuracy'] });
+  const r = m.evaluate(x, y);
+  assert.is(r.accuracy, 6 / 8);
+  assert.is(r.binaryAccuracy, 6 / 8);
+  assert.is(r.categoricalAccuracy, 0.5);
+  m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['accuracy'] });
+  assert.is(m.evaluate(x, y).accuracy, 0.5, 'with mse, accuracy is categorical (arg-max)');
+  const back = loadModel((m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['binaryAccuracy'] }), m.save()));
+  assert.is(back.evaluate(x, y).binaryAccuracy, 6 / 8, 'a saved binaryAccuracy loads');
+  assert.throws(() => m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['binaryAcuracy' as never] }), /unknown metric "binaryAcuracy"; did you mean "binaryAccuracy"\?/);
+  const s = sequential([layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [2] });
+  assert.throws(() => s.compile({ optimizer: 'sgd', loss: 'sparseCrossEntropy', metrics: ['binaryAccuracy'] }), /binaryAccuracy compares outputs element-wise/);
+  [x, y].forEach((t) => t.dispose()); [m, back, s].forEach((t) => t.dispose());
+});
+
+test('cross-entropy on probabilities that are not a softmax renormalises each row by Σp (Keras); the fused path is exact', () => {
+  const m = sequential([layers.activation({ activation: 'linear' as never })], { inputShape: [3] });
+  m.compile({ optimizer: 'sgd', loss: 'crossEntropy' });
+  const x = tensor([[0.5, 0.5, 0.5], [0.2, 0.6, 0.2]]), y = tensor([[1, 0, 0], [0, 1, 0]]);
+  // row 1: 0.5/1.5 = 1/3 → ln 3; row 2 sums to 1: −ln 0.6
+  const want = (Math.log(3) - Math.log(0.6)) / 2;
+  assert.ok(Math.abs(m.evaluate(x, y).loss - want) < 1e-6, `${m.evaluate(x, y).loss} vs ${want}`);
+  [x, y].forEach((t) => t.dispose()); m.dispose();
+});
+
+test("batch norm's moving variance takes the biased batch variance (Keras 3, TensorFlow.js)", () => {
+  const m = sequential([layers.batchNorm({ momentum: 0.5 })], { inputShape: [1] });
+  m.compile({ optimizer: 'sgd', loss: 'mse' });
+  const x = tensor([[0], [2]]), y = tensor([[0], [0]]);
+  m.trainOnBatch(x, y);
+  // batch mean 1, biased variance 1 (unbiased would be 2): moving variance 0.5·1 + 0.5·1 = 1, moving mean 0.5
+  const w = Object.fromEntries(m.getWeights().map((e) => [e.name.split('/').pop(), e.values[0]]));
+  assert.is(w.movingVariance, 1);
+  assert.is(w.movingMean, 0.5);
+  [x, y].forEach((t) => t.dispose()); m.dispose();
+});
+
+test("optimizers: epsilonConvention 'keras' (default) or 'pytorch', read strictly and saved; Nadam has none to choose", () => {
+  assert.is(optimizers.rmsprop().config().epsilonConvention, 'keras');
+  assert.is(optimizers.adam({ epsilonConvention: 'pytorch' }).config().epsilonConvention, 'pytorch');
+  assert.throws(() => optimizers.rmsprop({ epsilonConvention: 'torch' as never }), /epsilonConvention must be one of 'keras', 'pytorch' \(did you mean 'pytorch'\?\)/);
+  assert.throws(() => optimizers.nadam({ epsilonConvention: 'keras' } as never), /nadam has no convention to choose/);
+  assert.throws(() => optimizers.sgd({ epsilonConvention: 'keras' } as never), /unknown option "epsilonConvention"/);
+  const m = sequential([layers.dense({ units: 2 })], { inputShape: [2], seed: 1 });
+  m.compile({ optimizer: { name: 'adamw', epsilonConvention: 'pytorch' }, loss: 'mse' });
+  const back = loadModel(m.save());
+  assert.is(back.optimizer!.config().epsilonConvention, 'pytorch');
+  [m, back].forEach((t) => t.dispose());
+});
+
+test("clipped loss: 'predictions' (default) trains like its base, 'loss' keeps the per-sample clip; both save and load", () => {
+  const m = sequential([layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [2], seed: 1 });
+  m.compile({ optimizer: 'sgd', loss: losses.clipped('crossEntropy') });
+  let back = loadModel(m.save());
+  assert.equal(back.loss!.config, { base: { name: 'crossEntropy', fromLogits: false }, mode: 'predictions', range: [1e-7, 1 - 1e-7] });
+  back.dispose();
+  m.compile({ optimizer: 'sgd', loss: { name: 'clipped', base: 'crossEntropy', range: [0, 1] } });
+  back = loadModel(m.save());
+  assert.is(back.loss!.config.mode, 'loss', 'a range without a mode: the per-sample clip, as files saved before modes');
+  [m, back].forEach((t) => t.dispose());
 });
 
 test.run();
