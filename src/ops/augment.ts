@@ -77,6 +77,7 @@ export function augment(x: Tensor, options: AugmentCallOptions, seed: number | b
 
 /** fit's `augment` option: the transforms, and the seed of their draws (default: the model's seed). */
 export interface FitAugmentOptions extends AugmentOptions {
+  /** The seed of the draws: a non-negative safe integer or a bigint below 2^64. Default: the model's seed. */
   seed?: number | bigint;
 }
 
