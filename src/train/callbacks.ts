@@ -13,9 +13,11 @@ export type Logs = Record<string, number>;
 export interface FitParams {
   /** The epoch fit ends at: initialEpoch + the epochs asked for (Keras' params.epochs). */
   epochs: number;
+  /** The epoch fit starts at (its initialEpoch option). */
   initialEpoch: number;
-  /** Batches per epoch, and their size (the last batch may be smaller). */
+  /** Batches per epoch. */
   batches: number;
+  /** Samples per batch (the last batch of an epoch may hold fewer). */
   batchSize: number;
   /** Training samples per epoch. */
   samples: number;
@@ -26,6 +28,7 @@ export interface Callback<M extends Trainable = Trainable> {
   /** Called once before training with the model being trained. */
   setModel?(model: M): void;
   /** Called once before onTrainBegin with what fit() will run. */
+  /** Before onTrainBegin: what fit() will run (epochs, batches, batch size, samples). */
   setParams?(params: FitParams): void;
   /** Called when fit() starts. */
   onTrainBegin?(logs: Logs): void | Promise<void>;
