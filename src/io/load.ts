@@ -144,7 +144,7 @@ function fill(model: Model, header: Header, bytes: Uint8Array, dataStart: number
   }
   const c = header.compile;
   if (!c || (c.loss as { custom?: boolean }).custom) return;
-  model.compile({ optimizer: c.optimizer as { name: string }, loss: c.loss as { name: string }, metrics: (c.metrics ?? []) as never });
+  model.compile({ optimizer: c.optimizer as never, loss: c.loss as never, metrics: (c.metrics ?? []) as never }); // checked at run time by compile
   // Options are checked once built: the saved form of an optimizer or loss is { name, ...config() }.
   const opt = model.optimizer!, loss = model.loss!;
   checkKeys(`header field compile.optimizer (${opt.name})`, c.optimizer, ['name', ...Object.keys(opt.config())], 'field');

@@ -116,11 +116,22 @@ export const INITIALIZER_NAMES: readonly string[] = Object.keys(BY_NAME);
 export type InitializerName = 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'xavierUniform' | 'xavierNormal'
   | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal' | 'uniform' | 'normal' | 'truncatedNormal';
 
+/** An initializer as { name, ...its own options } (how models save it): a union by name. */
+export type InitializerSpec =
+  | { name: 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'xavierUniform' | 'xavierNormal' | 'heUniform' | 'heNormal'
+    | 'lecunUniform' | 'lecunNormal' }
+  | { name: 'constant'; value?: number }
+  | { name: 'uniform'; lo?: number; hi?: number }
+  | { name: 'normal' | 'truncatedNormal'; mean?: number; std?: number };
+
 /**
  * An initializer from a name ('heNormal'), a { name, ...options } object (model files; also { name, config: {…} }), or
  * an Initializer. Unknown names and option keys are refused naming the nearest valid one.
  */
-export function getInitializer(owner: string, spec: InitializerName | Initializer | { name: string; [k: string]: unknown }): Initializer {
+export function getInitializer(owner: string, spec: InitializerName | Initializer | InitializerSpec): Initializer;
+export function getInitializer(owner: string, spec: { name: string; [k: string]: unknown }): Initializer;
+export function getInitializer(owner: string, given_: InitializerName | Initializer | InitializerSpec | { name: string; [k: string]: unknown }): Initializer {
+  const spec = given_ as InitializerName | Initializer | { name: string; [k: string]: unknown };
   if (typeof spec === 'object' && spec !== null && typeof (spec as Initializer).fill === 'function') return spec as Initializer;
   if (typeof spec !== 'string' && !isPlainObject(spec)) {
     throw new TypeError(`${owner}: initializer must be a name (${INITIALIZER_NAMES.join(', ')}), { name, ...options } or an Initializer, got ${given(spec)}`);

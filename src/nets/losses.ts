@@ -212,7 +212,7 @@ const LOGITS_ONLY = ['sparseCrossEntropy', 'weightedCrossEntropy'];
  * clipped(base, [lo, hi]) is mode 'loss', as is a { name: 'clipped', base, range } spec without a mode: what every
  * model file saved before modes means, so such files load and train as they did.
  */
-export function clipped(base: Loss | LossName | { name: string; [k: string]: unknown }, options?: ClippedOptions | readonly [number, number]): Loss {
+export function clipped(base: Loss | LossName | LossSpec, options?: ClippedOptions | readonly [number, number]): Loss {
   if (Array.isArray(options)) return makeClipped('losses.clipped', base, 'loss', options);
   const o = StrictOptions.read('losses.clipped', options, ['mode', 'range']);
   return makeClipped('losses.clipped', base, o.oneOf('mode', CLIP_MODES, 'predictions'), o.get('range'));
@@ -290,6 +290,15 @@ export type LossName = 'crossEntropy' | 'categoricalCrossEntropy' | 'sparseCross
   | 'binaryCrossEntropy' | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' | 'hinge' | 'categoricalHinge'
   | 'huber' | 'cosineProximity';
 
+/** A loss as { name, ...its own options } (how models save it): a union by name, so each name takes only its options. */
+export type LossSpec =
+  | { name: 'crossEntropy' | 'categoricalCrossEntropy' | 'binaryCrossEntropy'; fromLogits?: boolean }
+  | { name: 'sparseCrossEntropy' | 'sparseCategoricalCrossEntropy' | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError'
+    | 'hinge' | 'categoricalHinge' | 'cosineProximity' }
+  | { name: 'huber'; delta?: number }
+  | ({ name: 'weightedCrossEntropy' } & WeightedCrossEntropyOptions)
+  | ({ name: 'clipped'; base: LossName | LossSpec | Loss } & ClippedOptions);
+
 // Each name: how to make it from the options of its { name, ...options } form, and which options it takes.
 const noneOf = (f: (o?: Record<string, never>) => Loss) => (owner: string, c: Record<string, unknown>): Loss => { noOptions(owner, c); return f(); };
 const BY_NAME: Record<string, (owner: string, c: Record<string, unknown>) => Loss> = {
@@ -313,9 +322,13 @@ export const LOSSES_NEEDING_OPTIONS: readonly string[] = ['weightedCrossEntropy'
 
 /**
  * A loss from a name, a { name, ...options } object (a saved config), a Loss, or a CustomLoss. Unknown names and
- * option keys are refused naming the nearest valid one.
+ * option keys are refused naming the nearest valid one. Typed code gets LossSpec checked; the second form takes what
+ * files and the command line parsed, checked here.
  */
-export function getLoss(owner: string, spec: LossName | Loss | CustomLoss | { name: string; [k: string]: unknown }): Loss {
+export function getLoss(owner: string, spec: LossName | Loss | CustomLoss | LossSpec): Loss;
+export function getLoss(owner: string, spec: { name: string; [k: string]: unknown }): Loss;
+export function getLoss(owner: string, given_: LossName | Loss | CustomLoss | LossSpec | { name: string; [k: string]: unknown }): Loss {
+  const spec = given_ as LossName | Loss | CustomLoss | { name: string; [k: string]: unknown };
   if (spec && typeof spec === 'object' && typeof (spec as Loss).compute === 'function') return spec as Loss;
   if (spec && typeof spec === 'object' && 'forward' in spec) return custom(spec as CustomLoss);
   if (typeof spec !== 'string' && !isPlainObject(spec)) {

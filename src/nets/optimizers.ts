@@ -4,13 +4,13 @@
 import * as kern from '../backend/kernels/index.js';
 import { empty, type Tensor } from '../ops/tensor.js';
 import type { Param } from '../layers/layer.js';
-import { getSchedule, type Schedule } from './schedules.js';
+import { getSchedule, type Schedule, type ScheduleSpec } from './schedules.js';
 import { isPlainObject, StrictOptions, unknownName, given } from '../ops/options.js';
 
 /** Options every optimizer takes: learning rate or schedule, and gradient clipping. */
 export interface OptimizerOptions {
-  /** A number, or a schedule of the step (schedules.exponential(…)). */
-  learningRate?: number | Schedule;
+  /** A number, or a schedule of the step (schedules.exponential(…), or its { name, ...options } form). */
+  learningRate?: number | Schedule | ScheduleSpec;
   /** Clip each gradient element to [−clipValue, clipValue]. */
   clipValue?: number;
   /** Scale all gradients so their global L2 norm is at most clipNorm. */
@@ -374,6 +374,16 @@ export const nadam = (o: NadamOptions = {}): Optimizer => new Nadam(optimizerOpt
 
 /** The optimizer names compile() and the command line accept. */
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw' | 'nadam';
+
+/** An optimizer as { name, ...its own options }: a union by name, so each name takes only its options. */
+export type OptimizerSpec =
+  | ({ name: 'sgd' } & OptimizerOptions)
+  | ({ name: 'momentum' | 'nesterov' } & MomentumOptions)
+  | ({ name: 'adagrad' } & AdagradOptions)
+  | ({ name: 'rmsprop' } & RmspropOptions)
+  | ({ name: 'adam' } & AdamOptions)
+  | ({ name: 'adamw' } & AdamwOptions)
+  | ({ name: 'nadam' } & NadamOptions);
 const BY_NAME: Record<OptimizerName, (o: StrictOptions) => Optimizer> = {
   sgd: (o) => new SGD(o), momentum: (o) => new Momentum(o, false), nesterov: (o) => new Momentum(o, true),
   adagrad: (o) => new Adagrad(o), rmsprop: (o) => new RMSprop(o),
@@ -386,8 +396,12 @@ export const OPTIMIZER_NAMES = Object.keys(BY_NAME) as readonly OptimizerName[];
 /**
  * An optimizer from a name ('adam'), a { name, ...options } object (a saved config, whose learningRate may be a saved
  * schedule { name, ... }), or an Optimizer. Unknown names and option keys are refused naming the nearest valid one.
+ * Typed code gets OptimizerSpec checked; the second form takes what files and the command line parsed, checked here.
  */
-export function getOptimizer(owner: string, spec: OptimizerName | Optimizer | { name: string; [k: string]: unknown }): Optimizer {
+export function getOptimizer(owner: string, spec: OptimizerName | Optimizer | OptimizerSpec): Optimizer;
+export function getOptimizer(owner: string, spec: { name: string; [k: string]: unknown }): Optimizer;
+export function getOptimizer(owner: string, given_: OptimizerName | Optimizer | OptimizerSpec | { name: string; [k: string]: unknown }): Optimizer {
+  const spec = given_ as OptimizerName | Optimizer | { name: string; [k: string]: unknown };
   if (spec instanceof Optimizer) return spec;
   if (typeof spec !== 'string' && !isPlainObject(spec)) {
     throw new TypeError(`${owner}: optimizer must be a name (${OPTIMIZER_NAMES.join(', ')}), { name, ...options } or an Optimizer, got ${given(spec)}`);
@@ -397,6 +411,6 @@ export function getOptimizer(owner: string, spec: OptimizerName | Optimizer | { 
   const { name: _, ...cfg } = typeof spec === 'string' ? { name } : spec;
   for (const k of Object.keys(cfg)) if (cfg[k] === undefined) delete cfg[k];
   const lr = cfg.learningRate;
-  if (lr && typeof lr === 'object' && !isSchedule(lr)) cfg.learningRate = getSchedule(lr as { name: string }, `${owner}: optimizer "${name}": learningRate`);
+  if (lr && typeof lr === 'object' && !isSchedule(lr)) cfg.learningRate = getSchedule(lr as ScheduleSpec, `${owner}: optimizer "${name}": learningRate`);
   return BY_NAME[name as OptimizerName](optimizerOptions(`${owner}: optimizer "${name}"`, name as OptimizerName, cfg));
 }

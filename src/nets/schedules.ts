@@ -13,8 +13,20 @@ export interface Schedule {
 
 const POSITIVE = { min: 0, minExclusive: true } as const;
 
+export interface ExponentialOptions { initial: number; decayRate: number; decaySteps: number; staircase?: boolean }
+export interface StepOptions { initial: number; factor: number; every: number }
+export interface CosineOptions { initial: number; decaySteps: number; alpha?: number }
+export interface WarmupOptions { target: number; warmupSteps: number; after?: Schedule }
+
+/** A schedule as { name, ...its own options } (how optimizers save it): a union by name. */
+export type ScheduleSpec =
+  | ({ name: 'exponential' } & ExponentialOptions)
+  | ({ name: 'step' } & StepOptions)
+  | ({ name: 'cosine' } & CosineOptions)
+  | ({ name: 'warmup' } & Omit<WarmupOptions, 'after'> & { after?: Schedule | ScheduleSpec });
+
 /** initial · decayRate^(step / decaySteps) (floor of the ratio when staircase). */
-export function exponential(options: { initial: number; decayRate: number; decaySteps: number; staircase?: boolean }): Schedule {
+export function exponential(options: ExponentialOptions): Schedule {
   return makeExponential('schedules.exponential', options);
 }
 function makeExponential(owner: string, options: unknown): Schedule {
@@ -28,7 +40,7 @@ function makeExponential(owner: string, options: unknown): Schedule {
 }
 
 /** initial · factor^floor(step / every): a step decay. */
-export function step(options: { initial: number; factor: number; every: number }): Schedule {
+export function step(options: StepOptions): Schedule {
   return makeStep('schedules.step', options);
 }
 function makeStep(owner: string, options: unknown): Schedule {
@@ -38,7 +50,7 @@ function makeStep(owner: string, options: unknown): Schedule {
 }
 
 /** Cosine decay from initial to initial·alpha over decaySteps, then flat. */
-export function cosine(options: { initial: number; decaySteps: number; alpha?: number }): Schedule {
+export function cosine(options: CosineOptions): Schedule {
   return makeCosine('schedules.cosine', options);
 }
 function makeCosine(owner: string, options: unknown): Schedule {
@@ -55,7 +67,7 @@ function makeCosine(owner: string, options: unknown): Schedule {
 }
 
 /** Linear warm-up from 0 to target over warmupSteps, then `after` (shifted to start at 0) or flat. */
-export function warmup(options: { target: number; warmupSteps: number; after?: Schedule }): Schedule {
+export function warmup(options: WarmupOptions): Schedule {
   return makeWarmup('schedules.warmup', options);
 }
 function makeWarmup(owner: string, options: unknown): Schedule {
@@ -75,14 +87,20 @@ function makeWarmup(owner: string, options: unknown): Schedule {
 const BY_NAME: Record<string, (c: Record<string, unknown>, owner: string) => Schedule> = {
   exponential: (c, owner) => makeExponential(owner, c), step: (c, owner) => makeStep(owner, c),
   cosine: (c, owner) => makeCosine(owner, c),
-  warmup: (c, owner) => makeWarmup(owner, { ...c, after: c.after === undefined ? undefined : getSchedule(c.after as { name: string }, `${owner}: after`) }),
+  warmup: (c, owner) => makeWarmup(owner, { ...c, after: c.after === undefined ? undefined : getSchedule(c.after as ScheduleSpec, `${owner}: after`) }),
 };
 
 /** Every schedule name getSchedule knows. */
 export const SCHEDULE_NAMES: readonly string[] = Object.keys(BY_NAME);
 
-/** A schedule from its saved form { name, ...options }; owner names where it came from in messages. */
-export function getSchedule(spec: { name: string; [k: string]: unknown }, owner = 'getSchedule'): Schedule {
+/**
+ * A schedule from its saved form { name, ...options }; owner names where it came from in messages. Unknown names and
+ * option keys are refused naming the nearest valid one (the second form takes parsed files, checked here).
+ */
+export function getSchedule(spec: ScheduleSpec, owner?: string): Schedule;
+export function getSchedule(spec: { name: string; [k: string]: unknown }, owner?: string): Schedule;
+export function getSchedule(given_: ScheduleSpec | { name: string; [k: string]: unknown }, owner = 'getSchedule'): Schedule {
+  const spec = given_ as { name: string; [k: string]: unknown };
   if (!isPlainObject(spec)) throw new TypeError(`${owner}: a schedule must be { name, ...options } (name: ${SCHEDULE_NAMES.join(', ')}), got ${given(spec)}`);
   const { name, ...config } = spec;
   if (typeof name !== 'string' || !Object.hasOwn(BY_NAME, name)) unknownName(owner, 'learning-rate schedule', name, SCHEDULE_NAMES);

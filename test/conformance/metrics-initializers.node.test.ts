@@ -87,8 +87,9 @@ const SCALED = [
   { name: 'he', scale: 2, fan: (i: number) => i },
   { name: 'lecun', scale: 1, fan: (i: number) => i },
 ];
-const tfInit = (name: string): tfl.initializers.Initializer =>
-  (tfl.initializers as unknown as Record<string, (a: { seed: number }) => tfl.initializers.Initializer>)[name.replace('lecun', 'leCun')]({ seed: 7 });
+type TfInit = ReturnType<typeof tfl.initializers.glorotUniform>;
+const tfInit = (name: string): TfInit =>
+  (tfl.initializers as unknown as Record<string, (a: { seed: number }) => TfInit>)[name.replace('lecun', 'leCun')]({ seed: 7 });
 
 test('variance-scaling initializers: limits and standard deviations from the dense and conv fans, against TensorFlow.js and Keras 3', () => {
   for (const s of SHAPES) for (const v of SCALED) {
