@@ -35,7 +35,7 @@ export async function listImageFolder(dir: string, where: string): Promise<{ fil
     const inside = (await entries(join(dir, cls), `${cls}/`, where)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const bad = inside.find((e) => !e.stats?.isFile());
     if (bad) {
-      const why = bad.stats?.isDirectory() ? 'class folders hold image files only; nested folders are not read (move its images up, or out)' : 'only regular image files are read';
+      const why = bad.stats?.isDirectory() ? 'class folders hold PNG and JPEG files only; nested folders are not read (move its images up, or out)' : 'only regular PNG and JPEG files are read';
       throw new Error(`${where}: "${cls}/${bad.name}" is ${kindOf(bad)}; ${why}`);
     }
     const other = inside.find((e) => !IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()));

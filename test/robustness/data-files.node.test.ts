@@ -62,19 +62,19 @@ test('a FIFO, a link to a device, a nested folder and a broken link are refused 
   const before = memoryInUse();
   const where = (dir: string): string => `data.imageFolder("${dir}")`;
   let dir = await folder((d) => symlinkSync('/dev/zero', join(d, 'a', 'zero.png')));
-  assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/zero.png" is a symbolic link to a character device; only regular PNG files are read`);
+  assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/zero.png" is a symbolic link to a character device; only regular PNG and JPEG files are read`);
   dir = await folder((d) => mkdirSync(join(d, 'a', 'more')));
-  assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/more" is a folder; class folders hold PNG files only; nested folders are not read (move its images up, or out)`);
+  assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/more" is a folder; class folders hold PNG and JPEG files only; nested folders are not read (move its images up, or out)`);
   dir = await folder((d) => symlinkSync(join(d, 'missing.png'), join(d, 'a', 'gone.png')));
-  assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/gone.png" is a symbolic link whose target cannot be read (ENOENT); only regular PNG files are read`);
+  assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/gone.png" is a symbolic link whose target cannot be read (ENOENT); only regular PNG and JPEG files are read`);
   let made = false;
   dir = await folder((d) => { made = fifo(join(d, 'a', 'pipe.png')); });
   if (made) {
-    assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/pipe.png" is a FIFO (named pipe); only regular PNG files are read`);
+    assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/pipe.png" is a FIFO (named pipe); only regular PNG and JPEG files are read`);
     dir = await folder((d) => { fifo(join(d, 'a', '.pipe')); symlinkSync(join(d, 'a', '.pipe'), join(d, 'a', 'p.png')); });
-    assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/p.png" is a symbolic link to a FIFO (named pipe); only regular PNG files are read`);
+    assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "a/p.png" is a symbolic link to a FIFO (named pipe); only regular PNG and JPEG files are read`);
     dir = await folder((d) => fifo(join(d, 'top')));
-    assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "top" is a FIFO (named pipe); expected one folder of PNG images per class`);
+    assert.is(await refusal(data.imageFolder(dir)), `${where(dir)}: "top" is a FIFO (named pipe); expected one folder of PNG or JPEG images per class`);
   }
   assert.is(memoryInUse(), before);
 });
