@@ -31,7 +31,7 @@ export function buildDocs() {
   if (!inst.ok) return { ok: false, line: `npm ci --prefix docs failed`, out: inst.out };
   const t = performance.now();
   const r = runTypedoc(['--options', 'typedoc.json']);
-  const warnings = r.out.split('\n').filter((l) => l.startsWith('[warning]') || l.startsWith('[error]'));
+  const warnings = r.out.split('\n').filter((l) => /^\[(warning|error)\]/.test(l) && !/\] Found \d+ errors? and \d+ warnings?$/.test(l));
   const ms = Math.round(performance.now() - t);
   return { ok: r.ok && warnings.length === 0, out: r.out, line: r.ok && !warnings.length ? `docs/api/ built, every export documented (${ms} ms)` : `${warnings.length} problems: ${warnings.slice(0, 5).join(' | ')}` };
 }
