@@ -106,4 +106,17 @@ test('package.json: licence file, repository, homepage, bugs, keywords, bin and 
   assert.is(pkg.exports['./data'].node, './dist/data/entry-node.js', 'simdnet/data has a node condition');
 });
 
+test('the README the package page shows: the npm user\'s two lines first, absolute image links, the esbuild step', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const firstShell = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  assert.match(firstShell, /^npm i simdnet\b/m, 'the first shell block has `npm i simdnet`');
+  assert.match(firstShell, /^npx simdnet train\b/m, 'and `npx simdnet train`');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g), ...readme.matchAll(/<img[^>]+src="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(images.length > 0, 'the README shows images');
+  const relative = images.filter((u) => !u.startsWith('https://raw.githubusercontent.com/simdnet/simdnet/'));
+  assert.equal(relative, [], 'image links point into the repository, not into a folder the package lacks');
+  const shells = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(shells.some((s) => /esbuild .*--bundle/.test(s) && /kernels\.wasm/.test(s)), 'a shell block bundles with esbuild and places kernels.wasm');
+});
+
 test.run();
