@@ -13,9 +13,13 @@ export interface Schedule {
 
 const POSITIVE = { min: 0, minExclusive: true } as const;
 
+/** Options of schedules.exponential: the initial rate, its decay rate per decaySteps steps, stepwise or smooth. */
 export interface ExponentialOptions { initial: number; decayRate: number; decaySteps: number; staircase?: boolean }
+/** Options of schedules.step: the initial rate, multiplied by factor every `every` steps. */
 export interface StepOptions { initial: number; factor: number; every: number }
+/** Options of schedules.cosine: the initial rate, the steps of the decay, the final fraction alpha (default 0). */
 export interface CosineOptions { initial: number; decaySteps: number; alpha?: number }
+/** Options of schedules.warmup: the rate reached after warmupSteps, then the schedule `after` (or flat). */
 export interface WarmupOptions { target: number; warmupSteps: number; after?: Schedule }
 
 /** A schedule as { name, ...its own options } (how optimizers save it): a union by name. */

@@ -15,6 +15,7 @@ export type MetricConfig = 'accuracy' | 'binaryAccuracy' | 'categoricalAccuracy'
 export interface Metric {
   /** The name in logs and results ('accuracy', 'binaryAccuracy', 'top5Accuracy', …). */
   readonly name: string;
+  /** Arg-max agreement or element-wise agreement at 0.5. */
   readonly kind: MetricKind;
   /** Categorical: how many of the top predictions may hold the true class (1: the first arg-max). */
   readonly k: number;
