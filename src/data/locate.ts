@@ -45,7 +45,7 @@ export async function locate(name: Downloadable, l: Lookup): Promise<string[]> {
     throw new Error(`${w.where}: ${w.dataDir} is "${l.dataDir}", which does not hold ${describeFiles(name)} (looked in ${dirs.join(', ')}). ${how}`);
   }
   const cache = join(cacheRoot().dir, name);
-  const cached = name === 'cifar10' ? [join(cache, CIFAR_FOLDER)] : [cache];
+  const cached = name === 'cifar10' ? [join(cache, CIFAR_FOLDER), cache] : [cache];
   let looked = `the cache folder ${cache}`;
   let found = await findIn(cached, files);
   if (found) return found;

@@ -260,6 +260,14 @@ test('lookup order: { dataDir } (which must hold the files), then the cache, the
   const noDownload = await rejection(loadFor('library', 'mnist', { download: false }));
   assert.match(noDownload, /downloading is off \(\{ download: false \}\)/);
   assert.is(requests, before);
+  // CIFAR-10 batches put straight into <cache>/cifar10 are found there too.
+  const pixel = (): number => 7;
+  const current = process.env.SIMDNET_DATA!;
+  mkdirSync(join(current, 'cifar10'), { recursive: true });
+  for (const b of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) writeFileSync(join(current, 'cifar10', `${b}.bin`), cifarBatch([1], pixel));
+  const cifar = await loadFor('library', 'cifar10', { download: false });
+  assert.equal(cifar.train.x.shape, [5, 32, 32, 3]);
+  cifar.dispose();
   if (installed) { // Debian's package comes after the cache, before the download
     process.env.SIMDNET_SYSTEM_DATA = '1';
     const deb = await loadFor('library', 'fashion-mnist', { download: false, flatten: true });
@@ -314,6 +322,18 @@ test('the terminal bar fits the width and ends with a newline; quiet prints noth
   const quiet: string[] = [];
   await download(`${base}/bar/file.bin`, pin('file.bin', body), join(tmp, 'bar', 'again.bin'), { quiet: true, out: { write: (s: string) => quiet.push(s) } as never });
   assert.equal(quiet, []);
+});
+
+test('a temporary file left by a killed download (its process gone) is removed by the next download', async () => {
+  const cache = freshCache();
+  const files = mnistFiles(3, 2);
+  serve('mnist', files);
+  const stale = join(cache, 'mnist', '.train-images-idx3-ubyte.gz.4194999.1764000000000.0.tmp');
+  mkdirSync(join(cache, 'mnist'), { recursive: true });
+  writeFileSync(stale, 'half a file');
+  const ds = await loadFor('library', 'mnist', { quiet: true }, { sources: sourcesFor('mnist', files) });
+  ds.dispose();
+  assert.equal(listing(join(cache, 'mnist')), [...files.keys()].sort());
 });
 
 test.run();
