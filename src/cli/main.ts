@@ -8,7 +8,7 @@ import { init } from '../index.js';
 import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, SETTINGS, UsageError, type SettingKey } from './settings.js';
 import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
-import { printLine } from './terminal.js';
+import { printError, printLine } from './terminal.js';
 
 // Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
 const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
@@ -179,7 +179,7 @@ const isMain = (() => {
 if (isMain) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
     const usage = e instanceof UsageError;
-    process.stderr.write(`simdnet: ${(e as Error)?.message ?? String(e)}\n`);
+    printError(`simdnet: ${(e as Error)?.message ?? String(e)}`);
     if (process.env.SIMDNET_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     process.exitCode = usage ? 2 : 1;
   });

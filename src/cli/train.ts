@@ -12,6 +12,7 @@ import { nameOf, SETTINGS, UsageError, type TrainConfig } from './settings.js';
 import { disposeDataset, loadDataset, type Dataset } from './datasets.js';
 import { progressBar } from '../train/callbacks.js';
 import { confusionTable } from './confusion.js';
+import { printError } from './terminal.js';
 import { checkSpace, makeFolder, probeFolder, reason, saveElsewhere } from './outdir.js';
 import { verdicts } from '../train/verdicts.js';
 import type { Diagnostics } from '../train/diagnostics.js';
@@ -90,7 +91,7 @@ const samePlace = (a: Position, b?: Position) => !!b && a.epoch === b.epoch && a
 /** Trains per the configuration; with resume, continues from the checkpoint in the output folder. */
 export async function train(config: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
-  const warn = opts.warn ?? ((s: string) => process.stderr.write(`simdnet: ${s}\n`));
+  const warn = opts.warn ?? ((s: string) => printError(`simdnet: ${s}`));
   const outDir = config.out ?? defaultOut(config);
   let ckpt: Checkpoint | undefined;
   if (opts.resume) {

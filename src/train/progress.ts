@@ -101,6 +101,15 @@ export interface ProgressSettings {
   write?: (text: string) => void;
 }
 
+// A live bar drawn on process.stdout is on screen with its line not yet ended.
+let liveLineOpen = false;
+
+/** Ends the line of a live bar left on the terminal (a newline on stdout), so what is printed next starts on its own. */
+export function endLiveLine(): void {
+  if (liveLineOpen) hostStdout()?.write?.('\n');
+  liveLineOpen = false;
+}
+
 const now = (): number => globalThis.performance?.now() ?? Date.now();
 const REDRAW_MS = 100;
 
@@ -130,7 +139,7 @@ export class ProgressBar {
     const tty = out?.isTTY === true && typeof out.write === 'function';
     this.live = settings.mode === 'bar' || (settings.mode === 'auto' && tty);
     this.write = settings.write
-      ?? (this.live && out?.write ? (t) => { out.write!(t); } : (t) => { console.log(t.replace(/\n$/, '')); });
+      ?? (this.live && out?.write ? (t) => { out.write!(t); liveLineOpen = !t.endsWith('\n'); } : (t) => { console.log(t.replace(/\n$/, '')); });
   }
 
   private get epochs(): number { return this.settings.epochs ?? this.params?.epochs ?? this.epoch + 1; }

@@ -1,7 +1,7 @@
 // `simdnet train` in a real pseudo-terminal (util-linux `script`, the pty sized with stty) at 40, 80 and 120 columns:
 // the output replayed on an emulated terminal of that width (test/helpers/screen.ts) never wraps, the live bar's
 // redraws leave nothing behind (only the end-of-epoch lines remain), and the confusion matrix fits, with every test
-// sample counted once. Uses the built CLI in dist/ (as cli.test.ts does). Node only.
+// sample counted once; a run that fails mid-epoch prints its error below the bar. Uses the built CLI in dist/ (as cli.test.ts does). Node only.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -19,10 +19,10 @@ const bin = join(root, 'dist/cli/main.js');
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs `simdnet train …` in a pty `columns` wide; returns its exit code and everything it wrote to the terminal. */
-function trainInTerminal(columns: number): { code: number; text: string } {
+function trainInTerminal(columns: number, args = '--epochs 2 --limit 2000 --batch-size 32'): { code: number; text: string } {
   const dir = mkdtempSync(join(tmpdir(), 'simdnet-tty-'));
   try {
-    const cmd = `stty cols ${columns} rows 50; exec ${quote(process.execPath)} ${quote(bin)} train --epochs 2 --limit 2000 --batch-size 32 --out run`;
+    const cmd = `stty cols ${columns} rows 50; exec ${quote(process.execPath)} ${quote(bin)} train ${args} --out run`;
     const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERM: 'xterm' } });
     if (r.error) throw new Error(`cannot run util-linux script (${r.error.message}): apt-get install bsdutils`);
     return { code: r.status ?? -1, text: r.stdout };
@@ -71,5 +71,17 @@ for (const columns of [40, 80, 120]) {
     assert.ok(lines.some((l) => /^weights hash [0-9a-f]{16}$/.test(l)));
   });
 }
+
+test('a run that fails mid-epoch: the error goes below the bar, wrapped to the width, nothing overwritten', () => {
+  const { code, text } = trainInTerminal(80, '--epochs 2 --limit 2000 --lr 1e30'); // Adam at lr 1e30: non-finite at batch 2
+  assert.is(code, 1, text);
+  const screen = replay(text, 80);
+  assert.equal(screen.wraps, []);
+  const lines = screen.lines.filter(Boolean);
+  const at = lines.findIndex((l) => l.startsWith('simdnet: training stopped: non-finite values'));
+  assert.ok(at > 0, lines.join('\n'));
+  assert.match(lines[at - 1], /^epoch 1\/2 {2}1\/15 {2}\[>\.+\] {2}loss \d\.\d{4}/); // the bar's last state, intact above
+  assert.match(lines.slice(at).join(' '), /^simdnet: training stopped: non-finite values at epoch 1, batch 2: .* before this step$/);
+});
 
 test.run();
