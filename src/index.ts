@@ -1,5 +1,9 @@
 // simdnet's main entry (Node, Deno, Bun, bundlers): the public API, and init() that by default compiles the kernel
 // module embedded here as base64. Browsers get entry-browser.ts (fetches kernels.wasm), edge runtimes entry-edge.ts.
+/**
+ * `import { … } from 'simdnet'`: init, tensors and ops, layers, losses, optimizers, models and training, saving and loading, gradient checks and diagnostics.
+ * @module simdnet
+ */
 import { init as initWith, isInitialised, type InitOptions } from './backend/module.js';
 import { releaseWasmBase64 } from './backend/kernels.generated.js';
 import { decodeBase64 } from './backend/base64.js';

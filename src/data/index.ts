@@ -1,5 +1,9 @@
 // simdnet's data layer, the `simdnet/data` entry (import * as data from 'simdnet/data'): format loaders (IDX, CIFAR-10, CSV, PNG images), named datasets,
 // normalisation, oneHot, split, shuffle and batches. Runtime-neutral; file-system code sits in ./node.ts.
+/**
+ * `import * as data from 'simdnet/data'`: format loaders, named datasets (Node, Deno, Bun), normalisation and batching.
+ * @module simdnet/data
+ */
 export { idx, idxHeader, type IdxOptions, type IdxHeader } from './idx.js';
 export { cifar10, type Cifar10Options } from './cifar.js';
 export { csv, type CsvOptions, type CsvData } from './csv.js';
