@@ -22,7 +22,7 @@ export async function load(name: DatasetName, options?: LoadOptions): Promise<Da
   return (await nodeOnly('load')).load(name, options);
 }
 
-/** PNG images in one sub-folder per class (Node, Deno, Bun): see ./node.ts. */
+/** PNG and JPEG images in one sub-folder per class (Node, Deno, Bun): see ./folder.ts. */
 export async function imageFolder(dir: string, options?: ImagesOptions): Promise<ImageSet & { classes: string[] }> {
   return (await nodeOnly('imageFolder')).imageFolder(dir, options);
 }

@@ -4,6 +4,7 @@
 /** Every dataset data.load knows, in the order help texts list them. */
 export const datasetNames = ['fashion-mnist', 'fashion-small', 'mnist', 'cifar10', 'digits', 'folder'] as const;
 /** The names data.load() and the command line's --dataset accept. */
+/** A name data.load knows: one of datasetNames. */
 export type DatasetName = typeof datasetNames[number];
 
 /** A file fetched from the dataset's source: its name there, its size in bytes and its SHA-256 (lowercase hex). */
