@@ -1,9 +1,10 @@
 // Same bits across runtimes: runs test/runtimes/same-bits.ts (a seeded MLP and CNN trained through the `simdnet`
 // package) in Node 20, Node 22, a Chromium page and worker, workerd, Vercel's edge-runtime, Deno and Bun, and checks
-// that every weights hash, prediction hash, loss trajectory and diagnostics hash equals Node 20's. Each runtime loads simdnet as its
-// users would: Node/Deno/Bun through `import`, Chromium through `browser` (kernels.wasm fetched), workerd through
-// `workerd` (a precompiled module; it refuses to compile bytes), edge-runtime through `edge-light` with wasm code
-// generation off and the module compiled in the outer realm. Node-only tooling; `node scripts/same-bits.mjs`.
+// that every weights hash, prediction hash, loss trajectory, diagnostics hash and augmentation hash (augment() of a
+// batch, a CNN fit with augmentation) equals Node 20's. Each runtime loads simdnet as its users would: Node/Deno/Bun
+// through `import`, Chromium through `browser` (kernels.wasm fetched), workerd through `workerd` (a precompiled module;
+// it refuses to compile bytes), edge-runtime through `edge-light` with wasm code generation off and the module compiled
+// in the outer realm. Node-only tooling; `node scripts/same-bits.mjs`.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -177,7 +178,7 @@ export async function runSameBits({ print = console.log } = {}) {
   const ref = rows[0];
   let passed = 0, failed = 0;
   print('');
-  print('runtime           ms  mlp weights       cnn weights       mlp steps/epochs cnn steps/epochs  same bits as ' + ref.runtime);
+  print('runtime           ms  mlp weights       cnn weights       augmented cnn     mlp steps/epochs cnn steps/epochs  same bits as ' + ref.runtime);
   for (const r of rows) {
     const ms = r.ms === undefined ? '   -' : String(Math.round(r.ms)).padStart(5);
     if (!r.report) {
@@ -187,7 +188,7 @@ export async function runSameBits({ print = console.log } = {}) {
     }
     const d = ref.report ? difference(ref.report, r.report) : 'no reference';
     const m = r.report.mlp, c = r.report.cnn;
-    print(`${r.runtime.padEnd(16)} ${ms}  ${m.weights}  ${c.weights}  ${`${m.steps.length}/${m.epochs.length}`.padEnd(16)} ${`${c.steps.length}/${c.epochs.length}`.padEnd(17)} ${r === ref ? '(reference)' : d ? `NO — ${d}` : 'yes'}`);
+    print(`${r.runtime.padEnd(16)} ${ms}  ${m.weights}  ${c.weights}  ${r.report.augment?.weights ?? '(none)'.padEnd(16)}  ${`${m.steps.length}/${m.epochs.length}`.padEnd(16)} ${`${c.steps.length}/${c.epochs.length}`.padEnd(17)} ${r === ref ? '(reference)' : d ? `NO — ${d}` : 'yes'}`);
     if (r === ref) continue;
     if (d) failed++; else passed++;
   }

@@ -12,9 +12,10 @@ import { resolveDiagnostics, type Diagnostics, type DiagnosticsOptions } from '.
 import type { DiagnosticsCollector } from './collector.js';
 import type { Verdict } from './verdicts.js';
 import { StrictOptions } from '../ops/options.js';
+import { augmentBatch, fitAugmentation, type FitAugmentOptions } from '../ops/augment.js';
 
 const FIT_KEYS = ['epochs', 'batchSize', 'validationData', 'validationSplit', 'shuffle', 'callbacks', 'classWeight', 'initialEpoch',
-  'initialBatch', 'initialProgress', 'yieldEveryMs', 'diagnostics', 'verbose'] as const;
+  'initialBatch', 'initialProgress', 'yieldEveryMs', 'diagnostics', 'verbose', 'augment'] as const;
 const EVALUATE_KEYS = ['batchSize', 'confusionMatrix'] as const;
 const PREDICT_KEYS = ['batchSize'] as const;
 
@@ -25,6 +26,7 @@ function checkCall(op: string, x: unknown, y: unknown, needY: boolean, options: 
   return StrictOptions.read(op, options, keys);
 }
 
+/** Options of Model.fit(), as Keras' fit: epochs, batch size, validation, shuffling, callbacks, class weights, diagnostics. */
 export interface FitOptions<M extends Trainable = Trainable> {
   epochs?: number;
   batchSize?: number;
@@ -58,6 +60,13 @@ export interface FitOptions<M extends Trainable = Trainable> {
    * CI, browser consoles, workers, edge runtimes: console.log); 2 one line per epoch. See progressBar.
    */
   verbose?: 0 | 1 | 2;
+  /**
+   * Augment each training batch in the module, seeded: { shift (pixels), flip (probability), rotate (degrees),
+   * noise (σ), fill ('zeros' | 'edge'), seed (default the model's) }; see ops augment. Sample i of the epoch's visiting
+   * order in epoch e gets the draws of sample e·N + i (N training samples), so a seed gives the same batches in every
+   * runtime. Validation data are never augmented. Needs images: inputShape [H, W, C] or [H, W].
+   */
+  augment?: FitAugmentOptions;
 }
 
 /** The running sums of an epoch's batches so far: Σ loss·n, the samples seen, and each metric's correct count. */
@@ -76,8 +85,10 @@ export interface History {
   diagnostics?: Diagnostics & { verdicts: Verdict[] };
 }
 
+/** Options of evaluate(): the batch size, and whether to return the confusion matrix. */
 export interface EvaluateOptions { batchSize?: number; confusionMatrix?: boolean }
 
+/** What evaluate() returns: the mean loss, each compiled metric, and the confusion matrix when asked. */
 export interface EvaluateResult {
   loss: number;
   /** Every compiled metric by name (accuracy, top5Accuracy, …). */
@@ -140,6 +151,7 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
   if (val) model.checkData('fit (validation)', val[0], val[1], loss);
   const diagnostics = resolveDiagnostics(options.diagnostics);
   const weightsOf = classWeights(options.classWeight, model, y, loss.targets); // checked before anything is allocated
+  const augmentation = fitAugmentation(options.augment, model.inputShape, model.seed);
   if (options.validationSplit !== undefined) {
     val = [rowsOf(x, nTrain, total), rowsOf(y, nTrain, total)];
     valOwned = true;
@@ -152,8 +164,10 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
   const first = options.initialEpoch ?? 0;
   const yieldMs = options.yieldEveryMs ?? 50;
   let collector: DiagnosticsCollector | undefined;
+  let augmented: Tensor | undefined; // the batch the model sees when augmenting, planned once
   try {
     model.plan(bs);
+    if (augmentation) augmented = empty([bs, ...model.inputShape], 'float32', 'fit.augmented');
     const b = model.batchBuffers(), yb = b.y!;
     // loaded on demand: an app that never asks for diagnostics does not ship the collector and the verdicts
     const judge = diagnostics ? (await import('./verdicts.js')).verdicts : undefined;
@@ -182,7 +196,8 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
         if (weightsOf) weightsOf(perm.ptr + start * 4, n, b.weights);
         const sampled = collector?.isSampled(bi, batches);
         if (sampled) collector!.beforeStep();
-        const value = model.step(b.x, yb, n, weightsOf ? b.weights : undefined, epoch, bi);
+        if (augmented) augmentBatch(augmentation!, b.x.ptr, augmented.ptr, n, epoch * nTrain + start);
+        const value = model.step(augmented ?? b.x, yb, n, weightsOf ? b.weights : undefined, epoch, bi);
         if (sampled) collector!.afterStep(n);
         if (collector && diagnostics!.everyBatches && (bi + 1) % diagnostics!.everyBatches === 0) collector.recordBatch(epoch, bi);
         lossSum += value * n; seen += n;
@@ -235,6 +250,7 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
     for (const c of callbacks) await c.onTrainEnd?.(last);
   } finally {
     collector?.dispose();
+    augmented?.dispose();
     perm.dispose();
     if (valOwned && val) { val[0].dispose(); val[1].dispose(); }
   }
@@ -259,7 +275,7 @@ export function evaluate(model: Trainable, x: Tensor, y: Tensor, options: Evalua
     model.metrics.forEach((mt, j) => { correct[j] += countCorrect(mt, pred, yb, rows, cols, loss.targets); });
     if (confusion) addConfusion(confusion, pred, yb, rows, cols, loss.targets, b.ints);
   }
-  const result: EvaluateResult = { loss: lossSum / n + model.penalty() };
+  const result: EvaluateResult = { loss: lossSum / n + model.penalty(n) };
   model.metrics.forEach((mt, j) => { result[mt.name] = correct[j] / ((n * per) / cols); });
   if (confusion) result.confusionMatrix = confusion;
   return result;
@@ -290,8 +306,8 @@ function planFor(model: Trainable, n: number, batchSize: number | undefined): vo
   if (model.plannedBatch < bs) model.plan(bs);
 }
 
-/** A copy of rows [from, to) of t. */
-function rowsOf(t: Tensor, from: number, to: number): Tensor {
+/** A new tensor holding rows [from, to) of t (a copy in linear memory; the caller disposes it). */
+export function rowsOf(t: Tensor, from: number, to: number): Tensor {
   const per = t.size / t.shape[0];
   const out = empty([to - from, ...t.shape.slice(1)], t.dtype, `${t.name}[${from}:${to}]`);
   kern.copy(t.ptr + from * per * 4, out.ptr, (to - from) * per);

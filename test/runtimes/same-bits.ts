@@ -2,7 +2,7 @@
 // a user imports it ('simdnet', resolved by each runtime's export condition; `await init()` with no options), on data
 // made by integer arithmetic, and reports each model's weightsHash, a hash of its predictions and its loss trajectory
 // as float32 bits in hex. Runtime-neutral; scripts/same-bits.mjs runs it everywhere and compares. Not a uvu file.
-import { init, layers, optimizers, sequential, tensor, type Model, type Tensor } from 'simdnet';
+import { augment, init, layers, optimizers, sequential, tensor, type Model, type Tensor } from 'simdnet';
 
 export interface ModelBits {
   /** model.weightsHash() after training. */
@@ -17,7 +17,10 @@ export interface ModelBits {
   diagnostics: string;
 }
 
-export interface SameBitsReport { mlp: ModelBits; cnn: ModelBits }
+/** Seeded augmentation: augment() of a batch (every transform, rotation's own sin/cos included) and a CNN fit with it. */
+export interface AugmentBits { batch: string; weights: string; epochs: string[] }
+
+export interface SameBitsReport { mlp: ModelBits; cnn: ModelBits; augment: AugmentBits }
 
 const SEED = 20261123;
 const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
@@ -112,6 +115,20 @@ export async function run(): Promise<SameBitsReport> {
   ], { inputShape: [8, 8, 1], seed: SEED });
   cnn.compile({ optimizer: optimizers.adam({ learningRate: 0.005 }), loss: 'crossEntropy' });
   const cnnBits = await train(cnn, b.x, b.y, 60, 16, 3);
-  cnn.dispose(); b.x.dispose(); b.y.dispose();
-  return { mlp: mlpBits, cnn: cnnBits };
+  cnn.dispose();
+
+  // The same data augmented: shift 1, flip 0.5, rotate 15° (edge fill), noise 0.05; then a fresh CNN fit 2 epochs with it.
+  const spec = { shift: 1, flip: 0.5, rotate: 15, noise: 0.05, fill: 'edge' as const };
+  const batch = augment(b.x, { ...spec, offset: 7 }, SEED);
+  const augModel = sequential([
+    layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
+    layers.maxPool2d({ poolSize: 2 }),
+    layers.flatten(),
+    layers.dense({ units: 10, activation: 'softmax' }),
+  ], { inputShape: [8, 8, 1], seed: SEED });
+  augModel.compile({ optimizer: optimizers.adam({ learningRate: 0.005 }), loss: 'crossEntropy' });
+  const h = await augModel.fit(b.x, b.y, { epochs: 2, batchSize: 16, augment: spec });
+  const augmentBits = { batch: hashBits(batch.toFloat32Array()), weights: augModel.weightsHash(), epochs: h.history.loss.map(hex) };
+  batch.dispose(); augModel.dispose(); b.x.dispose(); b.y.dispose();
+  return { mlp: mlpBits, cnn: cnnBits, augment: augmentBits };
 }
