@@ -167,6 +167,10 @@ export interface ProgressBarOptions {
 }
 
 const PROGRESS_KEYS = ['epochs', 'mode', 'columns', 'write'] as const;
+const progressBars = new WeakSet<object>();
+
+/** Whether c came from progressBar() (fit's verbose adds none when the callbacks already hold one, as Keras). */
+export const isProgressBar = (c: unknown): boolean => typeof c === 'object' && c !== null && progressBars.has(c);
 
 /**
  * Shows training progress as Keras' verbose 1 does (fit(…, { verbose: 1 }) adds one): in a terminal a live bar with
@@ -185,7 +189,7 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
   if (write) settings.write = write as (text: string) => void;
   // The formatting loads on demand (progress.ts): apps that never show progress do not ship it.
   let bar: ProgressBar | undefined, params: FitParams | undefined;
-  return {
+  const callback: Callback = {
     setParams(p) { params = p; bar?.setParams(p); },
     async onTrainBegin() {
       bar ??= new (await import('./progress.js')).ProgressBar(settings);
@@ -196,4 +200,6 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
     onEpochEnd(epoch, logs) { bar?.onEpochEnd(epoch, logs); },
     onTrainEnd() { bar?.onTrainEnd(); },
   };
+  progressBars.add(callback);
+  return callback;
 }

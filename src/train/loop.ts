@@ -6,7 +6,7 @@ import { backend } from '../backend/module.js';
 import { empty, sizeOf, type Tensor } from '../ops/tensor.js';
 import { drawOf, SHUFFLE_STREAM } from '../ops/random.js';
 import { addConfusion, countCorrect } from './metrics.js';
-import { progressBar, type Callback, type Logs } from './callbacks.js';
+import { isProgressBar, progressBar, type Callback, type Logs } from './callbacks.js';
 import type { Trainable } from './trainable.js';
 import { resolveDiagnostics, type Diagnostics, type DiagnosticsOptions } from './diagnostics.js';
 import type { DiagnosticsCollector } from './collector.js';
@@ -132,8 +132,9 @@ function compiled(model: Trainable, op: string): NonNullable<Trainable['loss']> 
 
 /** Trains for `epochs` over shuffled mini-batches; resolves to the per-epoch history. See FitOptions. */
 export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, options: FitOptions<M> = {}): Promise<History> {
-  const verbose = checkCall('fit', x, y, true, options, FIT_KEYS)
-    .number('verbose', { integer: true, min: 0, max: 2, default: 0, expected: '0 (silent), 1 (a progress bar) or 2 (one line per epoch)' });
+  const read = checkCall('fit', x, y, true, options, FIT_KEYS);
+  const verbose = read.number('verbose', { integer: true, min: 0, max: 2, default: 0, expected: '0 (silent), 1 (a progress bar) or 2 (one line per epoch)' });
+  if (options.callbacks !== undefined && !Array.isArray(options.callbacks)) read.wrongType('callbacks', 'an array of callbacks');
   const loss = compiled(model, 'fit');
   const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${epochs}`);
@@ -158,7 +159,8 @@ export async function fit<M extends Trainable>(model: M, x: Tensor, y: Tensor, o
   }
   const bs = Math.min(batchSize, nTrain);
   const perm = empty([nTrain], 'int32', 'fit.permutation');
-  const callbacks: Callback<M>[] = [...options.callbacks ?? [], ...verbose ? [progressBar({ mode: verbose === 1 ? 'auto' : 'lines' })] : []];
+  const given = options.callbacks ?? [], addBar = verbose > 0 && !given.some(isProgressBar); // one bar, as Keras
+  const callbacks: Callback<M>[] = [...given, ...addBar ? [progressBar({ mode: verbose === 1 ? 'auto' : 'lines' })] : []];
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
   const first = options.initialEpoch ?? 0;

@@ -1,8 +1,8 @@
 // fit(…, { verbose }) and progressBar(): verbose 2 (and 1 away from a terminal) prints one line per epoch with the
 // epoch's logs through console.log, verbose 0 prints nothing; the live bar (mode 'bar') replayed on a terminal of its
 // width never wraps and leaves only the epoch lines behind, and its running loss and accuracy end at the epoch's
-// values; one bar across several fit calls counts the run's epochs; bad verbose values and progressBar options are
-// refused naming them, and a refused fit allocates nothing. Runtime-neutral (Node, browsers, workers).
+// values; one bar across several fit calls counts the run's epochs; verbose adds no second bar; bad verbose values,
+// callbacks and progressBar options are refused naming them, and a refused fit allocates nothing. Runtime-neutral.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
@@ -86,6 +86,7 @@ test('a bad verbose or an unknown fit option is refused, naming it, before anyth
     [{ verbose: null }, /^TypeError: fit: verbose must be .*, got null$/],
     [{ verbos: 1 }, /^Error: fit: unknown option "verbos"; did you mean "verbose"\? \(options: .*verbose.*\)$/],
     [{ progress: true }, /^Error: fit: unknown option "progress"; did you mean "/],
+    [{ callbacks: progressBar() }, /^TypeError: fit: callbacks must be an array of callbacks, got /],
   ];
   for (const [options, re] of cases) {
     const err = await m.fit(x, y, options as FitOptions).then(() => undefined, (e: Error) => e);
@@ -95,6 +96,16 @@ test('a bad verbose or an unknown fit option is refused, naming it, before anyth
   assert.is(memoryInUse(), before);
   const h = await captured(() => m.fit(x, y, { epochs: 1, batchSize: 32 })); // the model is not left busy
   assert.is(h.result.history.loss.length, 1);
+  m.dispose(); x.dispose(); y.dispose();
+});
+
+test('verbose adds no second bar when the callbacks already hold one (as Keras)', async () => {
+  const { x, y } = quadrants(100);
+  const m = model(), mine: string[] = [];
+  const { logged, written } = await captured(() => m.fit(x, y, { epochs: 2, batchSize: 32, verbose: 2,
+    callbacks: [{ onEpochEnd: () => {} }, progressBar({ mode: 'lines', write: (s) => mine.push(s) })] }));
+  assert.equal([logged, written], [[], []]);
+  assert.is(mine.length, 2);
   m.dispose(); x.dispose(); y.dispose();
 });
 
