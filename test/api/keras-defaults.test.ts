@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
-import { sequential, layers, tensor, ops, initializers, loadModel, losses, optimizers } from '../../src/index.js';
+import { sequential, layers, tensor, ops, initializers, loadModel, losses, optimizers, memoryInUse } from '../../src/index.js';
 
 await ready();
 const test = suite(`Keras semantics [${BUILD}]`);
@@ -120,6 +120,17 @@ test("clipped loss: 'predictions' (default) trains like its base, 'loss' keeps t
   back = loadModel(m.save());
   assert.is(back.loss!.config.mode, 'loss', 'a range without a mode: the per-sample clip, as files saved before modes');
   [m, back].forEach((t) => t.dispose());
+  // the clipped predictions live in one buffer the loss holds: made by the first step, reused, freed with the model
+  const before = memoryInUse();
+  const c = sequential([layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [2], seed: 1 });
+  c.compile({ optimizer: 'sgd', loss: losses.clipped('crossEntropy') });
+  const x = tensor([[1, 2], [3, 4]]), y = tensor([[1, 0, 0], [0, 0, 1]]);
+  c.trainOnBatch(x, y);
+  const afterOne = memoryInUse();
+  for (let i = 0; i < 20; i++) c.trainOnBatch(x, y);
+  assert.is(memoryInUse(), afterOne, 'steps after the first allocate nothing');
+  [x, y].forEach((t) => t.dispose()); c.dispose();
+  assert.is(memoryInUse(), before, 'all freed');
 });
 
 test.run();
