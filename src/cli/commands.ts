@@ -221,7 +221,7 @@ function resultRows(names: string[], results: TrainResult[], failed: Map<number,
 
 function resultsTable(rows: ResultRow[]): string {
   const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '-' : `${(v * 100).toFixed(2)}%`);
-  const num = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(d));
+  const num = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? '-' : Math.abs(v) >= 1e5 ? v.toExponential(2) : v.toFixed(d));
   const head = ['variant', 'train acc', 'val loss', 'val acc', 'test acc', 'epochs', 'time'];
   const body = rows.map((r) => (r.status === 'failed' ? [r.variant, 'failed', '-', '-', '-', '-', '-']
     : [r.variant, pct(r.trainAccuracy), num(r.valLoss), pct(r.valAccuracy), pct(r.testAccuracy),

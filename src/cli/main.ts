@@ -34,7 +34,7 @@ examples:
   simdnet train                                   # MLP on the embedded Fashion-MNIST slice
   simdnet train --model cnn --dataset fashion-mnist --epochs 5
   simdnet evaluate runs/mlp-fashion-small-seed1/model.simdnet
-  simdnet run experiments/activations.json`,
+  simdnet run experiments/study1-digits-mlp.json`,
   train: `usage: simdnet train [options]
 
 ${flagHelp(ALL_SETTINGS, [['--resume', "continue the unfinished run in --out DIR from its checkpoint, with the checkpoint's settings"]])}
@@ -84,7 +84,7 @@ examples:
   It also writes DIR/report.html comparing the variants (each variant's own report.html is in its folder).
 
 example:
-  simdnet run experiments/activations.json`,
+  simdnet run experiments/study1-digits-mlp.json`,
   report: `usage: simdnet report RUN_DIR
 
   rebuilds RUN_DIR/report.html (one self-contained file: curves, confusion matrix, verdicts, per-layer statistics,
