@@ -1,12 +1,13 @@
 // Losses against outside oracles: the per-sample values and the gradient of the batch mean with respect to the
 // predictions (or logits), simdnet's kernels against the very functions TensorFlow.js 4.22 compiles for the Keras loss
 // names (model.compile's lossFunctions) differentiated by tf.grad. Where TensorFlow.js departs from Keras (hinge with
-// 0/1 labels; the clipped log of a saturated softmax), simdnet follows Keras 3's published formula, replayed in float64.
+// 0/1 labels; the clipped log of a saturated softmax; evaluate without the regularisation penalty), simdnet follows
+// Keras 3's published formula, replayed in float64.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tf, tfl, readyBoth, assertAgree, worstDiff, data, oneHot, ATOL, RTOL } from './helpers.js';
+import { tf, tfl, readyBoth, assertAgree, worstDiff, copyWeights, data, oneHot, ATOL, RTOL } from './helpers.js';
 import { BUILD } from '../helpers/setup.js';
-import { losses, tensor, type Tensor } from '../../src/index.js';
+import { losses, tensor, sequential, layers, regularizers, type Tensor } from '../../src/index.js';
 import type { Loss } from '../../src/nets/losses.js';
 
 await readyBoth();
@@ -146,6 +147,28 @@ test('cosine proximity: the gradient of TensorFlow.js\' −cos; the value is 1 �
   const ours = ourLoss(losses.cosineProximity(), t, q), theirs = theirLoss(withTarget(tfl.metrics.cosineProximity, t), q);
   assertAgree('cosine proximity + 1', ours.loss, theirs.loss.map((v) => v + 1));
   assertAgree('cosine proximity gradient', ours.grad, theirs.grad, ATOL / N, RTOL);
+});
+
+test('evaluate adds the regularisation penalty to the loss, as Keras 3 (compute_loss adds model.losses); TensorFlow.js does not', async () => {
+  const IN = 4, n = 16, lambda = 0.01;
+  const tm = tfl.sequential({ layers: [tfl.layers.dense({ units: C, activation: 'softmax', inputShape: [IN], kernelRegularizer: tfl.regularizers.l2({ l2: lambda }) })] });
+  tm.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const m = sequential([layers.dense({ units: C, activation: 'softmax', kernelRegularizer: regularizers.l2(lambda) })], { inputShape: [IN], seed: 1 });
+  m.compile({ optimizer: 'sgd', loss: 'crossEntropy' });
+  copyWeights(tm, m);
+  const xv = data(13, n * IN), yv = oneHot(n, C);
+  const tx = tf.tensor2d(xv, [n, IN]), ty = tf.tensor2d(yv, [n, C]);
+  const theirs = (tm.evaluate(tx, ty, { batchSize: n }) as tf.Scalar).dataSync()[0];
+  const ce = tfLoss('categoricalCrossentropy'), p = tm.predict(tx) as tf.Tensor;
+  const meanCe = tf.mean(ce(ty, p)).dataSync()[0];
+  const kernel = tm.layers[0].getWeights()[0].dataSync();
+  // keras/src/regularizers/regularizers.py L2.__call__: l2·Σw², added to the evaluated loss
+  const penalty = lambda * Array.from(kernel).reduce((a, w) => a + w * w, 0);
+  const x = tensor(xv, [n, IN]), y = tensor(yv, [n, C]);
+  const ours = m.evaluate(x, y).loss;
+  assertAgree('evaluate loss with L2 vs Keras replay', [ours], [meanCe + penalty]);
+  assert.ok(Math.abs(theirs - meanCe) < 1e-6 && penalty > 1e-3, `TensorFlow.js evaluates ${theirs} (the loss without the penalty ${penalty})`);
+  [tx, ty, p].forEach((t) => t.dispose()); [x, y].forEach((t) => t.dispose()); m.dispose(); tm.dispose();
 });
 
 test.run();

@@ -1,8 +1,8 @@
 // Optimizers against outside oracles. Trajectories against TensorFlow.js 4.22 (which computes SGD, momentum,
 // Nesterov, AdaGrad and RMSProp the Keras way, and Adam with PyTorch's ε placement): the same MLP and CNN, the same
-// initial weights and batches, 5 steps, every weight compared. Keras 3's own formulas (Adam's ε on the uncorrected
-// √v, Nadam's momentum schedule, RMSProp's and AdaGrad's ε inside the root) replayed in float64 from the published
-// update_step code. The old formulas are planted and must fail.
+// initial weights and batches, 5 steps, every weight compared. Keras 3's own formulas (Adam's and AdamW's ε on the
+// uncorrected √v, Nadam's momentum schedule, RMSProp's and AdaGrad's ε inside the root) replayed in float64 from
+// the published update_step code. The old formulas are planted and must fail.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tf, tfl, readyBoth, assertAgree, assertDisagree, trajectoryAtol, RTOL, copyWeights, ours, theirs, data, oneHot } from './helpers.js';
@@ -175,8 +175,15 @@ const kerasAdagrad: KerasStep = (w, g, [acc], t) => {
   for (let i = 0; i < w.length; i++) { acc[i] += g[i] * g[i]; w[i] -= lr * g[i] / Math.sqrt(acc[i] + eps); }
 };
 
+// keras/src/optimizers/base_optimizer.py _apply_weight_decay (before the step): var −= var·wd·lr; then Adam's step
+const kerasAdamW = (wd: number): KerasStep => {
+  const adam = kerasAdam(eps);
+  return (w, g, s, t) => { for (let i = 0; i < w.length; i++) w[i] -= w[i] * wd * lr; adam(w, g, s, t); };
+};
+
 test('Adam: ε added to the uncorrected √v, as Keras 3 (replayed in float64); PyTorch placement and the old simdnet Adam differ', () => {
   replay('adam keras', optimizers.adam({ learningRate: lr }), 2, kerasAdam(eps));
+  replay('adamw keras', optimizers.adamw({ learningRate: lr, weightDecay: 0.05 }), 2, kerasAdamW(0.05));
   replay('adam keras ε 1e-3', optimizers.adam({ learningRate: lr, epsilon: 1e-3 }), 2, kerasAdam(1e-3));
   // planted: the bias-corrected placement (simdnet before; also TensorFlow.js) against Keras' formula
   replay('adam pytorch vs keras', optimizers.adam({ learningRate: lr, epsilon: 1e-3, epsilonConvention: 'pytorch' }), 2, kerasAdam(1e-3), false);
