@@ -49,7 +49,7 @@ export function imageDims(sample: readonly number[]): [number, number, number] |
 
 /** The largest sample index a batch may start at so that every draw stays below 2^53. */
 export function maxAugmentOffset(n: number, perSample: number): number {
-  return Math.floor(2 ** 53 / augmentStride(perSample)) - n;
+  return Math.floor((2 ** 53 - 1) / augmentStride(perSample)) - n;
 }
 
 /**

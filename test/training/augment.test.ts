@@ -78,6 +78,8 @@ test('augment() refuses bad input by name and frees what it made', () => {
     [() => augment(x, { fill: 'edges' as never }, 1), /fill.*did you mean 'edge'/],
     [() => augment(x, { offset: -1 }, 1), /offset/],
     [() => augment(x, { offset: 2 ** 53 }, 1), /offset/],
+    // 16 values a sample use 20 words: the last sample's words must stay below 2^53
+    [() => augment(x, { offset: 450359962737048 }, 1), /offset 450359962737048 .* must be an integer ≥ 0 and ≤ 450359962737047/],
     [() => augment(x, {}, -1), /seed -1/],
     [() => augment(x, {}, 1.5), /seed 1.5/],
     [() => augment(x, {}, '1' as never), /seed "1"/],
@@ -87,6 +89,7 @@ test('augment() refuses bad input by name and frees what it made', () => {
   ];
   cases.forEach(([f, re], i) => assert.throws(f, re, `case ${i}: expected ${re}`));
   assert.is(memoryInUse(), before);
+  augment(x, { offset: 450359962737047, noise: 1 }, 1).dispose(); // the last offset allowed runs
   x.dispose(); flat.dispose();
 });
 

@@ -33,8 +33,8 @@ export function augment(x: Ptr, y: Ptr, N: number, H: number, W: number, C: numb
   if (!(p.rotate >= 0 && p.rotate <= 180)) bad(k, `rotate = ${p.rotate} must be in [0, 180] degrees`);
   if (!(p.noise >= 0 && Number.isFinite(Math.fround(p.noise)))) bad(k, `noise = ${p.noise} must be a finite σ ≥ 0`);
   u32(k, 'seedLo', d.seedLo); u32(k, 'seedHi', d.seedHi); u32(k, 'stream', d.stream);
-  if (!(Number.isSafeInteger(d.first) && d.first >= 0 && Number.isSafeInteger((d.first + N) * augmentStride(per)))) {
-    bad(k, `first = ${d.first} must be an integer ≥ 0 with (first + N)·${augmentStride(per)} ≤ 2^53`);
+  if (!(Number.isSafeInteger(d.first) && d.first >= 0 && (d.first + N) * augmentStride(per) < 2 ** 53)) {
+    bad(k, `first = ${d.first} must be an integer ≥ 0 with (first + N)·${augmentStride(per)} < 2^53 (the words of its samples)`);
   }
   backend().exports.augment(x, y, N, H, W, C, p.shift, p.flip, p.rotate, p.noise, p.edge ? 1 : 0, d.seedLo, d.seedHi, d.stream, d.first);
 }
