@@ -1,5 +1,7 @@
 // Fused optimizer updates (w, g and state: [n], in place, one pass), value clipping, Σx² and the L1/L2 penalty in
 // float64 (fixed order), a finiteness check. Not schedules: the caller passes lr and the bias corrections per step.
+// Decay rates (rho, b1, b2) arrive as float64 so 1 − rate is the float32 of the exact difference, as Keras and
+// TensorFlow.js compute it (1 − float32(0.999) would be off by 1.3e-5 relative).
 
 const SGD: i32 = 0, MOMENTUM: i32 = 1, NESTEROV: i32 = 2, ADAGRAD: i32 = 3, RMSPROP: i32 = 4, ADAM: i32 = 5,
   ADAMW: i32 = 6, NADAM: i32 = 7, CLIP: i32 = 8, ADAGRAD_IN: i32 = 9, RMSPROP_IN: i32 = 10;
@@ -100,9 +102,9 @@ export function adagradUpdate(w: usize, g: usize, acc: usize, n: i32, lr: f32, e
  * ms = rho·ms + (1 − rho)·g²; w −= lr·g/√(ms + eps) with epsInside ≠ 0 (Keras, TensorFlow.js), else
  * w −= lr·g/(√ms + eps) (PyTorch). ms: [n].
  */
-export function rmspropUpdate(w: usize, g: usize, ms: usize, n: i32, lr: f32, rho: f32, eps: f32, epsInside: i32): void {
-  if (epsInside) sweep(RMSPROP_IN, w, g, ms, 0, n, lr, eps, rho, 1 - rho, 0, 0, 0, 0);
-  else sweep(RMSPROP, w, g, ms, 0, n, lr, eps, rho, 1 - rho, 0, 0, 0, 0);
+export function rmspropUpdate(w: usize, g: usize, ms: usize, n: i32, lr: f32, rho: f64, eps: f32, epsInside: i32): void {
+  if (epsInside) sweep(RMSPROP_IN, w, g, ms, 0, n, lr, eps, <f32>rho, <f32>(1 - rho), 0, 0, 0, 0);
+  else sweep(RMSPROP, w, g, ms, 0, n, lr, eps, <f32>rho, <f32>(1 - rho), 0, 0, 0, 0);
 }
 
 /**
@@ -110,19 +112,19 @@ export function rmspropUpdate(w: usize, g: usize, ms: usize, n: i32, lr: f32, rh
  * w −= lr·c1·m/(√(c2·v) + eps), the step's scales c1, c2 from the caller: Keras adds eps to the uncorrected √v
  * (c1 = √(1 − b2^t)/(1 − b1^t), c2 = 1), PyTorch to the corrected one (c1 = 1/(1 − b1^t), c2 = 1/(1 − b2^t)). m, v: [n].
  */
-export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32,
+export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1: f64, b2: f64, eps: f32,
                            c1: f32, c2: f32, wd: f32): void {
-  if (wd != 0) sweep(ADAMW, w, g, m, v, n, lr * c1, eps, b1, 1 - b1, b2, 1 - b2, c2, lr * wd);
-  else sweep(ADAM, w, g, m, v, n, lr * c1, eps, b1, 1 - b1, b2, 1 - b2, c2, 0);
+  if (wd != 0) sweep(ADAMW, w, g, m, v, n, lr * c1, eps, <f32>b1, <f32>(1 - b1), <f32>b2, <f32>(1 - b2), c2, lr * wd);
+  else sweep(ADAM, w, g, m, v, n, lr * c1, eps, <f32>b1, <f32>(1 - b1), <f32>b2, <f32>(1 - b2), c2, 0);
 }
 
 /**
  * Nadam: m, v as Adam; mhat = cm·m + cg·g; w −= lr·mhat/(√(c2·v) + eps). The caller's coefficients carry the momentum
  * schedule (Keras 3: cm = μ_{t+1}/(1 − Π_{i≤t+1} μ_i), cg = (1 − μ_t)/(1 − Π_{i≤t} μ_i), c2 = 1/(1 − b2^t)). m, v: [n].
  */
-export function nadamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32,
+export function nadamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1: f64, b2: f64, eps: f32,
                             cm: f32, cg: f32, c2: f32): void {
-  sweep(NADAM, w, g, m, v, n, lr * cm, eps, b1, 1 - b1, b2, 1 - b2, c2, lr * cg);
+  sweep(NADAM, w, g, m, v, n, lr * cm, eps, <f32>b1, <f32>(1 - b1), <f32>b2, <f32>(1 - b2), c2, lr * cg);
 }
 
 /** g = clamp(g, −c, c) in place. g: [n]. */

@@ -18,8 +18,9 @@ const N = [1, 3, 4, 5, 16, 17, 129, 1000];
 const STEPS = 6;
 const f = Math.fround;
 
-// Hyperparameters as the float32 values the kernels see; the references get the same numbers.
-const lr = f(0.05), mu = f(0.9), eps = f(1e-7), rho = f(0.9), b1 = f(0.9), b2 = f(0.999), wd = f(0.01);
+// Hyperparameters as the float32 values the kernels see; the references get the same numbers. The decay rates stay
+// float64: the kernels take them so, to form 1 − rate exactly (1 − float32(0.999) is 1.3e-5 off, beyond tolerance).
+const lr = f(0.05), mu = f(0.9), eps = f(1e-7), rho = 0.9, b1 = 0.9, b2 = 0.999, wd = f(0.01);
 const c1 = (t: number) => f(1 / (1 - b1 ** t));
 const c2 = (t: number) => f(1 / (1 - b2 ** t));
 // Keras' Adam scale √(1 − b2^t)/(1 − b1^t) with c2 = 1; Keras 3's Nadam coefficients from μ_t = b1·(1 − ½·0.96^t)

@@ -1,5 +1,6 @@
 // Typed wrappers of assembly/optim.ts (fused optimizer updates, clipping, sums of squares, regularizers, the finite
-// check): check sizes and offsets, then call the module. No math on values.
+// check): check sizes and offsets, then call the module. No math on values. Decay rates (rho, b1, b2) cross as
+// float64 (the kernels form 1 − rate exactly); the other values as float32.
 import { backend } from '../module.js';
 import { bad, count, span, type Ptr } from '../checks.js';
 
