@@ -177,6 +177,8 @@ const isMain = (() => {
   try { return !!process.argv[1] && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url; } catch { return false; }
 })();
 if (isMain) {
+  // `simdnet train | head`: the reader closing the pipe ends the command quietly, as other Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
     const usage = e instanceof UsageError;
     printError(`simdnet: ${(e as Error)?.message ?? String(e)}`);

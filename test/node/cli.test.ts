@@ -141,6 +141,13 @@ test("negative numbers reach each flag's own reader; a bad model file is refused
   assert.is(r.out, '', 'nothing printed (no banner, no dataset) before the model file is refused');
 });
 
+test('a closed pipe (simdnet train | head -1) ends the command quietly: no EPIPE stack trace', () => {
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" train --epochs 2 --limit 300 --batch-size 10 | head -1`], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0);
+  assert.match(r.stdout, /^simdnet train: /);
+  assert.is(r.stderr, '', r.stderr);
+});
+
 test("gradcheck takes train's model flags, refuses training flags, and checks one named layer of a model file", () => {
   const bad = cli('gradcheck', '--epochs', '3');
   assert.is(bad.code, 2);
