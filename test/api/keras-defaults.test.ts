@@ -110,6 +110,23 @@ test("optimizers: epsilonConvention 'keras' (default) or 'pytorch', read strictl
   [m, back].forEach((t) => t.dispose());
 });
 
+test("Nadam's schedule state (0.96^t, Π μ) is saved, and rebuilt from the step count for state saved before it", () => {
+  const mk = () => sequential([layers.dense({ units: 3, name: 'd' })], { inputShape: [2], seed: 4 });
+  const x = tensor([[1, 2], [3, -1], [0.5, 0.5]]), y = tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+  const a = mk(), b = mk(), c = mk();
+  for (const m of [a, b, c]) m.compile({ optimizer: 'nadam', loss: 'mse' });
+  for (let i = 0; i < 3; i++) a.trainOnBatch(x, y);
+  const state = a.optimizer!.getState(a.params());
+  assert.ok('decayPow' in state.scalars && 'muProduct' in state.scalars);
+  b.setWeights(a.getWeights()); b.optimizer!.setState(b.params(), state);
+  const { decayPow: _d, muProduct: _m, ...older } = state.scalars; // the scalars a file saved before the schedule holds
+  c.setWeights(a.getWeights()); c.optimizer!.setState(c.params(), { ...state, scalars: older });
+  for (const m of [a, b, c]) m.trainOnBatch(x, y);
+  assert.is(b.weightsHash(), a.weightsHash(), 'restored state: the same next step');
+  assert.is(c.weightsHash(), a.weightsHash(), 'rebuilt schedule: the same next step');
+  [x, y].forEach((t) => t.dispose()); [a, b, c].forEach((m) => m.dispose());
+});
+
 test("clipped loss: 'predictions' (default) trains like its base, 'loss' keeps the per-sample clip; both save and load", () => {
   const m = sequential([layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [2], seed: 1 });
   m.compile({ optimizer: 'sgd', loss: losses.clipped('crossEntropy') });
