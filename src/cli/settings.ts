@@ -9,6 +9,7 @@ import { getOptimizer, OPTIMIZER_NAMES } from '../nets/optimizers.js';
 import { REGULARIZER_SCALES, type RegularizerScale } from '../nets/regularizers.js';
 import { layerFromSpec } from '../layers/index.js';
 import { earlyStopping } from '../train/callbacks.js';
+import { fitAugmentation } from '../ops/augment.js';
 import { datasetNames } from '../data/node.js';
 import type { ActivationName } from '../layers/activation-fn.js';
 
@@ -117,6 +118,13 @@ function earlyStoppingSetting(what: string, v: unknown): Record<string, unknown>
   return v;
 }
 
+/** fit's augment option, read by fit's own reader (its image shape is checked when the model is built). */
+function augmentSetting(what: string, v: unknown): Record<string, unknown> {
+  if (!isObject(v)) throw new UsageError(`${what} must be an object { "shift", "flip", "rotate", "noise", "fill", "seed" }; got ${JSON.stringify(v)}`);
+  try { fitAugmentation(v, [8, 8, 1], 1); } catch (e) { throw new UsageError(`${what}: ${(e as Error).message.replace(/^fit: augment: /, '')}`); }
+  return v;
+}
+
 /** Class weights: [w0, w1, …] or { "class index": weight }, each a finite number ≥ 0. */
 function classWeightSetting(what: string, v: unknown): number[] | Record<string, number> {
   const entries = Array.isArray(v) ? v.map((w, i) => [String(i), w] as const) : isObject(v) ? Object.entries(v) : undefined;
@@ -217,6 +225,8 @@ export const SETTINGS = [
   // Settings only experiment files give (objects): no flag.
   setting('earlyStopping', '', '{…}', 'stop when the monitored value stops improving: { "monitor": "valLoss", "patience": 3, "minDelta", "mode", "restoreBestWeights" }',
     undefined as Record<string, unknown> | undefined, earlyStoppingSetting, 'object'),
+  setting('augment', '', '{…}', 'seeded augmentation of each training batch: { "shift": 2, "flip": 0.5, "rotate": 10, "noise": 0.05, "fill": "zeros" | "edge", "seed" }',
+    undefined as Record<string, unknown> | undefined, augmentSetting, 'object'),
   setting('classWeight', '', '[…]', 'weights of the classes in the loss: [w0, w1, …] or { "7": 1.3 }', undefined as number[] | Record<string, number> | undefined,
     classWeightSetting, 'weights'),
   // a flag that turns a default off: --no-diagnostics sets diagnostics false (experiment files: "diagnostics": false)

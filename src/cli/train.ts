@@ -16,7 +16,7 @@ import { printError } from './terminal.js';
 import { checkSpace, makeFolder, probeFolder, reason, saveElsewhere } from './outdir.js';
 import { verdicts } from '../train/verdicts.js';
 import type { Diagnostics } from '../train/diagnostics.js';
-import { rowsOf, type History } from '../train/loop.js';
+import { rowsOf, type FitOptions, type History } from '../train/loop.js';
 import { earlyStopping, type Callback } from '../train/callbacks.js';
 import { renderReport } from '../report/report.js';
 import { describeEnvironment, pickMisclassified, reportJson } from '../report/helpers.js';
@@ -203,6 +203,7 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
         epochs: 1, initialEpoch: pos.epoch, initialBatch: pos.batch, initialProgress: pos.progress, batchSize: config.batchSize,
         validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: stopper ? [bar, stopper.callback] : [bar],
         diagnostics: config.diagnostics, classWeight: config.classWeight as Record<number, number> | undefined,
+        augment: config.augment as FitOptions['augment'],
       });
       trainMs += performance.now() - t0;
       trained += (h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt.batch - from : batches - from) * config.batchSize;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { BUILD } from '../helpers/setup.js';
 import { mergeSettings, readExperiment } from '../../src/cli/experiment.js';
 import { buildModel } from '../../src/cli/config.js';
+import { train } from '../../src/cli/train.js';
 import { init } from '../../src/index.js';
 
 const test = suite(`experiment files: merge and specs (node) [${BUILD}]`);
@@ -61,6 +62,8 @@ test('optimizer, loss and initializer objects are checked by the library: unknow
   refused({ variants: [{ name: 'x', init: { name: 'uniform', low: 0 } }] }, /variant "x": .*"low"/);
   refused({ variants: [{ name: 'x', init: { name: 'uniform', lo: 1, hi: 0 } }] }, /variant "x": .*uniform/);
   refused({ variants: [{ name: 'x', earlyStopping: { patiense: 2 } }] }, /variant "x": earlyStopping: unknown key "patiense" \(did you mean "patience"\?\)/);
+  refused({ variants: [{ name: 'x', augment: { shfit: 2 } }] }, /variant "x": augment: .*"shfit".*shift/);
+  refused({ variants: [{ name: 'x', augment: { flip: 2 } }] }, /variant "x": augment: .*flip/);
   refused({ variants: [{ name: 'x', classWeight: [1, -1] }] }, /variant "x": classWeight\[1\] must be a finite number ≥ 0/);
   refused({ variants: [{ name: 'x', regularizerScale: 'perSampel' }] }, /variant "x": regularizerScale must be one of sum, perSample; got "perSampel" \(did you mean "perSample"\?\)/);
   refused({ variants: [{ name: 'x', model: { layers: [{ kind: 'dense', config: { units: 3 } }], descripton: 'x' } }] }, /unknown key "descripton" \(did you mean "description"\?\)/);
@@ -82,6 +85,25 @@ test('the compiled model follows the specs: optimizer options, loss options, lea
   } finally { m.dispose(); }
   const twice = read({ base: { model, optimizer: { name: 'sgd', learningRate: 0.2 }, learningRate: 0.1 }, variants: [{ name: 'x' }] });
   assert.throws(() => buildModel(twice.variants[0].config, [4, 4, 1], 10), /learningRate is given twice/);
+});
+
+test('augment, early stopping and class weights reach fit: a run with them differs from one without, and repeats bit for bit', async () => {
+  const quiet = () => {};
+  const run = async (extra: Record<string, unknown>, out: string) => {
+    const e = read({ base: { limit: 300, epochs: 2, batchSize: 50, hidden: [8], ...extra }, variants: [{ name: out }] });
+    return train(e.variants[0].config, { log: quiet, warn: quiet });
+  };
+  const plain = await run({}, 'plain');
+  const aug = await run({ augment: { shift: 2, flip: 0.5 } }, 'aug');
+  const again = await run({ augment: { shift: 2, flip: 0.5 } }, 'aug2');
+  assert.is.not(aug.weightsHash, plain.weightsHash);
+  assert.is(again.weightsHash, aug.weightsHash);
+  const weighted = await run({ classWeight: { 3: 5 } }, 'weighted');
+  assert.is.not(weighted.weightsHash, plain.weightsHash);
+  const stopped = await run({ epochs: 6, earlyStopping: { monitor: 'loss', patience: 0, minDelta: 10 } }, 'stopped');
+  assert.is(stopped.stoppedEpoch, 1, 'minDelta 10: no epoch improves on the first, so it stops after the second');
+  assert.is(stopped.history.loss.length, 2);
+  assert.ok(Number.isFinite(stopped.test.accuracy) && stopped.train!.accuracy > 0);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
