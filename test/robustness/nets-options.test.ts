@@ -28,18 +28,18 @@ const any = (f: unknown) => f as (...args: unknown[]) => unknown;
 test('optimizers: a misspelt option is refused, naming the key, the optimizer and the nearest valid key', () => {
   const cases: [() => unknown, string][] = [
     [() => any(optimizers.adam)({ learningrate: 0.1 }),
-      'Error: optimizers.adam: unknown option "learningrate"; did you mean "learningRate"? (options: learningRate, clipValue, clipNorm, beta1, beta2, epsilon)'],
+      'Error: optimizers.adam: unknown option "learningrate"; did you mean "learningRate"? (options: learningRate, clipValue, clipNorm, beta1, beta2, epsilon, epsilonConvention)'],
     [() => any(optimizers.sgd)({ lr: 0.1 }), 'Error: optimizers.sgd: unknown option "lr"; did you mean "clipNorm"? (options: learningRate, clipValue, clipNorm)'],
     [() => any(optimizers.momentum)({ momentun: 0.5 }), 'Error: optimizers.momentum: unknown option "momentun"; did you mean "momentum"? (options: learningRate, clipValue, clipNorm, momentum)'],
     [() => any(optimizers.nesterov)({ nesterov: true }), 'Error: optimizers.nesterov: unknown option "nesterov"; did you mean "clipNorm"? (options: learningRate, clipValue, clipNorm, momentum)'],
-    [() => any(optimizers.rmsprop)({ decay: 0.9 }), 'Error: optimizers.rmsprop: unknown option "decay"; did you mean "rho"? (options: learningRate, clipValue, clipNorm, rho, epsilon)'],
+    [() => any(optimizers.rmsprop)({ decay: 0.9 }), 'Error: optimizers.rmsprop: unknown option "decay"; did you mean "rho"? (options: learningRate, clipValue, clipNorm, rho, epsilon, epsilonConvention)'],
     [() => any(optimizers.adagrad)({ initialAccumulator: 0.1 }),
-      'Error: optimizers.adagrad: unknown option "initialAccumulator"; did you mean "initialAccumulatorValue"? (options: learningRate, clipValue, clipNorm, initialAccumulatorValue, epsilon)'],
+      'Error: optimizers.adagrad: unknown option "initialAccumulator"; did you mean "initialAccumulatorValue"? (options: learningRate, clipValue, clipNorm, initialAccumulatorValue, epsilon, epsilonConvention)'],
     // Adam and Nadam have no weight decay: it was silently ignored.
     [() => any(optimizers.adam)({ weightDecay: 0.01 }), 'Error: optimizers.adam: unknown option "weightDecay"; adam has no weight decay (did you mean optimizers.adamw({ weightDecay })?)'],
     [() => any(optimizers.nadam)({ beta_1: 0.9 }), 'Error: optimizers.nadam: unknown option "beta_1"; did you mean "beta1"? (options: learningRate, clipValue, clipNorm, beta1, beta2, epsilon)'],
     [() => any(optimizers.adamw)({ weight_decay: 0.01 }),
-      'Error: optimizers.adamw: unknown option "weight_decay"; did you mean "weightDecay"? (options: learningRate, clipValue, clipNorm, beta1, beta2, epsilon, weightDecay)'],
+      'Error: optimizers.adamw: unknown option "weight_decay"; did you mean "weightDecay"? (options: learningRate, clipValue, clipNorm, beta1, beta2, epsilon, epsilonConvention, weightDecay)'],
   ];
   for (const [call, want] of cases) assert.is(failure(call), want);
 });
@@ -56,8 +56,8 @@ test('optimizers: wrong types and ranges name the option and the value', () => {
     [() => optimizers.adamw({ weightDecay: -0.1 }), 'RangeError: optimizers.adamw: weightDecay must be a finite number ≥ 0, got -0.1'],
     [() => optimizers.adagrad({ initialAccumulatorValue: NaN }), 'RangeError: optimizers.adagrad: initialAccumulatorValue must be a finite number ≥ 0, got NaN'],
     [() => any(optimizers.momentum)({ momentum: true }), 'TypeError: optimizers.momentum: momentum must be in [0, 1), got true'],
-    [() => any(optimizers.rmsprop)(null), 'TypeError: optimizers.rmsprop: options must be an object { learningRate, clipValue, clipNorm, rho, epsilon } or undefined, got null'],
-    [() => any(optimizers.adam)(0.01), 'TypeError: optimizers.adam: options must be an object { learningRate, clipValue, clipNorm, beta1, beta2, epsilon } or undefined, got 0.01'],
+    [() => any(optimizers.rmsprop)(null), 'TypeError: optimizers.rmsprop: options must be an object { learningRate, clipValue, clipNorm, rho, epsilon, epsilonConvention } or undefined, got null'],
+    [() => any(optimizers.adam)(0.01), 'TypeError: optimizers.adam: options must be an object { learningRate, clipValue, clipNorm, beta1, beta2, epsilon, epsilonConvention } or undefined, got 0.01'],
     [() => optimizers.sgd({ learningRate: { name: 'bad', config: {}, at: () => -1 } }),
       'RangeError: optimizers.sgd: learningRate schedule "bad" must give a finite rate > 0 at step 0, got -1'],
   ];
@@ -69,7 +69,7 @@ test('getOptimizer: names, { name, ...options } and saved configs, strictly', ()
     [() => getOptimizer('compile', 'adamm' as never), 'RangeError: compile: unknown optimizer "adamm"; did you mean "adam"? (expected one of sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam)'],
     [() => getOptimizer('compile', { name: 'Adam' }), 'RangeError: compile: unknown optimizer "Adam"; did you mean "adam"? (expected one of sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, nadam)'],
     [() => getOptimizer('compile', { name: 'adam', learningrate: 0.1 }),
-      'Error: compile: optimizer "adam": unknown option "learningrate"; did you mean "learningRate"? (options: learningRate, clipValue, clipNorm, beta1, beta2, epsilon)'],
+      'Error: compile: optimizer "adam": unknown option "learningrate"; did you mean "learningRate"? (options: learningRate, clipValue, clipNorm, beta1, beta2, epsilon, epsilonConvention)'],
     [() => getOptimizer('compile', { name: 'sgd', learningRate: -1 }), 'RangeError: compile: optimizer "sgd": learningRate must be a finite number > 0, got -1'],
     [() => getOptimizer('compile', { name: 'sgd', learningRate: { name: 'cosin', initial: 1, decaySteps: 5 } }),
       'RangeError: compile: optimizer "sgd": learningRate: unknown learning-rate schedule "cosin"; did you mean "cosine"? (expected one of exponential, step, cosine, warmup)'],
@@ -111,7 +111,7 @@ test('losses: factories and getLoss refuse unknown keys and bad values by name; 
     [() => losses.clipped('crossEntrpy' as never), 'RangeError: losses.clipped: base: unknown loss "crossEntrpy"; did you mean "crossEntropy"? (expected one of ' + LOSS_NAMES.join(', ') + ')'],
     [() => getLoss('compile', { name: 'huber', delta: 2, deltas: 1 }), 'Error: compile: loss "huber": unknown option "deltas"; did you mean "delta"? (options: delta)'],
     [() => getLoss('compile', { name: 'mse', fromLogits: true }), 'Error: compile: loss "mse": unknown option "fromLogits"; compile: loss "mse" takes no options'],
-    [() => getLoss('compile', { name: 'clipped', base: 'mse', rnage: [0, 2] }), 'Error: compile: loss "clipped": unknown option "rnage"; did you mean "range"? (options: base, range)'],
+    [() => getLoss('compile', { name: 'clipped', base: 'mse', rnage: [0, 2] }), 'Error: compile: loss "clipped": unknown option "rnage"; did you mean "range"? (options: base, mode, range)'],
     [() => getLoss('compile', { name: 'clipped', base: { name: 'huber', delt: 1 } }), 'Error: compile: loss "clipped": base: loss "huber": unknown option "delt"; did you mean "delta"? (options: delta)'],
     [() => getLoss('compile', 3 as never), `TypeError: compile: loss must be a name (${LOSS_NAMES.join(', ')}), { name, ...options }, a Loss or a custom { name, forward, backward }, got 3`],
   ];
