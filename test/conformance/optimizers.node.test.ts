@@ -8,10 +8,9 @@ import * as assert from 'uvu/assert';
 import { tf, tfl, readyBoth, assertAgree, assertDisagree, trajectoryAtol, RTOL, copyWeights, ours, theirs, data, oneHot } from './helpers.js';
 import { BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
-import { sequential, layers, tensor, optimizers, initializers, type Model } from '../../src/index.js';
+import { makeParams, setGrad } from '../helpers/params.js';
+import { sequential, layers, tensor, optimizers, type Model } from '../../src/index.js';
 import type { Optimizer } from '../../src/nets/optimizers.js';
-import type { Param } from '../../src/layers/layer.js';
-import { backend } from '../../src/backend/module.js';
 
 await readyBoth();
 const test = suite(`conformance: optimizers [${BUILD}]`);
@@ -95,12 +94,6 @@ test('planted: RMSProp with ε outside the root (simdnet before) departs from Te
 const SIZES = [1, 7, 33];
 const REPLAY_STEPS = 12;
 
-function params(rng: Rng): Param[] {
-  return SIZES.map((n, i) => ({
-    name: `p${i}`, value: tensor(rng.array(n), [n]), grad: tensor(new Float32Array(n), [n]), trainable: true,
-    initializer: initializers.zeros(), fanIn: 1, fanOut: 1,
-  }));
-}
 
 /** One Keras step on w (float64) from g; state per parameter kept by the closure's caller. */
 type KerasStep = (w: Float64Array, g: Float32Array, s: Float64Array[], t: number) => void;
@@ -111,14 +104,14 @@ type KerasStep = (w: Float64Array, g: Float32Array, s: Float64Array[], t: number
  */
 function replay(label: string, opt: Optimizer, slots: number, step: KerasStep, expectAgree = true): void {
   const rng = new Rng(label.length * 31 + 7);
-  const ps = params(rng);
+  const ps = makeParams(rng, SIZES);
   const w = ps.map((p) => Float64Array.from(p.value.toFloat32Array()));
   const state = ps.map((p) => Array.from({ length: slots }, () => new Float64Array(p.value.size)));
   let worst = 0;
   for (let t = 1; t <= REPLAY_STEPS; t++) {
     ps.forEach((p, i) => {
       const g = rng.array(p.value.size, -2e-3, 2e-3);
-      backend().arena.f32.set(g, p.grad!.ptr >>> 2);
+      setGrad(p, g);
       step(w[i], g, state[i], t);
     });
     opt.apply(ps);

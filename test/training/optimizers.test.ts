@@ -4,8 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
+import { makeParams as makeParamsOf, setGrad } from '../helpers/params.js';
 import { assertClose } from '../helpers/compare.js';
-import { optimizers, schedules, tensor, initializers } from '../../src/index.js';
+import { optimizers, schedules } from '../../src/index.js';
 import type { Param } from '../../src/layers/layer.js';
 import type { Optimizer } from '../../src/nets/optimizers.js';
 import * as R from '../reference/optim.js';
@@ -17,14 +18,7 @@ const test = suite(`optimizers [${BUILD}]`);
 const SIZES = [1, 5, 17, 130];
 const STEPS = 6;
 
-function makeParams(rng: Rng): Param[] {
-  return SIZES.map((n, i) => ({
-    name: `p${i}`, value: tensor(rng.array(n), [n]), grad: tensor(new Float32Array(n), [n]), trainable: true,
-    initializer: initializers.zeros(), fanIn: 1, fanOut: 1,
-  }));
-}
-
-function setGrad(p: Param, g: Float32Array): void { backend().arena.f32.set(g, p.grad!.ptr >>> 2); }
+const makeParams = (rng: Rng): Param[] => makeParamsOf(rng, SIZES);
 
 type RefStep = (w: Float64Array, g: Float64Array, state: Float64Array[], t: number) => void;
 
