@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,8 +12,9 @@ const test = suite(`package contents (node) [${process.env.SIMDNET_TEST_BUILD ??
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-/** Files every tarball carries besides dist/. */
-const TOP_LEVEL = ['package.json', 'README.md', 'LICENSE'];
+/** Files every tarball carries besides dist/: the top-level files and the seed studies' experiment files. */
+const TOP_LEVEL = ['package.json', 'README.md', 'LICENSE',
+  ...readdirSync(join(root, 'experiments')).filter((f) => f.endsWith('.json')).map((f) => `experiments/${f}`)];
 
 /** Every target in package.json's exports (any condition) and bin, as package-relative paths. */
 function entryTargets(): string[] {
