@@ -5,8 +5,8 @@ import * as kern from '../backend/kernels/index.js';
 import { backend } from '../backend/module.js';
 import { empty, sizeOf, Tensor } from '../ops/tensor.js';
 import { Layer, claimLayers, type BuildContext, type Param } from '../layers/layer.js';
-import { getLoss, type CustomLoss, type Loss, type LossName } from '../nets/losses.js';
-import { getOptimizer, type Optimizer, type OptimizerName } from '../nets/optimizers.js';
+import { getLoss, type CustomLoss, type Loss, type LossName, type LossSpec } from '../nets/losses.js';
+import { getOptimizer, type Optimizer, type OptimizerName, type OptimizerSpec } from '../nets/optimizers.js';
 import { regularizerFactors } from '../nets/regularizers.js';
 import { getMetric, type Metric, type MetricSpec } from './metrics.js';
 import { NonFiniteError } from './errors.js';
@@ -33,8 +33,8 @@ export interface SequentialOptions {
 
 /** Options of Model.compile(): the optimizer, the loss and the metrics, by name, object or instance. */
 export interface CompileOptions {
-  optimizer: OptimizerName | Optimizer | { name: string; [k: string]: unknown };
-  loss: LossName | Loss | CustomLoss | { name: string; [k: string]: unknown };
+  optimizer: OptimizerName | Optimizer | OptimizerSpec;
+  loss: LossName | Loss | CustomLoss | LossSpec;
   metrics?: MetricSpec[];
 }
 
