@@ -13,7 +13,7 @@ export interface DownloadOptions {
   /** No progress output. */
   quiet?: boolean;
   /** Where progress goes (default process.stderr; a live bar when it is a terminal). */
-  out?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  out?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   /** Give up when no byte arrives for this long (default 60 s). */
   stallMs?: number;
 }

@@ -21,7 +21,7 @@ export interface Lookup {
   /** Sub-folders of dataDir that may hold the files (default: the dataset's name). */
   folders?: readonly string[];
   sources?: Readonly<Record<Downloadable, Source>>;
-  out?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  out?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
 }
 
 const filesOf = (name: Downloadable): string[] => (name === 'cifar10' ? CIFAR_FILES : IDX_FILES);

@@ -9,7 +9,7 @@ import { SOURCES, type Downloadable } from './sources.js';
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
 /** The cache folder and what chose it (for messages). */
-export function cacheRoot(env = process.env, platform = process.platform): { dir: string; from: string } {
+export function cacheRoot(env: Readonly<Record<string, string | undefined>> = process.env, platform: string = process.platform): { dir: string; from: string } {
   const own = env.SIMDNET_DATA;
   if (own) return { dir: resolve(own), from: 'SIMDNET_DATA' };
   const home = homedir();
@@ -23,7 +23,7 @@ export function cacheRoot(env = process.env, platform = process.platform): { dir
 }
 
 /** Whether Debian's package path is looked at: SIMDNET_SYSTEM_DATA=0 turns it off (tests do); 1 or unset leave it on. */
-export function systemData(env = process.env): boolean {
+export function systemData(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   const v = env.SIMDNET_SYSTEM_DATA;
   if (v === undefined || v === '' || v === '1') return true;
   if (v === '0') return false;
@@ -31,7 +31,7 @@ export function systemData(env = process.env): boolean {
 }
 
 /** The URL a dataset file is fetched from: `${SIMDNET_MIRROR}/${dataset}/${file}`, else the canonical source. */
-export function fileUrl(name: Downloadable, file: string, env = process.env): string {
+export function fileUrl(name: Downloadable, file: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const mirror = env.SIMDNET_MIRROR;
   if (mirror === undefined || mirror === '') return `${SOURCES[name].base}/${file}`;
   let url: URL;
