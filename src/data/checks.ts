@@ -24,27 +24,18 @@ export function describe(v: unknown): string {
 }
 
 export { levenshtein, nearest } from '../ops/options.js';
-import { nearest } from '../ops/options.js';
+import { checkKeys } from '../ops/options.js';
 
 function fail(fn: string, arg: string, expected: string, got: unknown): never {
   throw new TypeError(`${fn}: ${arg} must be ${expected}, got ${describe(got)}`);
 }
 
 /**
- * Checks an options argument: undefined (→ {}) or a plain object whose keys are all in `keys`. Returns it.
- * An unknown key is refused by name, with the nearest valid key.
+ * Checks an options argument: undefined (→ {}) or a plain object whose keys are all in `keys` (the library's one key
+ * check, src/ops/options.ts: an unknown key is refused by name, with the nearest valid key). Returns it.
  */
 export function checkOptions<T extends object>(fn: string, options: T | undefined, keys: readonly string[]): T {
-  if (options === undefined) return {} as T;
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || options instanceof Tensor || ArrayBuffer.isView(options)) {
-    fail(fn, 'options', `an object { ${keys.join(', ')} } or undefined`, options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!keys.includes(key)) {
-      throw new Error(`${fn}: unknown option "${key}"; did you mean "${nearest(key, keys)}"? (options: ${keys.join(', ')})`);
-    }
-  }
-  return options;
+  return (options === undefined ? {} : checkKeys(fn, options, keys, 'option', true)) as T;
 }
 
 export function checkBytes(fn: string, arg: string, v: unknown): asserts v is Uint8Array {

@@ -1,7 +1,8 @@
 // Activation functions as used inside layers: forward y = f(z) and backward dz = dy·f'(z) over planned buffers
 // viewed as [rows, cols] (softmax works along cols). Dispatches to the kernels; no math here.
 import * as kern from '../backend/kernels/index.js';
-import { checkKeys, given, isPlainObject, nearest, show } from './options.js';
+import { checkKeys, given, isPlainObject } from './options.js';
+import { unknownName } from '../ops/options.js';
 
 /** The activation names layers accept. */
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh' | 'softplus' | 'softmax';
@@ -25,9 +26,7 @@ export function parseActivation(owner: string, spec: unknown): Activation {
     throw new TypeError(`${owner}: activation must be ${expected}, got ${given(spec)}`);
   }
   if (typeof name !== 'string') throw new TypeError(`${owner}: activation name must be a string (${ACTIVATIONS.join(', ')}), got ${given(name)}`);
-  if (!ACTIVATIONS.includes(name as ActivationName)) {
-    throw new RangeError(`${owner}: unknown activation ${show(name)}; did you mean "${nearest(name, ACTIVATIONS)}"? (expected one of ${ACTIVATIONS.join(', ')})`);
-  }
+  if (!ACTIVATIONS.includes(name as ActivationName)) unknownName(owner, 'activation', name, ACTIVATIONS);
   const n = name as ActivationName;
   if (alpha !== undefined && (typeof alpha !== 'number' || !Number.isFinite(alpha))) {
     throw new TypeError(`${owner}: activation alpha must be a finite number, got ${given(alpha)}`);

@@ -1,7 +1,8 @@
 // Layers by kind: rebuilds a layer from { kind, config } (model files, JSON model files). Kinds register here with a
 // factory that reads its config strictly; nesting (residual blocks) is bounded by MAX_NESTING before recursing.
 import { MAX_NESTING, type Layer } from './layer.js';
-import { checkKeys, given, isPlainObject, nearest, show } from './options.js';
+import { checkKeys, given, isPlainObject } from './options.js';
+import { unknownName } from '../ops/options.js';
 
 /** A layer as model files and JSON model specs list it: its kind and its options. */
 export interface LayerSpec { kind: string; config: Record<string, unknown> }
@@ -26,12 +27,10 @@ export function layerFromSpec(spec: LayerSpec): Layer { return fromSpec(spec, 0)
 function fromSpec(spec: unknown, depth: number): Layer {
   if (depth > MAX_NESTING) throw new RangeError(`layers nest more than ${MAX_NESTING} levels deep`);
   const kinds = [...factories.keys()];
-  if (!isPlainObject(spec)) throw new TypeError(`a layer spec must be an object { kind, config }, got ${given(spec)}`);
-  checkKeys('layer spec', spec, ['kind', 'config'], 'key');
-  const { kind, config } = spec;
+  const { kind, config } = checkKeys('layer spec', spec, ['kind', 'config'], 'key');
   if (typeof kind !== 'string') throw new TypeError(`a layer spec's kind must be a string (${kinds.join(', ')}), got ${given(kind)}`);
   const make = factories.get(kind);
-  if (!make) throw new RangeError(`unknown layer kind ${show(kind)}; did you mean "${nearest(kind, kinds)}"? (known: ${kinds.join(', ')})`);
+  if (!make) unknownName('layer spec', 'layer kind', kind, kinds);
   if (config !== undefined && !isPlainObject(config)) throw new TypeError(`${kind}: config must be an object, got ${given(config)}`);
   return make(config ?? {}, (s) => fromSpec(s, depth + 1));
 }

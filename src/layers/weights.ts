@@ -3,7 +3,8 @@
 import { getInitializer, INITIALIZER_NAMES, type Initializer, type InitializerName } from '../nets/initializers.js';
 import { getRegularizer, type Regularizer } from '../nets/regularizers.js';
 import { parseActivation, type Activation, type ActivationName } from './activation-fn.js';
-import { checkKeys, given, isPlainObject, nearest, show, type Options } from './options.js';
+import { checkKeys, given, isPlainObject, type Options } from './options.js';
+import { unknownName } from '../ops/options.js';
 
 export interface WeightOptions {
   activation?: ActivationName | Activation;
@@ -30,11 +31,7 @@ export interface Weights {
 /** An initializer option: a name, an Initializer, or the saved { name, ...config } whose keys must be its config's. */
 export function parseInitializer(owner: string, option: string, v: unknown, dflt: InitializerName): Initializer {
   if (v === undefined) return getInitializer(owner, dflt);
-  const known = (name: string) => {
-    if (!INITIALIZER_NAMES.includes(name)) {
-      throw new RangeError(`${owner}: unknown ${option} ${show(name)}; did you mean "${nearest(name, INITIALIZER_NAMES)}"? (expected one of ${INITIALIZER_NAMES.join(', ')})`);
-    }
-  };
+  const known = (name: string) => { if (!INITIALIZER_NAMES.includes(name)) unknownName(owner, option, name, INITIALIZER_NAMES); };
   if (typeof v === 'string') { known(v); return getInitializer(owner, v as InitializerName); }
   if (typeof v === 'object' && v !== null && typeof (v as { fill?: unknown }).fill === 'function' && typeof (v as { name?: unknown }).name === 'string') {
     return v as Initializer;

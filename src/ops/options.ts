@@ -48,9 +48,28 @@ export interface NumberRange {
   expected?: string;
 }
 
+/**
+ * Checks that o is a plain object whose keys are all in `keys` and returns it. `what` names the keys in messages:
+ * 'option' (an options object: `owner: options must be an object { … }`), 'key' or 'field' (`owner must be an object
+ * { … }`); `orUndefined` adds "or undefined" to that message. An unknown key is refused naming it, the owner and the
+ * nearest valid key. The one key check of the library (ops, network parts, layers, model files, data loaders).
+ */
+export function checkKeys(owner: string, o: unknown, keys: readonly string[], what = 'option', orUndefined = false): Record<string, unknown> {
+  if (!isPlainObject(o)) {
+    throw new TypeError(`${owner}${what === 'option' ? ': options' : ''} must be an object { ${keys.join(', ')} }${orUndefined ? ' or undefined' : ''}, got ${given(o)}`);
+  }
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) {
+      throw new Error(keys.length ? `${owner}: unknown ${what} ${key(k)}; did you mean "${nearest(k, keys)}"? (${what}s: ${keys.join(', ')})`
+        : `${owner}: unknown ${what} ${key(k)}; ${owner} takes no ${what}s`);
+    }
+  }
+  return o;
+}
+
 /** An options object read strictly: `StrictOptions.read('optimizers.adam', o, keys)`, then one typed getter per option. */
 export class StrictOptions {
-  private constructor(readonly owner: string, private readonly o: Record<string, unknown>, private readonly where?: string) {}
+  protected constructor(readonly owner: string, private readonly o: Record<string, unknown>, private readonly where?: string) {}
 
   /**
    * Checks o is a plain object whose keys are all in `keys` (undefined is {} unless required) and returns its reader.
@@ -59,17 +78,7 @@ export class StrictOptions {
    * must be …`.
    */
   static read(owner: string, o: unknown, keys: readonly string[], required = false, where?: string): StrictOptions {
-    if (o === undefined && !required) return new StrictOptions(owner, {}, where);
-    if (!isPlainObject(o)) {
-      throw new TypeError(`${owner}: options must be an object { ${keys.join(', ')} }${required ? '' : ' or undefined'}, got ${given(o)}`);
-    }
-    for (const k of Object.keys(o)) {
-      if (!keys.includes(k)) {
-        throw new Error(keys.length ? `${owner}: unknown option ${key(k)}; did you mean "${nearest(k.slice(0, 64), keys)}"? (options: ${keys.join(', ')})`
-          : `${owner}: unknown option ${key(k)}; ${owner} takes no options`);
-      }
-    }
-    return new StrictOptions(owner, o, where);
+    return new StrictOptions(owner, o === undefined && !required ? {} : checkKeys(owner, o, keys, 'option', !required), where);
   }
 
   /** The raw value (undefined when absent). */

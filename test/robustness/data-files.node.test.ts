@@ -105,7 +105,7 @@ test('data.load and data.imageFolder: argument types and unknown option keys are
     [load('mnist', { datadir: tmp }), 'Error: data.load: unknown option "datadir"; did you mean "dataDir"? (options: dataDir, download, quiet, flatten, oneHot, scale, standardize)'],
     [load('mnist', { dataDir: 5 }), 'TypeError: data.load: options.dataDir must be a string or undefined, got 5'],
     [load('mnist', { oneHot: 'yes' }), 'TypeError: data.load: options.oneHot must be true, false or undefined, got the string "yes"'],
-    [load('mnist', []), 'TypeError: data.load: options must be an object { dataDir, download, quiet, flatten, oneHot, scale, standardize } or undefined, got an array of 0'],
+    [load('mnist', []), 'TypeError: data.load: options must be an object { dataDir, download, quiet, flatten, oneHot, scale, standardize } or undefined, got [] (an array)'],
     [folderOf(null), 'TypeError: data.imageFolder: dir must be a string, got null'],
     [folderOf(tmp, { chanels: 1 }), 'Error: data.imageFolder: unknown option "chanels"; did you mean "channels"? (options: size, channels, background, scale, standardize)'],
     [folderOf(tmp, { size: [28] }), 'RangeError: data.imageFolder: options.size must be [height, width] of positive integers, got [28]'],
