@@ -97,7 +97,7 @@ test('hostile headers with valid CRCs, as the issue found them: refused by name,
   refused(withHeader((h) => { h.model.layers[2].config.layers = 'x'; }), 'residual layers "x"', /residual "res": layers must be a non-empty array .*got "x" \(a string\)/);
   refused(withHeader((h) => { h.compile.optimizer.learningRat = 0.1; }), 'optimizer key', /unknown (field|option) "learningRat"; did you mean "learningRate"\?/);
   refused(withHeader((h) => { h.compile.optimizer.name = 'constructor'; }), 'optimizer constructor', /unknown optimizer "constructor"/);
-  refused(withHeader((h) => { h.model.layers[0].config.kernelInitializer = 'toString'; }), 'initializer toString', /unknown kernelInitializer "toString"/);
+  refused(withHeader((h) => { h.model.layers[0].config.kernelInitializer = 'toString'; }), 'initializer toString', /kernelInitializer: unknown initializer "toString"/);
   refused(withHeader((h) => { h.layerState.nobody = { counter: 1 }; }), 'layerState', /layerState names layer "nobody"/);
   refused(withHeader((h) => { h.layerState.drop = { counter: -1 }; }), 'counter -1', /counter must be an integer ≥ 0/);
   refused(withHeader((h) => { h.layerState.bn = { x: 1 }; }), 'state of a stateless layer', /batchNorm "bn": unknown state "x"/);
