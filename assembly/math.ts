@@ -102,9 +102,15 @@ const TANH_SMALL: f32 = 0.625;
   return expNegScale(expNegPoly(expNegReduce(w, vm)), vm);
 }
 
-/** ln x per lane: x = m·2^e with m in [√½, √2), degree-9 polynomial in m − 1. */
+/**
+ * ln x per lane, called (not inlined: its polynomial inlined at every use cost ~3 KiB of the page's gzipped module);
+ * the buffer kernel mathLog and the normal generator's radius inline logVBody themselves.
+ */
+export function logV(x: v128): v128 { return logVBody(x); }
+
+/** ln x per lane: x = m·2^e with m in [√½, √2), degree-9 polynomial in m − 1 (inlined where it is the hot path). */
 // @ts-ignore: decorator
-@inline export function logV(x: v128): v128 {
+@inline export function logVBody(x: v128): v128 {
   // Subnormal inputs are scaled up by 2^25 first.
   const tiny = f32x4.lt(x, f32x4.splat(FLT_MIN));
   const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(33554432.0)), x, tiny);
@@ -232,9 +238,8 @@ const E4: usize = memory.data(64, 16);
   return v128.bitselect(x, r, f32x4.ne(x, x));
 }
 
-/** e^x − 1 per lane, accurate near 0: (u − 1)·x / log u with u = e^x. */
-// @ts-ignore: decorator
-@inline export function expm1V(x: v128): v128 {
+/** e^x − 1 per lane, accurate near 0: (u − 1)·x / log u with u = e^x. Called (it calls logV anyway). */
+export function expm1V(x: v128): v128 {
   const u = expV(x);
   const d = f32x4.sub(u, f32x4.splat(1));
   let r = f32x4.mul(d, f32x4.div(x, logV(u)));
@@ -266,7 +271,7 @@ const EXP: i32 = 0, LOG: i32 = 1, TANH: i32 = 2, SIGMOID: i32 = 3, SOFTPLUS: i32
 // @ts-ignore: decorator
 @inline function fV(kind: i32, x: v128): v128 {
   if (kind == EXP) return expV(x);
-  if (kind == LOG) return logV(x);
+  if (kind == LOG) return logVBody(x);
   if (kind == TANH) return tanhV(x);
   if (kind == SIGMOID) return sigmoidV(x);
   if (kind == SOFTPLUS) return softplusV(x);
