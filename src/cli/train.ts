@@ -51,6 +51,12 @@ export interface TrainOptions {
   /** Problems that do not stop the run (default: a line on stderr). */
   warn?: (s: string) => void;
   data?: Dataset;
+  /**
+   * Called after each finished epoch with its logs (loss, accuracy, valLoss, valAccuracy, …); returning true stops the
+   * run there as early stopping does (the model is evaluated and saved; stoppedEpoch is set). Sweeps' early
+   * termination uses it.
+   */
+  onEpoch?: (epoch: number, logs: Record<string, number>) => boolean | Promise<boolean>;
 }
 
 // Test hook: SIMDNET_FAULT="SIGKILL@step" (or SIGINT; "step#n" for its n-th time) makes the process send itself that
@@ -107,14 +113,14 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
   }
   const data = opts.data ?? await loadDataset(config);
   try {
-    return await trainOn(data, config, ckpt, outDir, log, warn);
+    return await trainOn(data, config, ckpt, outDir, log, warn, opts.onEpoch);
   } finally {
     if (!opts.data) disposeDataset(data);
   }
 }
 
 async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | undefined, outDir: string,
-  log: (s: string) => void, warn: (s: string) => void): Promise<TrainResult> {
+  log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch']): Promise<TrainResult> {
   step('loaded');
   const { train: tr, test: te, classes, inputShape } = data;
   const n = tr.x.shape[0], split = config.validationSplit;
@@ -134,14 +140,14 @@ async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | un
     // The checkpoint and the model file, each beside its temporary copy while it is replaced.
     checkSpace(outDir, 4 * model.save().length + (1 << 16));
     if (ckpt) log(`resuming from epoch ${ckpt.epoch + 1}, batch ${ckpt.batch + 1}`);
-    return await run(model, config, data, outDir, batches, ckpt, log, warn);
+    return await run(model, config, data, outDir, batches, ckpt, log, warn, onEpoch);
   } finally {
     model.dispose();
   }
 }
 
 async function run(model: Model, config: TrainConfig, data: Dataset, outDir: string, batches: number, ckpt: Checkpoint | undefined,
-  log: (s: string) => void, warn: (s: string) => void): Promise<TrainResult> {
+  log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch']): Promise<TrainResult> {
   const { train: tr, test: te, classes } = data;
   const sparse = nameOf(config.loss) === 'sparseCrossEntropy';
   const history: Record<string, number[]> = {};
@@ -195,6 +201,7 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     const bar = progressBar({ epochs: config.epochs }); // one fit per epoch: the bar counts the run's epochs
     const y = sparse ? tr.labels : tr.oneHot;
     const stopper = config.earlyStopping ? earlyStoppingAcrossFits(config.earlyStopping, model, history) : undefined;
+    let stoppedBy: 'caller' | undefined;
     if (!saved) await keep();
     // One fit per epoch: the same weights and history as one fit of all epochs, with checkpoints in between.
     while (pos.epoch < config.epochs && !interrupted) {
@@ -213,11 +220,16 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
       if (pos.batch > 0) break; // stopped mid-epoch
       step('epoch');
       if (stopper?.stopped()) break;
+      if (onEpoch && pos.epoch < config.epochs) {
+        const logs = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
+        if (await onEpoch(pos.epoch - 1, logs)) { stoppedBy = 'caller'; break; }
+      }
       if (interrupted && pos.epoch < config.epochs) break;
       if (due()) await keep();
     }
-    const stoppedEpoch = stopper?.stopped() ? pos.epoch - 1 : undefined;
-    if (stoppedEpoch !== undefined) log(`early stopping after epoch ${pos.epoch}: ${stopper!.monitor()} has not improved for ${stopper!.patience + 1} epoch(s)`);
+    const stoppedEpoch = stopper?.stopped() || stoppedBy ? pos.epoch - 1 : undefined;
+    if (stoppedBy) log(`stopped after epoch ${pos.epoch} by the caller (a sweep's early termination)`);
+    else if (stoppedEpoch !== undefined) log(`early stopping after epoch ${pos.epoch}: ${stopper!.monitor()} has not improved for ${stopper!.patience + 1} epoch(s)`);
     if (pos.epoch < config.epochs && stoppedEpoch === undefined) {
       let where = outDir;
       if (!samePlace(pos, saved)) {

@@ -106,5 +106,17 @@ test('augment, early stopping and class weights reach fit: a run with them diffe
   assert.ok(Number.isFinite(stopped.test.accuracy) && stopped.train!.accuracy > 0);
 });
 
+test('train({ onEpoch }) sees each epoch's logs and stops the run where it returns true (evaluated and saved)', async () => {
+  const e = read({ base: { limit: 300, epochs: 5, batchSize: 50, hidden: [8] }, variants: [{ name: 'hooked' }] });
+  const seen: [number, Record<string, number>][] = [];
+  const r = await train(e.variants[0].config, { log: () => {}, warn: () => {}, onEpoch: (epoch, logs) => { seen.push([epoch, logs]); return epoch === 1; } });
+  assert.equal(seen.map(([ep]) => ep), [0, 1]);
+  assert.equal(Object.keys(seen[0][1]).sort(), ['accuracy', 'loss', 'valAccuracy', 'valLoss']);
+  assert.is(seen[1][1].loss, r.history.loss[1]);
+  assert.is(r.stoppedEpoch, 1);
+  assert.is(r.history.loss.length, 2);
+  assert.ok(Number.isFinite(r.test.accuracy));
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
