@@ -106,7 +106,7 @@ test('augment, early stopping and class weights reach fit: a run with them diffe
   assert.ok(Number.isFinite(stopped.test.accuracy) && stopped.train!.accuracy > 0);
 });
 
-test('train({ onEpoch }) sees each epoch's logs and stops the run where it returns true (evaluated and saved)', async () => {
+test("train({ onEpoch }) sees each epoch's logs and stops the run where it returns true (evaluated and saved)", async () => {
   const e = read({ base: { limit: 300, epochs: 5, batchSize: 50, hidden: [8] }, variants: [{ name: 'hooked' }] });
   const seen: [number, Record<string, number>][] = [];
   const r = await train(e.variants[0].config, { log: () => {}, warn: () => {}, onEpoch: (epoch, logs) => { seen.push([epoch, logs]); return epoch === 1; } });
