@@ -9,6 +9,7 @@ import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig,
 import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
 import { printError, printLine } from './terminal.js';
+import { readWorkerOptions, WORKER_HELP, workerCommand } from './worker-command.js';
 
 // Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
 const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
@@ -29,6 +30,7 @@ commands:
   gradcheck   check every layer's gradients of a preset model by finite differences
   run         run an experiment file: several training variants, one after another, compared in a table and a report
   report      rebuild a run's or an experiment's report.html from its report.json
+  worker      run sweep trials from a Redis queue (simdnet sweep --queue), on any number of machines
 
 examples:
   simdnet train                                   # MLP on the embedded Fashion-MNIST slice
@@ -93,6 +95,7 @@ example:
 
 example:
   simdnet report runs/mlp-fashion-small-seed1`,
+  worker: WORKER_HELP,
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -125,7 +128,7 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
 export async function main(argv: string[], log: (s: string) => void = printLine): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
-  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report; see simdnet --help)`);
+  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report, worker; see simdnet --help)`);
   if (rest.includes('--help') || rest.includes('-h')) { log(HELP[cmd]); return 0; }
   await init();
   switch (cmd) {
@@ -168,6 +171,10 @@ export async function main(argv: string[], log: (s: string) => void = printLine)
       if (!positionals[0]) throw new UsageError('report needs a RUN_DIR (see simdnet report --help)');
       await reportCommand(positionals[0], log);
       return 0;
+    }
+    case 'worker': {
+      const { values } = parse(rest, { queue: { type: 'string' }, concurrency: { type: 'string' }, out: { type: 'string' }, 'lock-seconds': { type: 'string' } }, 0, cmd);
+      return workerCommand(readWorkerOptions(values), log);
     }
   }
   return 2;

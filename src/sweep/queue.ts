@@ -1,0 +1,153 @@
+// The sweep across many machines: a generation's trials become BullMQ jobs in Redis (queueGeneration, for the
+// coordinator); `simdnet worker` processes pull them, run each with runTrial and return its record (startQueueWorker).
+// Only the CLI imports this file (dynamically): BullMQ and ioredis stay out of the library and browser bundles.
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { TrialSpec } from './trial.js';
+import type { TrialRecord } from './log.js';
+
+/** One BullMQ queue serves every sweep on a Redis: a worker needs only the address. */
+export const QUEUE_NAME = 'simdnet-sweep';
+/** A job runs at most twice: a thrown error, or a worker lost mid-trial (its lock expired), is retried once. */
+export const ATTEMPTS = 2;
+
+/** What a worker needs to run one trial (runTrial's argument, as JSON) and what it returns. */
+export type QueueTrial = TrialSpec;
+export type QueueRecord = TrialRecord;
+interface JobData { sweep: string; spec: QueueTrial }
+
+/** Reads `redis://HOST:PORT` (or rediss://, with optional user:password@ and /DB); anything else is refused by name. */
+export function readQueueUrl(flag: string, url: string): URL {
+  let u: URL;
+  try { u = new URL(url); } catch { throw new Error(`${flag} ${JSON.stringify(url)}: not a URL; expected redis://HOST:PORT`); }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`${flag} ${JSON.stringify(url)}: expected redis://HOST:PORT or rediss://HOST:PORT, got a ${u.protocol} URL`);
+  if (!u.hostname) throw new Error(`${flag} ${JSON.stringify(url)}: no host; expected redis://HOST:PORT`);
+  if (u.pathname !== '' && u.pathname !== '/' && !/^\/\d+$/.test(u.pathname)) throw new Error(`${flag} ${JSON.stringify(url)}: the path must be a database number (/0), got ${u.pathname}`);
+  if (u.search || u.hash) throw new Error(`${flag} ${JSON.stringify(url)}: options after ? or # are not read; remove them`);
+  return u;
+}
+
+/** An ioredis client as BullMQ needs it, after one PING within `seconds` (ioredis alone would retry forever). */
+async function connect(url: URL, seconds = 10): Promise<Redis> {
+  const client = new Redis(url.href, { maxRetriesPerRequest: null, lazyConnect: true });
+  client.on('error', () => { /* reported by the PING below, then by the calls that fail */ });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${seconds} s`)), seconds * 1000); }),
+    ]);
+  } catch (e) {
+    client.disconnect();
+    throw new Error(`cannot reach Redis at ${url.host}: ${(e as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
+}
+
+/**
+ * A trial's job id: the sweep, the trial number and a hash of everything the trial runs with. Enqueuing the same trial
+ * again (a restarted coordinator) finds the same job and its result; a changed sweep under the same name never picks up
+ * an old result. BullMQ allows a ":" in a custom id only as exactly three parts, so the name's own ":" become "_".
+ */
+export function jobId(sweep: string, spec: QueueTrial): string {
+  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  return `${sweep.replace(/:/g, '_')}:${spec.trial}:${hash}`;
+}
+
+/** A failed job's record: BullMQ gave up on it (thrown twice, or its worker lost twice). */
+function failedRecord(spec: QueueTrial, reason: string): QueueRecord {
+  return { trial: spec.trial, generation: spec.generation, params: spec.params, status: 'failed', reason, metric: null, curve: [], epochs: 0, seconds: 0 };
+}
+
+export interface QueueCoordinator {
+  /**
+   * Enqueues a generation's trials (idempotently), waits until each has finished and calls `onRecord` once per trial
+   * as it finishes (in finishing order); resolves to the records in the order of `specs`.
+   */
+  runGeneration(sweep: string, specs: readonly QueueTrial[], onRecord?: (r: QueueRecord) => void | Promise<void>): Promise<QueueRecord[]>;
+  close(): Promise<void>;
+}
+
+/** The coordinator's side: `simdnet sweep SWEEP.json --queue redis://HOST:PORT`. */
+export async function openQueue(urlText: string, opts: { pollMs?: number } = {}): Promise<QueueCoordinator> {
+  const client = await connect(readQueueUrl('--queue', urlText));
+  const queue = new Queue<JobData, QueueRecord>(QUEUE_NAME, { connection: client });
+  const pollMs = opts.pollMs ?? 250;
+  return {
+    async runGeneration(sweep, specs, onRecord) {
+      const seen = new Set<number>();
+      for (const s of specs) {
+        if (seen.has(s.trial)) throw new Error(`queue: trial ${s.trial} is twice in one generation`);
+        seen.add(s.trial);
+      }
+      const ids = specs.map((s) => jobId(sweep, s));
+      await queue.addBulk(specs.map((spec, i) => ({
+        name: `${sweep} trial ${spec.trial}`, data: { sweep, spec },
+        opts: { jobId: ids[i], attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false },
+      })));
+      const records = new Map<number, QueueRecord>();
+      while (records.size < specs.length) {
+        for (let i = 0; i < specs.length; i++) {
+          const spec = specs[i];
+          if (records.has(spec.trial)) continue;
+          const job = await queue.getJob(ids[i]) as Job<JobData, QueueRecord> | undefined;
+          if (!job) throw new Error(`queue: job ${ids[i]} (trial ${spec.trial}) disappeared from Redis; was the queue emptied?`);
+          const state = await job.getState();
+          let r: QueueRecord | undefined;
+          if (state === 'completed') r = checkRecord(job.returnvalue, spec);
+          else if (state === 'failed') r = failedRecord(spec, `${job.failedReason || 'failed'} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})`);
+          if (!r) continue;
+          records.set(spec.trial, r); // recorded once: a trial leaves the loop when its job has finished
+          await onRecord?.(r);
+        }
+        if (records.size < specs.length) await new Promise((res) => setTimeout(res, pollMs));
+      }
+      return specs.map((s) => records.get(s.trial)!);
+    },
+    async close() { await queue.close(); client.disconnect(); },
+  };
+}
+
+/** A worker's result as the coordinator takes it: the record of that trial and no other, with its params. */
+function checkRecord(v: unknown, spec: QueueTrial): QueueRecord {
+  const r = v as QueueRecord | null;
+  if (!r || typeof r !== 'object' || r.trial !== spec.trial || !['ok', 'stopped', 'failed'].includes(r.status)) {
+    return failedRecord(spec, `the worker returned no record of trial ${spec.trial}: ${JSON.stringify(v)?.slice(0, 200)}`);
+  }
+  return { ...r, params: spec.params, generation: spec.generation };
+}
+
+export interface QueueWorkerOptions {
+  /** Trials run at the same time by this process (default 1). */
+  concurrency?: number;
+  /** Seconds a trial's lock lasts without renewal: a killed worker's trial goes back to the queue after about this long (default 30). */
+  lockSeconds?: number;
+  /** This worker's name in the records (default host:pid). */
+  name?: string;
+  log?: (s: string) => void;
+}
+
+/** The worker's side: pulls trials and runs each with `run` (runTrial with this worker's output folder). */
+export async function startQueueWorker(urlText: string, run: (spec: QueueTrial, sweep: string) => Promise<QueueRecord>, opts: QueueWorkerOptions = {}): Promise<{ name: string; close(): Promise<void> }> {
+  const client = await connect(readQueueUrl('--queue', urlText));
+  const name = opts.name ?? `${hostname()}:${process.pid}`;
+  const lockMs = Math.round((opts.lockSeconds ?? 30) * 1000);
+  const log = opts.log ?? (() => {});
+  const worker = new Worker<JobData, QueueRecord>(QUEUE_NAME, async (job) => {
+    const { sweep, spec } = job.data;
+    log(`${sweep}: trial ${spec.trial} (generation ${spec.generation}${job.attemptsStarted > 1 ? `, attempt ${job.attemptsStarted}` : ''})`);
+    const r = await run(spec, sweep);
+    log(`${sweep}: trial ${spec.trial} ${r.status}${r.metric === null ? '' : `, ${spec.metric} ${r.metric}`}${r.reason ? ` (${r.reason})` : ''}`);
+    return { ...r, worker: name };
+  }, {
+    connection: client, concurrency: opts.concurrency ?? 1, autorun: true,
+    lockDuration: lockMs, stalledInterval: Math.max(500, Math.round(lockMs / 2)), maxStalledCount: 1,
+  });
+  worker.on('error', (e) => log(`queue: ${e.message}`));
+  await worker.waitUntilReady();
+  return { name, async close() { await worker.close(); client.disconnect(); } };
+}
