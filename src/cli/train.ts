@@ -57,6 +57,8 @@ export interface TrainOptions {
    * termination uses it.
    */
   onEpoch?: (epoch: number, logs: Record<string, number>) => boolean | Promise<boolean>;
+  /** Where the progress bar writes (default: the terminal); sweeps' trials pass a function that drops it. */
+  progress?: (text: string) => void;
 }
 
 // Test hook: SIMDNET_FAULT="SIGKILL@step" (or SIGINT; "step#n" for its n-th time) makes the process send itself that
@@ -113,14 +115,14 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
   }
   const data = opts.data ?? await loadDataset(config);
   try {
-    return await trainOn(data, config, ckpt, outDir, log, warn, opts.onEpoch);
+    return await trainOn(data, config, ckpt, outDir, log, warn, opts.onEpoch, opts.progress);
   } finally {
     if (!opts.data) disposeDataset(data);
   }
 }
 
 async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | undefined, outDir: string,
-  log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch']): Promise<TrainResult> {
+  log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch'], progress?: TrainOptions['progress']): Promise<TrainResult> {
   step('loaded');
   const { train: tr, test: te, classes, inputShape } = data;
   const n = tr.x.shape[0], split = config.validationSplit;
@@ -140,14 +142,14 @@ async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | un
     // The checkpoint and the model file, each beside its temporary copy while it is replaced.
     checkSpace(outDir, 4 * model.save().length + (1 << 16));
     if (ckpt) log(`resuming from epoch ${ckpt.epoch + 1}, batch ${ckpt.batch + 1}`);
-    return await run(model, config, data, outDir, batches, ckpt, log, warn, onEpoch);
+    return await run(model, config, data, outDir, batches, ckpt, log, warn, onEpoch, progress);
   } finally {
     model.dispose();
   }
 }
 
 async function run(model: Model, config: TrainConfig, data: Dataset, outDir: string, batches: number, ckpt: Checkpoint | undefined,
-  log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch']): Promise<TrainResult> {
+  log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch'], progress?: TrainOptions['progress']): Promise<TrainResult> {
   const { train: tr, test: te, classes } = data;
   const sparse = nameOf(config.loss) === 'sparseCrossEntropy';
   const history: Record<string, number[]> = {};
@@ -198,7 +200,7 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
   };
   process.on('SIGINT', onSigint);
   try {
-    const bar = progressBar({ epochs: config.epochs }); // one fit per epoch: the bar counts the run's epochs
+    const bar = progressBar({ epochs: config.epochs, ...(progress ? { write: progress } : {}) }); // one fit per epoch: the bar counts the run's epochs
     const y = sparse ? tr.labels : tr.oneHot;
     const stopper = config.earlyStopping ? earlyStoppingAcrossFits(config.earlyStopping, model, history) : undefined;
     let stoppedBy: 'caller' | undefined;
