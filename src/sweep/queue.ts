@@ -7,6 +7,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { TrialSpec } from './trial.js';
 import type { TrialRecord } from './log.js';
+import type { Executor } from './pool.js';
 
 /** One BullMQ queue serves every sweep on a Redis: a worker needs only the address. */
 export const QUEUE_NAME = 'simdnet-sweep';
@@ -58,27 +59,24 @@ export function jobId(sweep: string, spec: QueueTrial): string {
   return `${sweep.replace(/:/g, '_')}:${spec.trial}:${hash}`;
 }
 
-/** A failed job's record: BullMQ gave up on it (thrown twice, or its worker lost twice). */
-function failedRecord(spec: QueueTrial, reason: string): QueueRecord {
-  return { trial: spec.trial, generation: spec.generation, params: spec.params, status: 'failed', reason, metric: null, curve: [], epochs: 0, seconds: 0 };
+/** A failed job's record: BullMQ gave up on it (thrown twice, or its worker lost twice: "job stalled more than allowable limit"). */
+function failedRecord(spec: QueueTrial, reason: string, worker?: string): QueueRecord {
+  return { trial: spec.trial, generation: spec.generation, params: spec.params, status: 'failed', reason, metric: null, curve: [], epochs: 0, seconds: 0, ...(worker ? { worker } : {}) };
 }
 
-export interface QueueCoordinator {
-  /**
-   * Enqueues a generation's trials (idempotently), waits until each has finished and calls `onRecord` once per trial
-   * as it finishes (in finishing order); resolves to the records in the order of `specs`.
-   */
-  runGeneration(sweep: string, specs: readonly QueueTrial[], onRecord?: (r: QueueRecord) => void | Promise<void>): Promise<QueueRecord[]>;
-  close(): Promise<void>;
-}
-
-/** The coordinator's side: `simdnet sweep SWEEP.json --queue redis://HOST:PORT`. */
-export async function openQueue(urlText: string, opts: { pollMs?: number } = {}): Promise<QueueCoordinator> {
+/**
+ * The coordinator's side (`simdnet sweep SWEEP.json --queue redis://HOST:PORT`): an Executor (pool.ts) whose run()
+ * enqueues a generation's trials (idempotently), waits until every one has finished, and calls events.done once per
+ * trial as it finishes; started() when a worker takes it. `parallel` is the number of workers connected.
+ */
+export async function openQueue(urlText: string, sweep: string, opts: { pollMs?: number } = {}): Promise<Executor> {
   const client = await connect(readQueueUrl('--queue', urlText));
   const queue = new Queue<JobData, QueueRecord>(QUEUE_NAME, { connection: client });
   const pollMs = opts.pollMs ?? 250;
+  let parallel = Math.max(1, await queue.getWorkersCount());
   return {
-    async runGeneration(sweep, specs, onRecord) {
+    get parallel() { return parallel; },
+    async run(specs, events) {
       const seen = new Set<number>();
       for (const s of specs) {
         if (seen.has(s.trial)) throw new Error(`queue: trial ${s.trial} is twice in one generation`);
@@ -90,7 +88,9 @@ export async function openQueue(urlText: string, opts: { pollMs?: number } = {})
         opts: { jobId: ids[i], attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false },
       })));
       const records = new Map<number, QueueRecord>();
+      const running = new Map<number, string>();
       while (records.size < specs.length) {
+        parallel = Math.max(1, await queue.getWorkersCount());
         for (let i = 0; i < specs.length; i++) {
           const spec = specs[i];
           if (records.has(spec.trial)) continue;
@@ -99,10 +99,14 @@ export async function openQueue(urlText: string, opts: { pollMs?: number } = {})
           const state = await job.getState();
           let r: QueueRecord | undefined;
           if (state === 'completed') r = checkRecord(job.returnvalue, spec);
-          else if (state === 'failed') r = failedRecord(spec, `${job.failedReason || 'failed'} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})`);
+          else if (state === 'failed') r = failedRecord(spec, job.failedReason || 'failed', job.processedBy);
+          else if (state === 'active' && job.processedBy && running.get(spec.trial) !== job.processedBy) {
+            running.set(spec.trial, job.processedBy); // again when another worker takes it over
+            events.started?.(spec, job.processedBy);
+          }
           if (!r) continue;
           records.set(spec.trial, r); // recorded once: a trial leaves the loop when its job has finished
-          await onRecord?.(r);
+          events.done(r);
         }
         if (records.size < specs.length) await new Promise((res) => setTimeout(res, pollMs));
       }
@@ -144,7 +148,7 @@ export async function startQueueWorker(urlText: string, run: (spec: QueueTrial, 
     log(`${sweep}: trial ${spec.trial} ${r.status}${r.metric === null ? '' : `, ${spec.metric} ${r.metric}`}${r.reason ? ` (${r.reason})` : ''}`);
     return { ...r, worker: name };
   }, {
-    connection: client, concurrency: opts.concurrency ?? 1, autorun: true,
+    connection: client, name, concurrency: opts.concurrency ?? 1, autorun: true,
     lockDuration: lockMs, stalledInterval: Math.max(500, Math.round(lockMs / 2)), maxStalledCount: 1,
   });
   worker.on('error', (e) => log(`queue: ${e.message}`));
