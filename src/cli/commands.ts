@@ -5,11 +5,12 @@ import { join, relative, sep } from 'node:path';
 import { writeAtomic } from '../io/files.js';
 import { renderComparison } from '../report/comparison.js';
 import { comparisonJson, describeEnvironment, renderFromJson } from '../report/helpers.js';
+import { renderSweepFromJsonl, type SweepFlag } from '../report/sweep.js';
 import { gradCheck, ops, tensor, type Model, type Tensor } from '../index.js';
 import { NonFiniteError } from '../train/errors.js';
 import { loadModelFile } from '../io/files.js';
 import { buildModel, checkModelFile } from './config.js';
-import { modelKind, nameOf, nearest, UsageError, type TrainConfig } from './settings.js';
+import { modelKind, nameOf, nearest, SETTINGS, UsageError, type TrainConfig } from './settings.js';
 import type { Layer } from '../layers/layer.js';
 import { readExperiment } from './experiment.js';
 import { CHECKPOINT } from './checkpoint.js';
@@ -180,8 +181,28 @@ export async function runExperiment(path: string, outRoot: string | undefined, l
   return results;
 }
 
-/** `simdnet report RUN_DIR`: rebuilds RUN_DIR/report.html from RUN_DIR/report.json (a run's or an experiment's). */
+/** Every setting's flag by key, for the sweep report's `simdnet train` line of the best trial. */
+export const settingFlags = (): Record<string, SweepFlag> =>
+  Object.fromEntries(SETTINGS.filter((s) => s.flag).map((s) => [s.key, { flag: s.flag, boolean: s.kind === 'boolean', default: s.def }]));
+
+/** A sweep folder's report: DIR/report.html from DIR/trials.jsonl (a truncated last line is skipped and said so). */
+async function sweepReport(dir: string, log: (s: string) => void): Promise<string> {
+  const file = join(dir, 'trials.jsonl');
+  let html: string;
+  try {
+    html = renderSweepFromJsonl(readFileSync(file, 'utf8'), { command: ['simdnet', ...process.argv.slice(2)].join(' '), environment: describeEnvironment(), flags: settingFlags() });
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+  const path = join(dir, 'report.html');
+  await writeAtomic(path, new TextEncoder().encode(html));
+  log(`wrote ${path} (the sweep's report)`);
+  return path;
+}
+
+/** `simdnet report RUN_DIR`: rebuilds RUN_DIR/report.html from RUN_DIR/report.json (a run's or an experiment's), or a sweep's from RUN_DIR/trials.jsonl. */
 export async function reportCommand(dir: string, log: (s: string) => void): Promise<string> {
+  if (existsSync(join(dir, 'trials.jsonl'))) return sweepReport(dir, log);
   let text: string;
   try {
     text = readFileSync(join(dir, 'report.json'), 'utf8');

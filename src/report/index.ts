@@ -9,3 +9,5 @@ export { renderComparison } from './comparison.js';
 export { describeEnvironment, pickMisclassified, reportJson, comparisonJson, parseReportJson, renderFromJson,
   type PickMisclassifiedOptions, type ReportData } from './helpers.js';
 export type { ReportOptions, ReportTest, ReportEnvironment, MisclassifiedImage, ComparisonRun, ComparisonOptions } from './options.js';
+export { renderSweepReport, renderSweepFromJsonl, type SweepReportOptions, type SweepLog, type SweepTrial, type SweepHeader, type SweepFlag } from './sweep.js';
+export { parseSweepLog } from './sweep-log.js';

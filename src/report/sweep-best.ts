@@ -1,0 +1,65 @@
+// The sweep report's best configuration, ready to run: a `simdnet train …` command (when every setting it needs has a
+// flag: the caller passes the CLI's flag table, which lives in src/cli/settings.ts) and an experiment file for
+// `simdnet run` (the sweep's base with the trial's parameters as its one variant; dotted keys as nested objects).
+import { isPlainObject } from '../ops/options.js';
+
+/** A setting's command-line flag (without dashes); boolean flags are given alone (a "no-" flag sets false). */
+export interface SweepFlag { flag: string; boolean?: boolean; default?: unknown }
+
+/** Dotted keys as nested objects: { "optimizer.name": "sgd" } → { optimizer: { name: "sgd" } } (plain objects merged). */
+export function nestParams(params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    const parts = key.split('.');
+    let at = out;
+    parts.slice(0, -1).forEach((p) => { if (!isPlainObject(at[p])) at[p] = {}; at = at[p] as Record<string, unknown>; });
+    const last = parts[parts.length - 1];
+    at[last] = isPlainObject(value) && isPlainObject(at[last]) ? { ...(at[last] as object), ...value } : value;
+  }
+  return out;
+}
+
+/** A shell word: kept as is when plain, else single-quoted. */
+export const shellWord = (s: string): string => (/^[A-Za-z0-9_.,:=+/@%-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * `simdnet train` with a flag for every base setting and parameter, or why there is none (a dotted parameter, a setting
+ * without a flag, an object value). The base's "out" is left out (each trial wrote to its own folder).
+ */
+export function trainCommand(base: Record<string, unknown>, params: Record<string, unknown>, flags: Record<string, SweepFlag>): { command?: string; why?: string } {
+  const merged: Record<string, unknown> = { ...base };
+  delete merged.out;
+  for (const [k, v] of Object.entries(params)) {
+    if (k.includes('.')) return { why: `the parameter "${k}" sets a part of a setting, which no flag does alone` };
+    merged[k] = v;
+  }
+  const words = ['simdnet', 'train'];
+  const known = Object.keys(flags), order = [...known.filter((k) => k in merged), ...Object.keys(merged).filter((k) => !known.includes(k))];
+  for (const key of order) {
+    const v = merged[key], f = flags[key];
+    if (!f || !f.flag) return { why: `"${key}" has no flag (experiment files only)` };
+    if (f.boolean) {
+      const on = !f.flag.startsWith('no-');
+      if (v === on) words.push(`--${f.flag}`);
+      else if (v !== f.default) return { why: `"${key}": ${JSON.stringify(v)} is not what the flag --${f.flag} or its absence gives` };
+    } else if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) {
+      words.push(`--${f.flag}`, shellWord(String(v)));
+    } else if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      words.push(`--${f.flag}`, v.join(','));
+    } else {
+      return { why: `"${key}" is ${Array.isArray(v) ? 'a list' : 'an object'} (${JSON.stringify(v).slice(0, 60)}), which no flag takes` };
+    }
+  }
+  return { command: words.join(' ') };
+}
+
+/** A name usable as an experiment's folder: letters, digits, '.', '_', '-' (others become '-'), not starting with '.'. */
+const folderName = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 90) || 'sweep';
+
+/** The experiment file for `simdnet run`: the sweep's base and the best trial's parameters as its one variant. */
+export function experimentFile(sweep: string, base: Record<string, unknown>, trial: number, params: Record<string, unknown>, description: string): string {
+  const b: Record<string, unknown> = { ...base };
+  delete b.out;
+  const name = folderName(`${sweep}-best`);
+  return JSON.stringify({ name, description, base: b, variants: [{ name: `trial-${trial}`, ...nestParams(params) }] }, null, 2);
+}
