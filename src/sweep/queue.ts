@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { TrialSpec } from './trial.js';
 import type { TrialRecord } from './log.js';
 import type { Executor } from './pool.js';
+import type { ExecutorFactory } from './run.js';
 
 /** One BullMQ queue serves every sweep on a Redis: a worker needs only the address. */
 export const QUEUE_NAME = 'simdnet-sweep';
@@ -88,7 +89,7 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
         opts: { jobId: ids[i], attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false },
       })));
       const records = new Map<number, QueueRecord>();
-      const running = new Map<number, string>();
+      const running = new Set<number>();
       while (records.size < specs.length) {
         parallel = Math.max(1, await queue.getWorkersCount());
         for (let i = 0; i < specs.length; i++) {
@@ -100,8 +101,8 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
           let r: QueueRecord | undefined;
           if (state === 'completed') r = checkRecord(job.returnvalue, spec);
           else if (state === 'failed') r = failedRecord(spec, job.failedReason || 'failed', job.processedBy);
-          else if (state === 'active' && job.processedBy && running.get(spec.trial) !== job.processedBy) {
-            running.set(spec.trial, job.processedBy); // again when another worker takes it over
+          else if (state === 'active' && job.processedBy && !running.has(spec.trial)) {
+            running.add(spec.trial); // once per trial, as the local pool does (a retry elsewhere is not a new start)
             events.started?.(spec, job.processedBy);
           }
           if (!r) continue;
@@ -115,6 +116,9 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
     async close() { await queue.close(); client.disconnect(); },
   };
 }
+
+/** sweep()'s executor option for `--queue URL`: the generations run on whatever workers pull from that Redis. */
+export const queueExecutor = (url: string): ExecutorFactory => (c) => openQueue(url, c.sweep.name);
 
 /** A worker's result as the coordinator takes it: the record of that trial and no other, with its params. */
 function checkRecord(v: unknown, spec: QueueTrial): QueueRecord {

@@ -1,41 +1,29 @@
-// The sweep over Redis: a throwaway redis-server, the coordinator's queue executor in this process and two
+// The sweep over Redis: a throwaway redis-server, sweep() with the queue executor in this process and two
 // `simdnet worker` processes (dist/cli/main.js); one kills itself mid-trial (SIMDNET_FAULT=SIGKILL@epoch) and its
 // trial is retried once by the other. Every trial is recorded exactly once, with the same params, metric, curve and
-// weights hash as the single-machine run; enqueuing a generation again returns the stored results without rerunning.
+// weights hash as the single-machine run (worker threads); a coordinator killed before it recorded finished trials
+// resumes and takes their results from Redis without running them again.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { BUILD, ready } from '../helpers/setup.js';
+import { BUILD, ready, wasmBytes } from '../helpers/setup.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { readSpace, applyParams } from '../../src/sweep/space.js';
-import { makeProposer } from '../../src/sweep/search.js';
-import { resolveConfig, type TrainConfig } from '../../src/cli/settings.js';
-import { runTrial, type TrialSpec } from '../../src/sweep/trial.js';
+import { sweep } from '../../src/sweep/run.js';
 import type { TrialRecord } from '../../src/sweep/log.js';
-import { jobId, openQueue, QUEUE_NAME, readQueueUrl } from '../../src/sweep/queue.js';
+import { openQueue, queueExecutor, QUEUE_NAME, readQueueUrl } from '../../src/sweep/queue.js';
 import { main } from '../../src/cli/main.js';
 
 const test = suite(`sweep over Redis: coordinator and two worker processes (node) [${BUILD}]`);
 const dir = mkdtempSync(join(tmpdir(), 'simdnet-queue-'));
-const SWEEP = 'queue-test';
-const base = { dataset: 'fashion-small', limit: 300, hidden: [8], epochs: 1, batchSize: 32, validationSplit: 0.2, diagnostics: false };
-const space = readSpace('queue-test', {
-  learningRate: { logUniform: [1e-3, 1e-1] }, epochs: { int: [1, 2] }, activation: { values: ['relu', 'tanh'] },
-});
-
-/** 6 random trials in generations of 4 (4 + 2), each spec as the coordinator makes it, run folders under `out`. */
-function specs(out: string): TrialSpec[][] {
-  const params = makeProposer('random', space, 7, 'maximize').propose(6, []);
-  const spec = (trial: number, generation: number): TrialSpec => ({
-    trial, generation, params: params[trial], goal: 'maximize', metric: 'valAccuracy', earlier: [],
-    config: resolveConfig({ ...applyParams(base, params[trial]), out: join(out, 'trials', String(trial)) }, { from: 'file' }) as TrainConfig,
-  });
-  return [[0, 1, 2, 3].map((t) => spec(t, 0)), [4, 5].map((t) => spec(t, 1))];
-}
+const SWEEP = {
+  name: 'queue-test', method: 'random', seed: 7, budget: { trials: 6 }, batch: 4,
+  base: { dataset: 'fashion-small', limit: 300, hidden: [8], epochs: 1, batchSize: 32, validationSplit: 0.2, diagnostics: false },
+  space: { learningRate: { logUniform: [1e-3, 1e-1] }, epochs: { int: [1, 2] }, activation: { values: ['relu', 'tanh'] } },
+};
 
 let redis: RedisServer;
 const workers: ChildProcess[] = [];
@@ -57,20 +45,19 @@ function startWorker(name: string, env: Record<string, string> = {}): ChildProce
   return w;
 }
 
+// What must agree between machines (not the seconds, nor which worker ran it).
 const same = (r: TrialRecord) => ({ trial: r.trial, generation: r.generation, params: r.params, status: r.status, metric: r.metric, curve: r.curve,
   epochs: r.epochs, weightsHash: r.weightsHash, valAccuracy: r.valAccuracy, valLoss: r.valLoss, testAccuracy: r.testAccuracy, trainAccuracy: r.trainAccuracy });
+const logLines = (out: string) => readFileSync(join(out, 'trials.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
 
-test('6 trials through Redis with two workers, one killed mid-trial: each recorded once, equal to the local run', async () => {
-  // The single-machine run: the same specs with runTrial in this process.
-  const local: TrialRecord[] = [];
-  for (const gen of specs(join(dir, 'local'))) for (const s of gen) local.push(await runTrial(s));
-  assert.is(local.length, 6);
-  for (const r of local) assert.is(r.status, 'ok', `local trial ${r.trial}: ${r.reason}`);
-  assert.ok(new Set(local.map((r) => r.weightsHash)).size > 1, 'the trials differ');
+test('6 trials through Redis with two workers, one killed mid-trial: each recorded once, equal to the local run; resume takes results from Redis', async () => {
+  const local = await sweep(SWEEP, { out: join(dir, 'local'), workers: 1, init: { bytes: wasmBytes('release') } });
+  assert.is(local.trials.length, 6);
+  for (const r of local.trials) assert.is(r.status, 'ok', `local trial ${r.trial}: ${r.reason}`);
+  assert.ok(new Set(local.trials.map((r) => r.weightsHash)).size > 1, 'the trials differ');
 
   const a = startWorker('a', { SIMDNET_FAULT: 'SIGKILL@epoch' }); // kills itself at its first trial's first epoch
   const b = startWorker('b');
-  const exec = await openQueue(redis.url, SWEEP, { pollMs: 100 });
   const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
   try {
     const t0 = Date.now();
@@ -78,33 +65,36 @@ test('6 trials through Redis with two workers, one killed mid-trial: each record
       if (Date.now() - t0 > 20_000) throw new Error(`the workers did not connect:\n${a.output}\n${b.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    const out = join(dir, 'queue');
     const done: number[] = [];
-    const got: TrialRecord[] = [];
-    const gens = specs(join(dir, 'coordinator'));
-    for (const gen of gens) got.push(...await exec.run(gen, { done: (r) => done.push(r.trial) }));
+    const remote = await sweep(SWEEP, { out, executor: queueExecutor(redis.url), log: (l) => { const t = /^trial (\d+)/.exec(l); if (t) done.push(Number(t[1])); } });
     assert.is(await a.exited, 'SIGKILL', `worker a was killed mid-trial:\n${a.output}`);
-    assert.equal(done.sort((x, y) => x - y), [0, 1, 2, 3, 4, 5], 'done() once per trial');
-    assert.equal(got.map(same), local.map(same), 'the queue run equals the local run');
-    for (const r of got) assert.match(r.worker ?? '', /:\d+$/, 'the record names its worker');
+    assert.equal(done.sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'each trial finished once');
+    assert.equal(remote.trials.map(same), local.trials.map(same), 'the queue run equals the local run');
+    const lines = logLines(out);
+    assert.is(lines.length, 7, 'the log: its header and one line per trial');
+    assert.equal(lines.slice(1).map((l) => JSON.parse(l).trial).sort((x: number, y: number) => x - y), [1, 2, 3, 4, 5, 6]);
+    for (const r of remote.trials) assert.match(r.worker ?? '', /:\d+$/, 'the record names its worker');
 
     // The trial worker a was running went back to the queue (its lock expired) and ran once more, on worker b.
-    const retried = [];
-    for (const gen of gens) for (const s of gen) {
-      const job = await queue.getJob(jobId(SWEEP, s));
-      assert.is(await job!.getState(), 'completed');
-      if (job!.stalledCounter > 0) retried.push(s.trial);
-    }
+    const jobs = await queue.getJobs(['completed', 'failed', 'active', 'wait', 'delayed']);
+    assert.is(jobs.length, 6, 'one job per trial');
+    const retried = jobs.filter((j) => j.stalledCounter > 0).map((j) => j.data.spec.trial);
     assert.is(retried.length, 1, `one trial was retried: ${retried}`);
     assert.match(b.output, new RegExp(`trial ${retried[0]} ok`));
+    assert.is(remote.trials.find((r) => r.trial === retried[0])!.worker, jobs.find((j) => j.data.spec.trial === retried[0])!.processedBy);
 
-    // Enqueuing a generation again (a restarted coordinator) finds its jobs: the same records, nothing rerun.
+    // The coordinator killed after its workers finished generation 1 but before it logged it: with no worker left,
+    // --resume re-enqueues trials 5 and 6 under the same job ids and takes their stored results.
     b.kill('SIGTERM');
     assert.is(await b.exited, '0', b.output);
-    const again = await exec.run(gens[0], { done: () => {} });
-    assert.equal(again.map(same), local.slice(0, 4).map(same));
+    writeFileSync(join(out, 'trials.jsonl'), `${lines.slice(0, 5).join('\n')}\n`);
+    const resumed = await sweep(SWEEP, { out, resume: true, executor: queueExecutor(redis.url) });
+    assert.equal(resumed.trials.map(same), local.trials.map(same));
+    assert.is(logLines(out).length, 7);
+    assert.is((await queue.getJobs(['completed', 'failed', 'active', 'wait', 'delayed'])).length, 6, 'nothing enqueued twice');
   } finally {
     await queue.close();
-    await exec.close();
   }
 });
 
@@ -125,7 +115,7 @@ test('an unreachable Redis is one clear error, not an endless retry', async () =
   await r.stop();
   const t0 = Date.now();
   try {
-    await openQueue(url, SWEEP);
+    await openQueue(url, SWEEP.name);
     assert.unreachable('connected to a stopped Redis');
   } catch (e) {
     assert.match((e as Error).message, /cannot reach Redis at 127\.0\.0\.1:\d+/);
