@@ -1,9 +1,9 @@
 // `npm test`: build if needed, type-check, run the uvu suite once per build (release, debug) in Node 20, once (release)
 // in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), the demo page in Chromium
 // (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the training report in
-// Chromium (scripts/test-report.mjs), then the same-bits check across runtimes (scripts/same-bits.mjs), the
-// bundle-size limit (scripts/bundle-size.mjs), the npm user's path from the packed tarball (scripts/test-package.mjs)
-// and the API reference (scripts/docs.mjs: every export documented, and an undocumented one must fail);
+// Chromium (scripts/test-report.mjs) and the sweep report (scripts/test-sweep-report.mjs), then the same-bits check
+// across runtimes (scripts/same-bits.mjs), the bundle-size limit (scripts/bundle-size.mjs), the npm user's path from
+// the packed tarball (scripts/test-package.mjs) and the API reference (scripts/docs.mjs: every export documented, and an undocumented one must fail);
 // print the totals as one line "N passed, N failed". With a file pattern (`npm test -- gemm`) only the suites run;
 // `--no-browser` skips Chromium (suite, demo page, report, the package's page bundle) and the same-bits check.
 // Node-only tooling.
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runBrowserSuite } from './test-browser.mjs';
 import { runDemoTest } from './test-demo.mjs';
 import { runReportTest } from './test-report.mjs';
+import { runSweepReportTest } from './test-sweep-report.mjs';
 import { runSameBits } from './same-bits.mjs';
 import { measureBundle } from './bundle-size.mjs';
 import { runPackageTest } from './test-package.mjs';
@@ -92,6 +93,14 @@ if (!only && !args.includes('--no-browser')) {
     summary.push(`report: ${r.passed} passed, ${r.failed} failed; trained in ${(r.trainMs / 1000).toFixed(1)} s (${r.ms} ms)`);
   } catch (e) {
     failed++; console.log(String(e?.stack ?? e)); summary.push(`report: crashed (${e.message})`);
+  }
+  console.log('\n── the sweep report in Chromium (scripts/test-sweep-report.mjs)');
+  try {
+    const r = await runSweepReportTest();
+    passed += r.passed; failed += r.failed;
+    summary.push(`sweep report: ${r.passed} passed, ${r.failed} failed (${r.ms} ms)`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`sweep report: crashed (${e.message})`);
   }
 }
 

@@ -94,7 +94,7 @@ function trialsBody(trials: SweepTrial[], axes: Axis[], metric: string): string 
       { text: sparkline(curve, PALETTE[0]) || esc(curve.map((v) => fmt(v, 3)).join(', ')), html: true },
       t.epochs, { text: fmt(t.seconds), sort: t.seconds },
       ...extra.map((k): Cell => ({ text: fmt(t[k], 4), sort: t[k] })),
-      t.reason ?? '',
+      { text: t.reason ? `<div style="min-width:14em">${esc(t.reason)}</div>` : '', html: true },
     ];
   });
   return table(head, rows, { sortable: true, cls: 'trials' });
@@ -125,7 +125,7 @@ function importanceBody(trials: SweepTrial[], axes: Axis[], metric: string): str
     `in the same order; choices that are not numbers have none). <b>Permutation importance</b>: a ${imp.k}-nearest-neighbour regressor ` +
     `predicts each trial's metric from the other trials' parameters (numbers scaled to [0, 1] on their axis, choices equal or not); shuffling ` +
     `one parameter's values (${imp.repeats} seeded shuffles) raises its squared error by this fraction of the metric's variance (0: the parameter ` +
-    `does not matter to the model). The regressor's own error is ${Number.isFinite(imp.baseline) ? fmt(imp.baseline, 3) : '–'} of the variance; ` +
+    `does not matter to the model; below 0: noise). The regressor's own error is ${Number.isFinite(imp.baseline) ? fmt(imp.baseline, 3) : '–'} of the variance; ` +
     `both figures are estimates from few trials and say nothing about parameters that interact.</p>`;
   if (used.length < 4) return `<p class="empty">Parameter importance needs at least 4 trials with a ${esc(metric)}; this sweep has ${used.length}.</p>`;
   return table(['parameter', 'axis', '|Spearman ρ|', 'ρ', 'permutation importance', ''], rows, { sortable: true, cls: 'importance' }) + explain;

@@ -1,0 +1,158 @@
+// The sweep report's end-to-end test in Chromium: writes a seeded 30-trial sweep log (or reads a real one with
+// --log FILE) into a temp folder as trials.jsonl, renders it with `simdnet report DIR` (dist/cli/main.js) and with
+// renderSweepFromJsonl, opens the page via file:// in Debian's chromium (playwright-core), checks no console or page
+// errors or requests, every section present, one drawn polyline per trial across the parameter axes and the metric's,
+// the table's rows, sorting by a column by clicking its heading; saves a full-page screenshot. Node-only tooling;
+// `node scripts/test-sweep-report.mjs [--log trials.jsonl] [--screenshot FILE] [--keep]` (default build/sweep/report.png;
+// `--screenshot web/sweep-report-screenshot.png` refreshes the README's).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findChromium, launchChromium, NO_CHROMIUM, root } from './test-browser.mjs';
+
+const SECTIONS = ['overview', 'chart', 'trials', 'importance', 'best', 'run'];
+
+/**
+ * A seeded sweep log over the shipped space's kinds of dimension (log-uniform, integer, uniform, choices of numbers,
+ * lists and names): the metric rises with log(learning rate) toward 3e-3 and with relu, plus seeded noise; some trials
+ * stopped early, two failed.
+ */
+export function syntheticSweepLog(n = 30, seed = 1) {
+  let s = seed >>> 0;
+  const rand = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+  const pick = (a) => a[Math.floor(rand() * a.length)];
+  const space = {
+    learningRate: { logUniform: [1e-4, 1e-1] }, batchSize: { values: [32, 64, 128, 256] },
+    hidden: { values: [[128], [128, 128], [128, 128, 128, 128, 128, 128]] }, activation: { values: ['sigmoid', 'tanh', 'relu'] },
+    epochs: { int: [2, 10] }, dropout: { uniform: [0, 0.5] }, optimizer: { values: ['sgd', 'momentum', 'adam', 'nadam'] },
+  };
+  const config = {
+    name: 'sweep-fashion-synthetic', description: 'A generated 30-trial log for the report test (not a measured sweep).',
+    base: { dataset: 'fashion-small', seed: 1 }, space, method: 'random', metric: { name: 'valAccuracy', goal: 'maximize' },
+    budget: { trials: n }, earlyTermination: { kind: 'median', minEpochs: 2 }, batch: 4, seed,
+  };
+  const trials = [];
+  for (let i = 0; i < n; i++) {
+    const params = {
+      learningRate: 10 ** (-4 + 3 * rand()), batchSize: pick(space.batchSize.values), hidden: pick(space.hidden.values),
+      activation: pick(space.activation.values), epochs: 2 + Math.floor(rand() * 9), dropout: 0.5 * rand(), optimizer: pick(space.optimizer.values),
+    };
+    const lr = Math.log10(params.learningRate);
+    const final = 0.86 - 0.05 * (lr + 2.5) ** 2 + (params.activation === 'relu' ? 0.02 : params.activation === 'sigmoid' ? -0.04 : 0) + 0.01 * rand();
+    const failed = i === 7 || i === 22, stopped = !failed && final < 0.75 && i % 2 === 0;
+    const epochs = stopped ? 2 : params.epochs;
+    const curve = Array.from({ length: failed ? 1 : epochs }, (_, e) => final - (0.2 * (epochs - 1 - e)) / epochs);
+    trials.push({
+      trial: i, generation: Math.floor(i / 4), params, status: failed ? 'failed' : stopped ? 'stopped' : 'ok',
+      ...(failed ? { reason: 'training went non-finite: loss NaN at epoch 1' } : stopped ? { reason: 'median rule at epoch 2' } : {}),
+      metric: failed ? null : curve[curve.length - 1], curve, ...(failed ? {} : { valAccuracy: curve[curve.length - 1], valLoss: 1.6 - curve[curve.length - 1] }),
+      epochs: failed ? 1 : epochs, seconds: Math.round((2 + 3 * epochs * rand()) * 10) / 10, ...(failed ? {} : { weightsHash: (0x10000000 + i * 7919).toString(16) }),
+    });
+  }
+  const header = { sweep: config.name, config, started: '2026-01-01T00:00:00.000Z' };
+  return [header, ...trials].map((x) => JSON.stringify(x)).join('\n') + '\n';
+}
+
+async function openPage(chrome, file, errors) {
+  const page = await chrome.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`request to ${r.url()}`); });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return page;
+}
+
+// In the page: the chart's box, its polylines (trial, drawn length, points) and axes, the table's rows.
+function inspect() {
+  const svg = document.querySelector('#chart svg.plot'), box = svg?.getBoundingClientRect();
+  const lines = [...document.querySelectorAll('#chart polyline.trial')].map((p) => ({ trial: Number(p.dataset.trial), length: p.getTotalLength(), points: p.points.length, status: p.getAttribute('class') }));
+  return {
+    w: box?.width ?? 0, h: box?.height ?? 0, lines, axes: [...document.querySelectorAll('#chart g.pc-axis')].map((g) => g.dataset.key),
+    rows: document.querySelectorAll('#trials tbody tr').length, params: Object.keys(JSON.parse(document.querySelector('#best-experiment')?.textContent ?? '{"variants":[{}]}').variants[0]).length,
+    command: document.querySelector('#best-command')?.textContent ?? null,
+  };
+}
+
+/** Clicks the trials table's heading `name` (twice with again) and returns the column's data-v in row order (NaN: none). */
+async function sortBy(page, name, clicks) {
+  return page.evaluate(([name, clicks]) => {
+    const t = document.querySelector('#trials table.sortable'), ths = [...t.querySelectorAll('thead th')], i = ths.findIndex((th) => th.textContent === name);
+    for (let k = 0; k < clicks; k++) ths[i].click();
+    return [...t.tBodies[0].rows].map((r) => parseFloat(r.cells[i].dataset.v ?? 'NaN'));
+  }, [name, clicks]);
+}
+
+/** Runs the checks; resolves to { passed, failed, ms, lines }. A missing chromium is one failure saying how to install it. */
+export async function runSweepReportTest({ screenshot = join(root, 'build/sweep/report.png'), print = console.log, keep = false, log } = {}) {
+  const t0 = performance.now();
+  const out = { passed: 0, failed: 0, ms: 0, lines: [] };
+  const check = (ok, what) => { ok ? out.passed++ : out.failed++; const line = `${ok ? 'ok  ' : 'FAIL'} – ${what}`; out.lines.push(line); print(line); return ok; };
+  const exe = findChromium();
+  if (!exe) { check(false, NO_CHROMIUM); return out; }
+  const dir = mkdtempSync(join(tmpdir(), 'simdnet-sweep-report-'));
+  let chrome;
+  try {
+    const jsonl = log ? readFileSync(log, 'utf8') : syntheticSweepLog(30, 1);
+    writeFileSync(join(dir, 'trials.jsonl'), jsonl);
+    const rep = await import(pathToFileURL(join(root, 'dist/report/index.js')).href);
+    const parsed = rep.parseSweepLog(jsonl), n = parsed.trials.length, keys = Object.keys(parsed.header.config.space ?? {});
+    const cli = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'report', dir], { encoding: 'utf8', timeout: 60_000 });
+    const file = join(dir, 'report.html');
+    check(cli.status === 0 && existsSync(file), `simdnet report DIR renders the sweep folder's trials.jsonl (exit ${cli.status}: ${(cli.stdout + cli.stderr).trim().split('\n').pop()})`);
+    const library = join(dir, 'library.html');
+    writeFileSync(library, rep.renderSweepFromJsonl(jsonl, { title: 'simdnet sweep (library)' }));
+    chrome = await launchChromium(exe);
+    for (const [label, path] of [['simdnet report', file], ['renderSweepFromJsonl', library]]) {
+      if (!existsSync(path)) continue;
+      const errors = [];
+      const page = await openPage(chrome, path, errors);
+      const heights = await page.evaluate((ids) => ids.map((id) => document.getElementById(id)?.getBoundingClientRect().height ?? 0), SECTIONS);
+      check(heights.every((h) => h > 30), `${label}: every section on the page (${SECTIONS.map((id, i) => `#${id} ${Math.round(heights[i])} px`).join(', ')})`);
+      const r = await page.evaluate(inspect);
+      const trials = new Set(r.lines.map((l) => l.trial));
+      const failed = parsed.trials.filter((t) => t.status === 'failed').length;
+      check(r.w > 500 && r.h > 300 && r.lines.length === n && trials.size === n && r.lines.every((l) => l.length > 100 && l.points >= keys.length),
+        `${label}: the parallel-coordinates chart (${Math.round(r.w)}×${Math.round(r.h)} px) draws ${r.lines.length} polylines for ${n} trials, ` +
+        `each through the ${keys.length} parameter axes (shortest ${Math.round(Math.min(...r.lines.map((l) => l.length)))} px; ${failed} failed ones grey dashed)`);
+      check(r.axes.length === keys.length + 1 && r.axes.slice(0, -1).join() === keys.join() && r.axes.at(-1) === parsed.header.config.metric?.name,
+        `${label}: axes ${r.axes.join(', ')}`);
+      check(r.rows === n, `${label}: the trials table has ${r.rows} rows`);
+      const up = await sortBy(page, parsed.header.config.metric?.name ?? 'valAccuracy', 1), down = await sortBy(page, parsed.header.config.metric?.name ?? 'valAccuracy', 1);
+      const finite = (a) => a.filter(Number.isFinite);
+      const asc = finite(up).every((v, i, a) => i === 0 || v >= a[i - 1]), desc = finite(down).every((v, i, a) => i === 0 || v <= a[i - 1]);
+      const missingLast = (a) => a.findIndex((v) => !Number.isFinite(v)) < 0 || a.slice(a.findIndex((v) => !Number.isFinite(v))).every((v) => !Number.isFinite(v));
+      check(asc && desc && missingLast(up) && finite(up).length === n - failed,
+        `${label}: clicking the metric's heading sorts the trials (${finite(up).length} values ascending, again descending; failed trials last)`);
+      const lr = await sortBy(page, 'trial', 2);
+      check(lr.every((v, i) => i === 0 || v <= lr[i - 1]), `${label}: clicking "trial" twice sorts by trial number, descending`);
+      if (label === 'simdnet report') {
+        check(r.command === null || /^simdnet train --/.test(r.command), `the best trial's command: ${r.command ?? '(none: parameters without flags; the experiment file is shown)'}`);
+        mkdirSync(dirname(screenshot), { recursive: true });
+        await page.reload({ waitUntil: 'load' }); // unsorted, as a reader first sees it
+        await page.screenshot({ path: screenshot, fullPage: true });
+        print(`screenshot: ${screenshot}`);
+      }
+      check(errors.length === 0, `${label}: no console errors, page errors or requests${errors.length ? `: ${errors.join('; ')}` : ''}`);
+    }
+  } catch (e) {
+    check(false, `the sweep report test crashed: ${e.stack ?? e}`);
+  } finally {
+    await chrome?.close().catch(() => {});
+    if (keep) print(`kept ${dir}`); else rmSync(dir, { recursive: true, force: true });
+    out.ms = Math.round(performance.now() - t0);
+  }
+  return out;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-needed'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) process.exit(1);
+  const at = (flag) => { const i = args.indexOf(flag); return i >= 0 ? resolve(args[i + 1]) : undefined; };
+  const r = await runSweepReportTest({ ...(at('--screenshot') ? { screenshot: at('--screenshot') } : {}), log: at('--log'), keep: args.includes('--keep') });
+  console.log(`\nsweep report: ${r.passed} passed, ${r.failed} failed (${r.ms} ms)`);
+  process.exitCode = r.failed ? 1 : 0;
+}
