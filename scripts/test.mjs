@@ -4,9 +4,9 @@
 // Chromium (scripts/test-report.mjs) and the sweep report (scripts/test-sweep-report.mjs), then the same-bits check
 // across runtimes (scripts/same-bits.mjs), the bundle-size limit (scripts/bundle-size.mjs), the npm user's path from
 // the packed tarball (scripts/test-package.mjs) and the API reference (scripts/docs.mjs: every export documented, and
-// an undocumented one must fail); print the totals as one line "N passed, N failed". With a file pattern (`npm test -- gemm`) only the suites run;
-// `--no-browser` skips Chromium (suite, demo page, report, the package's page bundle) and the same-bits check.
-// Node-only tooling.
+// an undocumented one must fail); print the totals as one line "N passed, N failed". With a file pattern
+// (`npm test -- gemm`) only the suites run; `--no-browser` skips Chromium (suite, demo page, reports, the package's
+// page bundle) and the same-bits check. Node-only tooling.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
