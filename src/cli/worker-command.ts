@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './settings.js';
+import { readQueueUrl } from '../sweep/queue-url.js';
+import type { ExecutorFactory } from '../sweep/run.js';
 
 export interface WorkerCommandOptions { queue: string; concurrency: number; out: string; lockSeconds: number }
 
@@ -28,6 +30,7 @@ example:
 export function readWorkerOptions(values: Record<string, string | boolean | undefined>): WorkerCommandOptions {
   const queue = values.queue;
   if (typeof queue !== 'string' || queue === '') throw new UsageError('worker needs --queue redis://HOST:PORT (see simdnet worker --help)');
+  readQueueUrl('--queue', queue);
   const int = (flag: string, v: unknown, def: number, lo: number, hi: number): number => {
     if (v === undefined) return def;
     const n = Number(v);
@@ -40,6 +43,15 @@ export function readWorkerOptions(values: Record<string, string | boolean | unde
     queue, concurrency: int('concurrency', values.concurrency, 1, 1, 256), lockSeconds: int('lock-seconds', values['lock-seconds'], 30, 1, 86_400),
     out: typeof out === 'string' ? out : join('runs', `worker-${hostname().replace(/[^\w.-]/g, '_')}`),
   };
+}
+
+/**
+ * `simdnet sweep SWEEP.json --queue URL`: the executor sweep() runs its generations on (the URL checked now; BullMQ
+ * loaded only when the sweep starts).
+ */
+export function sweepQueueExecutor(url: string): ExecutorFactory {
+  readQueueUrl('--queue', url);
+  return async (c) => (await import('../sweep/queue.js')).openQueue(url, c.sweep.name);
 }
 
 /** A sweep name as one folder name. */

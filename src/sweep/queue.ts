@@ -8,7 +8,9 @@ import { Redis } from 'ioredis';
 import type { TrialSpec } from './trial.js';
 import type { TrialRecord } from './log.js';
 import type { Executor } from './pool.js';
-import type { ExecutorFactory } from './run.js';
+import { readQueueUrl } from './queue-url.js';
+
+export { readQueueUrl };
 
 /** One BullMQ queue serves every sweep on a Redis: a worker needs only the address. */
 export const QUEUE_NAME = 'simdnet-sweep';
@@ -19,17 +21,6 @@ export const ATTEMPTS = 2;
 export type QueueTrial = TrialSpec;
 export type QueueRecord = TrialRecord;
 interface JobData { sweep: string; spec: QueueTrial }
-
-/** Reads `redis://HOST:PORT` (or rediss://, with optional user:password@ and /DB); anything else is refused by name. */
-export function readQueueUrl(flag: string, url: string): URL {
-  let u: URL;
-  try { u = new URL(url); } catch { throw new Error(`${flag} ${JSON.stringify(url)}: not a URL; expected redis://HOST:PORT`); }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`${flag} ${JSON.stringify(url)}: expected redis://HOST:PORT or rediss://HOST:PORT, got a ${u.protocol} URL`);
-  if (!u.hostname) throw new Error(`${flag} ${JSON.stringify(url)}: no host; expected redis://HOST:PORT`);
-  if (u.pathname !== '' && u.pathname !== '/' && !/^\/\d+$/.test(u.pathname)) throw new Error(`${flag} ${JSON.stringify(url)}: the path must be a database number (/0), got ${u.pathname}`);
-  if (u.search || u.hash) throw new Error(`${flag} ${JSON.stringify(url)}: options after ? or # are not read; remove them`);
-  return u;
-}
 
 /** An ioredis client as BullMQ needs it, after one PING within `seconds` (ioredis alone would retry forever). */
 async function connect(url: URL, seconds = 10): Promise<Redis> {
@@ -116,9 +107,6 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
     async close() { await queue.close(); client.disconnect(); },
   };
 }
-
-/** sweep()'s executor option for `--queue URL`: the generations run on whatever workers pull from that Redis. */
-export const queueExecutor = (url: string): ExecutorFactory => (c) => openQueue(url, c.sweep.name);
 
 /** A worker's result as the coordinator takes it: the record of that trial and no other, with its params. */
 function checkRecord(v: unknown, spec: QueueTrial): QueueRecord {

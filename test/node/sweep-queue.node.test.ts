@@ -14,7 +14,8 @@ import { BUILD, ready, wasmBytes } from '../helpers/setup.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { sweep } from '../../src/sweep/run.js';
 import type { TrialRecord } from '../../src/sweep/log.js';
-import { openQueue, queueExecutor, QUEUE_NAME, readQueueUrl } from '../../src/sweep/queue.js';
+import { openQueue, QUEUE_NAME, readQueueUrl } from '../../src/sweep/queue.js';
+import { sweepQueueExecutor as queueExecutor } from '../../src/cli/worker-command.js';
 import { main } from '../../src/cli/main.js';
 
 const test = suite(`sweep over Redis: coordinator and two worker processes (node) [${BUILD}]`);
