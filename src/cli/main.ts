@@ -10,6 +10,7 @@ import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
 import { printError, printLine } from './terminal.js';
 import { readWorkerOptions, WORKER_HELP, workerCommand } from './worker-command.js';
+import { sweepCommand } from './sweep.js';
 
 // Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
 const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
@@ -30,6 +31,7 @@ commands:
   gradcheck   check every layer's gradients of a preset model by finite differences
   run         run an experiment file: several training variants, one after another, compared in a table and a report
   report      rebuild a run's or an experiment's report.html from its report.json
+  sweep       search hyperparameters: grid, random or Bayesian trials of a sweep file, in parallel, logged and resumable
   worker      run sweep trials from a Redis queue (simdnet sweep --queue), on any number of machines
 
 examples:
@@ -95,6 +97,22 @@ example:
 
 example:
   simdnet report runs/mlp-fashion-small-seed1`,
+  sweep: `usage: simdnet sweep SWEEP.json [--out DIR] [--workers N] [--resume]
+
+  SWEEP.json: { "name", "base": { train settings }, "space": { "<settings key>": { "values": […] } | { "int": [lo, hi] }
+  | { "uniform": [lo, hi] } | { "logUniform": [lo, hi] }, … }, "method": "grid|random|bayes", "metric": { "name":
+  "valAccuracy", "goal": "maximize" }, "budget": { "trials": 30, "seconds": 3600 }, "earlyTermination": { "kind":
+  "median", "minEpochs": 2 }, "batch": 4, "seed": 1, "trialTimeoutSeconds": 600 }
+  Trials run in worker threads, proposed in generations of "batch" (the same trials and weights with any number of
+  workers; keep batch ≥ workers). Each finished trial is appended to DIR/trials.jsonl; each trial's run is in
+  DIR/trials/<n>. At the end: the best 10 trials, the best as a simdnet train command, and DIR/best.json.
+
+  --out DIR       the sweep's folder (runs/<sweep name>)
+  --workers N     worker threads (one per core)
+  --resume        continue the sweep logged in DIR/trials.jsonl: finished trials are not run again
+
+example:
+  simdnet sweep experiments/sweep-fashion.json --workers 2`,
   worker: WORKER_HELP,
 };
 
@@ -128,7 +146,7 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
 export async function main(argv: string[], log: (s: string) => void = printLine): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
-  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report, worker; see simdnet --help)`);
+  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report, sweep, worker; see simdnet --help)`);
   if (rest.includes('--help') || rest.includes('-h')) { log(HELP[cmd]); return 0; }
   await init();
   switch (cmd) {
@@ -170,6 +188,14 @@ export async function main(argv: string[], log: (s: string) => void = printLine)
       const { positionals } = parse(rest, {}, 1, cmd);
       if (!positionals[0]) throw new UsageError('report needs a RUN_DIR (see simdnet report --help)');
       await reportCommand(positionals[0], log);
+      return 0;
+    }
+    case 'sweep': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, workers: { type: 'string' }, resume: { type: 'boolean' } }, 1, cmd);
+      if (!positionals[0]) throw new UsageError('sweep needs a SWEEP.json file (see simdnet sweep --help)');
+      const workers = values.workers === undefined ? undefined : Number(values.workers);
+      if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1)) throw new UsageError(`--workers must be an integer ≥ 1; got ${JSON.stringify(values.workers)}`);
+      await sweepCommand(positionals[0], { out: values.out as string | undefined, workers, resume: values.resume === true }, log);
       return 0;
     }
     case 'worker': {

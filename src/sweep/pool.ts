@@ -37,7 +37,7 @@ function startWorker(init: InitOptions | undefined): Worker {
     { eval: true, workerData });
 }
 
-interface Slot { id: string; worker: Worker; dead?: boolean; busy?: { spec: TrialSpec; finish(r: TrialRecord): void; timer?: ReturnType<typeof setTimeout> } }
+interface Slot { id: string; worker: Worker; dead?: boolean; busy?: { spec: TrialSpec; finish(r: TrialRecord): void; startTimer?(): void; timer?: ReturnType<typeof setTimeout> } }
 
 /** A pool of worker threads running trials. */
 export function localPool(options: PoolOptions = {}): Executor {
@@ -56,8 +56,9 @@ export function localPool(options: PoolOptions = {}): Executor {
       slot.busy = undefined;
       if (busy) { clearTimeout(busy.timer); busy.finish(failed(busy.spec, why, slot.id, 0)); }
     };
-    slot.worker.on('message', (m: { record?: TrialRecord }) => {
+    slot.worker.on('message', (m: { record?: TrialRecord; started?: number }) => {
       const busy = slot.busy;
+      if (m.started !== undefined && busy?.spec.trial === m.started) { busy.startTimer?.(); return; }
       if (!m.record || !busy) return;
       slot.busy = undefined;
       clearTimeout(busy.timer);
@@ -78,16 +79,17 @@ export function localPool(options: PoolOptions = {}): Executor {
     const t0 = performance.now();
     const finish = (r: TrialRecord) => { if (r.seconds === 0 && r.status === 'failed') r.seconds = Math.round((performance.now() - t0) / 10) / 100; events.done(r); resolve(r); };
     slot.busy = { spec, finish };
-    if (spec.timeoutSeconds !== undefined) {
-      slot.busy.timer = setTimeout(() => {
+    const busy = slot.busy;
+    if (spec.timeoutSeconds !== undefined) busy.startTimer = () => {
+      busy.timer = setTimeout(() => {
         const busy = slot.busy;
         if (!busy || busy.spec !== spec) return;
         slot.busy = undefined;
         slot.dead = true;
         busy.finish(failed(spec, timeoutReason(spec.timeoutSeconds!), slot.id, t0));
         void slot.worker.terminate(); // its exit spawns the replacement
-      }, spec.timeoutSeconds * 1000);
-    }
+      }, spec.timeoutSeconds! * 1000);
+    };
     events.started?.(spec, slot.id);
     slot.worker.postMessage({ run: spec });
   });

@@ -17,5 +17,6 @@ port.on('message', async (m: { run?: TrialSpec; close?: true }) => {
       reason: `the worker's module did not start: ${(e as Error).message}`, metric: null, curve: [], epochs: 0, seconds: 0 } });
     return;
   }
+  port.postMessage({ started: m.run.trial }); // the pool's time limit counts from here (not the thread's start-up)
   port.postMessage({ record: await runTrial(m.run) });
 });
