@@ -82,7 +82,7 @@ function bestChoice(values: readonly unknown[], good: unknown[], bad: unknown[],
 }
 
 /** A Parzen estimator on [lo, hi]: Gaussians at the points and a wide prior at the middle, each truncated to the range. */
-interface Parzen { mus: number[]; sigmas: number[]; logMass: number[]; lo: number; hi: number }
+interface Parzen { mus: number[]; sigmas: number[]; logNorm: number[]; lo: number; hi: number }
 
 function parzen(points: number[], lo: number, hi: number): Parzen {
   const width = hi - lo, prior = (lo + hi) / 2;
@@ -96,18 +96,20 @@ function parzen(points: number[], lo: number, hi: number): Parzen {
   // the prior's own bandwidth is the whole range (the first component at the prior's place takes it)
   const pi = mus.indexOf(prior);
   sigmas[pi] = width;
-  const logMass = mus.map((m, i) => log(Math.max(normalCdf((hi - m) / sigmas[i]) - normalCdf((lo - m) / sigmas[i]), 1e-300)));
-  return { mus, sigmas, logMass, lo, hi };
+  // each component's log normaliser: −log σ − log √(2π) − log (its mass inside [lo, hi]) − log (the count)
+  const logNorm = mus.map((m, i) => -log(sigmas[i]) - LOG_SQRT_2PI - log(mus.length) -
+    log(Math.max(normalCdf((hi - m) / sigmas[i]) - normalCdf((lo - m) / sigmas[i]), 1e-300)));
+  return { mus, sigmas, logNorm, lo, hi };
 }
 
 /** log of the mixture's density at x (components weighted equally), by log-sum-exp. */
 function logPdf(e: Parzen, x: number): number {
-  const terms = e.mus.map((m, i) => { const z = (x - m) / e.sigmas[i]; return -0.5 * z * z - log(e.sigmas[i]) - LOG_SQRT_2PI - e.logMass[i]; });
+  const terms = e.mus.map((m, i) => { const z = (x - m) / e.sigmas[i]; return e.logNorm[i] - 0.5 * z * z; });
   let top = -Infinity;
   for (const t of terms) if (t > top) top = t;
   let sum = 0;
   for (const t of terms) sum += exp(t - top);
-  return top + log(sum) - log(e.mus.length);
+  return top + log(sum);
 }
 
 /** A draw from the mixture, truncated to [lo, hi] (redrawn up to 64 times, then clamped). */
