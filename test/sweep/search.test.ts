@@ -89,7 +89,7 @@ test('bayes: failed observations count as bad; with none valued it draws uniform
     ...Array.from({ length: 11 }, (_, i) => ({ params: { x1: -0.5 + i * 0.1, x2: 14 - i * 0.1 }, value: i % 2 ? null : Number.NaN }))];
   const next = Array.from({ length: 8 }, (_, seed) => makeProposer('bayes', braninSpace, seed, 'minimize', { startup: 0 }).propose(1, obs)[0]);
   const near = next.filter((r) => Math.abs((r.x1 as number) - 9.4) < 3 && Math.abs((r.x2 as number) - 2.5) < 3).length;
-  assert.ok(near >= 6, `${near} of 8 proposals near the one good point: ${key(next)}`);
+  assert.ok(near >= 6, `${near} of 8 proposals near the one good point: ${JSON.stringify(next)}`);
   const alien: Observation[] = [{ params: { x1: 'a', x2: 99 }, value: 1 }, { params: {}, value: 2 }];
   for (const r of makeProposer('bayes', braninSpace, 2, 'minimize', { startup: 0 }).propose(4, alien)) assert.ok(inside(braninSpace, r));
 });
