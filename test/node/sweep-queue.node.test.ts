@@ -99,6 +99,30 @@ test('6 trials through Redis with two workers, one killed mid-trial: each record
   }
 });
 
+test('simdnet worker --concurrency 2: two worker processes, both ended by one SIGTERM', async () => {
+  const w = spawn(process.execPath, ['dist/cli/main.js', 'worker', '--queue', redis.url, '--out', join(dir, 'c'), '--concurrency', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  workers.push(w);
+  let output = '';
+  w.stdout!.on('data', (b) => { output += b; });
+  w.stderr!.on('data', (b) => { output += b; });
+  const exited = new Promise((r) => w.once('exit', (code, sig) => r(sig ?? String(code))));
+  const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
+  try {
+    const t0 = Date.now();
+    while ((await queue.getWorkersCount()) < 2) {
+      if (Date.now() - t0 > 20_000) throw new Error(`the workers did not connect:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.is((await queue.getWorkers()).length, 2);
+    w.kill('SIGTERM');
+    assert.is(await exited, '0', output);
+    assert.is(output.match(/: ended/g)?.length, 2, output);
+    assert.is(await queue.getWorkersCount(), 0);
+  } finally {
+    await queue.close();
+  }
+});
+
 test('--queue URLs are read strictly', () => {
   assert.is(readQueueUrl('--queue', 'redis://10.0.0.5:6379').port, '6379');
   assert.is(readQueueUrl('--queue', 'rediss://u:p@host:1/2').hostname, 'host');
