@@ -198,7 +198,7 @@ export async function sweep(input: string | Record<string, unknown>, options: Sw
   let executor: Executor | undefined;
   const t0 = performance.now();
   const timing = { finished: 0, seconds: 0 };
-  let running = 0;
+  let running = 0, ranHere = false; // the seconds budget: no generation starts after it, once this run has run one
   const status = () => {
     const all = [...records.values()];
     const failed = all.filter((r) => r.status === 'failed').length, best = bestTrial(all, s.metric.goal);
@@ -237,7 +237,7 @@ export async function sweep(input: string | Record<string, unknown>, options: Sw
           ...(s.trialTimeoutSeconds !== undefined ? { timeoutSeconds: s.trialTimeoutSeconds } : {}) });
       });
       if (specs.length + invalid.length === 0) continue;
-      if (s.budget.seconds !== undefined && (performance.now() - t0) / 1000 >= s.budget.seconds) {
+      if (s.budget.seconds !== undefined && ranHere && (performance.now() - t0) / 1000 >= s.budget.seconds) {
         say(`budget: ${s.budget.seconds} s reached; no new generation started`);
         break;
       }
@@ -249,6 +249,7 @@ export async function sweep(input: string | Record<string, unknown>, options: Sw
         options.status?.(status());
       };
       for (const r of invalid) done(r);
+      ranHere = true;
       if (specs.length) {
         await executor.run(specs, {
           started: () => { running++; options.status?.(status()); },

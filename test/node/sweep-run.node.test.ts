@@ -55,15 +55,21 @@ test('1 worker: the same trials, params and weights hashes as 2 workers', async 
 test('a trial that throws and one over its time limit are recorded failed; the sweep goes on', async () => {
   const r = await sweep({
     name: 'failing', base: { limit: 2000, epochs: 5 },
-    space: { hidden: { values: [[8], [1024, 1024, 1024]] }, dataset: { values: ['fashion-small', 'folder'] } },
+    space: { dataset: { values: ['fashion-small', 'folder'] }, hidden: { values: [[8], [1024, 1024, 1024]] } },
     method: 'grid', trialTimeoutSeconds: 4, batch: 4,
-  }, { out: join(dir, 'failing'), workers: 2, init });
-  const [fast, thrown, slow, thrown2] = r.trials;
+  }, { out: join(dir, 'failing'), workers: 1, init });
+  const [fast, slow, thrown, thrown2] = r.trials;
   assert.is(fast.status, 'ok', fast.reason);
+  assert.is.not(thrown.worker, fast.worker, 'the worker over the time limit was ended and replaced');
   for (const t of [thrown, thrown2]) { assert.is(t.status, 'failed'); assert.match(t.reason!, /folder|--data/); assert.is(t.metric, null); }
   assert.is(slow.status, 'failed');
   assert.is(slow.reason, 'timeout after 4 s');
   assert.is(lines(join(dir, 'failing')).length, 5);
+});
+
+test('budget.seconds: no generation starts once they have passed (the one in flight finishes)', async () => {
+  const r = await sweep({ ...TINY, budget: { trials: 6, seconds: 0.001 } }, { out: join(dir, 'seconds'), workers: 1, init });
+  assert.equal(r.trials.map((t) => t.trial), [1, 2, 3]);
 });
 
 test('simdnet sweep killed mid-way, then --resume: nothing rerun, nothing lost, the same records as uninterrupted', async () => {
