@@ -6,15 +6,24 @@ import { isPlainObject } from '../ops/options.js';
 /** A setting's command-line flag (without dashes); boolean flags are given alone (a "no-" flag sets false). */
 export interface SweepFlag { flag: string; boolean?: boolean; default?: unknown }
 
+/** Sets an own property, whatever its name ("__proto__" included: never the prototype). */
+function put(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+const own = (o: Record<string, unknown>, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+
 /** Dotted keys as nested objects: { "optimizer.name": "sgd" } → { optimizer: { name: "sgd" } } (plain objects merged). */
 export function nestParams(params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     const parts = key.split('.');
     let at = out;
-    parts.slice(0, -1).forEach((p) => { if (!isPlainObject(at[p])) at[p] = {}; at = at[p] as Record<string, unknown>; });
-    const last = parts[parts.length - 1];
-    at[last] = isPlainObject(value) && isPlainObject(at[last]) ? { ...(at[last] as object), ...value } : value;
+    for (const p of parts.slice(0, -1)) {
+      if (!isPlainObject(own(at, p))) put(at, p, {});
+      at = own(at, p) as Record<string, unknown>;
+    }
+    const last = parts[parts.length - 1], was = own(at, last);
+    put(at, last, isPlainObject(value) && isPlainObject(was) ? { ...was, ...value } : value);
   }
   return out;
 }
@@ -27,16 +36,16 @@ export const shellWord = (s: string): string => (/^[A-Za-z0-9_.,:=+/@%-]+$/.test
  * without a flag, an object value). The base's "out" is left out (each trial wrote to its own folder).
  */
 export function trainCommand(base: Record<string, unknown>, params: Record<string, unknown>, flags: Record<string, SweepFlag>): { command?: string; why?: string } {
-  const merged: Record<string, unknown> = { ...base };
-  delete merged.out;
+  const merged: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(base)) if (k !== 'out') put(merged, k, v);
   for (const [k, v] of Object.entries(params)) {
     if (k.includes('.')) return { why: `the parameter "${k}" sets a part of a setting, which no flag does alone` };
-    merged[k] = v;
+    put(merged, k, v);
   }
   const words = ['simdnet', 'train'];
   const known = Object.keys(flags), order = [...known.filter((k) => k in merged), ...Object.keys(merged).filter((k) => !known.includes(k))];
   for (const key of order) {
-    const v = merged[key], f = flags[key];
+    const v = merged[key], f = own(flags as Record<string, unknown>, key) as SweepFlag | undefined;
     if (!f || !f.flag) return { why: `"${key}" has no flag (experiment files only)` };
     if (f.boolean) {
       const on = !f.flag.startsWith('no-');
@@ -58,8 +67,8 @@ const folderName = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-').re
 
 /** The experiment file for `simdnet run`: the sweep's base and the best trial's parameters as its one variant. */
 export function experimentFile(sweep: string, base: Record<string, unknown>, trial: number, params: Record<string, unknown>, description: string): string {
-  const b: Record<string, unknown> = { ...base };
-  delete b.out;
+  const b: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(base)) if (k !== 'out') put(b, k, v);
   const name = folderName(`${sweep}-best`);
   return JSON.stringify({ name, description, base: b, variants: [{ name: `trial-${trial}`, ...nestParams(params) }] }, null, 2);
 }

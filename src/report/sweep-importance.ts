@@ -61,9 +61,17 @@ function predict(features: Feature[], y: readonly number[], i: number, query: nu
     for (let f = 0; f < features.length; f++) s += gap(features[f], query[f], features[f].values[j]);
     d.push([s, j]);
   }
-  d.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // The k nearest by (distance, index), kept sorted in a short list: O(n·k), no full sort.
+  const near: [number, number][] = [];
+  for (const e of d) {
+    if (near.length === k && (e[0] > near[k - 1][0] || (e[0] === near[k - 1][0] && e[1] > near[k - 1][1]))) continue;
+    let at = near.length;
+    while (at > 0 && (near[at - 1][0] > e[0] || (near[at - 1][0] === e[0] && near[at - 1][1] > e[1]))) at--;
+    near.splice(at, 0, e);
+    if (near.length > k) near.pop();
+  }
   let sum = 0;
-  for (let q = 0; q < k; q++) sum += y[d[q][1]];
+  for (const [, j] of near) sum += y[j];
   return sum / k;
 }
 
@@ -78,11 +86,13 @@ export interface Importance {
 
 /**
  * Permutation importance of a k-nearest-neighbour regressor (k = min(5, n − 1)): each parameter's column is shuffled
- * `repeats` times (seeded), every trial predicted from the others with its shuffled value, and the mean rise in squared
+ * `repeats` times (seeded; default 20, fewer for thousands of trials), every trial predicted from the others with its shuffled value, and the mean rise in squared
  * error over the unshuffled error is reported relative to the metric's variance. Needs 4 trials with a metric.
  */
-export function knnPermutationImportance(features: Feature[], y: readonly number[], repeats = 20, seed = 1): Importance {
-  const n = y.length, k = Math.min(5, n - 1);
+export function knnPermutationImportance(features: Feature[], y: readonly number[], repeats?: number, seed = 1): Importance {
+  const n = y.length, k = Math.min(5, n - 1), F = Math.max(1, features.length);
+  // About 1e8 distance terms in all: 20 shuffles per parameter for up to a few hundred trials, then fewer (at least 3).
+  repeats ??= Math.max(3, Math.min(20, Math.floor((1e8 / (n * n * F) - 1) / F)));
   const mean = y.reduce((a, b) => a + b, 0) / Math.max(1, n);
   const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n);
   if (n < 4 || !(variance > 0)) return { permutation: features.map(() => NaN), baseline: NaN, k, repeats };

@@ -177,9 +177,10 @@ test('the JSONL log: read strictly, a truncated last line skipped and reported, 
   assert.is(parsed.trials.length, 6);
   assert.match(parsed.skipped!, /line 8 .*not complete JSON/);
   assert.match(text(byId(parseHtml(renderSweepFromJsonl(cut)), 'skipped-line')!), /line 8/);
-  // A bad line that is not the last one, or one ending in a newline, is an error naming the line.
-  assert.throws(() => parseSweepLog(cut + '\n'), /sweep log line 8: not valid JSON/);
+  // A damaged last line ending in a newline is skipped too; a bad line before the last is an error naming the line.
+  assert.match(parseSweepLog(cut + '\n').skipped!, /^line 8 \(40 characters\) is not complete JSON/);
   const lines = jsonl.split('\n');
+  assert.throws(() => parseSweepLog(cut + '\n' + lines[1] + '\n'), /sweep log line 8: not valid JSON/);
   assert.throws(() => parseSweepLog([...lines.slice(0, 3), '{"trial": 1', ...lines.slice(3)].join('\n')), /line 4: not valid JSON/);
   const withLine2 = (l: string) => [lines[0], l, ...lines.slice(2)].join('\n');
   assert.throws(() => parseSweepLog(withLine2(lines[1].replace('"metric"', '"metrik"'))), /line 2: unknown key "metrik"; did you mean "metric"/);
@@ -188,6 +189,27 @@ test('the JSONL log: read strictly, a truncated last line skipped and reported, 
   assert.throws(() => parseSweepLog(jsonl + lines[1] + '\n'), /lines 2 and 8 both record trial 0/);
   assert.throws(() => parseSweepLog(''), /empty/);
   assert.throws(() => parseSweepLog(lines[0] + '\n\n' + lines[1] + '\n'), /line 2: empty line/);
+});
+
+test('edge cases: no trials, every trial failed, a stopped trial without a value, a parameter named __proto__', () => {
+  const log = syntheticLog(4, byLr);
+  const none = parseHtml(renderSweepReport({ header: log.header, trials: [] }));
+  assert.match(text(section(none, 'chart')), /no finished trials/);
+  assert.match(text(section(none, 'best')), /No trial finished/);
+  const failed = syntheticLog(3, byLr);
+  for (const t of failed.trials) { t.status = 'failed'; t.metric = null; }
+  const f = parseHtml(renderSweepReport(failed));
+  assert.is(all(section(f, 'chart'), (x) => x.tag === 'polyline' && hasClass(x, 'failed')).length, 3);
+  assert.match(text(section(f, 'importance')), /needs at least 4 trials/);
+  const stopped = syntheticLog(4, byLr);
+  stopped.trials[1].status = 'stopped'; stopped.trials[1].metric = null;
+  assert.is(all(section(parseHtml(renderSweepReport(stopped)), 'chart'), (x) => x.tag === 'polyline').length, 4);
+  const proto = syntheticLog(5, byLr);
+  for (const t of proto.trials) t.params = JSON.parse(`{"__proto__": {"polluted": 1}, "learningRate": ${t.params.learningRate}}`);
+  const best = section(parseHtml(renderSweepReport(proto, { flags: FLAGS })), 'best');
+  assert.equal(Object.keys(JSON.parse(text(byId(best, 'best-experiment')!)).variants[0]), ['name', '__proto__', 'learningRate']);
+  assert.match(text(byId(best, 'best-command-none')!), /"__proto__" has no flag/);
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
 });
 
 test('options and the parsed log are read strictly; every user string escaped', () => {
