@@ -2,7 +2,7 @@
 // params a pure function of (seed, i)) and bayes (TPE, tpe.ts). Proposals are stateless: the next trial's number is
 // the number of observations given, so a resumed sweep replays the same generations.
 import { isPlainObject, nearest } from '../ops/options.js';
-import { type Dim, type Params, type Space, cloneJson, dimKind, sampleDim } from './space.js';
+import { type Dim, type Params, type Space, checkSpace, cloneJson, dimKind, sampleDim } from './space.js';
 import { uniformAt } from './rng.js';
 import { type Goal, type Observation, proposeTpe, readTpeOptions, type TpeOptions } from './tpe.js';
 
@@ -33,15 +33,16 @@ export function makeProposer(method: Method, space: Space, seed: number, goal: G
   if (!GOALS.includes(goal)) throw new Error(`sweep: metric.goal must be "maximize" or "minimize"; got ${JSON.stringify(goal)}`);
   if (!Number.isSafeInteger(seed)) throw new Error(`sweep: seed must be an integer; got ${JSON.stringify(seed)}`);
   if (options !== undefined && method !== 'bayes') throw new Error(`sweep: search options (${isPlainObject(options) ? Object.keys(options).join(', ') : 'given'}) apply to method "bayes" only`);
+  space = checkSpace('sweep', space);
   if (method === 'grid') return gridProposer(space);
   const random = (trial: number): Params => randomParams(space, seed, trial);
-  if (method === 'random') return { size: Infinity, propose: (count, done) => range(done.length, count).map(random) };
+  if (method === 'random') return { size: Infinity, propose: (count, done) => next(done, count).map(random) };
   const tpe = readTpeOptions(options, space.dims.length);
   return {
     size: Infinity,
     propose: (count, done) => {
       const generation: Params[] = [];
-      for (const trial of range(done.length, count)) {
+      for (const trial of next(done, count)) {
         generation.push(trial < tpe.startup ? random(trial) : proposeTpe(space, done, goal, tpe, [seed, trial], generation));
       }
       return generation;
@@ -56,8 +57,17 @@ export function randomParams(space: Space, seed: number, trial: number): Params 
   return p;
 }
 
+/** The most trials one propose call makes. */
+export const MAX_PROPOSE = 100_000;
+
+/** The numbers of the next `count` trials after those observed in `done`. */
+function next(done: readonly Observation[], count: number): number[] {
+  if (!Array.isArray(done)) throw new TypeError(`propose: done must be the list of earlier observations; got ${typeof done}`);
+  return range(done.length, count);
+}
+
 function range(from: number, count: number): number[] {
-  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`propose: count must be a non-negative integer; got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 0 || count > MAX_PROPOSE) throw new RangeError(`propose: count must be an integer in [0, ${MAX_PROPOSE}]; got ${count}`);
   return Array.from({ length: count }, (_, i) => from + i);
 }
 
@@ -88,5 +98,5 @@ function gridProposer(space: Space): Proposer {
     }
     return Object.fromEntries(space.keys.map((k) => [k, p[k]]));
   };
-  return { size, propose: (count, done) => range(done.length, count).filter((n) => n < size).map(at) };
+  return { size, propose: (count, done) => next(done, count).filter((n) => n < size).map(at) };
 }

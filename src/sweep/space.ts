@@ -43,6 +43,20 @@ export function readSpace(where: string, spec: unknown): Space {
   return { keys, dims: keys.map((k) => readDim(`${at}.${k}`, spec[k])) };
 }
 
+/** A Space given whole (not read from a file) checked by readSpace's rules: keys distinct, one dimension each. */
+export function checkSpace(where: string, space: unknown): Space {
+  const sp = space as Partial<Space> | null;
+  if (!isPlainObject(sp) || !Array.isArray(sp.keys) || !Array.isArray(sp.dims) || sp.keys.length !== sp.dims.length) {
+    throw new Error(`${where}: a space must be { keys: string[], dims: Dim[] } with one dimension per key (readSpace makes one); got ${show(space)}`);
+  }
+  const keys = sp.keys as unknown[];
+  keys.forEach((k, i) => {
+    if (typeof k !== 'string') throw new Error(`${where}: space key ${i} must be a string; got ${show(k)}`);
+    if (keys.indexOf(k) !== i) throw new Error(`${where}: space key "${k}" is given twice`);
+  });
+  return readSpace(where, Object.fromEntries(keys.map((k, i) => [k, (sp.dims as unknown[])[i]])));
+}
+
 function readDim(at: string, d: unknown): Dim {
   const kinds = DIM_KINDS.join(', ');
   if (!isPlainObject(d)) throw new Error(`${at} must be an object with one of ${kinds}, e.g. { "values": [32, 64] }; got ${show(d)}`);
@@ -70,6 +84,7 @@ function readDim(at: string, d: unknown): Dim {
   if (kind === 'int' && !(Number.isSafeInteger(lo) && Number.isSafeInteger(hi))) throw new Error(`${at}.int bounds must be integers; got ${show(v)}`);
   if (!(lo < hi)) throw new Error(`${at}.${kind} must have lo < hi; got ${show(v)}${lo === hi ? ` (a single value: { "values": [${lo}] })` : ''}`);
   if (kind === 'logUniform' && !(lo > 0)) throw new Error(`${at}.logUniform must have lo > 0 (a log scale); got ${show(v)}`);
+  if (!Number.isFinite(hi - lo)) throw new Error(`${at}.${kind} is too wide: hi − lo overflows; got ${show(v)}`);
   return { [kind]: [lo, hi] } as Dim;
 }
 

@@ -2,7 +2,7 @@
 // observations split at the γ-quantile into good and bad; per dimension, l(x) and g(x) are Parzen estimators of the
 // good and the bad (truncated Gaussians in the (log-)space with neighbour-distance bandwidths; smoothed counts for
 // choices); the proposal takes, per dimension, the best of n candidates drawn from l by l(x)/g(x).
-import { checkKeys } from '../ops/options.js';
+import { checkKeys, isPlainObject } from '../ops/options.js';
 import { type Dim, type Params, type Space, cloneJson, inDim, sampleDim } from './space.js';
 import { exp, KeyedStream, log, normalCdf } from './rng.js';
 
@@ -41,6 +41,11 @@ export function readTpeOptions(o: Partial<TpeOptions> | undefined, dims: number)
  * With no value yet, every dimension is drawn uniformly.
  */
 export function proposeTpe(space: Space, done: readonly Observation[], goal: Goal, o: TpeOptions, key: readonly number[], pending: readonly Params[] = []): Params {
+  done.forEach((ob, i) => {
+    if (!isPlainObject(ob) || !isPlainObject(ob.params) || !(ob.value === null || typeof ob.value === 'number')) {
+      throw new TypeError(`propose: observation ${i} must be { params: { … }, value: number | null }; got ${JSON.stringify(ob)?.slice(0, 80)}`);
+    }
+  });
   const valued = done.map((ob, i) => ({ ob, i })).filter(({ ob }) => typeof ob.value === 'number' && Number.isFinite(ob.value));
   const sign = goal === 'maximize' ? -1 : 1;
   valued.sort((a, b) => sign * ((a.ob.value as number) - (b.ob.value as number)) || a.i - b.i);

@@ -47,7 +47,12 @@ test('makeProposer refuses an unknown method, goal or seed, and options for othe
   assert.throws(() => makeProposer('bayes', bowlSpace, 1, 'maximize', { gamma: 1 }), /gamma must be in \(0, 1\); got 1/);
   assert.throws(() => makeProposer('bayes', bowlSpace, 1, 'maximize', { startup: -1 }), /startup must be an integer ≥ 0/);
   assert.throws(() => makeProposer('bayes', bowlSpace, 1, 'maximize', { candidates: 0 }), /candidates must be an integer in \[1, 10000\]/);
-  assert.throws(() => makeProposer('random', bowlSpace, 1, 'maximize').propose(-1, []), /count must be a non-negative integer/);
+  assert.throws(() => makeProposer('random', bowlSpace, 1, 'maximize').propose(-1, []), /count must be an integer in \[0, 100000\]; got -1/);
+  assert.throws(() => makeProposer('random', bowlSpace, 1, 'maximize').propose(1e9, []), /count must be an integer in \[0, 100000\]/);
+  assert.throws(() => makeProposer('grid', readSpace('s', { a: { values: [1] } }), 1, 'maximize').propose(1, 3 as unknown as Observation[]), /done must be the list of earlier observations/);
+  assert.throws(() => makeProposer('random', { keys: ['x'], dims: [{ uniform: [1, 0] }] }, 1, 'maximize'), /sweep\.space\.x\.uniform must have lo < hi/);
+  assert.throws(() => makeProposer('bayes', braninSpace, 1, 'maximize', { startup: 0 }).propose(1, [{ value: 1 } as Observation]),
+    /observation 0 must be \{ params: \{ … \}, value: number \| null \}/);
 });
 
 test('random: same seed same params, another seed others; trial i depends on (seed, i) alone; always in range (fast-check)', () => {

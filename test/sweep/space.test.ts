@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { applyParams, inDim, paramsToSettings, readSpace, sampleDim, spaceCorners, type Dim } from '../../src/sweep/space.js';
+import { applyParams, checkSpace, inDim, paramsToSettings, readSpace, sampleDim, spaceCorners, type Dim } from '../../src/sweep/space.js';
 
 const test = suite('sweep space');
 
@@ -42,6 +42,7 @@ test('readSpace refuses each kind of bad space naming the key and the fault', ()
     [{ lr: { uniform: [0, 1, 2] } }, /two finite numbers; got \[0,1,2\]/],
     [{ lr: { uniform: ['0', 1] } }, /two finite numbers/],
     [{ lr: { logUniform: [0, 1] } }, /space\.lr\.logUniform must have lo > 0/],
+    [{ lr: { uniform: [-1e308, 1e308] } }, /space\.lr\.uniform is too wide: hi − lo overflows/],
     [{ lr: { logUniform: [-1, 1] } }, /lo > 0/],
     [{ n: { int: [1.5, 4] } }, /space\.n\.int bounds must be integers; got \[1\.5,4\]/],
     [{ n: { int: [3, 3] } }, /space\.n\.int must have lo < hi/],
@@ -61,6 +62,15 @@ const dimArb: fc.Arbitrary<Dim> = fc.oneof(
   fc.tuple(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), fc.double({ min: 1.0000001, max: 1e6, noNaN: true }))
     .filter(([a, f]) => Number.isFinite(a * f) && a * f > a).map(([a, f]) => ({ logUniform: [a, a * f] as [number, number] })),
 );
+
+test('checkSpace holds a space given whole to the same rules', () => {
+  assert.equal(checkSpace('lib', { keys: ['x'], dims: [{ int: [0, 3] }] }), { keys: ['x'], dims: [{ int: [0, 3] }] });
+  assert.throws(() => checkSpace('lib', { keys: ['x'], dims: [{ uniform: [1, 0] }] }), /lib\.space\.x\.uniform must have lo < hi/);
+  assert.throws(() => checkSpace('lib', { keys: ['x', 'x'], dims: [{ int: [0, 3] }, { int: [0, 3] }] }), /lib: space key "x" is given twice/);
+  assert.throws(() => checkSpace('lib', { keys: ['x'], dims: [] }), /one dimension per key/);
+  assert.throws(() => checkSpace('lib', null), /a space must be \{ keys: string\[\], dims: Dim\[\] \}/);
+  assert.throws(() => checkSpace('lib', { keys: [3], dims: [{ int: [0, 3] }] }), /space key 0 must be a string; got 3/);
+});
 
 test('sampleDim stays inside its dimension for every u in [0, 1) (fast-check), and its ends are reached', () => {
   fc.assert(fc.property(dimArb, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (d, u) => {
