@@ -88,7 +88,7 @@ function inspectCharts() {
 
 const drawn = (c) => c.w > 0 && c.h > 0 && (c.longest > 0 || c.cells > 0 || c.rowsDrawn > 0);
 
-async function openPage(chrome, file, errors) {
+export async function openPage(chrome, file, errors) {
   const page = await chrome.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findChromium, launchChromium, NO_CHROMIUM, root } from './test-browser.mjs';
+import { openPage } from './test-report.mjs';
 
 const SECTIONS = ['overview', 'chart', 'trials', 'importance', 'best', 'run'];
 
@@ -53,16 +54,6 @@ export function syntheticSweepLog(n = 30, seed = 1) {
   }
   const header = { sweep: config.name, config, started: '2026-01-01T00:00:00.000Z' };
   return [header, ...trials].map((x) => JSON.stringify(x)).join('\n') + '\n';
-}
-
-async function openPage(chrome, file, errors) {
-  const page = await chrome.context.newPage();
-  await page.setViewportSize({ width: 1280, height: 900 });
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`); });
-  page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`request to ${r.url()}`); });
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  return page;
 }
 
 // In the page: the chart's box, its polylines (trial, drawn length, points) and axes, the table's rows.

@@ -48,7 +48,8 @@ const ENV_KEYS = ['runtime', 'version', 'date', 'cpu'] as const;
 const TEST_KEYS = ['loss', 'accuracy', 'confusionMatrix', 'classNames'] as const;
 const IMAGE_KEYS = ['pixels', 'shape', 'trueClass', 'predicted'] as const;
 
-function str(o: StrictOptions, k: string, required = false): string | undefined {
+/** A string option: undefined when absent (unless required), else it must be a string. */
+export function str(o: StrictOptions, k: string, required = false): string | undefined {
   const v = o.get(k);
   if (v === undefined && !required) return undefined;
   if (typeof v !== 'string') o.wrongType(k, 'a string');

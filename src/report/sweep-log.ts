@@ -2,6 +2,7 @@
 // finished trial (the sweep's TrialRecord). Unknown keys name the nearest valid one; a truncated last line (a sweep
 // killed mid-write) is skipped and said so. Runtime-neutral (strings only).
 import { StrictOptions, checkKeys, isPlainObject } from '../ops/options.js';
+import { str } from './options.js';
 
 /** The log's first line: the sweep's name, its whole sweep file as read, and when it started (ISO text). */
 export interface SweepHeader { sweep: string; config: Record<string, unknown>; started: string }
@@ -11,7 +12,7 @@ export interface SweepTrial {
   trial: number; generation: number; params: Record<string, unknown>; status: 'ok' | 'stopped' | 'failed';
   /** failed: why; stopped: the rule and epoch. */
   reason?: string;
-  /** The sweep's metric at the end (null when failed). */
+  /** The sweep's metric at the end (null when failed, or stopped before a value). */
   metric: number | null;
   /** The metric after each epoch (null: not finite). */
   curve: (number | null)[];
@@ -28,19 +29,12 @@ const TRIAL_KEYS = ['trial', 'generation', 'params', 'status', 'reason', 'metric
 const STATUSES = ['ok', 'stopped', 'failed'] as const;
 const OPTIONAL_NUMBERS = ['trainAccuracy', 'valAccuracy', 'valLoss', 'testAccuracy'] as const;
 
-function text(o: StrictOptions, k: string, required: boolean): string | undefined {
-  const v = o.get(k);
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string') o.wrongType(k, 'a string');
-  return v;
-}
-
 /** Checks a parsed header line; `where` names it in errors. */
 export function readSweepHeader(where: string, v: unknown): SweepHeader {
   const o: StrictOptions = StrictOptions.read(where, checkKeys(where, v, HEADER_KEYS, 'key'), HEADER_KEYS, true);
   const config = o.get('config');
   if (!isPlainObject(config)) o.wrongType('config', 'the sweep file as an object');
-  return { sweep: text(o, 'sweep', true)!, config, started: text(o, 'started', true)! };
+  return { sweep: str(o, 'sweep', true)!, config, started: str(o, 'started', true)! };
 }
 
 /** Checks a parsed trial line; `where` names it in errors. */
@@ -53,14 +47,14 @@ export function readSweepTrial(where: string, v: unknown): SweepTrial {
   if (!STATUSES.includes(status as SweepTrial['status'])) o.wrongType('status', `one of ${STATUSES.join(', ')}`);
   const metric = o.get('metric');
   if (metric !== null && !(typeof metric === 'number' && Number.isFinite(metric))) o.wrongType('metric', 'a finite number or null');
-  if (status !== 'failed' && metric === null) o.wrongType('metric', `a finite number (status "${String(status)}")`);
+  if (status === 'ok' && metric === null) o.wrongType('metric', 'a finite number (status "ok")');
   const curve = o.get('curve');
   if (!Array.isArray(curve) || !curve.every((c) => c === null || typeof c === 'number')) o.wrongType('curve', 'an array of numbers (null where not finite)');
   const out: SweepTrial = {
     trial, generation, params, status: status as SweepTrial['status'], metric: metric as number | null, curve: curve as (number | null)[],
     epochs: o.number('epochs', { min: 0, integer: true }), seconds: o.number('seconds', { min: 0 }),
   };
-  const reason = text(o, 'reason', false), hash = text(o, 'weightsHash', false), worker = text(o, 'worker', false);
+  const reason = str(o, 'reason', false), hash = str(o, 'weightsHash', false), worker = str(o, 'worker', false);
   if (reason !== undefined) out.reason = reason;
   if (hash !== undefined) out.weightsHash = hash;
   if (worker !== undefined) out.worker = worker;
@@ -74,8 +68,8 @@ export function readSweepTrial(where: string, v: unknown): SweepTrial {
 }
 
 /**
- * Parses a sweep's JSONL log: errors name the line. A last line that is not valid JSON and has no newline after it
- * (the sweep was killed while writing it) is skipped and reported in `skipped`. A trial number twice is an error.
+ * Parses a sweep's JSONL log: errors name the line. A last line that is not valid JSON (the sweep was killed while
+ * writing it) is skipped and reported in `skipped`, as the sweep's --resume does. A trial number twice is an error.
  */
 export function parseSweepLog(jsonl: string): SweepLog {
   if (typeof jsonl !== 'string') throw new TypeError(`parseSweepLog: expected the log's text (a string), got ${typeof jsonl}`);
@@ -90,8 +84,8 @@ export function parseSweepLog(jsonl: string): SweepLog {
     try {
       parsed.push(JSON.parse(line));
     } catch (e) {
-      if (i === lines.length - 1 && !complete && i > 0) {
-        skipped = `line ${i + 1} (${line.length} characters, no newline after it) is not complete JSON and was skipped: the sweep was stopped while writing it`;
+      if (i === lines.length - 1 && i > 0) {
+        skipped = `line ${i + 1} (${line.length} characters${complete ? '' : ', no newline after it'}) is not complete JSON and was skipped: the sweep was stopped while writing it`;
         return;
       }
       throw new Error(`${where}: not valid JSON (${(e as Error).message})`);

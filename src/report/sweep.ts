@@ -5,7 +5,7 @@ import { StrictOptions, isPlainObject } from '../ops/options.js';
 import { esc, fmt, keyValues, section, table, type Cell } from './html.js';
 import { PALETTE, sparkline } from './svg.js';
 import { page } from './style.js';
-import { readEnvironment, type ReportEnvironment } from './options.js';
+import { readEnvironment, str, type ReportEnvironment } from './options.js';
 import { runInfoBody } from './sections.js';
 import { parseSweepLog, readSweepLog, type SweepLog, type SweepTrial } from './sweep-log.js';
 import { axisOf, encode, parallelCoordinates, shown, type Axis } from './sweep-chart.js';
@@ -31,7 +31,6 @@ const METRIC_NAMES = ['trainAccuracy', 'valAccuracy', 'valLoss', 'testAccuracy']
 
 function readOptions(options: unknown): SweepReportOptions {
   const o: StrictOptions = StrictOptions.read('renderSweepReport', options, OPTION_KEYS);
-  const str = (k: string) => { const v = o.get(k); if (v !== undefined && typeof v !== 'string') o.wrongType(k, 'a string'); return v as string | undefined; };
   const flags = o.get('flags');
   if (flags !== undefined) {
     if (!isPlainObject(flags)) o.wrongType('flags', 'an object { settingKey: { flag, boolean?, default? } }');
@@ -41,7 +40,7 @@ function readOptions(options: unknown): SweepReportOptions {
       r.bool('boolean', false);
     }
   }
-  return { title: str('title'), command: str('command'), environment: readEnvironment('renderSweepReport', o.get('environment')), flags: flags as SweepReportOptions['flags'] };
+  return { title: str(o, 'title'), command: str(o, 'command'), environment: readEnvironment('renderSweepReport', o.get('environment')), flags: flags as SweepReportOptions['flags'] };
 }
 
 /** The sweep file's metric (default valAccuracy, maximized; a loss is minimized unless its goal says otherwise). */
