@@ -9,7 +9,7 @@ import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig,
 import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
 import { printError, printLine } from './terminal.js';
-import { readWorkerOptions, WORKER_HELP, workerCommand } from './worker-command.js';
+import { readWorkerOptions, sweepQueueExecutor, WORKER_HELP, workerCommand } from './worker-command.js';
 import { sweepCommand } from './sweep.js';
 
 // Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
@@ -97,7 +97,7 @@ example:
 
 example:
   simdnet report runs/mlp-fashion-small-seed1`,
-  sweep: `usage: simdnet sweep SWEEP.json [--out DIR] [--workers N] [--resume]
+  sweep: `usage: simdnet sweep SWEEP.json [--out DIR] [--workers N | --queue redis://HOST:PORT] [--resume]
 
   SWEEP.json: { "name", "base": { train settings }, "space": { "<settings key>": { "values": […] } | { "int": [lo, hi] }
   | { "uniform": [lo, hi] } | { "logUniform": [lo, hi] }, … }, "method": "grid|random|bayes", "metric": { "name":
@@ -110,6 +110,8 @@ example:
   --out DIR       the sweep's folder (runs/<sweep name>)
   --workers N     worker threads (one per core)
   --resume        continue the sweep logged in DIR/trials.jsonl: finished trials are not run again
+  --queue URL     run the trials on simdnet worker processes, on any machines, through the Redis at URL
+                  (redis://HOST:PORT); this command enqueues each generation, waits for it and logs each trial once
 
 example:
   simdnet sweep experiments/sweep-fashion.json --workers 2`,
@@ -191,11 +193,13 @@ export async function main(argv: string[], log: (s: string) => void = printLine)
       return 0;
     }
     case 'sweep': {
-      const { values, positionals } = parse(rest, { out: { type: 'string' }, workers: { type: 'string' }, resume: { type: 'boolean' } }, 1, cmd);
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, workers: { type: 'string' }, resume: { type: 'boolean' }, queue: { type: 'string' } }, 1, cmd);
       if (!positionals[0]) throw new UsageError('sweep needs a SWEEP.json file (see simdnet sweep --help)');
       const workers = values.workers === undefined ? undefined : Number(values.workers);
       if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1)) throw new UsageError(`--workers must be an integer ≥ 1; got ${JSON.stringify(values.workers)}`);
-      await sweepCommand(positionals[0], { out: values.out as string | undefined, workers, resume: values.resume === true }, log);
+      if (values.queue !== undefined && workers !== undefined) throw new UsageError('--workers does not apply with --queue: the trials run on the simdnet worker processes pulling from that Redis');
+      const executor = typeof values.queue === 'string' ? sweepQueueExecutor(values.queue) : undefined;
+      await sweepCommand(positionals[0], { out: values.out as string | undefined, workers, resume: values.resume === true, ...(executor ? { executor } : {}) }, log);
       return 0;
     }
     case 'worker': {

@@ -60,22 +60,26 @@ const folderName = (sweep: string) => sweep.replace(/[^\w.-]/g, '_') || 'sweep';
 /** Runs the worker until a signal; resolves to the exit code. */
 export async function workerCommand(o: WorkerCommandOptions, log: (s: string) => void): Promise<number> {
   if (o.concurrency > 1) return spawnWorkers(o, log);
+  // Signals are taken from the start: one that comes while connecting ends the worker as soon as it is up.
+  let stopping: string | undefined, wake = () => {};
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) process.exit(sig === 'SIGINT' ? 130 : 143);
+    stopping = sig;
+    wake();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const { startQueueWorker } = await import('../sweep/queue.js');
   const { runTrial, releaseDataset } = await import('../sweep/trial.js');
   const worker = await startQueueWorker(o.queue, (spec, sweep) => runTrial({ ...spec, config: { ...spec.config, out: join(o.out, folderName(sweep), 'trials', String(spec.trial)) } }),
     { lockSeconds: o.lockSeconds, log });
   log(`worker ${worker.name}: waiting for trials on ${o.queue.replace(/\/\/[^@/]*@/, '//…@')} (trial folders in ${o.out})`);
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log(`worker ${worker.name}: ${sig}: finishing the running trial, then ending (again to end now)`);
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      void worker.close().then(resolve, resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  if (!stopping) await new Promise<void>((resolve) => { wake = resolve; });
+  log(`worker ${worker.name}: ${stopping}: finishing the running trial, then ending (again to end now)`);
+  await worker.close();
   releaseDataset();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   log(`worker ${worker.name}: ended`);
   return 0;
 }

@@ -15,7 +15,7 @@ import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { sweep } from '../../src/sweep/run.js';
 import type { TrialRecord } from '../../src/sweep/log.js';
 import { openQueue, QUEUE_NAME, readQueueUrl } from '../../src/sweep/queue.js';
-import { sweepQueueExecutor as queueExecutor } from '../../src/cli/worker-command.js';
+import { sweepQueueExecutor } from '../../src/cli/worker-command.js';
 import { main } from '../../src/cli/main.js';
 
 const test = suite(`sweep over Redis: coordinator and two worker processes (node) [${BUILD}]`);
@@ -68,7 +68,11 @@ test('6 trials through Redis with two workers, one killed mid-trial: each record
     }
     const out = join(dir, 'queue');
     const done: number[] = [];
-    const remote = await sweep(SWEEP, { out, executor: queueExecutor(redis.url), log: (l) => { const t = /^trial (\d+)/.exec(l); if (t) done.push(Number(t[1])); } });
+    const file = join(dir, 'queue-test.json');
+    writeFileSync(file, JSON.stringify(SWEEP));
+    // The coordinator as the command line runs it: simdnet sweep SWEEP.json --queue URL
+    assert.is(await main(['sweep', file, '--queue', redis.url, '--out', out], (l) => { const t = /^trial (\d+)/.exec(l); if (t) done.push(Number(t[1])); }), 0);
+    const remote = { trials: logLines(out).slice(1).map((l) => JSON.parse(l) as TrialRecord).sort((x, y) => x.trial - y.trial) };
     assert.is(await a.exited, 'SIGKILL', `worker a was killed mid-trial:\n${a.output}`);
     assert.equal(done.sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'each trial finished once');
     assert.equal(remote.trials.map(same), local.trials.map(same), 'the queue run equals the local run');
@@ -90,7 +94,7 @@ test('6 trials through Redis with two workers, one killed mid-trial: each record
     b.kill('SIGTERM');
     assert.is(await b.exited, '0', b.output);
     writeFileSync(join(out, 'trials.jsonl'), `${lines.slice(0, 5).join('\n')}\n`);
-    const resumed = await sweep(SWEEP, { out, resume: true, executor: queueExecutor(redis.url) });
+    const resumed = await sweep(file, { out, resume: true, executor: sweepQueueExecutor(redis.url) });
     assert.equal(resumed.trials.map(same), local.trials.map(same));
     assert.is(logLines(out).length, 7);
     assert.is((await queue.getJobs(['completed', 'failed', 'active', 'wait', 'delayed'])).length, 6, 'nothing enqueued twice');
@@ -109,7 +113,7 @@ test('simdnet worker --concurrency 2: two worker processes, both ended by one SI
   const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
   try {
     const t0 = Date.now();
-    while ((await queue.getWorkersCount()) < 2) {
+    while ((await queue.getWorkersCount()) < 2 || (output.match(/waiting for trials/g)?.length ?? 0) < 2) {
       if (Date.now() - t0 > 20_000) throw new Error(`the workers did not connect:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -157,6 +161,13 @@ test('simdnet worker: its flags are checked', async () => {
   await refused(['--queue', redis.url, '--lock-seconds', '1.5'], /--lock-seconds "1.5"/);
   await refused(['--queue', redis.url, '--concurency', '2'], /did you mean --concurrency/);
   await refused(['--queue', 'ftp://x'], /got a ftp: URL/);
+  const file = join(dir, 'flags.json');
+  writeFileSync(file, JSON.stringify(SWEEP));
+  const sweepRefused = async (args: string[], re: RegExp) => {
+    try { await main(['sweep', file, ...args], () => {}); assert.unreachable(args.join(' ')); } catch (e) { assert.match((e as Error).message, re); }
+  };
+  await sweepRefused(['--queue', redis.url, '--workers', '2'], /--workers does not apply with --queue/);
+  await sweepRefused(['--queue', 'redis//host:1'], /--queue "redis\/\/host:1": not a URL/);
 });
 
 test.run();
