@@ -91,7 +91,7 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
           const state = await job.getState();
           let r: QueueRecord | undefined;
           if (state === 'completed') r = checkRecord(job.returnvalue, spec);
-          else if (state === 'failed') r = failedRecord(spec, job.failedReason || 'failed', job.processedBy);
+          else if (state === 'failed') r = failedRecord(spec, failedReason(job), job.processedBy);
           else if (state === 'active' && job.processedBy && !running.has(spec.trial)) {
             running.add(spec.trial); // once per trial, as the local pool does (a retry elsewhere is not a new start)
             events.started?.(spec, job.processedBy);
@@ -106,6 +106,13 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
     },
     async close() { await queue.close(); client.disconnect(); },
   };
+}
+
+/** Why BullMQ gave up on a job, in the log's words. */
+function failedReason(job: Job<JobData, QueueRecord>): string {
+  const why = job.failedReason || 'failed';
+  if (/stalled/i.test(why)) return `its worker was lost twice mid-trial (killed or cut off from Redis): ${why}`;
+  return `${why} (after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'})`;
 }
 
 /** A worker's result as the coordinator takes it: the record of that trial and no other, with its params. */

@@ -14,7 +14,8 @@ import { BUILD, ready, wasmBytes } from '../helpers/setup.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { sweep } from '../../src/sweep/run.js';
 import type { TrialRecord } from '../../src/sweep/log.js';
-import { openQueue, QUEUE_NAME, readQueueUrl } from '../../src/sweep/queue.js';
+import { openQueue, QUEUE_NAME, readQueueUrl, startQueueWorker } from '../../src/sweep/queue.js';
+import type { TrialSpec } from '../../src/sweep/trial.js';
 import { sweepQueueExecutor } from '../../src/cli/worker-command.js';
 import { main } from '../../src/cli/main.js';
 
@@ -124,6 +125,32 @@ test('simdnet worker --concurrency 2: two worker processes, both ended by one SI
     assert.is(await queue.getWorkersCount(), 0);
   } finally {
     await queue.close();
+  }
+});
+
+test('a worker that throws has its trial retried once, then recorded failed with the reason; a wrong record is refused', async () => {
+  const calls = new Map<number, number>();
+  const w = await startQueueWorker(redis.url, async (spec) => {
+    calls.set(spec.trial, (calls.get(spec.trial) ?? 0) + 1);
+    if (spec.trial === 1) throw new Error('boom');
+    const r: TrialRecord = { trial: spec.trial === 2 ? 99 : spec.trial, generation: 0, params: {}, status: 'ok', metric: 0.5, curve: [0.5], epochs: 1, seconds: 0 };
+    return r;
+  }, { lockSeconds: 2, name: 'in-test' });
+  const exec = await openQueue(redis.url, 'throw-test', { pollMs: 50 });
+  try {
+    const spec = (trial: number) => ({ trial, generation: 0, params: { x: trial }, config: {}, goal: 'maximize', metric: 'valAccuracy', earlier: [] }) as unknown as TrialSpec;
+    const done: TrialRecord[] = [];
+    const [r1, r2, r3] = await exec.run([spec(1), spec(2), spec(3)], { done: (r) => done.push(r) });
+    assert.equal([...calls.entries()].sort(), [[1, 2], [2, 1], [3, 1]], 'the thrown trial ran twice, the others once');
+    assert.is(r1.status, 'failed');
+    assert.is(r1.reason, 'boom (after 2 attempts)');
+    assert.is(r2.status, 'failed');
+    assert.match(r2.reason!, /returned no record of trial 2/);
+    assert.equal({ ...r3, seconds: 0 }, { trial: 3, generation: 0, params: { x: 3 }, status: 'ok', metric: 0.5, curve: [0.5], epochs: 1, seconds: 0, worker: 'in-test' });
+    assert.equal(done.map((r) => r.trial).sort(), [1, 2, 3], 'done() once per trial');
+  } finally {
+    await exec.close();
+    await w.close();
   }
 });
 
