@@ -3,7 +3,8 @@
 // Only the CLI imports this file (dynamically): BullMQ and ioredis stay out of the library and browser bundles.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Queue, Worker, type Job } from 'bullmq';
+import { readFileSync } from 'node:fs';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { TrialSpec } from './trial.js';
 import type { TrialRecord } from './log.js';
@@ -20,7 +21,11 @@ export const ATTEMPTS = 2;
 /** What a worker needs to run one trial (runTrial's argument, as JSON) and what it returns. */
 export type QueueTrial = TrialSpec;
 export type QueueRecord = TrialRecord;
-interface JobData { sweep: string; spec: QueueTrial }
+/** The job: the sweep's name, the trial, and the simdnet version that made it (a worker of another version refuses it). */
+interface JobData { sweep: string; version: string; spec: QueueTrial }
+
+/** This simdnet's version (package.json beside dist/ and src/). */
+export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 /** An ioredis client as BullMQ needs it, after one PING within `seconds` (ioredis alone would retry forever). */
 async function connect(url: URL, seconds = 10): Promise<Redis> {
@@ -76,7 +81,7 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
       }
       const ids = specs.map((s) => jobId(sweep, s));
       await queue.addBulk(specs.map((spec, i) => ({
-        name: `${sweep} trial ${spec.trial}`, data: { sweep, spec },
+        name: `${sweep} trial ${spec.trial}`, data: { sweep, version: VERSION, spec },
         opts: { jobId: ids[i], attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false },
       })));
       const records = new Map<number, QueueRecord>();
@@ -141,7 +146,9 @@ export async function startQueueWorker(urlText: string, run: (spec: QueueTrial, 
   const lockMs = Math.round((opts.lockSeconds ?? 30) * 1000);
   const log = opts.log ?? (() => {});
   const worker = new Worker<JobData, QueueRecord>(QUEUE_NAME, async (job) => {
-    const { sweep, spec } = job.data;
+    const { sweep, version, spec } = job.data;
+    // Another version may train to other weights: the trial fails at once, saying so, rather than differ silently.
+    if (version !== VERSION) throw new UnrecoverableError(`worker ${name} runs simdnet ${VERSION} but the sweep's coordinator runs ${version}: install the same version on every machine`);
     log(`${sweep}: trial ${spec.trial} (generation ${spec.generation}${job.attemptsStarted > 1 ? `, attempt ${job.attemptsStarted}` : ''})`);
     const r = await run(spec, sweep);
     log(`${sweep}: trial ${spec.trial} ${r.status}${r.metric === null ? '' : `, ${spec.metric} ${r.metric}`}${r.reason ? ` (${r.reason})` : ''}`);

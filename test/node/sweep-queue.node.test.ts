@@ -14,7 +14,7 @@ import { BUILD, ready, wasmBytes } from '../helpers/setup.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 import { sweep } from '../../src/sweep/run.js';
 import type { TrialRecord } from '../../src/sweep/log.js';
-import { openQueue, QUEUE_NAME, readQueueUrl, startQueueWorker } from '../../src/sweep/queue.js';
+import { openQueue, QUEUE_NAME, readQueueUrl, startQueueWorker, VERSION } from '../../src/sweep/queue.js';
 import type { TrialSpec } from '../../src/sweep/trial.js';
 import { sweepQueueExecutor } from '../../src/cli/worker-command.js';
 import { main } from '../../src/cli/main.js';
@@ -150,6 +150,27 @@ test('a worker that throws has its trial retried once, then recorded failed with
     assert.equal(done.map((r) => r.trial).sort(), [1, 2, 3], 'done() once per trial');
   } finally {
     await exec.close();
+    await w.close();
+  }
+});
+
+test('a worker refuses a trial from another simdnet version, naming both (no retry)', async () => {
+  let ran = 0;
+  const w = await startQueueWorker(redis.url, async () => { ran++; throw new Error('ran'); }, { lockSeconds: 2, name: 'in-test' });
+  const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
+  try {
+    const job = await queue.add('old', { sweep: 'v', version: '0.0.1', spec: { trial: 1 } }, { jobId: 'v:1:x', attempts: 2 });
+    const t0 = Date.now();
+    while ((await job.getState()) !== 'failed') {
+      if (Date.now() - t0 > 10_000) throw new Error('the job did not fail');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const failed = (await queue.getJob('v:1:x'))!;
+    assert.match(failed.failedReason, new RegExp(`runs simdnet ${VERSION.replace(/\./g, '\\.')} but the sweep's coordinator runs 0\\.0\\.1`));
+    assert.is(failed.attemptsMade, 1);
+    assert.is(ran, 0);
+  } finally {
+    await queue.close();
     await w.close();
   }
 });
