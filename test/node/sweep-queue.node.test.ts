@@ -47,6 +47,15 @@ function startWorker(name: string, env: Record<string, string> = {}): ChildProce
   return w;
 }
 
+/** Waits until `ready()` holds, polling; throws `why()` after 20 s. */
+async function until(ready: () => Promise<boolean>, why: () => string): Promise<void> {
+  const t0 = Date.now();
+  while (!(await ready())) {
+    if (Date.now() - t0 > 20_000) throw new Error(why());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 // What must agree between machines (not the seconds, nor which worker ran it).
 const same = (r: TrialRecord) => ({ trial: r.trial, generation: r.generation, params: r.params, status: r.status, metric: r.metric, curve: r.curve,
   epochs: r.epochs, weightsHash: r.weightsHash, valAccuracy: r.valAccuracy, valLoss: r.valLoss, testAccuracy: r.testAccuracy, trainAccuracy: r.trainAccuracy });
@@ -62,11 +71,7 @@ test('6 trials through Redis with two workers, one killed mid-trial: each record
   const b = startWorker('b');
   const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
   try {
-    const t0 = Date.now();
-    while ((await queue.getWorkersCount()) < 2) {
-      if (Date.now() - t0 > 20_000) throw new Error(`the workers did not connect:\n${a.output}\n${b.output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await queue.getWorkersCount()) === 2, () => `the workers did not connect:\n${a.output}\n${b.output}`);
     const out = join(dir, 'queue');
     const done: number[] = [];
     const file = join(dir, 'queue-test.json');
@@ -113,11 +118,7 @@ test('simdnet worker --concurrency 2: two worker processes, both ended by one SI
   const exited = new Promise((r) => w.once('exit', (code, sig) => r(sig ?? String(code))));
   const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
   try {
-    const t0 = Date.now();
-    while ((await queue.getWorkersCount()) < 2 || (output.match(/waiting for trials/g)?.length ?? 0) < 2) {
-      if (Date.now() - t0 > 20_000) throw new Error(`the workers did not connect:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await queue.getWorkersCount()) === 2 && output.match(/waiting for trials/g)?.length === 2, () => `the workers did not connect:\n${output}`);
     assert.is((await queue.getWorkers()).length, 2);
     w.kill('SIGTERM');
     assert.is(await exited, '0', output);
@@ -160,11 +161,7 @@ test('a worker refuses a trial from another simdnet version, naming both (no ret
   const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
   try {
     const job = await queue.add('old', { sweep: 'v', version: '0.0.1', spec: { trial: 1 } }, { jobId: 'v:1:x', attempts: 2 });
-    const t0 = Date.now();
-    while ((await job.getState()) !== 'failed') {
-      if (Date.now() - t0 > 10_000) throw new Error('the job did not fail');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(async () => (await job.getState()) === 'failed', () => 'the job did not fail');
     const failed = (await queue.getJob('v:1:x'))!;
     assert.match(failed.failedReason, new RegExp(`runs simdnet ${VERSION.replace(/\./g, '\\.')} but the sweep's coordinator runs 0\\.0\\.1`));
     assert.is(failed.attemptsMade, 1);
