@@ -1,8 +1,9 @@
-// The sweep report's end-to-end test in Chromium: writes a seeded 30-trial sweep log (or reads a real one with
-// --log FILE) into a temp folder as trials.jsonl, renders it with `simdnet report DIR` (dist/cli/main.js) and with
-// renderSweepFromJsonl, opens the page via file:// in Debian's chromium (playwright-core), checks no console or page
-// errors or requests, every section present, one drawn polyline per trial across the parameter axes and the metric's,
-// the table's rows, sorting by a column by clicking its heading; saves a full-page screenshot. Node-only tooling;
+// The sweep report's end-to-end test in Chromium: runs a real 30-trial sweep with `simdnet sweep` (small MLPs on
+// 1,000 fashion-small images; or takes a log with --log FILE), renders its folder with `simdnet report DIR`, and a
+// generated 30-trial log with failed and stopped trials with renderSweepFromJsonl (dist/); opens each via file:// in
+// Debian's chromium (playwright-core) and checks: no console or page errors or requests, every section, one drawn
+// polyline per trial across the parameter axes and the metric's, a table row per trial, sorting by clicking a heading,
+// the best trial's command equal to the one simdnet sweep printed; screenshots the real sweep's page. Node-only;
 // `node scripts/test-sweep-report.mjs [--log trials.jsonl] [--screenshot FILE] [--keep]` (default build/sweep/report.png;
 // `--screenshot web/sweep-report-screenshot.png` refreshes the README's).
 import { spawnSync } from 'node:child_process';
@@ -63,7 +64,7 @@ function inspect() {
   return {
     w: box?.width ?? 0, h: box?.height ?? 0, lines, axes: [...document.querySelectorAll('#chart g.pc-axis')].map((g) => g.dataset.key),
     rows: document.querySelectorAll('#trials tbody tr').length, params: Object.keys(JSON.parse(document.querySelector('#best-experiment')?.textContent ?? '{"variants":[{}]}').variants[0]).length,
-    command: document.querySelector('#best-command')?.textContent ?? null,
+    command: document.querySelector('#best-command')?.textContent ?? null, best: Number(/^Trial (\d+)/.exec(document.querySelector('#best p')?.textContent ?? '')?.[1]),
   };
 }
 
@@ -76,7 +77,24 @@ async function sortBy(page, name, clicks) {
   }, [name, clicks]);
 }
 
-/** Runs the checks; resolves to { passed, failed, ms, lines }. A missing chromium is one failure saying how to install it. */
+/** A real sweep the test runs (30 trials of small MLPs on 1,000 fashion-small images; about 10 s on one worker). */
+const REAL_SWEEP = {
+  name: 'sweep-report-test', description: 'The sweep report test\'s real sweep: 30 small MLPs on 1,000 fashion-small images, Bayesian search.',
+  base: { dataset: 'fashion-small', limit: 1000, seed: 1, validationSplit: 0.2 },
+  space: {
+    learningRate: { logUniform: [1e-4, 1e-1] }, batchSize: { values: [32, 64, 128] }, hidden: { values: [[16], [32, 32], [16, 16, 16, 16]] },
+    activation: { values: ['sigmoid', 'tanh', 'relu'] }, epochs: { int: [1, 4] }, optimizer: { values: ['sgd', 'adam'] },
+  },
+  method: 'bayes', budget: { trials: 30 }, earlyTermination: { kind: 'median', minEpochs: 2 }, batch: 4, seed: 1,
+};
+
+/** The "--flag value" pairs of a command line, sorted (flag order differs between writers). */
+const flagPairs = (cmd) => (cmd ?? '').replace(/^simdnet train /, '').split(/ (?=--)/).sort().join(' ');
+
+/**
+ * Runs the checks; resolves to { passed, failed, ms, lines }. `log`: a trials.jsonl to report instead of running the
+ * real sweep. A missing chromium is one failure saying how to install it.
+ */
 export async function runSweepReportTest({ screenshot = join(root, 'build/sweep/report.png'), print = console.log, keep = false, log } = {}) {
   const t0 = performance.now();
   const out = { passed: 0, failed: 0, ms: 0, lines: [] };
@@ -84,43 +102,56 @@ export async function runSweepReportTest({ screenshot = join(root, 'build/sweep/
   const exe = findChromium();
   if (!exe) { check(false, NO_CHROMIUM); return out; }
   const dir = mkdtempSync(join(tmpdir(), 'simdnet-sweep-report-'));
+  const cliMain = join(root, 'dist/cli/main.js'), sweepDir = join(dir, 'sweep');
   let chrome;
   try {
-    const jsonl = log ? readFileSync(log, 'utf8') : syntheticSweepLog(30, 1);
-    writeFileSync(join(dir, 'trials.jsonl'), jsonl);
+    let sweepSaid = '';
+    if (log) {
+      mkdirSync(sweepDir);
+      writeFileSync(join(sweepDir, 'trials.jsonl'), readFileSync(log, 'utf8'));
+    } else {
+      writeFileSync(join(dir, 'sweep.json'), JSON.stringify(REAL_SWEEP, null, 1));
+      const t = performance.now();
+      const run = spawnSync(process.execPath, [cliMain, 'sweep', join(dir, 'sweep.json'), '--out', sweepDir, '--workers', '1'], { encoding: 'utf8', timeout: 300_000 });
+      sweepSaid = run.stdout;
+      check(run.status === 0, `simdnet sweep ran ${REAL_SWEEP.budget.trials} real trials in ${((performance.now() - t) / 1000).toFixed(1)} s (exit ${run.status}${run.status ? `: ${run.stderr.trim().split('\n').pop()}` : ''})`);
+    }
     const rep = await import(pathToFileURL(join(root, 'dist/report/index.js')).href);
-    const parsed = rep.parseSweepLog(jsonl), n = parsed.trials.length, keys = Object.keys(parsed.header.config.space ?? {});
-    const cli = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'report', dir], { encoding: 'utf8', timeout: 60_000 });
-    const file = join(dir, 'report.html');
-    check(cli.status === 0 && existsSync(file), `simdnet report DIR renders the sweep folder's trials.jsonl (exit ${cli.status}: ${(cli.stdout + cli.stderr).trim().split('\n').pop()})`);
-    const library = join(dir, 'library.html');
-    writeFileSync(library, rep.renderSweepFromJsonl(jsonl, { title: 'simdnet sweep (library)' }));
+    const synthetic = syntheticSweepLog(30, 1);
+    const report = spawnSync(process.execPath, [cliMain, 'report', sweepDir], { encoding: 'utf8', timeout: 60_000 });
+    check(report.status === 0 && existsSync(join(sweepDir, 'report.html')), `simdnet report DIR renders the sweep folder's trials.jsonl (exit ${report.status}: ${(report.stdout + report.stderr).trim().split('\n').pop()})`);
+    writeFileSync(join(dir, 'synthetic.html'), rep.renderSweepFromJsonl(synthetic, { title: 'simdnet sweep: a generated log (failed and stopped trials)' }));
     chrome = await launchChromium(exe);
-    for (const [label, path] of [['simdnet report', file], ['renderSweepFromJsonl', library]]) {
+    const pages = [['the real sweep (simdnet report)', join(sweepDir, 'report.html'), join(sweepDir, 'trials.jsonl')], ['a generated log (renderSweepFromJsonl)', join(dir, 'synthetic.html')]];
+    for (const [label, path, jsonlPath] of pages) {
       if (!existsSync(path)) continue;
+      const parsed = rep.parseSweepLog(jsonlPath ? readFileSync(jsonlPath, 'utf8') : synthetic), n = parsed.trials.length;
+      const keys = Object.keys(parsed.header.config.space ?? {}), metric = parsed.header.config.metric?.name ?? 'valAccuracy';
       const errors = [];
       const page = await openPage(chrome, path, errors);
       const heights = await page.evaluate((ids) => ids.map((id) => document.getElementById(id)?.getBoundingClientRect().height ?? 0), SECTIONS);
       check(heights.every((h) => h > 30), `${label}: every section on the page (${SECTIONS.map((id, i) => `#${id} ${Math.round(heights[i])} px`).join(', ')})`);
       const r = await page.evaluate(inspect);
       const trials = new Set(r.lines.map((l) => l.trial));
-      const failed = parsed.trials.filter((t) => t.status === 'failed').length;
-      check(r.w > 500 && r.h > 300 && r.lines.length === n && trials.size === n && r.lines.every((l) => l.length > 100 && l.points >= keys.length),
+      const failed = parsed.trials.filter((t) => t.status === 'failed').length, stopped = parsed.trials.filter((t) => t.status === 'stopped').length;
+      check(r.w > 500 && r.h > 300 && n >= 30 && r.lines.length === n && trials.size === n && r.lines.every((l) => l.length > 100 && l.points >= keys.length),
         `${label}: the parallel-coordinates chart (${Math.round(r.w)}×${Math.round(r.h)} px) draws ${r.lines.length} polylines for ${n} trials, ` +
-        `each through the ${keys.length} parameter axes (shortest ${Math.round(Math.min(...r.lines.map((l) => l.length)))} px; ${failed} failed ones grey dashed)`);
-      check(r.axes.length === keys.length + 1 && r.axes.slice(0, -1).join() === keys.join() && r.axes.at(-1) === parsed.header.config.metric?.name,
-        `${label}: axes ${r.axes.join(', ')}`);
+        `each through the ${keys.length} parameter axes (shortest ${Math.round(Math.min(...r.lines.map((l) => l.length)))} px; ${failed} failed, ${stopped} stopped early)`);
+      check(r.axes.length === keys.length + 1 && r.axes.slice(0, -1).join() === keys.join() && r.axes.at(-1) === metric, `${label}: axes ${r.axes.join(', ')}`);
       check(r.rows === n, `${label}: the trials table has ${r.rows} rows`);
-      const up = await sortBy(page, parsed.header.config.metric?.name ?? 'valAccuracy', 1), down = await sortBy(page, parsed.header.config.metric?.name ?? 'valAccuracy', 1);
+      const up = await sortBy(page, metric, 1), down = await sortBy(page, metric, 1);
       const finite = (a) => a.filter(Number.isFinite);
       const asc = finite(up).every((v, i, a) => i === 0 || v >= a[i - 1]), desc = finite(down).every((v, i, a) => i === 0 || v <= a[i - 1]);
       const missingLast = (a) => a.findIndex((v) => !Number.isFinite(v)) < 0 || a.slice(a.findIndex((v) => !Number.isFinite(v))).every((v) => !Number.isFinite(v));
-      check(asc && desc && missingLast(up) && finite(up).length === n - failed,
-        `${label}: clicking the metric's heading sorts the trials (${finite(up).length} values ascending, again descending; failed trials last)`);
-      const lr = await sortBy(page, 'trial', 2);
-      check(lr.every((v, i) => i === 0 || v <= lr[i - 1]), `${label}: clicking "trial" twice sorts by trial number, descending`);
-      if (label === 'simdnet report') {
-        check(r.command === null || /^simdnet train --/.test(r.command), `the best trial's command: ${r.command ?? '(none: parameters without flags; the experiment file is shown)'}`);
+      check(asc && desc && missingLast(up) && finite(up).length === parsed.trials.filter((t) => t.metric !== null).length,
+        `${label}: clicking the metric's heading sorts the trials (${finite(up).length} values ascending, again descending; trials without a value last)`);
+      const byTrial = await sortBy(page, 'trial', 2);
+      check(byTrial.every((v, i) => i === 0 || v <= byTrial[i - 1]), `${label}: clicking "trial" twice sorts by trial number, descending`);
+      if (jsonlPath) {
+        const said = /best: trial (\d+)[^\n]*\n\s*(simdnet train [^\n]*)/.exec(sweepSaid);
+        // The sweep's own printout (not with --log) names the same best trial and the same flags.
+        const same = log ? true : !!said && said[1] === String(r.best) && flagPairs(said[2]) === flagPairs(r.command);
+        check(r.command !== null && same, `the best trial's command${log ? '' : ` (simdnet sweep printed trial ${said?.[1]}: ${said?.[2]})`}: trial ${r.best}, ${r.command}`);
         mkdirSync(dirname(screenshot), { recursive: true });
         await page.reload({ waitUntil: 'load' }); // unsorted, as a reader first sees it
         await page.screenshot({ path: screenshot, fullPage: true });

@@ -78,7 +78,7 @@ function overviewBody(log: SweepLog, metric: string, goal: string, best?: SweepT
 
 function trialsBody(trials: SweepTrial[], axes: Axis[], metric: string): string {
   const extra = METRIC_NAMES.filter((k) => k !== metric && trials.some((t) => typeof t[k] === 'number'));
-  const head = ['trial', 'generation', 'status', ...axes.map((a) => a.key), metric, 'curve', 'epochs', 'seconds', ...extra, 'reason'];
+  const head = ['trial', 'generation', 'status', ...axes.map((a) => a.key), metric, 'curve', 'epochs run', 'seconds', ...extra, 'reason'];
   const rows = [...trials].sort((a, b) => a.trial - b.trial).map((t) => {
     const params = axes.map((a): Cell => {
       const v = t.params[a.key];
