@@ -1,5 +1,5 @@
-// The sweep across many machines: a generation's trials become BullMQ jobs in Redis (queueGeneration, for the
-// coordinator); `simdnet worker` processes pull them, run each with runTrial and return its record (startQueueWorker).
+// The sweep across many machines: a generation's trials become BullMQ jobs in Redis (openQueue, the coordinator's
+// executor); `simdnet worker` processes pull them, run each with runTrial and return its record (startQueueWorker).
 // Only the CLI imports this file (dynamically): BullMQ and ioredis stay out of the library and browser bundles.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
