@@ -3,10 +3,10 @@
 // writes <out>/best.json, an experiment file with one variant (`simdnet run <out>/best.json`).
 import { join } from 'node:path';
 import { writeAtomic } from '../io/files.js';
-import { sweep, type ExecutorFactory, type SweepResult } from '../sweep/run.js';
+import { sweep, type ExecutorFactory, type SweepResult, type SweepStatus } from '../sweep/run.js';
 import type { TrialRecord } from '../sweep/log.js';
 import { SETTINGS } from './settings.js';
-import { clip } from '../train/status-line.js';
+import { fitFields, formatDuration } from '../train/status-line.js';
 
 export interface SweepCommandOptions {
   out?: string; workers?: number; resume?: boolean;
@@ -28,15 +28,15 @@ export function trainCommand(settings: Record<string, unknown>): string | undefi
   return args.join(' ');
 }
 
-const shown = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(3)).toString() : JSON.stringify(v));
+const shown = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(3)).toString() : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** The best `n` trials as a table: rank, trial, status, metric, epochs, seconds, then one column per searched key. */
+/** The best `n` trials as a table: rank, trial, status, metric, epochs run, seconds, then one column per searched key. */
 export function bestTable(r: SweepResult, n = 10): string {
   const goal = r.metric.goal;
   const ranked = r.trials.filter((t) => t.metric !== null)
     .sort((a, b) => (goal === 'maximize' ? b.metric! - a.metric! : a.metric! - b.metric!) || a.trial - b.trial).slice(0, n);
   const keys = [...new Set(r.trials.flatMap((t) => Object.keys(t.params)))];
-  const rows = [['#', 'trial', 'status', r.metric.name, 'epochs', 'seconds', ...keys],
+  const rows = [['#', 'trial', 'status', r.metric.name, 'ran', 'seconds', ...keys],
     ...ranked.map((t: TrialRecord, i) => [String(i + 1), String(t.trial), t.status, t.metric!.toFixed(4), String(t.epochs), t.seconds.toFixed(1), ...keys.map((k) => shown(t.params[k]))])];
   const w = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   return rows.map((row) => row.map((cell, c) => cell.padEnd(w[c])).join('  ').trimEnd()).join('\n');
@@ -46,8 +46,14 @@ export function bestTable(r: SweepResult, n = 10): string {
 export async function sweepCommand(file: string, o: SweepCommandOptions, log: (s: string) => void): Promise<SweepResult> {
   const tty = process.stdout.isTTY === true;
   let drawn = false;
-  const draw = (s: string) => {
-    const line = clip(s, Math.max(20, (process.stdout.columns ?? 80) - 1));
+  const draw = (st: SweepStatus) => {
+    const line = fitFields([
+      { full: `trials ${st.done}/${st.total} done`, short: `${st.done}/${st.total}`, rank: 5 },
+      { full: `${st.running} running`, short: `${st.running} run`, rank: 2 },
+      { full: `${st.failed} failed`, short: `${st.failed} fail`, rank: 3 },
+      { full: `best ${st.metric} ${st.best ? `${st.best.metric.toFixed(4)} (trial ${st.best.trial})` : '-'}`, short: `best ${st.best ? st.best.metric.toFixed(4) : '-'}`, rank: 4 },
+      { full: `ETA ${formatDuration(st.etaSeconds)}`, rank: 1 },
+    ], Math.max(1, (process.stdout.columns || 80) - 1));
     process.stdout.write(`\r\x1b[2K${line}`);
     drawn = true;
   };

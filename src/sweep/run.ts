@@ -13,6 +13,7 @@ import type { Curve, StopRule } from './stopping.js';
 import { METRICS, type MetricName, type TrialSpec } from './trial.js';
 import { createLog, readLog, type TrialLog, type TrialRecord } from './log.js';
 import { localPool, type Executor } from './pool.js';
+import { formatDuration } from '../train/status-line.js';
 
 /** A sweep file as read: every key checked, defaults filled in. */
 export interface SweepConfig {
@@ -138,8 +139,8 @@ export interface SweepOptions {
   resume?: boolean;
   /** Plain progress lines (one per finished trial; default: none). */
   log?: (s: string) => void;
-  /** The live status line (trials done/running/failed, best, ETA), each time it changes; a terminal redraws it. */
-  status?: (s: string) => void;
+  /** The sweep's progress each time it changes (a trial starts or finishes): a terminal redraws it as one line. */
+  status?: (s: SweepStatus) => void;
   /** Problems that do not stop the sweep (default: a line on stderr). */
   warn?: (s: string) => void;
   /** Runs the generations elsewhere (the Redis queue); default: a worker_threads pool. */
@@ -148,6 +149,14 @@ export interface SweepOptions {
   init?: InitOptions;
 }
 const OPTION_KEYS = ['out', 'workers', 'resume', 'log', 'status', 'warn', 'executor', 'init'];
+
+/** Progress: trials done (of the budget), running and failed, the best so far, and the estimated seconds left. */
+export interface SweepStatus { done: number; total: number; running: number; failed: number; metric: string; best?: { trial: number; metric: number }; etaSeconds?: number }
+
+/** A status as one plain line. */
+export const statusText = (st: SweepStatus): string =>
+  `trials ${st.done}/${st.total} done, ${st.running} running, ${st.failed} failed; best ${st.metric} ` +
+  `${st.best ? `${st.best.metric.toFixed(4)} (trial ${st.best.trial})` : '-'}; ETA ${formatDuration(st.etaSeconds)}`;
 
 export interface SweepResult { name: string; out: string; metric: { name: MetricName; goal: Goal }; trials: TrialRecord[]; best?: TrialRecord; settings(r: TrialRecord): Record<string, unknown> }
 
@@ -199,14 +208,17 @@ export async function sweep(input: string | Record<string, unknown>, options: Sw
   const t0 = performance.now();
   const timing = { finished: 0, seconds: 0 };
   let running = 0, ranHere = false; // the seconds budget: no generation starts after it, once this run has run one
-  const status = () => {
+  // The ETA: the mean seconds of this run's finished trials × the trials left (half of each running one) ÷ the parallel trials.
+  const status = (): SweepStatus => {
     const all = [...records.values()];
-    const failed = all.filter((r) => r.status === 'failed').length, best = bestTrial(all, s.metric.goal);
+    const best = bestTrial(all, s.metric.goal);
     const left = total - all.length - running;
     const per = timing.finished ? timing.seconds / timing.finished : undefined;
-    const eta = per !== undefined ? Math.round((per * (left + running / 2)) / Math.max(1, executor?.parallel ?? 1)) : undefined;
-    return `trials ${all.length}/${total} done, ${running} running, ${failed} failed; best ${s.metric.name} ` +
-      `${best ? `${best.metric!.toFixed(4)} (trial ${best.trial})` : '-'}; ETA ${eta === undefined ? '?' : `${eta} s`}`;
+    return {
+      done: all.length, total, running, failed: all.filter((r) => r.status === 'failed').length, metric: s.metric.name,
+      ...(best ? { best: { trial: best.trial, metric: best.metric! } } : {}),
+      ...(per !== undefined ? { etaSeconds: Math.round((per * (left + running / 2)) / Math.max(1, executor?.parallel ?? 1)) } : {}),
+    };
   };
   try {
     executor = await (options.executor ?? ((c) => localPool({ workers: c.workers, init: c.init })))({ sweep: s, out, workers: options.workers, init: options.init });
@@ -245,7 +257,7 @@ export async function sweep(input: string | Record<string, unknown>, options: Sw
         log.append(r);
         records.set(r.trial, r);
         const st = r.status === 'ok' ? '' : ` (${r.status}: ${r.reason})`;
-        say(`trial ${r.trial} ${r.status} ${s.metric.name} ${r.metric === null ? '-' : r.metric.toFixed(4)} in ${r.seconds} s${st}; ${status()}`);
+        say(`trial ${r.trial} ${r.status} ${s.metric.name} ${r.metric === null ? '-' : r.metric.toFixed(4)} in ${r.seconds} s${st}; ${statusText(status())}`);
         options.status?.(status());
       };
       for (const r of invalid) done(r);
