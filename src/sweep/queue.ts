@@ -102,6 +102,8 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
             events.started?.(spec, job.processedBy);
           }
           if (!r) continue;
+          // A trial that began and ended between two polls is reported started before done, as every trial is.
+          if (!running.has(spec.trial)) { running.add(spec.trial); events.started?.(spec, r.worker ?? job.processedBy ?? 'queue'); }
           records.set(spec.trial, r); // recorded once: a trial leaves the loop when its job has finished
           events.done(r);
         }

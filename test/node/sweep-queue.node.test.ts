@@ -141,7 +141,9 @@ test('a worker that throws has its trial retried once, then recorded failed with
   try {
     const spec = (trial: number) => ({ trial, generation: 0, params: { x: trial }, config: {}, goal: 'maximize', metric: 'valAccuracy', earlier: [] }) as unknown as TrialSpec;
     const done: TrialRecord[] = [];
-    const [r1, r2, r3] = await exec.run([spec(1), spec(2), spec(3)], { done: (r) => done.push(r) });
+    const started: number[] = [];
+    const [r1, r2, r3] = await exec.run([spec(1), spec(2), spec(3)], { started: (t) => started.push(t.trial), done: (r) => { assert.ok(started.includes(r.trial), 'started before done'); done.push(r); } });
+    assert.equal(started.sort(), [1, 2, 3], 'started() once per trial');
     assert.equal([...calls.entries()].sort(), [[1, 2], [2, 1], [3, 1]], 'the thrown trial ran twice, the others once');
     assert.is(r1.status, 'failed');
     assert.is(r1.reason, 'boom (after 2 attempts)');
