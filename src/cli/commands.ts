@@ -190,7 +190,7 @@ async function sweepReport(dir: string, log: (s: string) => void): Promise<strin
   const file = join(dir, 'trials.jsonl');
   let html: string;
   try {
-    html = renderSweepFromJsonl(readFileSync(file, 'utf8'), { command: ['simdnet', ...process.argv.slice(2)].join(' '), environment: describeEnvironment(), flags: settingFlags() });
+    html = renderSweepFromJsonl(readFileSync(file, 'utf8'), { environment: describeEnvironment(), flags: settingFlags() });
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
