@@ -59,7 +59,18 @@ function axesOf(config: Record<string, unknown>, trials: SweepTrial[]): Axis[] {
   return keys.map((k) => axisOf(k, space[k], trials.map((t) => t.params[k]).filter((v) => v !== undefined)));
 }
 
-const better = (goal: 'maximize' | 'minimize', a: number, b: number) => (goal === 'maximize' ? a > b : a < b);
+/** The best trial as simdnet sweep picks it: finished ones first (stopped ones only when none finished); ties: the lower trial number. */
+function bestOf(trials: SweepTrial[], goal: 'maximize' | 'minimize'): SweepTrial | undefined {
+  for (const status of ['ok', 'stopped']) {
+    let best: SweepTrial | undefined;
+    for (const t of trials) {
+      if (t.status !== status || t.metric === null) continue;
+      if (!best || (goal === 'maximize' ? t.metric > best.metric! : t.metric < best.metric!) || (t.metric === best.metric && t.trial < best.trial)) best = t;
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
 
 function overviewBody(log: SweepLog, metric: string, goal: string, best?: SweepTrial): string {
   const count = (s: string) => log.trials.filter((t) => t.status === s).length;
@@ -131,14 +142,15 @@ function importanceBody(trials: SweepTrial[], axes: Axis[], metric: string): str
 }
 
 function bestBody(log: SweepLog, best: SweepTrial | undefined, metric: string, flags?: Record<string, SweepFlag>): string {
-  if (!best) return '<p class="empty">No trial finished with a metric (trials stopped early or failed do not count as best).</p>';
+  if (!best) return '<p class="empty">No trial has a metric (every trial failed or was stopped before its first value).</p>';
   const base = isPlainObject(log.header.config.base) ? log.header.config.base : {};
   const params = Object.entries(best.params).map(([k, v]) => [k, shown(v)] as [string, string]);
   const cmd = flags ? trainCommand(base, best.params, flags) : { why: 'the flag table was not given (option flags; simdnet sweep and simdnet report give it)' };
   const description = `The best trial (${best.trial}, ${metric} ${fmt(best.metric, 4)}) of the sweep ${log.header.sweep}: the sweep's base settings with the trial's parameters as its one variant.`;
   const file = experimentFile(log.header.sweep, base, best.trial, best.params, description);
+  const stopped = best.status === 'stopped' ? '<p class="note" id="best-stopped">No trial finished: this is the best of the trials stopped early.</p>' : '';
   return `<p>Trial ${best.trial} (generation ${best.generation}): ${esc(metric)} ${esc(fmt(best.metric, 4))} after ${best.epochs} epochs` +
-    `${best.weightsHash ? `, weights hash <code class="hash">${esc(best.weightsHash)}</code>` : ''}.</p>${keyValues(params, 'kv best-params')}` +
+    `${best.weightsHash ? `, weights hash <code class="hash">${esc(best.weightsHash)}</code>` : ''}.</p>${stopped}${keyValues(params, 'kv best-params')}` +
     `<h3>Command</h3>${cmd.command ? `<pre id="best-command"><code>${esc(cmd.command)}</code></pre>` : `<p class="note" id="best-command-none">No single <code>simdnet train</code> line: ${esc(cmd.why)}. Use the experiment file.</p>`}` +
     `<h3>Experiment file</h3><p class="note">Save as <code>best.json</code> and run <code>simdnet run best.json</code>.</p><pre id="best-experiment"><code>${esc(file)}</code></pre>`;
 }
@@ -148,8 +160,7 @@ export function renderSweepReport(log: SweepLog, options: SweepReportOptions = {
   const l = readSweepLog('renderSweepReport', log), o = readOptions(options);
   const { name: metric, goal } = metricOf(l.header.config);
   const axes = axesOf(l.header.config, l.trials);
-  let best: SweepTrial | undefined;
-  for (const t of l.trials) if (t.status === 'ok' && t.metric !== null && (!best || better(goal, t.metric, best.metric!))) best = t;
+  const best = bestOf(l.trials, goal);
   const sections: [string, string, string, string?][] = [
     ['overview', 'Overview', overviewBody(l, metric, goal, best)],
     ['chart', 'Parallel coordinates', l.trials.length ? parallelCoordinates(l.trials, axes, metric, goal) : '<p class="empty">The log has no finished trials yet.</p>',

@@ -157,6 +157,17 @@ test('the best configuration: the best finished trial as a train command and an 
   const f2 = JSON.parse(text(byId(d, 'best-experiment')!));
   assert.is(f2.variants[0].optimizer.name, 'sgd');
   assert.is(typeof f2.variants[0].optimizer.learningRate, 'number');
+  // Ties go to the lower trial number, whatever the log's order; stopped trials only when none finished.
+  const tie = syntheticLog(8, () => 0.5);
+  tie.trials.reverse();
+  const tieBest = all(section(parseHtml(renderSweepReport(tie)), 'best'), (x) => x.tag === 'p')[0];
+  assert.match(text(tieBest), new RegExp(`^Trial ${Math.min(...tie.trials.filter((t) => t.status === 'ok').map((t) => t.trial))} `));
+  const onlyStopped = syntheticLog(8, byLr);
+  for (const t of onlyStopped.trials) if (t.status === 'ok') t.status = 'stopped';
+  const sBest = section(parseHtml(renderSweepReport(onlyStopped)), 'best');
+  assert.ok(byId(sBest, 'best-stopped'));
+  const top = onlyStopped.trials.filter((t) => t.metric !== null).sort((a, b) => b.metric! - a.metric!)[0];
+  assert.match(text(all(sBest, (x) => x.tag === 'p')[0]), new RegExp(`^Trial ${top.trial} `));
   // A minimized metric picks the smallest.
   const min = syntheticLog(12, byLr);
   (min.header.config as Record<string, unknown>).metric = { name: 'valLoss', goal: 'minimize' };
@@ -195,7 +206,7 @@ test('edge cases: no trials, every trial failed, a stopped trial without a value
   const log = syntheticLog(4, byLr);
   const none = parseHtml(renderSweepReport({ header: log.header, trials: [] }));
   assert.match(text(section(none, 'chart')), /no finished trials/);
-  assert.match(text(section(none, 'best')), /No trial finished/);
+  assert.match(text(section(none, 'best')), /No trial has a metric/);
   const failed = syntheticLog(3, byLr);
   for (const t of failed.trials) { t.status = 'failed'; t.metric = null; }
   const f = parseHtml(renderSweepReport(failed));
