@@ -91,9 +91,10 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
         for (let i = 0; i < specs.length; i++) {
           const spec = specs[i];
           if (records.has(spec.trial)) continue;
+          // The state first, then the job: a job read before it completed would carry no return value yet.
+          const state = await queue.getJobState(ids[i]);
           const job = await queue.getJob(ids[i]) as Job<JobData, QueueRecord> | undefined;
-          if (!job) throw new Error(`queue: job ${ids[i]} (trial ${spec.trial}) disappeared from Redis; was the queue emptied?`);
-          const state = await job.getState();
+          if (state === 'unknown' || !job) throw new Error(`queue: job ${ids[i]} (trial ${spec.trial}) disappeared from Redis; was the queue emptied?`);
           let r: QueueRecord | undefined;
           if (state === 'completed') r = checkRecord(job.returnvalue, spec);
           else if (state === 'failed') r = failedRecord(spec, failedReason(job), job.processedBy);
