@@ -27,7 +27,8 @@ export interface PoolOptions {
 
 // Running from src/ under tsx (the tests): a worker thread does not inherit the loader, so it registers it first.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
+const WORKER_JS = new URL('./worker.js', import.meta.url);
+const WORKER_URL = FROM_SOURCE ? new URL(WORKER_JS.href.replace(/\.js$/, '.ts')) : WORKER_JS;
 
 function startWorker(init: InitOptions | undefined): Worker {
   const workerData = { init };

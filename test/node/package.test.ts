@@ -30,6 +30,8 @@ function entryTargets(): string[] {
 /** The relative specifiers a built file imports: static imports and exports, import('…') with a literal or a const. */
 function relativeImports(file: string, text = readFileSync(join(root, file), 'utf8')): string[] {
   const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]);
+  // new URL('./x.js', import.meta.url): a worker thread's script (the sweep's pool)
+  for (const m of text.matchAll(/\bnew URL\(\s*['"](\.{1,2}\/[^'"]+\.js)['"],\s*import\.meta\.url\s*\)/g)) specs.push(m[1]);
   for (const m of text.matchAll(/\bimport\(\s*([A-Za-z_$][\w$]*)\s*\)/g)) { // import(NAME) where const NAME = './x.js'
     const c = new RegExp(`const\\s+${m[1]}\\s*=\\s*['"](\\.{1,2}/[^'"]+)['"]`).exec(text);
     if (!c) throw new Error(`${file}: import(${m[1]}) of a path this test cannot follow`);
