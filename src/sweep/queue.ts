@@ -18,6 +18,12 @@ export const QUEUE_NAME = 'simdnet-sweep';
 /** A job runs at most twice: a thrown error, or a worker lost mid-trial (its lock expired), is retried once. */
 export const ATTEMPTS = 2;
 
+/**
+ * Finished jobs stay in Redis a week (so a coordinator restarted within it takes their results rather than running
+ * them again), then BullMQ drops them as later jobs finish.
+ */
+export const KEEP_SECONDS = 7 * 24 * 3600;
+
 /** What a worker needs to run one trial (runTrial's argument, as JSON) and what it returns. */
 export type QueueTrial = TrialSpec;
 export type QueueRecord = TrialRecord;
@@ -82,7 +88,7 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
       const ids = specs.map((s) => jobId(sweep, s));
       await queue.addBulk(specs.map((spec, i) => ({
         name: `${sweep} trial ${spec.trial}`, data: { sweep, version: VERSION, spec },
-        opts: { jobId: ids[i], attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false },
+        opts: { jobId: ids[i], attempts: ATTEMPTS, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } },
       })));
       const records = new Map<number, QueueRecord>();
       const running = new Set<number>();
