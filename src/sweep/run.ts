@@ -188,6 +188,7 @@ export async function sweep(input: string | Record<string, unknown>, options: Sw
   mkdirSync(join(out, 'trials'), { recursive: true });
   const logPath = join(out, 'trials.jsonl');
   const records = new Map<number, TrialRecord>();
+  const proposer = makeProposer(s.method, s.space, s.seed, s.metric.goal); // before the log: a refused grid leaves no file
   let log: TrialLog;
   if (options.resume) {
     const r = readLog(logPath, warn);
@@ -201,7 +202,6 @@ export async function sweep(input: string | Record<string, unknown>, options: Sw
   } else {
     log = createLog(logPath, { sweep: s.name, config: s.raw, started: new Date().toISOString() });
   }
-  const proposer = makeProposer(s.method, s.space, s.seed, s.metric.goal);
   const total = s.method === 'grid' ? Math.min(s.budget.trials ?? proposer.size, proposer.size) : s.budget.trials!;
   const settings = (r: { params: Params }) => applyParams(s.base, r.params);
   let executor: Executor | undefined;

@@ -1,6 +1,7 @@
 // Sweeps on one machine: a tiny random sweep's records and JSONL log, the same params and weights hashes with 1 and 2
 // worker threads, failed trials (a thrown error, a timeout) recorded while the sweep goes on, a CLI sweep killed
-// mid-way and resumed (nothing rerun or lost, the same records as uninterrupted), and strict reading.
+// mid-way and resumed (nothing rerun or lost, the same records as uninterrupted), an existing log refused without
+// --resume, the seconds budget, and strict reading.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, execFileSync } from 'node:child_process';
@@ -65,6 +66,29 @@ test('a trial that throws and one over its time limit are recorded failed; the s
   assert.is(slow.status, 'failed');
   assert.is(slow.reason, 'timeout after 4 s');
   assert.is(lines(join(dir, 'failing')).length, 5);
+});
+
+test('a trial whose params make invalid settings together is recorded failed without running; the others run', async () => {
+  const r = await sweep({
+    name: 'joint', base: { limit: 100, epochs: 1 }, space: { model: { values: ['mlp', 'cnn'] }, hidden: { values: [[8]] } },
+    method: 'grid',
+  }, { out: join(dir, 'joint'), workers: 1, init });
+  assert.equal(r.trials.map((t) => t.status), ['ok', 'failed']);
+  assert.match(r.trials[1].reason!, /^invalid settings: hidden does not apply to model "cnn"/);
+  assert.not.ok(existsSync(join(dir, 'joint', 'trials', '2', 'history.json')));
+});
+
+test('a folder with a log: refused without resume; resume with another sweep file or without a log refused', async () => {
+  const out = join(dir, 'two'), before = readFileSync(join(out, 'trials.jsonl'), 'utf8');
+  await sweep(TINY, { out, init }).then(() => assert.unreachable('ran over a log'), (e: Error) => assert.match(e.message, /trials\.jsonl exists: continue that sweep with --resume/));
+  await sweep({ ...TINY, seed: 6 }, { out, init, resume: true }).then(() => assert.unreachable('resumed another sweep'),
+    (e: Error) => assert.match(e.message, /is the log of another sweep file/));
+  await sweep(TINY, { out: join(dir, 'nothing'), init, resume: true }).then(() => assert.unreachable('resumed nothing'),
+    (e: Error) => assert.match(e.message, /trials\.jsonl does not exist/));
+  assert.is(readFileSync(join(out, 'trials.jsonl'), 'utf8'), before, 'the log is untouched');
+  const again = await sweep(TINY, { out, init, resume: true, workers: 1 });
+  assert.equal(again.trials.map(key), two.trials.map(key), 'a finished sweep resumed runs nothing and returns its records');
+  assert.is(readFileSync(join(out, 'trials.jsonl'), 'utf8'), before);
 });
 
 test('budget.seconds: no generation starts once they have passed (the one in flight finishes)', async () => {
