@@ -129,6 +129,23 @@ test('simdnet worker --concurrency 2: two worker processes, both ended by one SI
   }
 });
 
+test('a trial whose worker is lost twice is recorded failed, saying so, and the sweep goes on', async () => {
+  const out = join(dir, 'lost');
+  const result = sweep({ ...SWEEP, name: 'lost-twice', budget: { trials: 1 } }, { out, executor: sweepQueueExecutor(redis.url) });
+  const a = startWorker('la', { SIMDNET_FAULT: 'SIGKILL@epoch' });
+  assert.is(await a.exited, 'SIGKILL', a.output);
+  const b = startWorker('lb', { SIMDNET_FAULT: 'SIGKILL@epoch' }); // takes the trial back once a's lock expired, dies too
+  assert.is(await b.exited, 'SIGKILL', b.output);
+  const c = startWorker('lc'); // finds it stalled a second time: failed
+  const r = await result;
+  assert.is(r.trials.length, 1);
+  assert.is(r.trials[0].status, 'failed');
+  assert.match(r.trials[0].reason!, /its worker was lost twice mid-trial/);
+  assert.is(logLines(out).length, 2);
+  c.kill('SIGTERM');
+  assert.is(await c.exited, '0', c.output);
+});
+
 test('a worker that throws has its trial retried once, then recorded failed with the reason; a wrong record is refused', async () => {
   const calls = new Map<number, number>();
   const w = await startQueueWorker(redis.url, async (spec) => {
