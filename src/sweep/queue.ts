@@ -36,7 +36,9 @@ export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.js
 /** An ioredis client as BullMQ needs it, after one PING within `seconds` (ioredis alone would retry forever). */
 async function connect(url: URL, seconds = 10): Promise<Redis> {
   const client = new Redis(url.href, { maxRetriesPerRequest: null, lazyConnect: true });
-  client.on('error', () => { /* reported by the PING below, then by the calls that fail */ });
+  let last: Error | undefined; // the socket's own error (ECONNREFUSED, …) says more than the rejected connect()
+  const onError = (e: Error) => { last = e; };
+  client.on('error', onError);
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -45,10 +47,12 @@ async function connect(url: URL, seconds = 10): Promise<Redis> {
     ]);
   } catch (e) {
     client.disconnect();
-    throw new Error(`cannot reach Redis at ${url.host}: ${(e as Error).message}`);
+    throw new Error(`cannot reach Redis at ${url.host}: ${last?.message ?? (e as Error).message}`);
   } finally {
     clearTimeout(timer);
   }
+  client.off('error', onError);
+  client.on('error', () => { /* ioredis reconnects; the calls waiting on it go on then */ });
   return client;
 }
 
