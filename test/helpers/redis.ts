@@ -19,11 +19,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts redis-server and resolves once it accepts connections (rejects after `timeoutMs`). */
-export async function startRedis(timeoutMs = 10_000): Promise<RedisServer> {
+/** Starts redis-server (`bin`: another path, for the test of its absence) and resolves once it accepts connections. */
+export async function startRedis({ bin = 'redis-server', timeoutMs = 10_000 } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'simdnet-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir,
+  const child: ChildProcess = spawn(bin, ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir,
     '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const stop = async (): Promise<void> => {

@@ -191,6 +191,15 @@ test('a worker refuses a trial from another simdnet version, naming both (no ret
   }
 });
 
+test('without redis-server the queue tests fail, saying what to install', async () => {
+  try {
+    await startRedis({ bin: join(dir, 'no-such-redis-server') });
+    assert.unreachable('started');
+  } catch (e) {
+    assert.match((e as Error).message, /redis-server is not installed: the queue tests need it \(Debian: apt-get install redis-server/);
+  }
+});
+
 test('--queue URLs are read strictly', () => {
   assert.is(readQueueUrl('--queue', 'redis://10.0.0.5:6379').port, '6379');
   assert.is(readQueueUrl('--queue', 'rediss://u:p@host:1/2').hostname, 'host');
