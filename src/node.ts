@@ -1,7 +1,8 @@
 // simdnet/node: the Node-only helpers (files and folders). Everything else comes from 'simdnet'.
 /**
- * `simdnet/node`: Node-only helpers that write and read files (model files atomically, run reports).
+ * `simdnet/node`: Node-only helpers: model files written atomically, run reports, and hyperparameter sweeps (worker threads, a JSONL log).
  * @module simdnet/node
  */
 export { saveModel, loadModelFile, writeAtomic } from './io/files.js';
 export { writeReport, writeComparison, rebuildReport } from './report/node.js';
+export { sweep, readSweep, readSweepFile, type SweepConfig, type SweepOptions, type SweepResult, type SweepStatus } from './sweep/run.js';

@@ -186,7 +186,7 @@ export const settingFlags = (): Record<string, SweepFlag> =>
   Object.fromEntries(SETTINGS.filter((s) => s.flag).map((s) => [s.key, { flag: s.flag, boolean: s.kind === 'boolean', default: s.def }]));
 
 /** A sweep folder's report: DIR/report.html from DIR/trials.jsonl (a truncated last line is skipped and said so). */
-async function sweepReport(dir: string, log: (s: string) => void): Promise<string> {
+export async function sweepReport(dir: string, log: (s: string) => void): Promise<string> {
   const file = join(dir, 'trials.jsonl');
   let html: string;
   try {

@@ -1,31 +1,18 @@
 // `simdnet sweep SWEEP.json`: runs a sweep (src/sweep/run.ts) with a live status line, then prints the best 10
-// trials, the best configuration as a `simdnet train` command line (when every setting it uses has a flag) and
-// writes <out>/best.json, an experiment file with one variant (`simdnet run <out>/best.json`).
+// trials, the best configuration as a `simdnet train` command line (when every setting it uses has a flag), writes
+// <out>/best.json, an experiment file with one variant (`simdnet run <out>/best.json`), and <out>/report.html.
 import { join } from 'node:path';
 import { writeAtomic } from '../io/files.js';
 import { sweep, type ExecutorFactory, type SweepResult, type SweepStatus } from '../sweep/run.js';
 import type { TrialRecord } from '../sweep/log.js';
-import { SETTINGS } from './settings.js';
+import { settingFlags, sweepReport } from './commands.js';
+import { trainCommand } from '../report/sweep-best.js';
 import { fitFields, formatDuration } from '../train/status-line.js';
 
 export interface SweepCommandOptions {
   out?: string; workers?: number; resume?: boolean;
   /** Where trials run instead of this machine's worker threads (the --queue flag gives one). */
   executor?: ExecutorFactory;
-}
-
-/** Settings as `simdnet train` flags, or undefined when one has no flag (an object such as an optimizer spec). */
-export function trainCommand(settings: Record<string, unknown>): string | undefined {
-  const args = ['simdnet', 'train'];
-  for (const [k, v] of Object.entries(settings)) {
-    const s = SETTINGS.find((x) => x.key === k);
-    if (!s || !s.flag) return undefined;
-    if (s.kind === 'boolean') { if (v === true) args.push(`--${s.flag}`); continue; }
-    const text = Array.isArray(v) && v.every((x) => typeof x === 'number') ? v.join(',') : typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
-    if (text === undefined) return undefined;
-    args.push(`--${s.flag}`, /^[\w@%+=:,./-]+$/.test(text) ? text : JSON.stringify(text));
-  }
-  return args.join(' ');
 }
 
 const shown = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(3)).toString() : typeof v === 'string' ? v : JSON.stringify(v));
@@ -78,9 +65,10 @@ export async function sweepCommand(file: string, o: SweepCommandOptions, log: (s
   const experiment = { name: `${result.name}-best`, description: `The best trial (${best.trial}) of sweep ${result.name}: ${result.metric.name} ${best.metric}`, base: settings, variants: [{ name: 'best' }] };
   const path = join(result.out, 'best.json');
   await writeAtomic(path, new TextEncoder().encode(`${JSON.stringify(experiment, null, 1)}\n`));
-  const cmd = trainCommand(settings);
+  const cmd = trainCommand(settings, {}, settingFlags());
   log(`\nbest: trial ${best.trial}, ${result.metric.name} ${best.metric!.toFixed(4)}, weights hash ${best.weightsHash}`);
-  log(cmd ? `  ${cmd}` : '  (its settings include objects no flag takes: use the experiment file below)');
+  log(cmd.command ? `  ${cmd.command}` : `  (no simdnet train line: ${cmd.why}; use the experiment file below)`);
   log(`  simdnet run ${path}`);
+  await sweepReport(result.out, log);
   return result;
 }

@@ -130,6 +130,7 @@ export function readSweep(where: string, e: unknown, defaultName = 'sweep'): Swe
 /** Makes the executor a sweep runs its generations on (the default: localPool). */
 export type ExecutorFactory = (c: { sweep: SweepConfig; out: string; workers?: number; init?: InitOptions }) => Executor | Promise<Executor>;
 
+/** How `sweep()` runs: where it writes, how many worker threads, resume, progress callbacks, another executor. */
 export interface SweepOptions {
   /** The sweep's folder: trials.jsonl and trials/<n> (default runs/<sweep name>). */
   out?: string;
@@ -158,7 +159,12 @@ export const statusText = (st: SweepStatus): string =>
   `trials ${st.done}/${st.total} done, ${st.running} running, ${st.failed} failed; best ${st.metric} ` +
   `${st.best ? `${st.best.metric.toFixed(4)} (trial ${st.best.trial})` : '-'}; ETA ${formatDuration(st.etaSeconds)}`;
 
-export interface SweepResult { name: string; out: string; metric: { name: MetricName; goal: Goal }; trials: TrialRecord[]; best?: TrialRecord; settings(r: TrialRecord): Record<string, unknown> }
+/** A finished sweep: its name and folder, the metric, every trial's record, the best one. */
+export interface SweepResult {
+  name: string; out: string; metric: { name: MetricName; goal: Goal }; trials: TrialRecord[]; best?: TrialRecord;
+  /** A trial's settings: the sweep's base with the trial's params merged in (an experiment file's variant). */
+  settings(r: TrialRecord): Record<string, unknown>;
+}
 
 /** Whether a is better than b for the goal (ties: the earlier trial). */
 const better = (goal: Goal, a: TrialRecord, b: TrialRecord | undefined) =>

@@ -123,7 +123,8 @@ test('simdnet sweep killed mid-way, then --resume: nothing rerun, nothing lost, 
   assert.is(recs.length, 6);
   assert.equal(recs.sort((a, b) => a.trial - b.trial).map(key), two.trials.map(key));
   assert.match(stdout, /best 6 by valAccuracy/);
-  assert.match(stdout, /simdnet train --dataset fashion-small --limit 600 --hidden 8 --seed 2 /);
+  assert.match(stdout, /\n  simdnet train --dataset fashion-small --hidden 8 .*--seed 2 .*--limit 600/);
+  assert.ok(existsSync(join(out, "report.html")), "the sweep writes its report");
   const best = readExperiment(join(out, 'best.json'));
   assert.is(best.variants.length, 1);
   assert.is(best.variants[0].config.learningRate, two.best!.params.learningRate);
