@@ -76,7 +76,8 @@ function failedRecord(spec: QueueTrial, reason: string, worker?: string): QueueR
  * enqueues a generation's trials (idempotently), waits until every one has finished, and calls events.done once per
  * trial as it finishes; started() when a worker takes it. `parallel` is the number of workers connected.
  */
-export async function openQueue(urlText: string, sweep: string, opts: { pollMs?: number } = {}): Promise<Executor> {
+export async function openQueue(urlText: string, sweep: string, opts: { pollMs?: number; warn?: (s: string) => void; idleWarnMs?: number } = {}): Promise<Executor> {
+  const warn = opts.warn ?? ((s: string) => process.stderr.write(`simdnet: ${s}\n`));
   const client = await connect(readQueueUrl('--queue', urlText));
   const queue = new Queue<JobData, QueueRecord>(QUEUE_NAME, { connection: client });
   const pollMs = opts.pollMs ?? 250;
@@ -96,8 +97,15 @@ export async function openQueue(urlText: string, sweep: string, opts: { pollMs?:
       })));
       const records = new Map<number, QueueRecord>();
       const running = new Set<number>();
+      const since = Date.now();
+      let told = false;
       while (records.size < specs.length) {
-        parallel = Math.max(1, await queue.getWorkersCount());
+        const workers = await queue.getWorkersCount();
+        parallel = Math.max(1, workers);
+        if (workers === 0 && !told && Date.now() - since > (opts.idleWarnMs ?? 10_000)) {
+          told = true; // once per generation: the trials wait in Redis until a worker comes
+          warn(`no simdnet worker is connected to ${readQueueUrl('--queue', urlText).host}: the trials wait there; start one with simdnet worker --queue redis://HOST:PORT`);
+        }
         for (let i = 0; i < specs.length; i++) {
           const spec = specs[i];
           if (records.has(spec.trial)) continue;

@@ -200,6 +200,25 @@ test('without redis-server the queue tests fail, saying what to install', async 
   }
 });
 
+test('a coordinator with no worker connected says so once, and goes on when one comes', async () => {
+  const warned: string[] = [];
+  const exec = await openQueue(redis.url, 'idle', { pollMs: 50, idleWarnMs: 300, warn: (w) => warned.push(w) });
+  let w: Awaited<ReturnType<typeof startQueueWorker>> | undefined;
+  try {
+    const spec = { trial: 1, generation: 0, params: {}, config: {}, goal: 'maximize', metric: 'valAccuracy', earlier: [] } as unknown as TrialSpec;
+    const pending = exec.run([spec], { done: () => {} });
+    await until(async () => warned.length > 0, () => 'no warning');
+    assert.match(warned[0], /no simdnet worker is connected to 127\.0\.0\.1:\d+: the trials wait there/);
+    w = await startQueueWorker(redis.url, async (t) => ({ trial: t.trial, generation: 0, params: {}, status: 'ok', metric: 1, curve: [1], epochs: 1, seconds: 0 }), { name: 'late' });
+    const [r] = await pending;
+    assert.is(r.worker, 'late');
+    assert.is(warned.length, 1);
+  } finally {
+    await exec.close();
+    await w?.close();
+  }
+});
+
 test('--queue URLs are read strictly', () => {
   assert.is(readQueueUrl('--queue', 'redis://10.0.0.5:6379').port, '6379');
   assert.is(readQueueUrl('--queue', 'rediss://u:p@host:1/2').hostname, 'host');
