@@ -51,7 +51,26 @@ export function readWorkerOptions(values: Record<string, string | boolean | unde
  */
 export function sweepQueueExecutor(url: string): ExecutorFactory {
   readQueueUrl('--queue', url);
-  return async (c) => (await import('../sweep/queue.js')).openQueue(url, c.sweep.name);
+  return async (c) => (await loadQueue()).openQueue(url, c.sweep.name);
+}
+
+/**
+ * The queue module, whose BullMQ and ioredis are optional peer dependencies (most users never need them): when they
+ * are missing, one line saying how to install them.
+ */
+export async function loadQueue(): Promise<typeof import('../sweep/queue.js')> {
+  try {
+    return await import('../sweep/queue.js');
+  } catch (e) {
+    throw queueModuleError(e);
+  }
+}
+
+/** A failed import of bullmq or ioredis as a usage error naming the install command; any other error as it was. */
+export function queueModuleError(e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException;
+  const missing = err?.code === 'ERR_MODULE_NOT_FOUND' ? /['"](bullmq|ioredis)['"]/.exec(err.message ?? '')?.[1] : undefined;
+  return missing ? new UsageError(`--queue needs the packages bullmq and ioredis (optional peer dependencies of simdnet; "${missing}" is not installed): npm i bullmq ioredis`) : e;
 }
 
 /** A sweep name as one folder name. */
@@ -69,7 +88,7 @@ export async function workerCommand(o: WorkerCommandOptions, log: (s: string) =>
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const { startQueueWorker } = await import('../sweep/queue.js');
+  const { startQueueWorker } = await loadQueue();
   const { runTrial, releaseDataset } = await import('../sweep/trial.js');
   const worker = await startQueueWorker(o.queue, (spec, sweep) => runTrial({ ...spec, config: { ...spec.config, out: join(o.out, folderName(sweep), 'trials', String(spec.trial)) } }),
     { lockSeconds: o.lockSeconds, log });
