@@ -11,6 +11,7 @@ import { parseSweepLog, readSweepLog, type SweepLog, type SweepTrial } from './s
 import { axisOf, encode, parallelCoordinates, shown, type Axis } from './sweep-chart.js';
 import { knnPermutationImportance, spearman, type Feature } from './sweep-importance.js';
 import { experimentFile, trainCommand, type SweepFlag } from './sweep-best.js';
+import { bestTrial } from '../sweep/best.js';
 
 export type { SweepLog, SweepTrial, SweepHeader } from './sweep-log.js';
 export type { SweepFlag } from './sweep-best.js';
@@ -59,18 +60,6 @@ function axesOf(config: Record<string, unknown>, trials: SweepTrial[]): Axis[] {
   return keys.map((k) => axisOf(k, space[k], trials.map((t) => t.params[k]).filter((v) => v !== undefined)));
 }
 
-/** The best trial as simdnet sweep picks it: finished ones first (stopped ones only when none finished); ties: the lower trial number. */
-function bestOf(trials: SweepTrial[], goal: 'maximize' | 'minimize'): SweepTrial | undefined {
-  for (const status of ['ok', 'stopped']) {
-    let best: SweepTrial | undefined;
-    for (const t of trials) {
-      if (t.status !== status || t.metric === null) continue;
-      if (!best || (goal === 'maximize' ? t.metric > best.metric! : t.metric < best.metric!) || (t.metric === best.metric && t.trial < best.trial)) best = t;
-    }
-    if (best) return best;
-  }
-  return undefined;
-}
 
 function overviewBody(log: SweepLog, metric: string, goal: string, best?: SweepTrial): string {
   const count = (s: string) => log.trials.filter((t) => t.status === s).length;
@@ -160,7 +149,7 @@ export function renderSweepReport(log: SweepLog, options: SweepReportOptions = {
   const l = readSweepLog('renderSweepReport', log), o = readOptions(options);
   const { name: metric, goal } = metricOf(l.header.config);
   const axes = axesOf(l.header.config, l.trials);
-  const best = bestOf(l.trials, goal);
+  const best = bestTrial(l.trials, goal);
   const sections: [string, string, string, string?][] = [
     ['overview', 'Overview', overviewBody(l, metric, goal, best)],
     ['chart', 'Parallel coordinates', l.trials.length ? parallelCoordinates(l.trials, axes, metric, goal) : '<p class="empty">The log has no finished trials yet.</p>',

@@ -1,6 +1,6 @@
 // Sweeps' deterministic numbers: a counter-based generator keyed by integers (seed, trial, dimension, …) built from
 // 32-bit integer hashing (Math.imul only), and exp/log/normal draws made of IEEE-exact operations (+ − × ÷ √), so a
-// seed proposes the same trials bit for bit in every JavaScript runtime. No Math.random, no host exp/log.
+// seed proposes the same trials bit for bit in every JavaScript runtime. Never the host's random generator, nor its exp or log.
 
 const TWO32 = 4294967296;
 

@@ -9,6 +9,7 @@ import type { InitOptions } from '../index.js';
 import { checkKeys as checkSettingKeys, nearest, resolveConfig, UsageError, type TrainConfig } from '../cli/settings.js';
 import { applyParams, readSpace, spaceCorners, type Params, type Space } from './space.js';
 import { makeProposer, METHODS, type Goal, type Method } from './search.js';
+import { bestTrial } from './best.js';
 import type { Curve, StopRule } from './stopping.js';
 import { METRICS, type MetricName, type TrialSpec } from './trial.js';
 import { createLog, readLog, type TrialLog, type TrialRecord } from './log.js';
@@ -166,19 +167,8 @@ export interface SweepResult {
   settings(r: TrialRecord): Record<string, unknown>;
 }
 
-/** Whether a is better than b for the goal (ties: the earlier trial). */
-const better = (goal: Goal, a: TrialRecord, b: TrialRecord | undefined) =>
-  !b || (goal === 'maximize' ? a.metric! > b.metric! : a.metric! < b.metric!) || (a.metric === b.metric && a.trial < b.trial);
-
-/** The best finished trial (status ok; stopped ones only when none finished). */
-export function bestTrial(records: readonly TrialRecord[], goal: Goal): TrialRecord | undefined {
-  let best: TrialRecord | undefined;
-  for (const status of ['ok', 'stopped']) {
-    for (const r of records) if (r.status === status && r.metric !== null && better(goal, r, best)) best = r;
-    if (best) return best;
-  }
-  return undefined;
-}
+/** The best trial (src/sweep/best.ts, the report's rule too). */
+export { bestTrial };
 
 /** Runs (or with resume, continues) a sweep: a sweep file's path or its object. */
 export async function sweep(input: string | Record<string, unknown>, options: SweepOptions = {}): Promise<SweepResult> {
