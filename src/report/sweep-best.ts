@@ -1,7 +1,27 @@
-// The sweep report's best configuration, ready to run: a `simdnet train …` command (when every setting it needs has a
-// flag: the caller passes the CLI's flag table, which lives in src/cli/settings.ts) and an experiment file for
-// `simdnet run` (the sweep's base with the trial's parameters as its one variant; dotted keys as nested objects).
+// A sweep's best trial and its configuration, ready to run: the one best-trial rule (the coordinator in
+// src/sweep/run.ts and the report both use it), a `simdnet train …` command (when every setting it needs has a flag:
+// the caller passes the CLI's flag table, which lives in src/cli/settings.ts) and an experiment file for `simdnet run`
+// (the sweep's base with the trial's parameters as its one variant; dotted keys as nested objects). Browser-usable.
 import { isPlainObject } from '../ops/options.js';
+
+/** What the rule reads of a trial record. */
+export interface Ranked { trial: number; status: string; metric: number | null }
+
+/**
+ * The best trial by `goal` (status 'ok'; 'stopped' ones only when none finished), or undefined when none has a
+ * value. Ties go to the lower trial number.
+ */
+export function bestTrial<T extends Ranked>(records: readonly T[], goal: 'maximize' | 'minimize'): T | undefined {
+  for (const status of ['ok', 'stopped']) {
+    let best: T | undefined;
+    for (const r of records) {
+      if (r.status !== status || r.metric === null) continue;
+      if (!best || (goal === 'maximize' ? r.metric > best.metric! : r.metric < best.metric!) || (r.metric === best.metric && r.trial < best.trial)) best = r;
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
 
 /** A setting's command-line flag (without dashes); boolean flags are given alone (a "no-" flag sets false). */
 export interface SweepFlag { flag: string; boolean?: boolean; default?: unknown }

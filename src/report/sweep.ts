@@ -10,8 +10,7 @@ import { runInfoBody } from './sections.js';
 import { parseSweepLog, readSweepLog, type SweepLog, type SweepTrial } from './sweep-log.js';
 import { axisOf, encode, parallelCoordinates, shown, type Axis } from './sweep-chart.js';
 import { knnPermutationImportance, spearman, type Feature } from './sweep-importance.js';
-import { experimentFile, trainCommand, type SweepFlag } from './sweep-best.js';
-import { bestTrial } from '../sweep/best.js';
+import { bestTrial, experimentFile, trainCommand, type SweepFlag } from './sweep-best.js';
 
 export type { SweepLog, SweepTrial, SweepHeader } from './sweep-log.js';
 export type { SweepFlag } from './sweep-best.js';

@@ -9,7 +9,7 @@ import type { InitOptions } from '../index.js';
 import { checkKeys as checkSettingKeys, nearest, resolveConfig, UsageError, type TrainConfig } from '../cli/settings.js';
 import { applyParams, readSpace, spaceCorners, type Params, type Space } from './space.js';
 import { makeProposer, METHODS, type Goal, type Method } from './search.js';
-import { bestTrial } from './best.js';
+import { bestTrial } from '../report/sweep-best.js';
 import type { Curve, StopRule } from './stopping.js';
 import { METRICS, type MetricName, type TrialSpec } from './trial.js';
 import { createLog, readLog, type TrialLog, type TrialRecord } from './log.js';
@@ -167,7 +167,7 @@ export interface SweepResult {
   settings(r: TrialRecord): Record<string, unknown>;
 }
 
-/** The best trial (src/sweep/best.ts, the report's rule too). */
+/** The best trial (src/report/sweep-best.ts, the report's rule too). */
 export { bestTrial };
 
 /** Runs (or with resume, continues) a sweep: a sweep file's path or its object. */
