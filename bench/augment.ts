@@ -63,8 +63,9 @@ export function augmentFigures(): Spec[] {
 // time (wall clock, on whatever else the machine runs) and the weights hash.
 async function compareTraining(epochs: number): Promise<void> {
   const { init } = await import('../src/index.js');
-  const { resolveConfig } = await import('../src/cli/settings.js');
-  const { loadDataset, disposeDataset } = await import('../src/cli/datasets.js');
+  const { resolveConfig } = await import('../src/run/settings.js');
+  const { loadDataset } = await import('../src/cli/datasets.js');
+  const { disposeDataset } = await import('../src/run/dataset.js');
   const { buildModel } = await import('../src/cli/config.js');
   const { rowsOf } = await import('../src/train/loop.js');
   await init();

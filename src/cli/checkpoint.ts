@@ -5,14 +5,13 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, type Model, type EpochProgress } from '../index.js';
-import { resolveConfig, UsageError, type TrainConfig } from './settings.js';
+import { resolveConfig, UsageError, type TrainConfig } from '../run/settings.js';
+import type { Position } from '../run/epochs.js';
 
 export const CHECKPOINT = 'checkpoint.json';
 const MODEL_FILE = /^checkpoint(-\d+-\d+)?\.simdnet$/;
 
 /** Where an interrupted run stands: the next epoch and batch, that epoch's running sums, and the history so far. */
-export interface Position { epoch: number; batch: number; progress?: EpochProgress }
-
 export interface Checkpoint extends Position {
   config: TrainConfig;
   history: Record<string, (number | null)[]>;

@@ -10,12 +10,13 @@ import { gradCheck, ops, tensor, type Model, type Tensor } from '../index.js';
 import { NonFiniteError } from '../train/errors.js';
 import { loadModelFile } from '../io/files.js';
 import { buildModel, checkModelFile } from './config.js';
-import { modelKind, nameOf, nearest, SETTINGS, UsageError, type TrainConfig } from './settings.js';
+import { modelKind, nameOf, nearest, SETTINGS, UsageError, type TrainConfig } from '../run/settings.js';
 import type { Layer } from '../layers/layer.js';
 import { readExperiment } from './experiment.js';
 import { CHECKPOINT } from './checkpoint.js';
 import { makeFolder, probeFolder } from './outdir.js';
-import { disposeDataset, loadDataset, loadInputs } from './datasets.js';
+import { loadDataset, loadInputs } from './datasets.js';
+import { disposeDataset } from '../run/dataset.js';
 import { confusionTable } from './confusion.js';
 import { train, type TrainResult } from './train.js';
 

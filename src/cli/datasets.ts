@@ -6,10 +6,8 @@ import * as data from '../data/index.js';
 import { empty } from '../ops/tensor.js';
 import { copy } from '../backend/kernels/index.js';
 import { loadFor, datasetNames, type DatasetName } from '../data/node.js';
-import { UsageError, type TrainConfig } from './settings.js';
-
-export interface Split { x: Tensor; labels: Tensor; oneHot: Tensor }
-export interface Dataset { name: string; train: Split; test: Split; classes: string[]; inputShape: number[] }
+import { UsageError, type TrainConfig } from '../run/settings.js';
+import type { Dataset, Split } from '../run/dataset.js';
 
 // The first n rows of t (t is disposed when a copy is made).
 function firstRows(t: Tensor, n: number): Tensor {
@@ -39,11 +37,6 @@ export async function loadDataset(c: Pick<TrainConfig, 'dataset' | 'dataDir' | '
     return { x, labels, oneHot: data.oneHot(labels, classes) };
   };
   return { name: d.name, train: split(d.train, c.limit), test: split(d.test), classes: d.classes, inputShape: d.inputShape };
-}
-
-/** Frees a dataset's tensors. */
-export function disposeDataset(d: Dataset): void {
-  for (const s of [d.train, d.test]) for (const t of [s.x, s.labels, s.oneHot]) t.dispose();
 }
 
 /** The samples of an IDX image file or one PNG, shaped for a model's input (scaled to [0, 1]). */

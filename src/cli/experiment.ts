@@ -4,7 +4,7 @@
 // plain, unique file name (no path out of --out, no variant over another). Not the training (train.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkKeys, nearest, resolveConfig, UsageError, type TrainConfig } from './settings.js';
+import { checkKeys, nearest, resolveConfig, UsageError, type TrainConfig } from '../run/settings.js';
 import { mergeSettings } from '../sweep/merge.js';
 
 export { mergeSettings };

@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { init } from '../index.js';
-import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, SETTINGS, UsageError, type SettingKey } from './settings.js';
+import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, SETTINGS, UsageError, type SettingKey } from '../run/settings.js';
 import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
 import { printError, printLine } from './terminal.js';

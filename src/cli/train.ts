@@ -5,22 +5,20 @@
 // training is over finishes the save; a save that still fails goes to a named fallback folder (outdir.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Model, Tensor } from '../index.js';
+import type { Model } from '../index.js';
 import { writeAtomic } from '../io/files.js';
 import { buildModel, checkModelFile } from './config.js';
-import { nameOf, SETTINGS, UsageError, type TrainConfig } from './settings.js';
-import { disposeDataset, loadDataset, type Dataset } from './datasets.js';
+import { nameOf, SETTINGS, UsageError, type TrainConfig } from '../run/settings.js';
+import { loadDataset } from './datasets.js';
+import { disposeDataset, type Dataset } from '../run/dataset.js';
 import { progressBar } from '../train/callbacks.js';
 import { confusionTable } from './confusion.js';
 import { printError } from './terminal.js';
 import { checkSpace, makeFolder, probeFolder, reason, saveElsewhere } from './outdir.js';
-import { verdicts } from '../train/verdicts.js';
-import type { Diagnostics } from '../train/diagnostics.js';
-import { rowsOf, type FitOptions, type History } from '../train/loop.js';
-import { earlyStopping, type Callback } from '../train/callbacks.js';
-import { renderReport } from '../report/report.js';
-import { describeEnvironment, pickMisclassified, reportJson } from '../report/helpers.js';
-import { CHECKPOINT, checkpointFiles, loadCheckpointModel, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Position } from './checkpoint.js';
+import type { History } from '../train/loop.js';
+import { trainEpochs, trainingPart, type Position } from '../run/epochs.js';
+import { finishRun } from '../run/finish.js';
+import { CHECKPOINT, checkpointFiles, loadCheckpointModel, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 
 export interface TrainResult {
   config: TrainConfig;
@@ -93,7 +91,6 @@ function checkResumeFlags(given: Partial<Record<string, unknown>>, c: TrainConfi
   }
 }
 
-const encode = (s: string) => new TextEncoder().encode(s);
 const samePlace = (a: Position, b?: Position) => !!b && a.epoch === b.epoch && a.batch === b.batch;
 
 /** Trains per the configuration; with resume, continues from the checkpoint in the output folder. */
@@ -125,12 +122,7 @@ async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | un
   log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch'], progress?: TrainOptions['progress']): Promise<TrainResult> {
   step('loaded');
   const { train: tr, test: te, classes, inputShape } = data;
-  const n = tr.x.shape[0], split = config.validationSplit;
-  const nTrain = split > 0 ? Math.floor(n * (1 - split)) : n;
-  const samples = `${n} training sample${n === 1 ? '' : 's'}`;
-  if (nTrain < 1) throw new UsageError(`--validation-split ${split} of ${samples} leaves no training data${config.limit ? ` (--limit ${config.limit})` : ''}`);
-  if (split > 0 && nTrain === n) throw new UsageError(`--validation-split ${split} of ${samples} leaves no validation data (0 turns validation off)`);
-  const batches = Math.ceil(nTrain / Math.min(config.batchSize, nTrain));
+  const n = tr.x.shape[0], { batches } = trainingPart(config, n);
   if (ckpt && ckpt.batch > batches) throw new UsageError(`--resume: ${join(outDir, CHECKPOINT)} is damaged: batch ${ckpt.batch} of an epoch of ${batches} batches`);
   log(`simdnet train: ${nameOf(config.model)} on ${data.name} (${n} train, ${te.x.shape[0]} test, ${classes.length} classes), ` +
     `${nameOf(config.optimizer)}${config.learningRate !== undefined ? ` lr ${config.learningRate}` : ''}, ${nameOf(config.loss)}, batch ${config.batchSize}, seed ${config.seed}`);
@@ -142,28 +134,17 @@ async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | un
     // The checkpoint and the model file, each beside its temporary copy while it is replaced.
     checkSpace(outDir, 4 * model.save().length + (1 << 16));
     if (ckpt) log(`resuming from epoch ${ckpt.epoch + 1}, batch ${ckpt.batch + 1}`);
-    return await run(model, config, data, outDir, batches, ckpt, log, warn, onEpoch, progress);
+    return await run(model, config, data, outDir, ckpt, log, warn, onEpoch, progress);
   } finally {
     model.dispose();
   }
 }
 
-async function run(model: Model, config: TrainConfig, data: Dataset, outDir: string, batches: number, ckpt: Checkpoint | undefined,
+async function run(model: Model, config: TrainConfig, data: Dataset, outDir: string, ckpt: Checkpoint | undefined,
   log: (s: string) => void, warn: (s: string) => void, onEpoch?: TrainOptions['onEpoch'], progress?: TrainOptions['progress']): Promise<TrainResult> {
-  const { train: tr, test: te, classes } = data;
-  const sparse = nameOf(config.loss) === 'sparseCrossEntropy';
+  const { test: te, classes } = data;
   const history: Record<string, number[]> = {};
-  const append = (h: Record<string, (number | null)[]>) => {
-    for (const [k, v] of Object.entries(h)) (history[k] ??= []).push(...v.map((x) => x ?? NaN));
-  };
-  append(ckpt?.history ?? {});
-  let diag: Diagnostics | undefined; // the epochs' diagnostics, merged across the per-epoch fits
-  let trainMs = 0, trained = 0;
-  const merge = (d: Diagnostics) => {
-    if (!diag) { diag = { ...d, epochs: [...d.epochs], batches: [...d.batches] }; return; }
-    diag.epochs.push(...d.epochs); diag.batches.push(...d.batches);
-    if (diag.firstLayer && d.firstLayer) diag.firstLayer.last = d.firstLayer.last;
-  };
+  for (const [k, v] of Object.entries(ckpt?.history ?? {})) history[k] = v.map((x) => x ?? NaN);
   let pos: Position = ckpt ? { epoch: ckpt.epoch, batch: ckpt.batch, progress: ckpt.progress } : { epoch: 0, batch: 0 };
   let saved: Position | undefined = ckpt ? pos : undefined; // the position the checkpoint in outDir holds
   const state = () => ({ config: { ...config, out: outDir }, ...pos, history });
@@ -201,37 +182,16 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
   process.on('SIGINT', onSigint);
   try {
     const bar = progressBar({ epochs: config.epochs, ...(progress ? { write: progress } : {}) }); // one fit per epoch: the bar counts the run's epochs
-    const y = sparse ? tr.labels : tr.oneHot;
-    const stopper = config.earlyStopping ? earlyStoppingAcrossFits(config.earlyStopping, model, history) : undefined;
-    let stoppedBy: 'caller' | undefined;
     if (!saved) await keep();
-    // One fit per epoch: the same weights and history as one fit of all epochs, with checkpoints in between.
-    while (pos.epoch < config.epochs && !interrupted) {
-      const t0 = performance.now(), from = pos.batch;
-      const h = await model.fit(tr.x, y, {
-        epochs: 1, initialEpoch: pos.epoch, initialBatch: pos.batch, initialProgress: pos.progress, batchSize: config.batchSize,
-        validationSplit: config.validationSplit > 0 ? config.validationSplit : undefined, callbacks: stopper ? [bar, stopper.callback] : [bar],
-        diagnostics: config.diagnostics, classWeight: config.classWeight as Record<number, number> | undefined,
-        augment: config.augment as FitOptions['augment'],
-      });
-      trainMs += performance.now() - t0;
-      trained += (h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt.batch - from : batches - from) * config.batchSize;
-      append(h.history);
-      if (h.diagnostics) merge(h.diagnostics);
-      pos = h.stoppedAt && h.stoppedAt.epoch === pos.epoch ? h.stoppedAt : { epoch: pos.epoch + 1, batch: 0 };
-      if (pos.batch > 0) break; // stopped mid-epoch
-      step('epoch');
-      if (stopper?.stopped()) break;
-      if (onEpoch && pos.epoch < config.epochs) {
-        const logs = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
-        if (await onEpoch(pos.epoch - 1, logs)) { stoppedBy = 'caller'; break; }
-      }
-      if (interrupted && pos.epoch < config.epochs) break;
-      if (due()) await keep();
-    }
-    const stoppedEpoch = stopper?.stopped() || stoppedBy ? pos.epoch - 1 : undefined;
-    if (stoppedBy) log(`stopped after epoch ${pos.epoch} by the caller (a sweep's early termination)`);
-    else if (stoppedEpoch !== undefined) log(`early stopping after epoch ${pos.epoch}: ${stopper!.monitor()} has not improved for ${stopper!.patience + 1} epoch(s)`);
+    const loop = await trainEpochs(model, config, data, {
+      start: pos, history, callbacks: [bar], onEpoch,
+      epochDone: (p) => { pos = p; step('epoch'); },
+      interrupted: () => interrupted,
+      afterEpoch: async (p) => { pos = p; if (due()) await keep(); },
+    });
+    pos = loop.pos;
+    const { stoppedEpoch, trainMs, trained } = loop, diag = loop.diagnostics;
+    if (loop.stopMessage) log(loop.stopMessage);
     if (pos.epoch < config.epochs && stoppedEpoch === undefined) {
       let where = outDir;
       if (!samePlace(pos, saved)) {
@@ -252,36 +212,8 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     // Training is over: Ctrl-C now finishes the save first. The last epoch's checkpoint lets --resume finish if killed.
     finishing = true;
     if (!samePlace(pos, saved)) await keep();
-    const ev = model.evaluate(te.x, sparse ? te.labels : te.oneHot, { confusionMatrix: true });
-    step('evaluated');
-    const test = { loss: ev.loss, accuracy: ev.accuracy as number };
-    const trainEval = evaluateTrainingPart(model, tr.x, y, config.validationSplit);
-    const weightsHash = model.weightsHash();
-    const found = diag ? verdicts(history, diag) : undefined;
-    const full: History = { epoch: history[Object.keys(history)[0]]?.map((_, i) => i) ?? [], history, diagnostics: diag && { ...diag, verdicts: found! } };
-    const predicted = model.predict(te.x);
-    let report: string, reportData: string;
-    try {
-      const options = {
-        title: `simdnet train: ${nameOf(config.model)} on ${data.name}`, command: commandLine(), config: { ...config, out: outDir },
-        environment: describeEnvironment(), weightsHash,
-        test: { loss: test.loss, accuracy: test.accuracy, confusionMatrix: ev.confusionMatrix, classNames: classes },
-        misclassified: inputShapeIsImage(data.inputShape)
-          ? pickMisclassified({ x: te.x.toFloat32Array(), imageShape: data.inputShape as [number, number, number], labels: te.labels.toInt32Array(),
-            predicted: predicted.toFloat32Array(), limit: 32 })
-          : undefined,
-      };
-      report = renderReport(full, options); reportData = reportJson(full, options);
-    } finally { predicted.dispose(); }
-    const keys = Object.keys(history);
-    const csv = [['epoch', ...keys].join(','), ...history[keys[0]].map((_, i) => [i + 1, ...keys.map((k) => history[k][i])].join(','))].join('\n') + '\n';
-    const files: [string, Uint8Array][] = [
-      ['model.simdnet', model.save()],
-      ['report.json', encode(reportData)],
-      ['report.html', encode(report)],
-      ['history.csv', encode(csv)],
-      ['history.json', encode(JSON.stringify({ config, history, train: trainEval, test, weightsHash, ...(stoppedEpoch !== undefined ? { stoppedEpoch } : {}) }, null, 1))], // written last: the run is finished
-    ];
+    const fin = finishRun(model, config, data, history, diag, { out: outDir, command: commandLine(), stoppedEpoch, evaluated: () => step('evaluated') });
+    const { test, train: trainEval, weightsHash, files } = fin, found = fin.full.diagnostics?.verdicts, ev = { confusionMatrix: fin.confusionMatrix };
     let savedTo = outDir;
     try {
       for (const [f, bytes] of files) {
@@ -307,49 +239,12 @@ async function run(model: Model, config: TrainConfig, data: Dataset, outDir: str
     if (found) log(found.length ? `\ndiagnostics: ${found.length} verdict${found.length > 1 ? 's' : ''}\n${found.map((v) => `  - ${v.message}`).join('\n')}` : '\ndiagnostics: no problems found');
     log(`weights hash ${weightsHash}`);
     log(`wrote ${files.map(([f]) => join(savedTo, f)).join(', ')}`);
-    return { config, history, test, train: trainEval, stoppedEpoch, weightsHash, outDir, interrupted: false, savedTo, diagnostics: full.diagnostics,
+    return { config, history, test, train: trainEval, stoppedEpoch, weightsHash, outDir, interrupted: false, savedTo, diagnostics: fin.full.diagnostics,
       seconds: trainMs / 1000, samplesPerSecond: trained / (trainMs / 1000) };
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-// The command as typed (for the report), and whether samples are images [H, W, C] the report can draw.
+// The command as typed, for the report.
 const commandLine = (): string => ['simdnet', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-const inputShapeIsImage = (s: readonly number[]): boolean => s.length === 3 && (s[2] === 1 || s[2] === 3);
-
-/** Loss and accuracy on the training part (the samples before the validation split), evaluated after training. */
-function evaluateTrainingPart(model: Model, x: Tensor, y: Tensor, split: number): { loss: number; accuracy: number } {
-  const n = x.shape[0], nTrain = split > 0 ? Math.floor(n * (1 - split)) : n;
-  const part = nTrain === n ? undefined : [rowsOf(x, 0, nTrain), rowsOf(y, 0, nTrain)] as const;
-  try {
-    const r = model.evaluate(part ? part[0] : x, part ? part[1] : y);
-    return { loss: r.loss, accuracy: r.accuracy as number };
-  } finally {
-    part?.forEach((t) => t.dispose());
-  }
-}
-
-/**
- * Early stopping over the CLI's one-fit-per-epoch loop: one callback whose state lives across the fits (fit's
- * onTrainBegin would reset it), rebuilt on --resume by replaying the finished epochs' logs from the history.
- */
-function earlyStoppingAcrossFits(options: Record<string, unknown>, model: Model, history: Record<string, number[]>) {
-  if (options.restoreBestWeights) {
-    throw new UsageError('earlyStopping.restoreBestWeights is not available in simdnet train and run yet (a checkpoint would have to keep the best weights); use it with fit() in the library');
-  }
-  const es = earlyStopping(options);
-  es.setModel?.(model);
-  es.onTrainBegin?.({});
-  const epochs = history.loss?.length ?? 0;
-  for (let e = 0; e < epochs; e++) {
-    es.onEpochEnd?.(e, Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[e]])));
-  }
-  model.stopTraining = false;
-  const callback: Callback = { onEpochEnd: (e, logs) => es.onEpochEnd?.(e, logs) };
-  return {
-    callback, patience: Number(options.patience ?? 0),
-    stopped: () => es.stoppedEpoch >= 0,
-    monitor: () => String(options.monitor ?? 'valLoss'),
-  };
-}

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from './settings.js';
+import { UsageError } from '../run/settings.js';
 import { readQueueUrl } from '../sweep/queue-url.js';
 import type { ExecutorFactory } from '../sweep/run.js';
 

@@ -1,7 +1,7 @@
 // The sweep's log <out>/trials.jsonl: a header line { sweep, config, started }, then one line per finished trial,
 // appended and fsynced as each finishes. Reading it back for --resume ignores (and reports) a truncated last line.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
-import { UsageError } from '../cli/settings.js';
+import { UsageError } from '../run/settings.js';
 import type { Params } from './space.js';
 
 export interface TrialRecord {

@@ -1,6 +1,6 @@
 // The --queue address of `simdnet sweep` and `simdnet worker`, read without loading the queue package (the CLI checks
 // its flags before it imports BullMQ).
-import { UsageError } from '../cli/settings.js';
+import { UsageError } from '../run/settings.js';
 
 /** Reads `redis://HOST:PORT` (or rediss://, with optional user:password@ and /DB); anything else is refused by name. */
 export function readQueueUrl(flag: string, url: string): URL {

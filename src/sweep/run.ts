@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InitOptions } from '../index.js';
-import { checkKeys as checkSettingKeys, nearest, resolveConfig, UsageError, type TrainConfig } from '../cli/settings.js';
+import { checkKeys as checkSettingKeys, nearest, resolveConfig, UsageError, type TrainConfig } from '../run/settings.js';
 import { applyParams, readSpace, spaceCorners, type Params, type Space } from './space.js';
 import { makeProposer, METHODS, type Goal, type Method } from './search.js';
 import { bestTrial } from '../report/sweep-best.js';

@@ -3,8 +3,9 @@
 // (a thrown error, a non-finite value or the time limit is a failed record with its reason, never an exception).
 import { rmSync } from 'node:fs';
 import { train } from '../cli/train.js';
-import { disposeDataset, loadDataset, type Dataset } from '../cli/datasets.js';
-import type { TrainConfig } from '../cli/settings.js';
+import { loadDataset } from '../cli/datasets.js';
+import { disposeDataset, type Dataset } from '../run/dataset.js';
+import type { TrainConfig } from '../run/settings.js';
 import type { Params } from './space.js';
 import type { Goal } from './search.js';
 import { shouldStop, type Curve, type StopRule } from './stopping.js';

@@ -36,7 +36,7 @@ test('help for every command, with examples', () => {
 test('help lists every name the library registries accept, and nothing else', async () => {
   const { OPTIMIZER_NAMES } = await import('../../src/nets/optimizers.js');
   const { INITIALIZER_NAMES } = await import('../../src/nets/initializers.js');
-  const { FLAG_LOSSES, HIDDEN_ACTIVATIONS } = await import('../../src/cli/settings.js');
+  const { FLAG_LOSSES, HIDDEN_ACTIVATIONS } = await import('../../src/run/settings.js');
   const { datasetNames } = await import('../../src/data/node.js');
   const h = cli('train', '--help').out.replace(/\s+/g, ' ');
   const listed = (flag: string) => new RegExp(`--${flag} NAME (.*?) \\(`).exec(h)?.[1].split(', ');

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { BUILD } from '../helpers/setup.js';
 import { queueModuleError, loadQueue } from '../../src/cli/worker-command.js';
-import { UsageError } from '../../src/cli/settings.js';
+import { UsageError } from '../../src/run/settings.js';
 
 const test = suite(`optional queue packages (node) [${BUILD}]`);
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportCommand, settingFlags } from '../../src/cli/commands.js';
-import { SETTINGS } from '../../src/cli/settings.js';
+import { SETTINGS } from '../../src/run/settings.js';
 
 const test = suite('sweep report (node)');
 

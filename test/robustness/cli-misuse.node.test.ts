@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { BUILD, ready } from '../helpers/setup.js';
 import { memoryInUse } from '../../src/index.js';
 import { main } from '../../src/cli/main.js';
-import { UsageError } from '../../src/cli/settings.js';
+import { UsageError } from '../../src/run/settings.js';
 import { cli as spawnCli, miniData } from './cli-helpers.js';
 import { record } from './tally.js';
 

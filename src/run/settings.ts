@@ -10,7 +10,7 @@ import { REGULARIZER_SCALES, type RegularizerScale } from '../nets/regularizers.
 import { layerFromSpec } from '../layers/index.js';
 import { earlyStopping } from '../train/callbacks.js';
 import { fitAugmentation } from '../ops/augment.js';
-import { datasetNames } from '../data/node.js';
+import { datasetNames } from '../data/sources.js';
 import type { ActivationName } from '../layers/activation-fn.js';
 
 /** A usage error: printed as one line, exit code 2. */
