@@ -5,4 +5,6 @@
  */
 export { saveModel, loadModelFile, writeAtomic } from './io/files.js';
 export { writeReport, writeComparison, rebuildReport } from './report/node.js';
-export { sweep, readSweep, readSweepFile, type SweepConfig, type SweepOptions, type SweepResult, type SweepStatus } from './sweep/run.js';
+export { sweep, readSweepFile, type SweepOptions } from './sweep/run.js';
+export { readSweep, type SweepConfig } from './sweep/config.js';
+export type { SweepResult, SweepStatus } from './sweep/coordinate.js';

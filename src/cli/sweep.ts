@@ -3,7 +3,8 @@
 // <out>/best.json, an experiment file with one variant (`simdnet run <out>/best.json`), and <out>/report.html.
 import { join } from 'node:path';
 import { writeAtomic } from '../io/files.js';
-import { sweep, type ExecutorFactory, type SweepResult, type SweepStatus } from '../sweep/run.js';
+import { sweep, type ExecutorFactory } from '../sweep/run.js';
+import type { SweepResult, SweepStatus } from '../sweep/coordinate.js';
 import type { TrialRecord } from '../sweep/log.js';
 import { settingFlags, sweepReport } from './commands.js';
 import { trainCommand } from '../report/sweep-best.js';

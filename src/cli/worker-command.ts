@@ -89,7 +89,7 @@ export async function workerCommand(o: WorkerCommandOptions, log: (s: string) =>
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const { startQueueWorker } = await loadQueue();
-  const { runTrial, releaseDataset } = await import('../sweep/trial.js');
+  const { runTrial, releaseDataset } = await import('../sweep/trial-node.js');
   const worker = await startQueueWorker(o.queue, (spec, sweep) => runTrial({ ...spec, config: { ...spec.config, out: join(o.out, folderName(sweep), 'trials', String(spec.trial)) } }),
     { lockSeconds: o.lockSeconds, log });
   log(`worker ${worker.name}: waiting for trials on ${o.queue.replace(/\/\/[^@/]*@/, '//…@')} (trial folders in ${o.out})`);

@@ -1,10 +1,7 @@
-// One sweep trial in the current thread: train() (src/cli/train.ts) on the trial's settings into <out>/trials/<n>,
-// quietly, asking the early-termination rule after each epoch, and returned as a TrialRecord whatever happens
-// (a thrown error, a non-finite value or the time limit is a failed record with its reason, never an exception).
-import { rmSync } from 'node:fs';
-import { train } from '../cli/train.js';
-import { loadDataset } from '../cli/datasets.js';
-import { disposeDataset, type Dataset } from '../run/dataset.js';
+// One sweep trial, in any runtime: trains the trial's settings through a given training function, asking the
+// early-termination rule after each epoch, and returns a TrialRecord whatever happens (a thrown error, a non-finite
+// value or the time limit is a failed record with its reason, never an exception). Node's trials train with files
+// (trial-node.ts); a browser's Web Workers train in memory (web-worker.ts).
 import type { TrainConfig } from '../run/settings.js';
 import type { Params } from './space.js';
 import type { Goal } from './search.js';
@@ -33,27 +30,15 @@ export interface TrialSpec {
 /** The failure text of a trial over its time limit (the pool's hard limit says the same). */
 export const timeoutReason = (seconds: number) => `timeout after ${seconds} s`;
 
-// The dataset of the last trial, kept for the next (trials of one sweep mostly share it).
-let cached: { key: string; data: Dataset } | undefined;
-async function datasetFor(c: TrainConfig): Promise<Dataset> {
-  const key = JSON.stringify([c.dataset, c.dataDir ?? null, c.limit ?? null]);
-  if (cached?.key === key) return cached.data;
-  releaseDataset();
-  const data = await loadDataset(c);
-  cached = { key, data };
-  return data;
-}
-
-/** Frees the dataset kept between trials (a worker calls it before it ends). */
-export function releaseDataset(): void {
-  if (cached) disposeDataset(cached.data);
-  cached = undefined;
-}
-
 const finite = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** Runs one trial in this thread; never throws (a failure is a record with status "failed" and its reason). */
-export async function runTrial(t: TrialSpec): Promise<TrialRecord> {
+/** What a trial's training returns (the CLI's train() and the in-memory runConfig() both do). */
+export interface TrialRun { history: Record<string, number[]>; train?: { accuracy: number }; test: { accuracy: number }; weightsHash: string }
+/** Trains a trial's settings, calling onEpoch after each epoch but the last (true stops the run there). */
+export type TrialTrainer = (config: TrainConfig, onEpoch: (epoch: number, logs: Record<string, number>) => boolean) => Promise<TrialRun>;
+
+/** Runs one trial with the given trainer; never throws (a failure is a record with status "failed" and its reason). */
+export async function runTrialWith(t: TrialSpec, trainer: TrialTrainer): Promise<TrialRecord> {
   const start = performance.now();
   const seconds = () => Math.round((performance.now() - start) / 10) / 100;
   const base = { trial: t.trial, generation: t.generation, params: t.params };
@@ -62,23 +47,16 @@ export async function runTrial(t: TrialSpec): Promise<TrialRecord> {
   let stopped: string | undefined, timedOut = false;
   const failed = (reason: string): TrialRecord => ({ ...base, status: 'failed', reason, metric: null, curve, epochs: curve.length, seconds: seconds() });
   if (!curveKey) return failed(`unknown metric "${t.metric}" (known: ${METRICS.join(', ')})`);
-  if (!t.config.out) return failed('the trial has no run folder (config.out)');
   try {
-    // A trial killed before it finished left its folder (and a checkpoint): it starts again from nothing.
-    rmSync(t.config.out, { recursive: true, force: true });
-    const data = await datasetFor(t.config);
-    const r = await train(t.config, {
-      data, log: () => {}, warn: () => {}, progress: () => {},
-      onEpoch: (epoch, logs) => {
-        const value = logs[curveKey];
-        curve.push(value);
-        if (t.timeoutSeconds !== undefined && performance.now() - start > t.timeoutSeconds * 1000) { timedOut = true; return true; }
-        if (t.rule && Number.isFinite(value) && shouldStop(t.rule, t.goal as Goal, epoch + 1, [...curve], t.earlier)) {
-          stopped = `${t.rule.kind} rule after epoch ${epoch + 1}`;
-          return true;
-        }
-        return false;
-      },
+    const r = await trainer(t.config, (epoch, logs) => {
+      const value = logs[curveKey];
+      curve.push(value);
+      if (t.timeoutSeconds !== undefined && performance.now() - start > t.timeoutSeconds * 1000) { timedOut = true; return true; }
+      if (t.rule && Number.isFinite(value) && shouldStop(t.rule, t.goal as Goal, epoch + 1, [...curve], t.earlier)) {
+        stopped = `${t.rule.kind} rule after epoch ${epoch + 1}`;
+        return true;
+      }
+      return false;
     });
     if (timedOut) return failed(timeoutReason(t.timeoutSeconds!));
     const h = r.history;

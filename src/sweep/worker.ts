@@ -2,7 +2,8 @@
 // each trial posted to it, one at a time, posting back the record. Its dataset is kept between trials.
 import { parentPort, workerData } from 'node:worker_threads';
 import { init, type InitOptions } from '../index.js';
-import { releaseDataset, runTrial, type TrialSpec } from './trial.js';
+import { releaseDataset, runTrial } from './trial-node.js';
+import type { TrialSpec } from './trial.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/sweep/worker.ts runs as a worker thread of a sweep (pool.ts starts it)');

@@ -9,7 +9,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILD, ready, wasmBytes } from '../helpers/setup.js';
-import { sweep, type SweepResult } from '../../src/sweep/run.js';
+import { sweep } from '../../src/sweep/run.js';
+import type { SweepResult } from '../../src/sweep/coordinate.js';
 import type { TrialRecord } from '../../src/sweep/log.js';
 import { readExperiment } from '../../src/cli/experiment.js';
 
