@@ -1,7 +1,7 @@
 // A sweep's search space: { "<dotted settings key>": { values | int | uniform | logUniform }, … } read strictly,
 // one dimension drawn from a uniform u, a grid dimension's points, and a trial's params applied to the base settings.
 import { isPlainObject, nearest } from '../ops/options.js';
-import { mergeSettings } from './merge.js';
+import { mergeSettings } from '../run/merge.js';
 import { exp, log } from './rng.js';
 
 export type Dim = { values: unknown[] } | { int: [number, number] } | { uniform: [number, number] } | { logUniform: [number, number] };
