@@ -18,7 +18,7 @@ export interface FinishedRun {
   weightsHash: string;
   /** The history with the diagnostics and their verdicts. */
   full: History;
-  /** The run's files, in writing order. */
+  /** The run's files, in writing order (none with files: false). */
   files: [string, Uint8Array][];
 }
 
@@ -31,6 +31,8 @@ export interface FinishOptions {
   stoppedEpoch?: number;
   /** The folder the run is written to, shown in the report's settings (history.json keeps the configuration as given). */
   out?: string;
+  /** Render the report and the files (default true; a sweep trial in memory needs only the figures). */
+  files?: boolean;
   /** Called once the test set is evaluated (the CLI's fault-injection step). */
   evaluated?: () => void;
 }
@@ -48,6 +50,7 @@ export function finishRun(model: Model, config: TrainConfig, data: Dataset, hist
   const train = evaluateTrainingPart(model, config, data);
   const weightsHash = model.weightsHash();
   const full = fullHistory(history, diag);
+  if (opts.files === false) return { test, confusionMatrix: ev.confusionMatrix!, train, weightsHash, full, files: [] };
   const predicted = model.predict(te.x);
   let report: string, reportData: string;
   try {

@@ -16,6 +16,8 @@ export interface RunOptions {
   callbacks?: Callback[];
   /** Keep the trained model in the result (the caller disposes it); by default it is disposed. */
   keepModel?: boolean;
+  /** Render the report and the run's files (default true). */
+  files?: boolean;
   /** The report's title and command (see finishRun). */
   title?: string;
   command?: string;
@@ -40,7 +42,7 @@ export async function runConfig(config: TrainConfig, data: Dataset, opts: RunOpt
   let kept = false;
   try {
     const loop = await trainEpochs(model, config, data, { callbacks: opts.callbacks, onEpoch: opts.onEpoch });
-    const fin = finishRun(model, config, data, loop.history, loop.diagnostics, { stoppedEpoch: loop.stoppedEpoch, title: opts.title, command: opts.command });
+    const fin = finishRun(model, config, data, loop.history, loop.diagnostics, { stoppedEpoch: loop.stoppedEpoch, title: opts.title, command: opts.command, files: opts.files });
     kept = !!opts.keepModel;
     return {
       ...fin, config, history: loop.history, stoppedEpoch: loop.stoppedEpoch, stopMessage: loop.stopMessage,

@@ -23,6 +23,7 @@ export const statusText = (st: SweepStatus): string =>
 
 /** A finished sweep: its name and folder, the metric, every trial's record, the best one. */
 export interface SweepResult {
+  /** The sweep's name and, in Node, its folder (a browser's sweep has none: ''). */
   name: string; out: string; metric: { name: MetricName; goal: Goal }; trials: TrialRecord[]; best?: TrialRecord;
   /** A trial's settings: the sweep's base with the trial's params merged in (an experiment file's variant). */
   settings(r: TrialRecord): Record<string, unknown>;

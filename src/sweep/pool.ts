@@ -1,10 +1,7 @@
-// Runs trials in parallel on one machine: a pool of Node worker_threads (one per core by default), each with its own
-// module instance, created once per sweep and ended by close(). A worker that crashes or passes a trial's time limit
-// is ended and replaced, and its trial recorded failed. Also the Executor interface a sweep's generations run on
-// (the Redis queue is another Executor).
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
-import type { InitOptions } from '../index.js';
+// Runs trials in parallel on one machine, in any runtime: a pool of workers (each with its own module instance),
+// created when first needed and ended by close(). A worker that crashes or passes a trial's time limit is ended and
+// replaced, and its trial recorded failed. The workers themselves are Node worker_threads (pool-node.ts) or Web
+// Workers (pool-web.ts). Also the Executor interface a sweep's generations run on (the Redis queue is another).
 import { timeoutReason, type TrialSpec } from './trial.js';
 import type { TrialRecord } from './log.js';
 
@@ -18,63 +15,65 @@ export interface Executor {
 }
 export interface RunEvents { started?(t: TrialSpec, worker: string): void; done(r: TrialRecord): void }
 
-export interface PoolOptions {
-  /** Worker threads (default: os.availableParallelism()). */
-  workers?: number;
-  /** The module each worker instantiates (default: the embedded release build). */
-  init?: InitOptions;
+/** The messages a trial worker posts back: the trial it started (its time limit counts from there), or its record. */
+export interface WorkerReply { started?: number; record?: TrialRecord }
+
+/** One worker as the pool drives it: post a trial, hear its replies and its end, terminate it. */
+export interface TrialWorker {
+  post(message: { run: TrialSpec }): void;
+  /** Listens: a reply, a crash (error), or the worker's end (exit, with its code when known). */
+  listen(on: { reply(m: WorkerReply): void; crash(message: string): void; exit(code?: number): void }): void;
+  terminate(): void | Promise<unknown>;
 }
 
-// Running from src/ under tsx (the tests): a worker thread does not inherit the loader, so it registers it first.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_JS = new URL('./worker.js', import.meta.url);
-const WORKER_URL = FROM_SOURCE ? new URL(WORKER_JS.href.replace(/\.js$/, '.ts')) : WORKER_JS;
+interface Slot { id: string; worker: TrialWorker; dead?: boolean; busy?: { spec: TrialSpec; finish(r: TrialRecord): void; startTimer?(): void; timer?: ReturnType<typeof setTimeout> } }
 
-function startWorker(init: InitOptions | undefined): Worker {
-  const workerData = { init };
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`,
-    { eval: true, workerData });
-}
-
-interface Slot { id: string; worker: Worker; dead?: boolean; busy?: { spec: TrialSpec; finish(r: TrialRecord): void; startTimer?(): void; timer?: ReturnType<typeof setTimeout> } }
-
-/** A pool of worker threads running trials. */
-export function localPool(options: PoolOptions = {}): Executor {
-  const count = options.workers ?? availableParallelism();
-  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`workers must be an integer ≥ 1; got ${JSON.stringify(options.workers)}`);
+/** A pool of `count` workers made by spawn(), running trials one per worker at a time. */
+export function workerPool(count: number, spawn: () => TrialWorker, kind = 'worker'): Executor {
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`workers must be an integer ≥ 1; got ${JSON.stringify(count)}`);
   let made = 0, closed = false;
   const slots: Slot[] = [];
   const failed = (spec: TrialSpec, reason: string, worker: string, started: number): TrialRecord => ({
     trial: spec.trial, generation: spec.generation, params: spec.params, status: 'failed', reason, metric: null, curve: [], epochs: 0,
-    seconds: Math.round((performance.now() - started) / 10) / 100, worker,
+    seconds: started ? Math.round((performance.now() - started) / 10) / 100 : 0, worker,
   });
-  const spawn = (): Slot => {
-    const slot: Slot = { id: `thread-${++made}`, worker: startWorker(options.init) };
+  const replace = (slot: Slot) => {
+    const i = slots.indexOf(slot);
+    if (i >= 0 && !closed) slots[i] = start(); // the next trial gets a fresh worker
+  };
+  const start = (): Slot => {
+    const slot: Slot = { id: `${kind}-${++made}`, worker: spawn() };
     const lost = (why: string) => {
       const busy = slot.busy;
       slot.busy = undefined;
       if (busy) { clearTimeout(busy.timer); busy.finish(failed(busy.spec, why, slot.id, 0)); }
     };
-    slot.worker.on('message', (m: { record?: TrialRecord; started?: number }) => {
-      const busy = slot.busy;
-      if (m.started !== undefined && busy?.spec.trial === m.started) { busy.startTimer?.(); return; }
-      if (!m.record || !busy) return;
-      slot.busy = undefined;
-      clearTimeout(busy.timer);
-      busy.finish({ ...m.record, worker: slot.id });
-    });
-    slot.worker.on('error', (e) => { slot.dead = true; lost(`the worker crashed: ${e.message}`); });
-    slot.worker.on('exit', (code) => {
-      slot.dead = true;
-      lost(`the worker exited (code ${code}) during the trial`);
-      const i = slots.indexOf(slot);
-      if (i >= 0 && !closed) slots[i] = spawn(); // replaced: the next trial gets a fresh worker
+    slot.worker.listen({
+      reply: (m) => {
+        const busy = slot.busy;
+        if (m.started !== undefined && busy?.spec.trial === m.started) { busy.startTimer?.(); return; }
+        if (!m.record || !busy) return;
+        slot.busy = undefined;
+        clearTimeout(busy.timer);
+        busy.finish({ ...m.record, worker: slot.id });
+      },
+      crash: (message) => {
+        if (slot.dead) return;
+        slot.dead = true;
+        lost(`the worker crashed: ${message}`);
+        void slot.worker.terminate();
+        replace(slot);
+      },
+      exit: (code) => {
+        if (slot.dead) return;
+        slot.dead = true;
+        lost(`the worker exited${code === undefined ? '' : ` (code ${code})`} during the trial`);
+        replace(slot);
+      },
     });
     return slot;
   };
-  const ensure = () => { while (slots.length < count) slots.push(spawn()); };
+  const ensure = () => { while (slots.length < count) slots.push(start()); };
 
   const runOn = (slot: Slot, spec: TrialSpec, events: RunEvents): Promise<TrialRecord> => new Promise((resolve) => {
     const t0 = performance.now();
@@ -83,16 +82,16 @@ export function localPool(options: PoolOptions = {}): Executor {
     const busy = slot.busy;
     if (spec.timeoutSeconds !== undefined) busy.startTimer = () => {
       busy.timer = setTimeout(() => {
-        const busy = slot.busy;
-        if (!busy || busy.spec !== spec) return;
+        if (slot.busy !== busy) return;
         slot.busy = undefined;
         slot.dead = true;
         busy.finish(failed(spec, timeoutReason(spec.timeoutSeconds!), slot.id, t0));
-        void slot.worker.terminate(); // its exit spawns the replacement
+        void slot.worker.terminate();
+        replace(slot);
       }, spec.timeoutSeconds! * 1000);
     };
     events.started?.(spec, slot.id);
-    slot.worker.postMessage({ run: spec });
+    slot.worker.post({ run: spec });
   });
 
   return {
@@ -117,7 +116,7 @@ export function localPool(options: PoolOptions = {}): Executor {
     },
     async close() {
       closed = true;
-      await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
+      await Promise.all(slots.splice(0).map((s) => { s.dead = true; return s.worker.terminate(); }));
     },
   };
 }

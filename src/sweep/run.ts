@@ -10,7 +10,8 @@ import { applyParams, type Params } from './space.js';
 import { makeProposer } from './search.js';
 import { bestTrial } from '../report/sweep-best.js';
 import { createLog, readLog, type TrialLog, type TrialRecord } from './log.js';
-import { localPool, type Executor } from './pool.js';
+import type { Executor } from './pool.js';
+import { localPool } from './pool-node.js';
 import { FOLDER_NAME, readSweep, type SweepConfig } from './config.js';
 import { coordinate, type SweepResult, type SweepStatus } from './coordinate.js';
 
