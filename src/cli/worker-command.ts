@@ -89,14 +89,19 @@ export async function workerCommand(o: WorkerCommandOptions, log: (s: string) =>
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const { startQueueWorker } = await loadQueue();
-  const { runTrial, releaseDataset } = await import('../sweep/trial-node.js');
-  const worker = await startQueueWorker(o.queue, (spec, sweep) => runTrial({ ...spec, config: { ...spec.config, out: join(o.out, folderName(sweep), 'trials', String(spec.trial)) } }),
-    { lockSeconds: o.lockSeconds, log });
+  // Each trial runs on a worker thread, so its time limit is hard: a trial past it is ended mid-epoch, recorded
+  // failed, and the thread replaced (the dataset is kept on the thread between trials).
+  const { localPool } = await import('../sweep/pool-node.js');
+  const pool = localPool({ workers: 1 });
+  const worker = await startQueueWorker(o.queue, async (spec, sweep) => {
+    const [record] = await pool.run([{ ...spec, config: { ...spec.config, out: join(o.out, folderName(sweep), 'trials', String(spec.trial)) } }], { done: () => {} });
+    return record;
+  }, { lockSeconds: o.lockSeconds, log });
   log(`worker ${worker.name}: waiting for trials on ${o.queue.replace(/\/\/[^@/]*@/, '//…@')} (trial folders in ${o.out})`);
   if (!stopping) await new Promise<void>((resolve) => { wake = resolve; });
   log(`worker ${worker.name}: ${stopping}: finishing the running trial, then ending (again to end now)`);
   await worker.close();
-  releaseDataset();
+  await pool.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   log(`worker ${worker.name}: ended`);

@@ -146,6 +146,23 @@ test('a trial whose worker is lost twice is recorded failed, saying so, and the 
   assert.is(await c.exited, '0', c.output);
 });
 
+test('simdnet worker ends a trial at its time limit mid-epoch (a hard limit), records it failed, and takes the next', async () => {
+  const out = join(dir, 'timeout');
+  // One epoch of this network takes well over 10 s here; the limit is 2 s: the record must come at about 2 s.
+  const slow = { ...SWEEP, name: 'hard-limit', method: 'grid', budget: { trials: 2 }, trialTimeoutSeconds: 2,
+    base: { ...SWEEP.base, limit: 4000, epochs: 1 }, space: { hidden: { values: [[2048, 2048, 2048], [8]] } } };
+  const w = startWorker('t');
+  const r = await sweep(slow, { out, executor: sweepQueueExecutor(redis.url) });
+  const [big, small] = r.trials;
+  assert.is(big.status, 'failed', JSON.stringify(big));
+  assert.is(big.reason, 'timeout after 2 s');
+  assert.is(big.epochs, 0, 'ended inside its first epoch');
+  assert.ok(big.seconds < 6, `recorded ${big.seconds} s after it started: the limit ended it mid-epoch`);
+  assert.is(small.status, 'ok', `the worker went on with the next trial: ${small.reason}`);
+  w.kill('SIGTERM');
+  assert.is(await w.exited, '0', w.output);
+});
+
 test('a worker that throws has its trial retried once, then recorded failed with the reason; a wrong record is refused', async () => {
   const calls = new Map<number, number>();
   const w = await startQueueWorker(redis.url, async (spec) => {
