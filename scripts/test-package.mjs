@@ -87,6 +87,7 @@ void saveModel();
 const CONSUMER = `import { init, sequential, layers, tensor, type Tensor } from 'simdnet';
 import * as data from 'simdnet/data';
 import { renderReport } from 'simdnet/report';
+import { sweepInBrowser, type SweepResult } from 'simdnet/sweep';
 import kernels from 'simdnet/kernels.wasm';
 
 await init({ module: kernels });
@@ -96,6 +97,11 @@ const hash: string = m.weightsHash();
 const ds: Promise<data.Dataset> = data.load('fashion-small', { dataDir: 'x' });
 // @ts-expect-error renderReport takes a history
 void renderReport(42);
+const arrays = { name: 'fashion-small', classes: ['a', 'b'], inputShape: [2], train: { x: new Float32Array(4), labels: new Int32Array(2) }, test: { x: new Float32Array(4), labels: new Int32Array(2) } };
+const swept: () => Promise<SweepResult> = () => sweepInBrowser({ base: {}, space: { epochs: { int: [1, 2] } }, budget: { trials: 2 } }, { data: arrays, workers: 2 });
+void swept;
+// @ts-expect-error sweepInBrowser needs the page's data
+void sweepInBrowser({}, { workers: 2 });
 // @ts-expect-error a misspelt layer option
 layers.dense({ unitz: 4 });
 // @ts-expect-error not a dataset name

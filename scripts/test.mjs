@@ -1,7 +1,8 @@
 // `npm test`: build if needed, type-check, run the uvu suite once per build (release, debug) in Node 20, once (release)
 // in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), the demo page in Chromium
 // (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the training report in
-// Chromium (scripts/test-report.mjs) and the sweep report (scripts/test-sweep-report.mjs), then the same-bits check
+// Chromium (scripts/test-report.mjs), the sweep report (scripts/test-sweep-report.mjs) and a sweep in Web Workers
+// (scripts/test-sweep-browser.mjs), then the same-bits check
 // across runtimes (scripts/same-bits.mjs), the bundle-size limit (scripts/bundle-size.mjs), the npm user's path from
 // the packed tarball (scripts/test-package.mjs) and the API reference (scripts/docs.mjs: every export documented, and
 // an undocumented one must fail); print the totals as one line "N passed, N failed". With a file pattern
@@ -14,6 +15,7 @@ import { runBrowserSuite } from './test-browser.mjs';
 import { runDemoTest } from './test-demo.mjs';
 import { runReportTest } from './test-report.mjs';
 import { runSweepReportTest } from './test-sweep-report.mjs';
+import { runSweepBrowserTest } from './test-sweep-browser.mjs';
 import { runSameBits } from './same-bits.mjs';
 import { measureBundle } from './bundle-size.mjs';
 import { runPackageTest } from './test-package.mjs';
@@ -101,6 +103,14 @@ if (!only && !args.includes('--no-browser')) {
     summary.push(`sweep report: ${r.passed} passed, ${r.failed} failed (${r.ms} ms)`);
   } catch (e) {
     failed++; console.log(String(e?.stack ?? e)); summary.push(`sweep report: crashed (${e.message})`);
+  }
+  console.log('\n── a sweep in Web Workers in Chromium (scripts/test-sweep-browser.mjs)');
+  try {
+    const r = await runSweepBrowserTest();
+    passed += r.passed; failed += r.failed;
+    summary.push(`sweep in a browser: ${r.passed} passed, ${r.failed} failed (${r.ms} ms)`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`sweep in a browser: crashed (${e.message})`);
   }
 }
 

@@ -11,6 +11,7 @@ import type { TrialRecord } from './log.js';
 import type { Executor } from './pool.js';
 import { checkKeys } from '../ops/options.js';
 
+/** How sweepInBrowser runs: the page's dataset, the workers, earlier records, progress callbacks. */
 export interface BrowserSweepOptions {
   /** The dataset every trial trains on (the sweep's dataset setting must name it). */
   data: DatasetArrays;

@@ -4,6 +4,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, ftruncateSync
 import { UsageError } from '../run/settings.js';
 import type { Params } from './space.js';
 
+/** One finished trial: its number, generation and params, its status (ok, stopped early, failed with a reason), the metric, its per-epoch curve, the other figures, seconds, weights hash and the worker that ran it. */
 export interface TrialRecord {
   trial: number; generation: number; params: Params; status: 'ok' | 'stopped' | 'failed';
   /** failed: why (thrown message, non-finite, timeout); stopped: the rule and epoch. */

@@ -13,6 +13,7 @@ export interface DatasetArrays {
   test: { x: Float32Array; labels: Int32Array };
 }
 
+/** A Web Worker pool's dataset, size, worker script and kernels. */
 export interface WebPoolOptions {
   /** The dataset every trial trains on (each trial's dataset setting must name it; its limit takes the first rows). */
   data: DatasetArrays;

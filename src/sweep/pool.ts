@@ -9,11 +9,18 @@ import type { TrialRecord } from './log.js';
 export interface Executor {
   /** Trials run at once (for the ETA). */
   readonly parallel: number;
+  /** Runs a generation's trials, telling events as each starts and finishes; resolves with the records in the order given. */
   run(trials: readonly TrialSpec[], events: RunEvents): Promise<TrialRecord[]>;
   /** Ends the workers (the sweep calls it once, at its end, also after an error). */
   close(): Promise<void>;
 }
-export interface RunEvents { started?(t: TrialSpec, worker: string): void; done(r: TrialRecord): void }
+/** What an executor tells the coordinator while a generation runs. */
+export interface RunEvents {
+  /** A trial started on the named worker. */
+  started?(t: TrialSpec, worker: string): void;
+  /** A trial finished (ok, stopped or failed) with its record. */
+  done(r: TrialRecord): void;
+}
 
 /** The messages a trial worker posts back: the trial it started (its time limit counts from there), or its record. */
 export interface WorkerReply { started?: number; record?: TrialRecord }
