@@ -2,9 +2,9 @@
 // seeded 6-trial sweep with sweepInBrowser (simdnet/sweep) on 2 Web Workers, and the records must equal Node's sweep()
 // of the same object on worker_threads (params, status, metric, curve, epochs, weights hash); resuming with the first
 // records runs only the rest; a trial over its time limit is ended mid-epoch (the worker terminated and replaced) and
-// the next trial runs; a trial asking for another dataset is recorded failed. Node-only tooling;
+// the next trial runs; a trial asking for another dataset is recorded failed; the README's page example runs. Node-only tooling;
 // `node scripts/test-sweep-browser.mjs`; npm test adds its checks to the totals.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,20 @@ export async function runSweepBrowserTest({ print = console.log } = {}) {
       `a trial past its 2 s limit is ended mid-epoch: ${big?.status} (${big?.reason}) after ${big?.seconds} s`);
     check(small?.status === 'ok' && small.worker !== big?.worker, `the next trial runs on a fresh worker (${small?.worker} after ${big?.worker}): ${small?.status} ${small?.reason ?? ""}`);
     check(other?.status === 'failed' && /dataset "digits"/.test(other.reason ?? ''), `a trial asking for another dataset is recorded failed: ${other?.reason}`);
+    // The README's example, as written (its import pointed at this server's dist/).
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /```html\n<script type="module">\n([\s\S]*?)<\/script>\n```/.exec(readme)?.[1];
+    if (check(!!block && block.includes("from './node_modules/simdnet/dist/sweep/index.js'"), 'the README has the sweepInBrowser page example')) {
+      const logs = [];
+      const onLog = (m) => { if (m.type() === 'log') logs.push(m.text()); };
+      page.on('console', onLog);
+      await page.evaluate(async (code) => {
+        const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+        await import(url);
+      }, block.replace("'./node_modules/simdnet/dist/sweep/index.js'", `'${server.url}dist/sweep/index.js'`));
+      page.off('console', onLog);
+      check(logs.filter((l) => / ok /.test(l)).length === 8 && logs.some((l) => l.startsWith('best')), `the README's example runs its 8 trials (${logs.length} lines logged)`);
+    }
     check(errors.length === 0, `no console errors, warnings or page errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
   } catch (e) {
     check(false, `the browser sweep test ran to the end: ${e?.stack ?? e}`);

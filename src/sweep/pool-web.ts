@@ -3,9 +3,11 @@
 // pool's logic (time limits, crashes, replacements) is pool.ts's.
 import type { InitOptions } from '../backend/module.js';
 import { workerPool, type Executor, type TrialWorker, type WorkerReply } from './pool.js';
+import { datasetNames } from '../data/sources.js';
 
 /** A dataset as plain arrays (what crosses to a worker): samples x [N, …inputShape] float32 and int labels [N] per split. */
 export interface DatasetArrays {
+  /** The dataset setting trials name: fashion-small, mnist, … for those, "folder" for your own data. */
   name: string;
   classes: string[];
   inputShape: number[];
@@ -29,7 +31,9 @@ export interface WebPoolOptions {
 export function checkDatasetArrays(owner: string, d: DatasetArrays): void {
   const fail = (what: string): never => { throw new TypeError(`${owner}: data.${what}`); };
   if (typeof d !== 'object' || d === null) fail(` must be { name, classes, inputShape, train: { x, labels }, test: { x, labels } }; got ${String(d)}`);
-  if (typeof d.name !== 'string' || !d.name) fail(`name must be the dataset's name (the sweep's dataset setting); got ${JSON.stringify(d.name)}`);
+  if (typeof d.name !== 'string' || !(datasetNames as readonly string[]).includes(d.name)) {
+    fail(`name must be the sweep's dataset setting: one of ${datasetNames.join(', ')} ("folder" for your own data); got ${JSON.stringify(d.name)}`);
+  }
   if (!Array.isArray(d.classes) || d.classes.length < 2) fail(`classes must list at least 2 class names; got ${JSON.stringify(d.classes)}`);
   if (!Array.isArray(d.inputShape) || d.inputShape.length === 0 || !d.inputShape.every((n) => Number.isSafeInteger(n) && n >= 1)) {
     fail(`inputShape must be one sample's shape, e.g. [28, 28, 1]; got ${JSON.stringify(d.inputShape)}`);
