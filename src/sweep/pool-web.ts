@@ -30,7 +30,7 @@ export interface WebPoolOptions {
 /** Checks a dataset given as arrays (names the field at fault) before any worker gets it. */
 export function checkDatasetArrays(owner: string, d: DatasetArrays): void {
   const fail = (what: string): never => { throw new TypeError(`${owner}: data.${what}`); };
-  if (typeof d !== 'object' || d === null) fail(` must be { name, classes, inputShape, train: { x, labels }, test: { x, labels } }; got ${String(d)}`);
+  if (typeof d !== 'object' || d === null) throw new TypeError(`${owner}: data must be { name, classes, inputShape, train: { x, labels }, test: { x, labels } }; got ${String(d)}`);
   if (typeof d.name !== 'string' || !(datasetNames as readonly string[]).includes(d.name)) {
     fail(`name must be the sweep's dataset setting: one of ${datasetNames.join(', ')} ("folder" for your own data); got ${JSON.stringify(d.name)}`);
   }
