@@ -469,5 +469,7 @@ function read(bytes: Uint8Array): Model {
   if (r.info.get(end)?.perm) throw new Error('the graph output is a flattened channels-first tensor, whose element order differs from simdnet\'s');
   const left = r.nodes.find((n) => !r.visited.has(n));
   if (left) r.fail(left, 'it is not on the path from the graph input to its output');
+  // A graph that computes the identity (Identity, Transposes there and back) is one linear activation layer.
+  if (drafts.length === 0) drafts.push({ spec: { kind: 'activation', config: { name: 'identity', activation: 'linear' } }, weights: [] });
   return modelOf(drafts, shape, g.name || 'model');
 }
