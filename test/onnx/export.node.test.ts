@@ -4,8 +4,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { layers, sequential, type Layer } from '../../src/index.js';
-import { layerKinds } from '../../src/layers/index.js';
+import { layers, sequential } from '../../src/index.js';
+import { layerKinds, type Layer } from '../../src/layers/index.js';
 import { toOnnx, fromOnnx, type ToOnnxOptions } from '../../src/onnx/index.js';
 import { EXPORTERS } from '../../src/onnx/export-layers.js';
 import { SIMDNET_VERSION } from '../../src/onnx/version.js';
@@ -87,11 +87,12 @@ test('the ModelProto: opset, IR version, producer, named input and output, symbo
     assert.is(Number(p.irVersion), 8);
     assert.is(p.producerName, 'simdnet');
     assert.is(p.producerVersion, SIMDNET_VERSION);
-    assert.equal(p.opsetImport.map((o) => [o.domain, Number(o.version)]), [['', 17]]);
-    const dims = (v: typeof p.graph.input[0]) => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
-    assert.equal(p.graph!.input.map((v) => v.name), ['input']);
-    assert.equal(dims(p.graph!.input[0]), ['N', 5, 5, 1]);
-    assert.equal(dims(p.graph!.output[0]), ['N', 3]);
+    assert.equal(p.opsetImport!.map((o) => [o.domain, Number(o.version)]), [['', 17]]);
+    const g = p.graph!, input = g.input!, output = g.output!;
+    const dims = (v: (typeof input)[number]) => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    assert.equal(input.map((v) => v.name), ['input']);
+    assert.equal(dims(input[0]), ['N', 5, 5, 1]);
+    assert.equal(dims(output[0]), ['N', 3]);
     assert.is(p.graph!.name, 'tiny');
   } finally {
     m.dispose();

@@ -118,18 +118,18 @@ test('an unsupported operator or attribute is refused naming the node, the opera
   const m = cnn();
   const bytes = toOnnx(m);
   m.dispose();
-  const conv = (p: InstanceType<typeof onnx.ModelProto>) => p.graph!.node.find((n) => n.opType === 'Conv')!;
+  const conv = (p: InstanceType<typeof onnx.ModelProto>) => p.graph!.node!.find((n) => n.opType === 'Conv')!;
   assert.throws(() => fromOnnx(edit(bytes, (p) => { conv(p).opType = 'ConvTranspose'; })),
     /fromOnnx: cannot import the ONNX model: node "conv2d_\d+" \(ConvTranspose\): operator ConvTranspose is not supported \(supported: Gemm, MatMul, Add, Conv, MaxPool/);
-  assert.throws(() => fromOnnx(edit(bytes, (p) => { conv(p).attribute.push(onnx.AttributeProto.create({ name: 'group', type: 2, i: 2 })); })),
+  assert.throws(() => fromOnnx(edit(bytes, (p) => { conv(p).attribute!.push(onnx.AttributeProto.create({ name: 'group', type: 2, i: 2 })); })),
     /node "conv2d_\d+" \(Conv\): attribute group = 2 is not supported \(supported: 1 \(grouped and depthwise convolutions have no simdnet layer\)\)/);
-  assert.throws(() => fromOnnx(edit(bytes, (p) => { conv(p).attribute.push(onnx.AttributeProto.create({ name: 'foo', type: 2, i: 1 })); })),
+  assert.throws(() => fromOnnx(edit(bytes, (p) => { conv(p).attribute!.push(onnx.AttributeProto.create({ name: 'foo', type: 2, i: 1 })); })),
     /node "conv2d_\d+" \(Conv\): attribute "foo" is not supported \(supported for Conv: kernel_shape, strides, dilations, pads, group, auto_pad\)/);
-  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.node.find((n) => n.opType === 'MaxPool')!.attribute.push(onnx.AttributeProto.create({ name: 'ceil_mode', type: 2, i: 1 })); })),
+  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.node!.find((n) => n.opType === 'MaxPool')!.attribute!.push(onnx.AttributeProto.create({ name: 'ceil_mode', type: 2, i: 1 })); })),
     /\(MaxPool\): attribute ceil_mode = 1 is not supported \(supported: 0\)/);
-  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.node.find((n) => n.opType === 'Softmax')!.attribute[0].i = 0; })),
+  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.node!.find((n) => n.opType === 'Softmax')!.attribute![0].i = 0; })),
     /\(Softmax\): softmax over axis 0 of a rank-2 tensor is not supported/);
-  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.opsetImport[0].version = 25; })), /opset 25 is not supported \(9 to 21\)/);
+  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.opsetImport![0].version = 25; })), /opset 25 is not supported \(9 to 21\)/);
 });
 
 test('truncated, forged and mutated files are refused cleanly, nothing left allocated', () => {
@@ -150,8 +150,8 @@ test('truncated, forged and mutated files are refused cleanly, nothing left allo
   // A graph field (7) claiming 2^32 − 1 bytes, with 4 present: refused before reading, nothing allocated for it.
   assert.throws(() => fromOnnx(Uint8Array.of(0x3a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3, 4)), /not a valid ONNX file \(truncated or corrupted/);
   // An initializer whose dims claim 2^32 values over a few bytes of data.
-  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.initializer[0].dims = [65536, 65536, 1, 1]; })), /dims \[65536, 65536, 1, 1\] hold more than 268435456 values/);
-  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.initializer[0].dims = [1000, 1000, 1, 1]; })), /need 4000000 bytes, the tensor holds \d+/);
+  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.initializer![0].dims = [65536, 65536, 1, 1]; })), /dims \[65536, 65536, 1, 1\] hold more than 268435456 values/);
+  assert.throws(() => fromOnnx(edit(bytes, (p) => { p.graph!.initializer![0].dims = [1000, 1000, 1, 1]; })), /need 4000000 bytes, the tensor holds \d+/);
   const rng = new Rng(77);
   for (let i = 0; i < 300; i++) {
     const b = bytes.slice();

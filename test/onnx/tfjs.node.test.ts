@@ -15,6 +15,7 @@ const test = suite(`simdnet/onnx fromTfjsLayers [${BUILD}]`);
 test.before(readyBoth);
 
 type TfModel = ReturnType<typeof tfl.sequential>;
+type TfLayer = NonNullable<NonNullable<Parameters<typeof tfl.sequential>[0]>['layers']>[number];
 
 /** model.json and the weight data, as tfjs saves them. */
 async function saved(m: TfModel): Promise<{ json: TfjsModelJson; data: ArrayBuffer }> {
@@ -31,9 +32,9 @@ function randomize(m: TfModel, seed: number): void {
 }
 
 const L = tfl.layers;
-const CASES: [string, () => ReturnType<typeof L.dense>[], number[]][] = [
+const CASES: [string, () => TfLayer[], number[]][] = [
   ...(['linear', 'relu', 'elu', 'sigmoid', 'tanh', 'softplus', 'softmax'] as const).map((activation) =>
-    [`dense ${activation}`, () => [L.dense({ inputShape: [7], units: 6, activation }), L.dense({ units: 3, useBias: false })], [7]] as [string, () => ReturnType<typeof L.dense>[], number[]]),
+    [`dense ${activation}`, () => [L.dense({ inputShape: [7], units: 6, activation }), L.dense({ units: 3, useBias: false })], [7]] as [string, () => TfLayer[], number[]]),
   ['dense on [3, 5] samples', () => [L.dense({ inputShape: [3, 5], units: 4, activation: 'tanh' })], [3, 5]],
   ['conv2d valid, same, strides, dilation, no bias', () => [
     L.conv2d({ inputShape: [9, 8, 2], filters: 3, kernelSize: 3, activation: 'relu' }),
@@ -86,7 +87,7 @@ test('the weights may come as several shards, and the model.json as text', async
 });
 
 test('unsupported layers and options are refused naming the layer and the option', async () => {
-  const refuse = async (layers: ReturnType<typeof L.dense>[], pattern: RegExp) => {
+  const refuse = async (layers: TfLayer[], pattern: RegExp) => {
     const m = tfl.sequential({ layers });
     const { json, data } = await saved(m);
     m.dispose();
