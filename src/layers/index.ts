@@ -21,7 +21,7 @@ export { dropout, Dropout } from './dropout.js';
 export { batchNorm, BatchNorm, type BatchNormOptions } from './batchnorm.js';
 export { maxout, Maxout, type MaxoutOptions } from './maxout.js';
 export { residual, Residual, type ResidualOptions } from './residual.js';
-export { layerFromSpec, layerKinds, layerSpec, type LayerSpec } from './registry.js';
+export { layerFromSpec, layerSpec, type LayerSpec } from './registry.js';
 export type { ActivationName, Activation } from './activation-fn.js';
 
 registerLayer('dense', (c) => dense(c as unknown as DenseOptions));
