@@ -4,7 +4,9 @@
 // the layer and the option. Node only.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
 import { tensor } from '../../src/index.js';
+import { load } from '../../src/data/node.js';
 import { fromTfjsLayers, type TfjsModelJson } from '../../src/onnx/index.js';
 import { readyBoth, tf, tfl } from '../conformance/helpers.js';
 import { BUILD } from '../helpers/setup.js';
@@ -102,6 +104,31 @@ test('unsupported layers and options are refused naming the layer and the option
   await refuse([L.dense({ inputShape: [4], units: 2 }), L.reLU({ maxValue: 6 })], /\(ReLU\): max_value = 6 is not supported/);
   assert.throws(() => fromTfjsLayers({ modelTopology: { class_name: 'Model', config: {} }, weightsManifest: [] }, new ArrayBuffer(0)),
     /only Sequential models are supported, got "Model" \(a string\)/);
+});
+
+test('a tfjs model trained on fashion-small: simdnet gives the same class for every test image', async () => {
+  const ds = await load('fashion-small', { dataDir: fileURLToPath(new URL('../../data/fashion-small', import.meta.url)), flatten: true });
+  const n = 2000, xs = ds.train.x.toFloat32Array().subarray(0, n * 784), labels = ds.train.y.toInt32Array().subarray(0, n);
+  const m = tfl.sequential({ layers: [L.dense({ inputShape: [784], units: 32, activation: 'relu' }), L.dense({ units: 10, activation: 'softmax' })] });
+  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  await m.fit(tf.tensor(xs, [n, 784]), tf.tensor(Float32Array.from(labels), [n]), { epochs: 1, batchSize: 64, verbose: 0 });
+  const { json, data } = await saved(m);
+  const sm = fromTfjsLayers(json, data);
+  const tx = ds.test.x;
+  try {
+    const want = (m.predict(tf.tensor(tx.toFloat32Array(), tx.shape as number[])) as tf.Tensor).dataSync() as Float32Array;
+    const got = values(sm.predict(tx));
+    const cls = (v: Float32Array, i: number) => { let b = 0; for (let c = 1; c < 10; c++) if (v[i * 10 + c] > v[i * 10 + b]) b = c; return b; };
+    let same = 0;
+    for (let i = 0; i < tx.shape[0]; i++) if (cls(want, i) === cls(got, i)) same++;
+    const test = ds.test.y.toInt32Array();
+    const accuracy = test.filter((c, i) => c === cls(got, i)).length / test.length;
+    assert.ok(accuracy > 0.6, `the tfjs model learned something: accuracy ${accuracy}`);
+    assert.is(same, tx.shape[0], `same class for ${same} of ${tx.shape[0]} test images`);
+    compare('fashion-small probabilities', got, want);
+  } finally {
+    sm.dispose(); m.dispose(); ds.dispose();
+  }
 });
 
 test.run();
