@@ -86,9 +86,8 @@ export async function exportCommand(modelPath: string, values: Record<string, st
     model.dispose();
   }
   await writeAtomic(out, bytes);
-  const nchw = layout === 'nchw' && model.inputShape.length === 3;
-  const shape = nchw ? [model.inputShape[2], model.inputShape[0], model.inputShape[1]] : model.inputShape;
-  log(`wrote ${out} (${bytes.length.toLocaleString('en-US')} bytes, ONNX opset ${opset ?? 17}): input "input" [N, ${shape.join(', ')}], output "output" [N, ${model.outputShape.join(', ')}]`);
+  const shown = (s: readonly number[]) => (layout === 'nchw' && s.length === 3 ? [s[2], s[0], s[1]] : s).join(', ');
+  log(`wrote ${out} (${bytes.length.toLocaleString('en-US')} bytes, ONNX opset ${opset ?? 17}): input "input" [N, ${shown(model.inputShape)}], output "output" [N, ${shown(model.outputShape)}]`);
   return out;
 }
 

@@ -62,10 +62,11 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
       return exporter(l, v, c);
     },
   };
-  const image = model.inputShape.length > 1;
+  // 'nchw' concerns images only ([H, W, C] samples); vectors and sequences stay as simdnet holds them.
+  const image = model.inputShape.length === 3, imageOut = model.outputShape.length === 3;
   let v: Value = { name: inputName, layout: nchw && image ? 'first' : 'last', shape: model.inputShape };
   for (const l of model.layers) v = c.layer(l, v);
-  v = nchw ? g.first(v, 'output') : g.last(v, 'output');
+  v = nchw && imageOut ? g.first(v, 'output') : g.last(v, 'output');
   g.unique(outputName);
   g.nodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [v.name], output: [outputName], name: g.unique('output') }));
 
@@ -78,7 +79,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
   });
   const graph = onnx.GraphProto.create({
     name: model.name, node: g.nodes, initializer: g.initializers,
-    input: [info(inputName, model.inputShape, nchw)], output: [info(outputName, model.outputShape, nchw)],
+    input: [info(inputName, model.inputShape, nchw && image)], output: [info(outputName, model.outputShape, nchw && imageOut)],
   });
   const proto = onnx.ModelProto.create({
     irVersion: 8, producerName: 'simdnet', producerVersion: SIMDNET_VERSION, graph,

@@ -63,6 +63,7 @@ const CASES: Case[] = [
   { label: 'a small CNN ending in softmax', make: () => [layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }), layers.avgPool2d({}), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })], inputShape: [8, 8, 1] },
   { label: 'a small CNN, layout nchw', make: () => [layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }), layers.maxPool2d({}), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })], inputShape: [8, 8, 2], options: { layout: 'nchw' } },
   { label: 'a fully convolutional model, layout nchw (NCHW output)', make: () => [layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' })], inputShape: [5, 4, 2], options: { layout: 'nchw', inputName: 'images', outputName: 'maps' } },
+  { label: 'layout nchw leaves [T, C] samples as they are', make: () => [layers.batchNorm(), layers.dense({ units: 2 })], inputShape: [4, 3], options: { layout: 'nchw' } },
   { label: 'an MLP at opset 13', make: () => [layers.dense({ units: 8, activation: 'relu' }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 3, activation: 'softmax' })], inputShape: [6], options: { opset: 13 } },
 ];
 
