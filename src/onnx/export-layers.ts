@@ -16,6 +16,7 @@ import type { Activation } from '../layers/activation-fn.js';
 import type { Pair, Padding } from '../ops/conv.js';
 import { convGeometry, poolGeometryOf } from '../ops/conv.js';
 import { Graph, type Value } from './graph.js';
+import { hwioToOihw } from './layouts.js';
 
 /** What an exporter gets: the graph, the opset, and the way to export nested layers. */
 export interface ExportContext { g: Graph; opset: number; layer(l: Layer, v: Value): Value }
@@ -38,15 +39,6 @@ export function activationNode(g: Graph, a: Activation, v: Value, name: string):
 }
 
 const values = (p: Param) => p.value.toFloat32Array();
-
-/** HWIO [kh, kw, in, out] → OIHW [out, in, kh, kw]: a copy in ONNX's order. */
-export function hwioToOihw(w: Float32Array, [kh, kw, ci, co]: readonly number[]): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) {
-    out[((o * ci + i) * kh + y) * kw + x] = w[((y * kw + x) * ci + i) * co + o];
-  }
-  return out;
-}
 
 /** y = v·W (+ b): Gemm on [N, K], MatMul (+ Add) on more axes. */
 function matmul(g: Graph, v: Value, kernel: Param, bias: Param | undefined, name: string): Value {

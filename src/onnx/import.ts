@@ -5,99 +5,22 @@
 // permuting the rows of the next Gemm/MatMul. Anything else is refused naming the node, its operator and what is
 // supported.
 import type { Activation } from '../layers/activation-fn.js';
-import { modelOf, layerName, outputShapeOf, type Draft } from './build.js';
+import { modelOf, type Draft } from './build.js';
 import { toFirst, toLast, type Layout } from './graph.js';
-import { decodeModel, int, ATTR, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
-import { floatsOf, intsOf, scalarOf } from './tensors.js';
+import { decodeModel, int, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
+import { intsOf } from './tensors.js';
+import { GraphReader, type Info, type Step } from './import-graph.js';
+import { channelsFirstOrder, oihwToHwio, rowsPermuted, transposed } from './layouts.js';
 import type { Model } from '../train/model.js';
 
 /** The operators fromOnnx reads (and toOnnx writes). */
 export const ONNX_IMPORT_OPS = ['Gemm', 'MatMul', 'Add', 'Conv', 'MaxPool', 'AveragePool', 'BatchNormalization', 'Flatten', 'Dropout',
   'Reshape + ReduceMax (maxout)', 'Relu', 'LeakyRelu', 'Elu', 'Sigmoid', 'Tanh', 'Softplus', 'Softmax', 'Transpose', 'Identity', 'Constant'];
 
-/** A tensor of the graph as simdnet sees it: layout, per-sample shape (channels last), and a pending flatten order. */
-interface Info { layout: Layout; shape: number[]; perm?: Int32Array }
-
-interface Step { draft?: Draft; out: string }
-
 const ACTIVATION_OPS = ['Relu', 'LeakyRelu', 'Elu', 'Sigmoid', 'Tanh', 'Softplus', 'Softmax'];
-type AttrKind = 'int' | 'float' | 'ints' | 'string';
 
-class Reader {
-  readonly consts = new Map<string, TensorProto>();
-  readonly consumers = new Map<string, NodeProto[]>();
-  readonly info = new Map<string, Info>();
-  readonly used = new Set<string>();
-  readonly visited = new Set<NodeProto>();
-
-  constructor(readonly nodes: NodeProto[], readonly opset: number) {}
-
-  fail(n: NodeProto, msg: string): never {
-    throw new Error(`node ${JSON.stringify(n.name || n.output?.[0] || '?')} (${n.opType}): ${msg}`);
-  }
-
-  /** The node's attributes by name, each of its declared kind; any other attribute is refused, naming the supported ones. */
-  attrs(n: NodeProto, allowed: Record<string, AttrKind>): Record<string, number | number[] | string | undefined> {
-    const out: Record<string, number | number[] | string | undefined> = {};
-    for (const a of (n.attribute ?? []) as AttributeProto[]) {
-      const kind = allowed[a.name];
-      const names = Object.keys(allowed);
-      if (!kind) this.fail(n, `attribute ${JSON.stringify(a.name)} is not supported (supported for ${n.opType}: ${names.length ? names.join(', ') : 'none'})`);
-      const want = { int: ATTR.INT, float: ATTR.FLOAT, ints: ATTR.INTS, string: ATTR.STRING }[kind];
-      if (a.type !== want) this.fail(n, `attribute ${a.name} has type ${a.type}, expected ${kind}`);
-      out[a.name] = kind === 'int' ? int(a.i, a.name) : kind === 'float' ? a.f : kind === 'ints' ? (a.ints ?? []).map((v) => int(v, a.name))
-        : new TextDecoder().decode(a.s ?? new Uint8Array());
-    }
-    return out;
-  }
-
-  /** Refuses an attribute value other than the supported ones. */
-  only(n: NodeProto, name: string, v: unknown, ok: readonly unknown[], what = ok.join(' or ')): void {
-    if (v !== undefined && !ok.some((o) => JSON.stringify(o) === JSON.stringify(v))) this.fail(n, `attribute ${name} = ${JSON.stringify(v)} is not supported (supported: ${what})`);
-  }
-
-  constant(n: NodeProto, i: number, what: string): TensorProto {
-    const name = n.input?.[i];
-    const t = name ? this.consts.get(name) : undefined;
-    if (!t) this.fail(n, `input ${i + 1} (${what}) must be an initializer or a Constant`);
-    return t;
-  }
-
-  floats(n: NodeProto, i: number, what: string, dims: readonly number[][]): Float32Array {
-    let r;
-    try { r = floatsOf(this.constant(n, i, what), `${what} ${JSON.stringify(n.input![i])}`); } catch (e) { this.fail(n, (e as Error).message); }
-    if (!dims.some((d) => d.length === r.dims.length && d.every((x, j) => x === r.dims[j]))) {
-      this.fail(n, `${what} has shape [${r.dims.join(', ')}], expected ${dims.map((d) => `[${d.join(', ')}]`).join(' or ')}`);
-    }
-    return r.values;
-  }
-
-  consumersOf(t: string): NodeProto[] { return this.consumers.get(t) ?? []; }
-
-  /** The single consumer of t, when there is exactly one and it is one of ops. */
-  next(t: string, ops: readonly string[]): NodeProto | undefined {
-    const cs = this.consumersOf(t);
-    return cs.length === 1 && ops.includes(cs[0].opType) && cs[0].input?.[0] === t ? cs[0] : undefined;
-  }
-
-  isJoin(n: NodeProto): boolean {
-    return n.opType === 'Add' && n.input?.length === 2 && n.input.every((i) => !this.consts.has(i));
-  }
-
-  in(n: NodeProto, t: string): Info {
-    const info = this.info.get(t);
-    if (!info) this.fail(n, `input ${JSON.stringify(t)} is not computed from the graph input`);
-    return info;
-  }
-
-  /** A draft for node n and its output's info (shapes by simdnet's own layer). */
-  make(n: NodeProto, kind: string, config: Record<string, unknown>, weights: Float32Array[], x: Info, layout: Layout): { draft: Draft; info: Info } {
-    const spec = { kind, config: { name: layerName(n.name, kind, this.used), ...config } };
-    let shape: number[];
-    try { shape = outputShapeOf(spec, x.shape); } catch (e) { this.fail(n, (e as Error).message); }
-    return { draft: { spec, weights }, info: { layout, shape } };
-  }
-
+/** The operator conversions: each node of the chain from the graph input to a layer draft (or a layout change). */
+class Reader extends GraphReader {
   /** The activation node n computes on a tensor of `x`, or undefined when n is no activation. */
   activation(n: NodeProto, x: Info): Activation | undefined {
     if (!ACTIVATION_OPS.includes(n.opType)) return undefined;
@@ -186,10 +109,6 @@ class Reader {
     const s = act.name === 'leakyRelu' ? this.make(n, 'leakyRelu', { alpha: act.alpha }, [], x, x.layout) : this.make(n, 'activation', { activation: act }, [], x, x.layout);
     this.info.set(out, { ...s.info, perm: x.perm });
     return { draft: s.draft, out };
-  }
-
-  scalar(n: NodeProto, i: number, what: string): number {
-    try { return scalarOf(this.constant(n, i, what), what); } catch (e) { this.fail(n, (e as Error).message); }
   }
 
   dense(n: NodeProto, x: Info, out: string): Step {
@@ -373,34 +292,6 @@ function pairAttr(v: unknown): [number, number] {
   return [p[0], p[1]];
 }
 
-/** simdnet flat index (h, w, c) → the index of the same element flattened channels first (c, h, w). */
-function channelsFirstOrder(shape: readonly number[]): Int32Array {
-  const C = shape[shape.length - 1], S = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-  const p = new Int32Array(S * C);
-  for (let s = 0; s < S; s++) for (let c = 0; c < C; c++) p[s * C + c] = c * S + s;
-  return p;
-}
-
-function rowsPermuted(w: Float32Array, perm: Int32Array, units: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let j = 0; j < perm.length; j++) out.set(w.subarray(perm[j] * units, (perm[j] + 1) * units), j * units);
-  return out;
-}
-
-function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c];
-  return out;
-}
-
-/** OIHW [M, C, kh, kw] → HWIO [kh, kw, C, M]. */
-function oihwToHwio(w: Float32Array, [M, C, kh, kw]: readonly number[]): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let o = 0; o < M; o++) for (let i = 0; i < C; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) {
-    out[((y * kw + x) * C + i) * M + o] = w[((o * C + i) * kh + y) * kw + x];
-  }
-  return out;
-}
 
 /** Whether the rank-4 graph input is channels first: its first layout-sensitive consumer wants channels at axis 1. */
 function inputIsChannelsFirst(r: Reader, input: string): boolean {
