@@ -88,6 +88,7 @@ const CONSUMER = `import { init, sequential, layers, tensor, type Tensor } from 
 import * as data from 'simdnet/data';
 import { renderReport } from 'simdnet/report';
 import { sweepInBrowser, type SweepResult } from 'simdnet/sweep';
+import { toOnnx } from 'simdnet/onnx';
 import kernels from 'simdnet/kernels.wasm';
 
 await init({ module: kernels });
@@ -102,13 +103,25 @@ const swept: () => Promise<SweepResult> = () => sweepInBrowser({ base: {}, space
 void swept;
 // @ts-expect-error sweepInBrowser needs the page's data
 void sweepInBrowser({}, { workers: 2 });
+const onnxBytes: Uint8Array = toOnnx(m, { opset: 17 });
+// @ts-expect-error a misspelt toOnnx option
+toOnnx(m, { opst: 17 });
 // @ts-expect-error a misspelt layer option
 layers.dense({ unitz: 4 });
 // @ts-expect-error not a dataset name
 data.load('fashion-smal');
 // @ts-expect-error kernels.wasm is a WebAssembly.Module, not bytes
 const bytes: Uint8Array = kernels;
-export { t, hash, ds, bytes };
+export { t, hash, ds, bytes, onnxBytes };
+`;
+
+// simdnet/onnx from the package: a model to ONNX bytes and back, the same weights.
+const ONNX_JS = `import { init, sequential, layers } from 'simdnet';
+import { toOnnx, fromOnnx } from 'simdnet/onnx';
+await init();
+const m = sequential([layers.conv2d({ filters: 2, kernelSize: 3 }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [5, 5, 1], seed: 1 });
+const bytes = toOnnx(m);
+console.log(JSON.stringify({ bytes: bytes.length, same: fromOnnx(bytes).weightsHash() === m.weightsHash() }));
 `;
 
 // The page the browser recipe bundles: train one step, show the weights hash.
@@ -170,6 +183,13 @@ export async function runPackageTest({ browser = true, keep = false, print = con
       const r = await run(process.execPath, [...(e.ts ? ['--experimental-strip-types'] : []), file], { cwd: project, env });
       check(r.code === 0, `README example ${i + 1} ("${e.section}", README line ${e.line}) runs${r.code === 0 ? '' : `: exit ${r.code}: ${tail(r.err)}`}`);
     }
+
+    // 3b. simdnet/onnx from the tarball: its own entry, with its runtime dependency (onnx-proto) installed by npm.
+    writeFileSync(join(project, 'onnx-roundtrip.mjs'), ONNX_JS);
+    const rt = await run(process.execPath, ['onnx-roundtrip.mjs'], { cwd: project });
+    const rtOut = rt.code === 0 ? JSON.parse(rt.out) : undefined;
+    check(rtOut?.same === true && rtOut.bytes > 0, `simdnet/onnx imports from the installed package: toOnnx then fromOnnx gives the same weights ` +
+      `(${rt.code === 0 ? `${rtOut.bytes} bytes` : `exit ${rt.code}: ${tail(rt.err)}`})`);
 
     // 4. A TypeScript consumer under moduleResolution bundler and node16.
     writeFileSync(join(project, 'consumer.ts'), CONSUMER);

@@ -11,6 +11,7 @@ import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } fro
 import { printError, printLine } from './terminal.js';
 import { readWorkerOptions, sweepQueueExecutor, WORKER_HELP, workerCommand } from './worker-command.js';
 import { sweepCommand } from './sweep.js';
+import { EXPORT_HELP, EXPORT_OPTIONS, exportCommand, IMPORT_HELP, IMPORT_OPTIONS, importCommand } from './interchange.js';
 
 // Which settings each command takes as flags (settings.ts holds their flags, help lines and readers).
 const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
@@ -33,6 +34,8 @@ commands:
   report      rebuild a run's or an experiment's report.html from its report.json
   sweep       search hyperparameters: grid, random or Bayesian trials of a sweep file, in parallel, logged and resumable
   worker      run sweep trials from a Redis queue (simdnet sweep --queue), on any number of machines
+  export      write a saved model as an ONNX file (ONNX Runtime and other servers)
+  import      save a TensorFlow.js Layers model.json or an ONNX file as a simdnet model
 
 examples:
   simdnet train                                   # MLP on the embedded Fashion-MNIST slice
@@ -116,6 +119,8 @@ example:
 example:
   simdnet sweep experiments/sweep-fashion.json --workers 2`,
   worker: WORKER_HELP,
+  export: EXPORT_HELP,
+  import: IMPORT_HELP,
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -148,7 +153,7 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
 export async function main(argv: string[], log: (s: string) => void = printLine): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
-  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report, sweep, worker; see simdnet --help)`);
+  if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report, sweep, worker, export, import; see simdnet --help)`);
   if (rest.includes('--help') || rest.includes('-h')) { log(HELP[cmd]); return 0; }
   await init();
   switch (cmd) {
@@ -205,6 +210,12 @@ export async function main(argv: string[], log: (s: string) => void = printLine)
     case 'worker': {
       const { values } = parse(rest, { queue: { type: 'string' }, concurrency: { type: 'string' }, out: { type: 'string' }, 'lock-seconds': { type: 'string' } }, 0, cmd);
       return workerCommand(readWorkerOptions(values), log);
+    }
+    case 'export': case 'import': {
+      const { values, positionals } = parse(rest, cmd === 'export' ? EXPORT_OPTIONS : IMPORT_OPTIONS, 1, cmd);
+      if (!positionals[0]) throw new UsageError(`${cmd} needs a ${cmd === 'export' ? 'MODEL.simdnet file' : 'SOURCE (model.json or .onnx)'} (see simdnet ${cmd} --help)`);
+      await (cmd === 'export' ? exportCommand : importCommand)(positionals[0], values, log);
+      return 0;
     }
   }
   return 2;

@@ -14,6 +14,9 @@ const factories = new Map<string, LayerFactory>();
 
 export function registerLayer(kind: string, make: LayerFactory): void { factories.set(kind, make); }
 
+/** Every registered layer kind, in registration order (model interchange checks it maps each one). */
+export function layerKinds(): string[] { return [...factories.keys()]; }
+
 /** The saved form of a layer. */
 export function layerSpec(l: Layer): LayerSpec { return { kind: l.kind, config: l.config() }; }
 
