@@ -17,9 +17,11 @@ import '@tensorflow/tfjs-backend-cpu';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { init } = await import(join(root, 'dist/index.js'));
 const { loadModelFile } = await import(join(root, 'dist/io/files.js'));
-const { loadDataset, disposeDataset } = await import(join(root, 'dist/cli/datasets.js'));
+const { loadDataset } = await import(join(root, 'dist/cli/datasets.js'));
+const { disposeDataset } = await import(join(root, 'dist/run/dataset.js'));
 const [modelPath, work = mkdtempSync(join(tmpdir(), 'simdnet-interchange-'))] = process.argv.slice(2);
 if (!modelPath) { console.error('usage: node scripts/interchange-check.mjs MODEL.simdnet [WORK_DIR]'); process.exit(2); }
+mkdirSync(work, { recursive: true });
 const cli = (...args) => {
   const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`simdnet ${args.join(' ')}: ${r.stderr}`);

@@ -1,6 +1,6 @@
 // A sweep's best trial and its configuration, ready to run: the one best-trial rule (the coordinator in
 // src/sweep/run.ts and the report both use it), a `simdnet train …` command (when every setting it needs has a flag:
-// the caller passes the CLI's flag table, which lives in src/cli/settings.ts) and an experiment file for `simdnet run`
+// the caller passes the CLI's flag table, which lives in src/run/settings.ts) and an experiment file for `simdnet run`
 // (the sweep's base with the trial's parameters as its one variant; dotted keys as nested objects). Browser-usable.
 import { isPlainObject } from '../ops/options.js';
 
