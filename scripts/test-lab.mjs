@@ -6,7 +6,8 @@
 // screenshots at 360 and 1280 px. Node-only tooling; `node scripts/test-lab.mjs` (npm test adds its checks to the totals).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { serveDemo } from './demo.mjs';
 import { findChromium, launchChromium, NO_CHROMIUM, root } from './test-browser.mjs';
@@ -52,6 +53,24 @@ async function imageFolder(dir) {
   }
 }
 
+const kb = (n) => (n / 1024).toFixed(1);
+
+/** The gzipped bytes of what the page fetched: its code (HTML, CSS, JavaScript, wasm) and its data (fashion-small, already gzipped). */
+async function transferSize(responses) {
+  const t = { code: 0, wasm: 0, data: 0, files: 0 };
+  const seen = new Set();
+  for (const r of responses) {
+    if (seen.has(r.url()) || r.status() !== 200) continue;
+    seen.add(r.url());
+    const body = await r.body().catch(() => null);
+    if (!body) continue;
+    const gz = r.url().endsWith('.gz') ? body.length : gzipSync(body, { level: 9 }).length;
+    if (/\/data\//.test(r.url())) t.data += gz;
+    else { t.code += gz; t.files++; if (r.url().endsWith('.wasm')) t.wasm += gz; }
+  }
+  return t;
+}
+
 export async function runLabTest({ print = console.log, shots = join(root, 'web') } = {}) {
   const t0 = performance.now();
   const out = { passed: 0, failed: 0, ms: 0, lines: [], perVariant: [] };
@@ -81,9 +100,15 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
       p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`); });
     };
     watch(page);
+    const loaded = [];
+    const onResponse = (r) => loaded.push(r);
+    page.on('response', onResponse);
     await page.goto(`${server.url}web/lab/`);
     const dataReady = (name) => page.waitForSelector(`#data-status[data-name="${name}"]`, { timeout: 30_000 }).then(() => true, () => false);
     if (!check(await dataReady('fashion-small'), `the lab loads fashion-small (${await page.textContent('#data-status')})`)) return out;
+    page.off('response', onResponse);
+    out.transfer = await transferSize(loaded);
+    print(`transfer at load (gzip -9 of each response): code ${kb(out.transfer.code)} KiB in ${out.transfer.files} files (of which kernels.wasm ${kb(out.transfer.wasm)} KiB), data ${kb(out.transfer.data)} KiB`);
     const listed = await page.$$eval('#experiment option', (o) => o.map((x) => x.value).filter(Boolean));
     const shipped = ['study1-digits-mlp.json', 'study2-vanishing-gradients.json', 'study3-cnn-init-loss.json', 'study4-fashion-mlp.json', 'study5-cnn.json'];
     check(shipped.every((f) => listed.includes(f)), `the experiment picker lists the shipped experiment files (${listed.join(', ')})`);
@@ -166,6 +191,7 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     // Narrow and wide: no sideways scroll at 360 px; screenshots.
     for (const width of [360, 1280]) {
       await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+      await page.evaluate((w) => (w === 360 ? document.getElementById('var-title').scrollIntoView() : scrollTo(0, 0)), width);
       await page.waitForTimeout(150);
       const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
       check(scroll <= inner, `no sideways scroll at ${width} px (scrollWidth ${scroll}, innerWidth ${inner})`);
