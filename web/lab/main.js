@@ -179,9 +179,9 @@ function updateRow(name) {
   if (res.dataset.key !== resKey) {
     res.dataset.key = resKey;
     res.replaceChildren();
-    delete res.dataset.hash;
+    for (const k of ['hash', 'samplesPerSecond', 'seconds', 'wallSeconds']) delete res.dataset[k];
     if (r?.result) {
-      res.dataset.hash = r.result.weightsHash;
+      Object.assign(res.dataset, { hash: r.result.weightsHash, samplesPerSecond: String(r.result.samplesPerSecond), seconds: String(r.result.seconds), wallSeconds: String(r.result.wallSeconds) });
       res.append(el('div', { textContent: `test ${pct(r.result.test.accuracy)}` }), el('div', {}, 'hash ', el('code', { className: 'hash', textContent: r.result.weightsHash })),
         el('div', { textContent: `${Math.round(r.result.samplesPerSecond).toLocaleString('en')} samples/s · ${r.dataName}` }));
     } else if (r?.error) res.append(el('div', { className: 'error', textContent: r.error }));
