@@ -5,7 +5,7 @@
 // runs and the checkpoint survive), resumes it to the command line's hash; trains on an image folder made here; saves
 // screenshots at 360 and 1280 px. Node-only tooling; `node scripts/test-lab.mjs` (npm test adds its checks to the totals).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,13 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     const shipped = ['study1-digits-mlp.json', 'study2-vanishing-gradients.json', 'study3-cnn-init-loss.json', 'study4-fashion-mlp.json', 'study5-cnn.json'];
     check(shipped.every((f) => listed.includes(f)), `the experiment picker lists the shipped experiment files (${listed.join(', ')})`);
 
+    await page.selectOption('#experiment', 'study2-vanishing-gradients.json');
+    const shippedRows = await page.waitForFunction(() => document.querySelectorAll('#variant-rows tr[data-variant]').length === 7, null, { timeout: 10_000 }).then(() => true, () => false);
+    check(shippedRows, 'a shipped experiment file picked in the list shows its 7 variants');
+    await page.selectOption('#experiment', 'sweep-fashion.json');
+    const sweepButton = await page.waitForSelector('#sweep-file-run:not([hidden])', { timeout: 10_000 }).then(() => page.textContent('#sweep-file-run'), () => '');
+    check(/Run sweep-fashion\.json \(30 trials, bayes\)/.test(sweepButton), `a shipped sweep file picked in the list is offered as a sweep (${sweepButton})`);
+
     // The shortened study, loaded as the user's own file, run to the end.
     await page.setInputFiles('#experiment-file', studyFile);
     await page.waitForSelector('#variant-rows tr[data-variant]', { timeout: 10_000 });
@@ -138,6 +145,19 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     const report = readFileSync(await dl.path(), 'utf8');
     const sections = ['run', 'curves', 'confusion', 'layers', 'histograms', 'misclassified'].filter((id) => report.includes(`id="${id}"`));
     check(sections.length === 6 && report.includes(hashes[names[0]]), `report.html downloads with its sections (${sections.join(', ')}) and the weights hash`);
+
+    // ONNX: a download once simdnet/onnx is in the build (dist/onnx/index.js), else the button says it is not there.
+    const onnxBuilt = existsSync(join(root, 'dist/onnx/index.js'));
+    const onnxButton = page.locator(`#row-${names[0]} button:text("ONNX")`);
+    if (onnxBuilt) {
+      const [od] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), onnxButton.click()]);
+      const bytes = readFileSync(await od.path());
+      check(od.suggestedFilename().endsWith('.onnx') && bytes.length > 1000, `the ONNX download holds the model (${bytes.length} bytes)`);
+    } else {
+      await onnxButton.click();
+      const said = await page.waitForSelector(`#row-${names[0]} button:text("ONNX export not available in this build")`, { timeout: 30_000 }).then(() => true, () => false);
+      check(said, 'without dist/onnx the ONNX button says the export is not available in this build');
+    }
 
     // Gradient check of the first variant's model.
     await page.click('#gradcheck');
@@ -177,6 +197,18 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     const frame = page.frameLocator('#sweep-frame');
     const lines = swept ? await frame.locator('#chart svg path, #chart svg polyline').count() : 0;
     check(swept && await page.getAttribute('#sweep-status', 'data-trials') === '2' && lines >= 2, `a 2-trial sweep runs and shows its parallel-coordinates chart (${await page.textContent('#sweep-status')}; ${lines} paths)`);
+
+    // IDX files (fashion-small's own, gzipped) and a CSV file.
+    await page.check('input[name="data"][value="idx"]');
+    await page.setInputFiles('#idx-input', ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map((f) => join(root, 'data/fashion-small', f)));
+    const idxOk = await dataReady('idx files');
+    check(idxOk && /10,000 training and 2,000 test samples of \[28, 28, 1\], 10 classes/.test(await page.textContent('#data-status')), `IDX files are read in the tab (${await page.textContent('#data-status')})`);
+    const csvFile = join(WORK, 'points.csv');
+    writeFileSync(csvFile, 'x,y,label\n' + Array.from({ length: 50 }, (_, i) => `${(i % 5) / 5},${((i * 7) % 11) / 11},${i % 3}`).join('\n') + '\n');
+    await page.check('input[name="data"][value="csv"]');
+    await page.setInputFiles('#csv-input', csvFile);
+    const csvOk = await dataReady('csv files');
+    check(csvOk && /40 training and 10 test samples of \[2\], 3 classes/.test(await page.textContent('#data-status')), `a CSV file is read with 20% held out for testing (${await page.textContent('#data-status')})`);
 
     // An image folder made here: 3 classes of PNGs.
     await page.check('input[name="data"][value="folder"]');

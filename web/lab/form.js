@@ -40,7 +40,8 @@ export class SettingsForm {
       const wrap = document.createElement('div');
       wrap.className = `field field-${s.json}`;
       wrap.dataset.key = s.key;
-      const help = `${s.help()}`;
+      // A flag that turns a default off (--no-diagnostics) is a checkbox that is on by default.
+      const help = s.flag.startsWith('no-') ? `unchecked: ${s.help()} (--${s.flag})` : s.help();
       const big = s.json === 'model' || s.json === 'object' || s.json === 'weights';
       const input = document.createElement(big ? 'textarea' : 'input');
       input.id = id; input.name = s.key;

@@ -4,7 +4,7 @@
 // body[data-state]: loading, ready, running, error.
 import { readExperimentObject } from '../../dist/run/experiment.js';
 import { datasetNames } from '../../dist/data/sources.js';
-import { sweepInBrowser } from '../../dist/sweep/index.js';
+import { sweepInBrowser, statusText } from '../../dist/sweep/index.js';
 import { renderSweepReport } from '../../dist/report/index.js';
 import { fashionSmall, imageFolder, idxFiles, csvFiles, droppedFiles } from './data.js';
 import { SettingsForm } from './form.js';
@@ -28,6 +28,12 @@ const accChart = new Curves($('acc-chart'), { yLabel: 'accuracy', fixed: [0, 1],
 const form = new SettingsForm($('settings'), applySettings);
 
 const status = (text, error = false) => { $('lab-status').textContent = text; $('lab-status').classList.toggle('error', error); };
+/** Says which variants name a dataset other than the one loaded here (they train on the loaded one). */
+function dataNote() {
+  if (!experiment || !data) { $('data-note').textContent = ''; return; }
+  const other = [...new Set(experiment.variants.map((v) => v.config.dataset).filter((d) => d !== data.name))];
+  $('data-note').textContent = other.length ? `The experiment names ${other.join(', ')}; here every variant trains on the data loaded: ${data.name}.` : '';
+}
 const keyOf = (variant) => `${experiment.name}/${variant}`;
 const running = () => [...runs.values()].filter((r) => r.worker).length;
 function setState() {
@@ -39,6 +45,8 @@ function setState() {
   $('gradcheck').disabled = !sel?.files;
   $('gradcheck').textContent = `Check gradients of ${selected ?? '–'}`;
   $('sweep-run').disabled = !experiment || !data || !selected || sweeping;
+  $('sweep-file-run').disabled = !data || sweeping;
+  dataNote();
 }
 
 // ── experiments ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -86,7 +94,16 @@ $('experiment').addEventListener('change', async () => {
   try {
     const res = await fetch(`../../experiments/${encodeURIComponent(f)}`);
     if (!res.ok) throw new Error(`fetching experiments/${f} failed (HTTP ${res.status})`);
-    await useExperiment(f, await res.json());
+    const obj = await res.json();
+    if (obj && typeof obj === 'object' && 'space' in obj) { // a sweep file: run it whole in section 6
+      sweepFile = { source: f, object: obj };
+      $('sweep-file-run').textContent = `Run ${f} (${obj.budget?.trials ?? '?'} trials, ${obj.method})`;
+      $('sweep-file-run').hidden = false;
+      status(`${f} is a sweep file: run it in section 6 (it keeps the experiment below).`);
+      setState();
+      return;
+    }
+    await useExperiment(f, obj);
   } catch (e) { status(e.message, true); }
 });
 $('experiment-file').addEventListener('change', async () => {
@@ -410,42 +427,49 @@ async function onnx(name, btn) {
   }
 }
 
-let sweeping = false;
-$('sweep-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const v = experiment.variants.find((x) => x.name === selected);
-  if (!v || !data || sweeping) return;
-  const trials = Math.min(12, Math.max(2, Math.round(Number($('sweep-trials').value) || 4)));
-  $('sweep-trials').value = String(trials);
+let sweeping = false, sweepFile = null; // sweepFile: { source, object } picked in the experiment list
+
+/** Runs a sweep object (the same as `simdnet sweep` reads) on the page's data in Web Workers; shows its report. */
+async function runSweep(sweep) {
+  if (!data || sweeping) return;
   if (!datasetNames.includes(data.name)) { $('sweep-status').textContent = `Sweeps train on a named dataset (fashion-small or an image folder); ${data.name} is neither.`; return; }
-  // The variant's settings as an experiment file gives them: those off their defaults (a setting given for a model it
-  // does not apply to is refused, even at its default), without the two the sweep searches.
-  const base = Object.fromEntries(Object.entries(configFor(v)).filter(([k, x]) => x !== undefined && !['learningRate', 'batchSize', 'out', 'dataDir'].includes(k)
-    && (k === 'model' || k === 'dataset' || JSON.stringify(x) !== JSON.stringify(DEFAULTS[k]))));
-  const sweep = {
-    name: `${experiment.name}-${v.name}-sweep`, base,
-    space: { learningRate: { logUniform: [0.0001, 0.1] }, batchSize: { values: [32, 64, 128] } },
-    method: 'random', metric: { name: (base.validationSplit ?? DEFAULTS.validationSplit) > 0 ? 'valAccuracy' : 'trainAccuracy', goal: 'maximize' }, budget: { trials }, seed: 1,
-  };
   sweeping = true; setState();
-  $('sweep-status').textContent = `Sweep: ${trials} trials of ${v.name} on ${Math.min(CORES, trials)} workers…`;
-  const started = new Date().toISOString(), records = [];
+  const trials = sweep.budget?.trials ?? '?', workers = Math.min(CORES, Number(trials) || CORES);
+  $('sweep-status').textContent = `Sweep ${sweep.name}: ${trials} trials on ${workers} workers…`;
+  delete $('sweep-status').dataset.trials;
+  const started = new Date().toISOString();
   try {
-    const res = await sweepInBrowser(sweep, {
-      data, workers: Math.min(CORES, trials), onRecord: (rec) => records.push(rec),
-      status: (s) => { $('sweep-status').textContent = `Sweep: ${s.finished ?? records.length} of ${trials} trials finished…`; },
-    });
-    const html = renderSweepReport({ header: { sweep: sweep.name, config: sweep, started }, trials: res.trials });
+    const res = await sweepInBrowser(sweep, { data, workers, status: (st) => { $('sweep-status').textContent = `Sweep ${sweep.name}: ${statusText(st)}`; } });
+    const html = renderSweepReport({ header: { sweep: res.name, config: sweep, started }, trials: res.trials });
     $('sweep-frame').srcdoc = html; $('sweep-frame').hidden = false;
     const a = $('sweep-download');
+    if (a.href.startsWith('blob:')) URL.revokeObjectURL(a.href);
     a.href = URL.createObjectURL(new Blob([html], { type: 'text/html' })); a.hidden = false;
     const best = res.best;
-    $('sweep-status').textContent = `Sweep done: ${res.trials.length} trials; best ${best ? `trial ${best.trial}, ${sweep.metric.name} ${best.metric.toFixed(4)} (learning rate ${Number(best.params.learningRate).toPrecision(3)}, batch ${best.params.batchSize})` : 'none'}.`;
+    $('sweep-status').textContent = `Sweep done: ${res.trials.length} trials; best ${best ? `trial ${best.trial}, ${res.metric.name} ${best.metric.toFixed(4)} (${Object.entries(best.params).map(([k, v]) => `${k} ${typeof v === 'number' ? Number(v.toPrecision(3)) : JSON.stringify(v)}`).join(', ')})` : 'none'}.`;
     $('sweep-status').dataset.trials = String(res.trials.length);
   } catch (err) {
     $('sweep-status').textContent = `Sweep failed: ${err.message}`;
   } finally { sweeping = false; setState(); }
+}
+
+$('sweep-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const v = experiment?.variants.find((x) => x.name === selected);
+  if (!v || !data) return;
+  const trials = Math.min(12, Math.max(2, Math.round(Number($('sweep-trials').value) || 4)));
+  $('sweep-trials').value = String(trials);
+  // The variant's settings as an experiment file gives them: those off their defaults (a setting given for a model it
+  // does not apply to is refused, even at its default), without the two the sweep searches.
+  const base = Object.fromEntries(Object.entries(configFor(v)).filter(([k, x]) => x !== undefined && !['learningRate', 'batchSize', 'out', 'dataDir'].includes(k)
+    && (k === 'model' || k === 'dataset' || JSON.stringify(x) !== JSON.stringify(DEFAULTS[k]))));
+  runSweep({
+    name: `${experiment.name}-${v.name}-sweep`, base,
+    space: { learningRate: { logUniform: [0.0001, 0.1] }, batchSize: { values: [32, 64, 128] } },
+    method: 'random', metric: { name: (base.validationSplit ?? DEFAULTS.validationSplit) > 0 ? 'valAccuracy' : 'trainAccuracy', goal: 'maximize' }, budget: { trials }, seed: 1,
+  });
 });
+$('sweep-file-run').addEventListener('click', () => sweepFile && runSweep(sweepFile.object));
 
 // ── start ──────────────────────────────────────────────────────────────────────────────────────────────────────
 $('workers-note').textContent = `${CORES} worker${CORES > 1 ? 's' : ''} at once`;
