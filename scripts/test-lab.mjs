@@ -21,8 +21,8 @@ function shortStudy() {
   const pick = ['sigmoid', 'fix-batchnorm-sigmoid'];
   return { ...e, name: 'study2-short', base: { ...e.base, epochs: 1, limit: 600 }, variants: e.variants.filter((v) => pick.includes(v.name)) };
 }
-/** One variant of the same study for 60 epochs: the run the test stops, reloads and resumes. */
-const resumeStudy = (s) => ({ name: 'study2-resume', base: { ...s.base, epochs: 60 }, variants: [s.variants[1]] });
+/** One variant of the same study for 100 epochs: the run the test stops, reloads and resumes. */
+const resumeStudy = (s) => ({ name: 'study2-resume', base: { ...s.base, epochs: 100 }, variants: [s.variants[1]] });
 
 /** Runs `simdnet run FILE --out DIR`; resolves to { variant: weightsHash } read from each variant's history.json. */
 function cliHashes(file, out, variants) {
@@ -172,7 +172,7 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     check(/^epochs must be an integer ≥ 1; got 0/.test(err) && await page.getAttribute('#set-epochs', 'aria-invalid') === 'true', `a bad setting is refused at its field (${err})`);
 
     // Stop a longer run, reload, resume to the command line's hash.
-    await page.fill('#set-epochs', '60');
+    await page.fill('#set-epochs', '100');
     await page.click('#apply-settings');
     await page.click(`#row-${names[1]} button:text("Run")`);
     const midway = await page.waitForFunction((v) => { const p = document.querySelector(`#row-${v} progress`); return p && p.value >= 9 && p.value < p.max; }, names[1], { timeout: 30_000 }).then(() => true, () => false);
@@ -185,6 +185,15 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     await page.waitForSelector('#variant-rows tr[data-variant]', { timeout: 10_000 });
     const after = await page.$$eval('#variant-rows tr', (r) => r.map((x) => [x.dataset.variant, x.dataset.status, x.querySelector('.res')?.dataset.hash ?? '']));
     check(after[0][1] === 'done' && after[0][2] === hashes[names[0]] && after[1][1] === 'stopped', `after a reload the finished run and the stopped one are back (${JSON.stringify(after)})`);
+    await page.click(`#row-${names[1]} button:text("Resume")`);
+    // Reloaded while training: the run is back as stopped at its last epoch's checkpoint, and resumes from there.
+    const from = Number(/checkpoint: epoch (\d+)/.exec(at)?.[1] ?? 0);
+    const further = await page.waitForFunction(([v, e]) => { const p = document.querySelector(`#row-${v} progress`); return p && p.value >= e * 9; }, [names[1], from + 3], { timeout: 30_000 }).then(() => true, () => false);
+    await page.reload();
+    await dataReady('fashion-small');
+    const again = await page.waitForSelector(`#row-${names[1]}[data-status="stopped"]`, { timeout: 10_000 }).then(() => page.textContent(`#row-${names[1]} .res`), () => '');
+    const later = Number(/checkpoint: epoch (\d+), batch 1 /.exec(again)?.[1] ?? 0);
+    check(further && later > from, `a page reloaded mid-run keeps the last epoch's checkpoint (${again}; stopped before at epoch ${from})`);
     await page.click(`#row-${names[1]} button:text("Resume")`);
     const resumed = await page.waitForSelector(`#row-${names[1]}[data-status="done"]`, { timeout: RUN_TIMEOUT_MS }).then(() => true, () => false);
     const rh = await page.getAttribute(`#row-${names[1]} .res`, 'data-hash');

@@ -81,7 +81,9 @@ async function useExperiment(source, object) {
     const v = experiment.variants.find((x) => keyOf(x.name) === r.key);
     if (!v) continue;
     v.config = r.config;
-    runs.set(v.name, { ...r, worker: null, losses: r.losses ?? [], diag: r.diag ?? null });
+    // A run the last page left training (closed or reloaded) continues from its last checkpoint, by the user's Resume.
+    const status = ['running', 'queued', 'stopping'].includes(r.status) ? (r.checkpoint ? 'stopped' : 'idle') : r.status;
+    runs.set(v.name, { ...r, status, worker: null, losses: r.losses ?? [], diag: r.diag ?? null });
   }
   selected = experiment.variants[0].name;
   status(`${experiment.variants.length} variant${experiment.variants.length > 1 ? 's' : ''}; up to ${CORES} train at once (navigator.hardwareConcurrency).`);
@@ -249,7 +251,7 @@ function enqueue(name, resume) {
   const prev = runs.get(name);
   if (prev?.worker || queue.some((q) => q.name === name)) return;
   if (resume && prev.dataName !== data.name) { status(`${name}: its checkpoint trained on ${prev.dataName}; load that data to resume it`, true); return; }
-  runs.set(name, { ...(resume ? prev : { losses: [], history: {}, diag: null }), status: 'queued', error: null, result: resume ? null : null, files: null, worker: null, dataName: data.name });
+  runs.set(name, { ...(resume ? prev : { losses: [], history: {}, diag: null, checkpoint: null }), status: 'queued', error: null, result: null, files: null, worker: null, dataName: data.name });
   queue.push({ name, resume });
   updateRow(name); pump(); setState();
 }
