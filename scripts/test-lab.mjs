@@ -37,7 +37,7 @@ function cliHashes(file, out, variants) {
   });
 }
 
-/** A small image folder: 3 classes of 12×12 grey PNGs (a bar across, a bar down, a diagonal), 10 each, with noise. */
+/** A small image folder: 3 classes of 12×12 grey PNGs (a bar across, a bar down, a diagonal), 10 each, with noise (the test swaps the diagonals for JPEGs). */
 async function imageFolder(dir) {
   const { pngDataUri } = await import(join(root, 'dist/report/png.js'));
   rmSync(dir, { recursive: true, force: true });
@@ -219,7 +219,21 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     const csvOk = await dataReady('csv files');
     check(csvOk && /40 training and 10 test samples of \[2\], 3 classes/.test(await page.textContent('#data-status')), `a CSV file is read with 20% held out for testing (${await page.textContent('#data-status')})`);
 
-    // An image folder made here: 3 classes of PNGs.
+    // An image folder made here: 3 classes, the diagonal one as JPEGs encoded by this Chromium (decoded by createImageBitmap).
+    const jpegs = await page.evaluate(async () => {
+      const out = [];
+      for (let k = 0; k < 10; k++) {
+        const c = new OffscreenCanvas(12, 12), g = c.getContext('2d');
+        g.fillStyle = '#1a1a1a'; g.fillRect(0, 0, 12, 12);
+        g.strokeStyle = '#e6e6e6'; g.lineWidth = 2; g.beginPath(); g.moveTo(0, k % 3); g.lineTo(12, 12 - (k % 3)); g.stroke();
+        const b = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer());
+        out.push(btoa(String.fromCharCode(...b)));
+      }
+      return out;
+    });
+    rmSync(join(WORK, 'images/diagonal'), { recursive: true, force: true });
+    mkdirSync(join(WORK, 'images/diagonal'));
+    jpegs.forEach((b, k) => writeFileSync(join(WORK, 'images/diagonal', `diagonal-${k}.jpg`), Buffer.from(b, 'base64')));
     await page.check('input[name="data"][value="folder"]');
     await page.setInputFiles('#folder-input', join(WORK, 'images'));
     const folder = await dataReady('folder');
@@ -227,7 +241,7 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
     check(folder && /24 training and 6 test samples of \[12, 12, 1\], 3 classes \(across, diagonal, down\)/.test(dataText), `the image folder is decoded in the tab (${dataText})`);
     await page.click(`#row-${names[0]} button:text("Run again")`);
     const folderRun = await page.waitForFunction((v) => { const r = document.getElementById(`row-${v}`); return r.dataset.status === 'done' && /folder/.test(r.querySelector('.res').textContent); }, names[0], { timeout: RUN_TIMEOUT_MS }).then(() => true, () => false);
-    check(folderRun, `a variant trains on the image folder (${await page.textContent(`#row-${names[0]} .res`)})`);
+    check(folderRun, `a variant trains on the image folder of PNGs and JPEGs (${await page.textContent(`#row-${names[0]} .res`)})`);
 
     // Narrow and wide: no sideways scroll at 360 px; screenshots.
     for (const width of [360, 1280]) {

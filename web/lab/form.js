@@ -23,8 +23,7 @@ function fromText(s, text) {
   if (t.startsWith('{') || t.startsWith('[')) {
     try { return JSON.parse(t); } catch (e) { throw Object.assign(new Error(`${s.key}: not valid JSON (${e.message})`), { key: s.key }); }
   }
-  if (s.json === 'object' || s.json === 'weights') return t; // the reader says what it must be
-  return t;
+  return t; // a name (or, for an object setting, text the reader refuses by name)
 }
 
 export class SettingsForm {

@@ -28,7 +28,7 @@ function datasetFrom(d, limit) {
 }
 
 /** Trains one variant from the start or from a checkpoint { model, epoch, batch, progress, history }. */
-async function train({ config, data: arrays, checkpoint, title }) {
+async function train({ config, data: arrays, checkpoint }) {
   const data = datasetFrom(arrays, config.limit);
   let model;
   try {
@@ -65,7 +65,7 @@ async function train({ config, data: arrays, checkpoint, title }) {
       postMessage({ type: 'stopped', checkpoint: { model: model.save(), ...loop.pos, history: loop.history } });
       return;
     }
-    const fin = finishRun(model, config, data, loop.history, loop.diagnostics, { stoppedEpoch: loop.stoppedEpoch, title });
+    const fin = finishRun(model, config, data, loop.history, loop.diagnostics, { stoppedEpoch: loop.stoppedEpoch });
     const verdicts = fin.full.diagnostics?.verdicts?.map((v) => ({ kind: v.kind, message: v.message })) ?? null;
     const ms = performance.now() - t0;
     postMessage({
