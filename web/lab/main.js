@@ -4,16 +4,16 @@
 // body[data-state]: loading, ready, running, error.
 import { readExperimentObject } from '../../dist/run/experiment.js';
 import { datasetNames } from '../../dist/data/sources.js';
-import { sweepInBrowser, statusText } from '../../dist/sweep/index.js';
-import { renderSweepReport } from '../../dist/report/index.js';
 import { fashionSmall, imageFolder, idxFiles, csvFiles, droppedFiles } from './data.js';
 import { SettingsForm } from './form.js';
 import { Curves, PALETTE } from './curves.js';
 import { putRun, allRuns, deleteRun } from './store.js';
+import { showDiagnostics } from './diagnostics.js';
+import { sweepOnPage } from './sweep.js';
+import { el } from './dom.js';
 import { DEFAULTS } from '../../dist/run/settings.js';
 
 const $ = (id) => document.getElementById(id);
-const el = (tag, props = {}, ...kids) => { const e = Object.assign(document.createElement(tag), props); e.append(...kids); return e; };
 const pct = (p) => (Number.isFinite(p) ? `${(100 * p).toFixed(2)} %` : '–');
 const CORES = Math.max(1, navigator.hardwareConcurrency || 2);
 const SAVED = 'simdnet-lab:experiment';
@@ -369,23 +369,7 @@ function redraw() {
 addEventListener('resize', () => redraw());
 
 function renderDiagnostics() {
-  if (!experiment) return;
-  const blocks = experiment.variants.filter((v) => runs.get(v.name)?.diag).map((v) => {
-    const d = runs.get(v.name).diag;
-    const rows = d.layers.map(({ layer, rms }) => {
-      const width = Number.isFinite(rms) && rms > 0 ? Math.max(2, Math.min(100, 100 + 12.5 * Math.log10(rms))) : 0;
-      return el('tr', {}, el('th', { scope: 'row', textContent: layer }), el('td', { className: 'num', textContent: Number.isFinite(rms) ? rms.toExponential(2) : String(rms) }),
-        el('td', { className: 'bar', ariaHidden: 'true' }, el('span', { style: `width:${width.toFixed(1)}%;color:${v.color}` })));
-    });
-    const table = el('table', { className: 'grads' }, el('caption', { textContent: `Gradient RMS per layer after epoch ${d.epoch + 1}` }),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col', textContent: 'layer' }), el('th', { scope: 'col', textContent: 'RMS' }), el('th', { scope: 'col' }, el('span', { className: 'visually-hidden', textContent: 'bar' })))),
-      el('tbody', {}, ...rows));
-    const verdicts = el('ul', {}, ...(d.verdicts.length ? d.verdicts.map((x) => el('li', { className: x.kind, textContent: x.message })) : [el('li', { className: 'healthy', textContent: 'No problems found so far.' })]));
-    const det = el('details', { open: true }, el('summary', { textContent: v.name }), table, verdicts);
-    det.dataset.variant = v.name;
-    return det;
-  });
-  $('diagnostics').replaceChildren(...(blocks.length ? blocks : [el('p', { className: 'note', textContent: 'They appear after each variant\'s first epoch.' })]));
+  if (experiment) showDiagnostics($('diagnostics'), experiment.variants.map((v) => ({ name: v.name, color: v.color, diag: runs.get(v.name)?.diag })));
 }
 
 // ── gradient check, ONNX, sweep ────────────────────────────────────────────────────────────────────────────────
@@ -431,28 +415,10 @@ async function onnx(name, btn) {
 
 let sweeping = false, sweepFile = null; // sweepFile: { source, object } picked in the experiment list
 
-/** Runs a sweep object (the same as `simdnet sweep` reads) on the page's data in Web Workers; shows its report. */
 async function runSweep(sweep) {
   if (!data || sweeping) return;
-  if (!datasetNames.includes(data.name)) { $('sweep-status').textContent = `Sweeps train on a named dataset (fashion-small or an image folder); ${data.name} is neither.`; return; }
   sweeping = true; setState();
-  const trials = sweep.budget?.trials ?? '?', workers = Math.min(CORES, Number(trials) || CORES);
-  $('sweep-status').textContent = `Sweep ${sweep.name}: ${trials} trials on ${workers} workers…`;
-  delete $('sweep-status').dataset.trials;
-  const started = new Date().toISOString();
-  try {
-    const res = await sweepInBrowser(sweep, { data, workers, status: (st) => { $('sweep-status').textContent = `Sweep ${sweep.name}: ${statusText(st)}`; } });
-    const html = renderSweepReport({ header: { sweep: res.name, config: sweep, started }, trials: res.trials });
-    $('sweep-frame').srcdoc = html; $('sweep-frame').hidden = false;
-    const a = $('sweep-download');
-    if (a.href.startsWith('blob:')) URL.revokeObjectURL(a.href);
-    a.href = URL.createObjectURL(new Blob([html], { type: 'text/html' })); a.hidden = false;
-    const best = res.best;
-    $('sweep-status').textContent = `Sweep done: ${res.trials.length} trials; best ${best ? `trial ${best.trial}, ${res.metric.name} ${best.metric.toFixed(4)} (${Object.entries(best.params).map(([k, v]) => `${k} ${typeof v === 'number' ? Number(v.toPrecision(3)) : JSON.stringify(v)}`).join(', ')})` : 'none'}.`;
-    $('sweep-status').dataset.trials = String(res.trials.length);
-  } catch (err) {
-    $('sweep-status').textContent = `Sweep failed: ${err.message}`;
-  } finally { sweeping = false; setState(); }
+  try { await sweepOnPage(sweep, data, CORES); } finally { sweeping = false; setState(); }
 }
 
 $('sweep-form').addEventListener('submit', (e) => {
