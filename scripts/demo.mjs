@@ -7,8 +7,9 @@ import { startServer } from './static-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The demo server: web/, dist/ and data/ of the repository; `/` redirects to the page. */
-export const serveDemo = (port = 0) => startServer(root, { port, mounts: ['web', 'dist', 'data'], home: '/web/' });
+/** The demo server: web/ (the demo page, and the lab in web/lab/), dist/, data/ and experiments/ (listed at
+ * /experiments/index.json) of the repository; `/` redirects to the page. */
+export const serveDemo = (port = 0) => startServer(root, { port, mounts: ['web', 'dist', 'data', 'experiments'], home: '/web/', listings: ['experiments'] });
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
@@ -28,6 +29,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: try npm run demo -- --port ${port + 1} (or 0 for any free port)` : e.message);
     process.exit(1);
   }
-  console.log(`simdnet demo: ${server.url}web/   (serving web/, dist/ and data/; Ctrl-C to stop)`);
+  console.log(`simdnet demo: ${server.url}web/   the lab: ${server.url}web/lab/   (serving web/, dist/, data/ and experiments/; Ctrl-C to stop)`);
   process.on('SIGINT', () => { server.close().then(() => process.exit(0)); });
 }

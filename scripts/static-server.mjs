@@ -1,7 +1,7 @@
 // A small static file server on 127.0.0.1 for the Node tooling (the Chromium test runs, `npm run demo`): right MIME
 // types (application/wasm, or compileStreaming refuses the module; text/javascript for module scripts), no caching.
 // Not a production server. Node-only tooling.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,10 @@ export const TYPES = {
 /**
  * Serves the files under `dir` (default: the repository) on 127.0.0.1 at `port` (0: an ephemeral one). `mounts`
  * limits what is served to those top-level folders; `home` is where `/` redirects; a URL ending in `/` serves that
- * folder's index.html. Resolves to { url, port, close() }.
+ * folder's index.html; `listings` names folders whose /<folder>/index.json (when no such file exists) lists their
+ * .json files, sorted (the lab page's list of experiment files). Resolves to { url, port, close() }.
  */
-export async function startServer(dir = ROOT, { port = 0, mounts, home } = {}) {
+export async function startServer(dir = ROOT, { port = 0, mounts, home, listings = [] } = {}) {
   const base = resolve(dir);
   const server = createServer((req, res) => {
     let pathname;
@@ -29,6 +30,12 @@ export async function startServer(dir = ROOT, { port = 0, mounts, home } = {}) {
     const path = resolve(base, '.' + pathname);
     const top = path.slice(base.length + 1).split(sep)[0];
     let ok = path.startsWith(base + sep) && (!mounts || mounts.includes(top));
+    const listed = listings.find((d) => pathname === `/${d}/index.json`);
+    if (ok && listed) {
+      let names = null;
+      try { statSync(path); } catch { names = readdirSync(resolve(base, listed)).filter((f) => f.endsWith('.json')).sort(); }
+      if (names) { res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' }).end(JSON.stringify(names)); return; }
+    }
     try { ok &&= statSync(path).isFile(); } catch { ok = false; }
     if (!ok) { res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found'); return; }
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });

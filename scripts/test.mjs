@@ -1,8 +1,9 @@
 // `npm test`: build if needed, type-check, run the uvu suite once per build (release, debug) in Node 20, once (release)
 // in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), the demo page in Chromium
-// (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the training report in
-// Chromium (scripts/test-report.mjs), the sweep report (scripts/test-sweep-report.mjs) and a sweep in Web Workers
-// (scripts/test-sweep-browser.mjs), then the same-bits check
+// (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the lab page
+// (scripts/test-lab.mjs: a study's variants against simdnet run's weights hashes, resume, sweep, image folder), the
+// training report in Chromium (scripts/test-report.mjs), the sweep report (scripts/test-sweep-report.mjs) and a sweep
+// in Web Workers (scripts/test-sweep-browser.mjs), then the same-bits check
 // across runtimes (scripts/same-bits.mjs), the bundle-size limit (scripts/bundle-size.mjs), the npm user's path from
 // the packed tarball (scripts/test-package.mjs) and the API reference (scripts/docs.mjs: every export documented, and
 // an undocumented one must fail); print the totals as one line "N passed, N failed". With a file pattern
@@ -13,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBrowserSuite } from './test-browser.mjs';
 import { runDemoTest } from './test-demo.mjs';
+import { runLabTest } from './test-lab.mjs';
 import { runReportTest } from './test-report.mjs';
 import { runSweepReportTest } from './test-sweep-report.mjs';
 import { runSweepBrowserTest } from './test-sweep-browser.mjs';
@@ -84,6 +86,17 @@ if (!only && !args.includes('--no-browser')) {
     summary.push(`demo page: ${d.passed} passed, ${d.failed} failed; test accuracy ${d.accuracy}, trained in ${(d.trainMs / 1000).toFixed(1)} s (${d.ms} ms)`);
   } catch (e) {
     failed++; console.log(String(e?.stack ?? e)); summary.push(`demo page: crashed (${e.message})`);
+  }
+}
+
+if (!only && !args.includes('--no-browser')) {
+  console.log('\n── the lab page in Chromium (scripts/test-lab.mjs)');
+  try {
+    const d = await runLabTest({ shots: join(root, 'build/lab') });
+    passed += d.passed; failed += d.failed;
+    summary.push(`lab page: ${d.passed} passed, ${d.failed} failed (${d.ms} ms)`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`lab page: crashed (${e.message})`);
   }
 }
 
