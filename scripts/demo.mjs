@@ -1,6 +1,9 @@
 // `npm run demo [-- --port N]`: builds simdnet if needed, then serves the demo page (web/) with the browser build
-// (dist/) and the embedded dataset (data/) on 127.0.0.1 until Ctrl-C. Node-only tooling; the page itself is web/.
+// (dist/) and the embedded dataset (data/) on 127.0.0.1 until Ctrl-C; bundles the lab's ONNX worker into build/lab/
+// first (simdnet/onnx reads the CommonJS package onnx-proto, which a page cannot import unbundled). Node-only tooling;
+// the pages themselves are web/ and web/lab/.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
@@ -9,7 +12,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The demo server: web/ (the demo page, and the lab in web/lab/), dist/, data/ and experiments/ (listed at
  * /experiments/index.json) of the repository; `/` redirects to the page. */
-export const serveDemo = (port = 0) => startServer(root, { port, mounts: ['web', 'dist', 'data', 'experiments'], home: '/web/', listings: ['experiments'] });
+export async function serveDemo(port = 0) {
+  await bundleOnnxWorker();
+  return startServer(root, { port, mounts: ['web', 'dist', 'data', 'experiments', 'build'], home: '/web/', listings: ['experiments'] });
+}
+
+/** build/lab/onnx-worker.js: web/lab/onnx-worker.js with simdnet and onnx-proto bundled in, kernels.wasm beside it. */
+async function bundleOnnxWorker() {
+  if (!existsSync(join(root, 'dist/onnx/index.js'))) return; // a build without simdnet/onnx: the lab says so
+  const { build } = await import('esbuild');
+  const out = join(root, 'build/lab');
+  mkdirSync(out, { recursive: true });
+  await build({ entryPoints: [join(root, 'web/lab/onnx-worker.js')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
+    outfile: join(out, 'onnx-worker.js'), logLevel: 'warning' });
+  copyFileSync(join(root, 'dist/kernels.wasm'), join(out, 'kernels.wasm'));
+}
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);

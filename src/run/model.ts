@@ -1,7 +1,7 @@
 // The models a training configuration (settings.ts) builds, in any runtime: the presets mlp and cnn (LeNet-style) or
 // a model given by its layers, compiled with the configured optimizer, loss and metrics. JSON model files on disk are
 // read by the CLI (src/cli/config.ts), which hands their layers in.
-import { layers, sequential, regularizers, type Model } from '../index.js';
+import { layers, sequential, regularizers, type Model } from '../api.js';
 import type { Layer } from '../layers/layer.js';
 import { nameOf, UsageError, type ModelSpec, type TrainConfig } from './settings.js';
 

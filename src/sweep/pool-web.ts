@@ -4,18 +4,8 @@
 import type { InitOptions } from '../backend/module.js';
 import { workerPool, type Executor, type TrialWorker, type WorkerReply } from './pool.js';
 import { datasetNames } from '../data/sources.js';
+import type { DatasetArrays } from '../run/dataset.js';
 
-/** A dataset as plain arrays (what crosses to a worker): samples x [N, …inputShape] float32 and int labels [N] per split. */
-export interface DatasetArrays {
-  /** The dataset setting trials name: fashion-small, mnist, … for those, "folder" for your own data. */
-  name: string;
-  classes: string[];
-  inputShape: number[];
-  train: { x: Float32Array; labels: Int32Array };
-  test: { x: Float32Array; labels: Int32Array };
-}
-
-/** A Web Worker pool's dataset, size, worker script and kernels. */
 export interface WebPoolOptions {
   /** The dataset every trial trains on (each trial's dataset setting must name it; its limit takes the first rows). */
   data: DatasetArrays;

@@ -2,12 +2,10 @@
 // once as arrays, then each trial posted to it trained in memory (runConfig through runTrialWith), one at a time,
 // posting back the record. Nothing here touches the page.
 import { init } from '../entry-browser.js';
-import { tensor, type Tensor } from '../ops/tensor.js';
-import { datasetOf, disposeDataset, type Dataset } from '../run/dataset.js';
+import { datasetFromArrays, disposeDataset, type Dataset, type DatasetArrays } from '../run/dataset.js';
 import { runConfig } from '../run/run.js';
 import type { TrainConfig } from '../run/settings.js';
 import { runTrialWith, type TrialSpec } from './trial.js';
-import type { DatasetArrays } from './pool-web.js';
 import type { InitOptions } from '../backend/module.js';
 
 interface Scope { postMessage(m: unknown): void; onmessage: ((e: MessageEvent) => void) | null }
@@ -24,22 +22,9 @@ function datasetFor(c: TrainConfig): Dataset {
   if (cached && cached.limit === c.limit) return cached.data;
   if (cached) disposeDataset(cached.data);
   cached = undefined;
-  const n = d.train.labels.length, per = d.inputShape.reduce((a, b) => a * b, 1);
-  const keep: Tensor[] = [];
-  try {
-    const make = (x: Float32Array, labels: Int32Array, rows: number) => {
-      const tx = tensor(x.subarray(0, rows * per), [rows, ...d.inputShape]); keep.push(tx);
-      const ty = tensor(labels.subarray(0, rows), [rows], 'int32'); keep.push(ty);
-      return { x: tx, y: ty };
-    };
-    const rows = c.limit ? Math.min(c.limit, n) : n;
-    const data = datasetOf(d.name, make(d.train.x, d.train.labels, rows), make(d.test.x, d.test.labels, d.test.labels.length), d.classes);
-    cached = { limit: c.limit, data };
-    return data;
-  } catch (e) {
-    keep.forEach((t) => t.dispose());
-    throw e;
-  }
+  const data = datasetFromArrays(d, c.limit);
+  cached = { limit: c.limit, data };
+  return data;
 }
 
 scope.onmessage = async (e: MessageEvent<{ data?: DatasetArrays; init?: InitOptions; run?: TrialSpec }>) => {

@@ -4,7 +4,8 @@
 // match the proposal refused. The Web Workers themselves run in Chromium (scripts/test-sweep-browser.mjs).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkDatasetArrays, type DatasetArrays } from '../../src/sweep/pool-web.js';
+import { checkDatasetArrays } from '../../src/sweep/pool-web.js';
+import type { DatasetArrays } from '../../src/run/dataset.js';
 import { sweepInBrowser } from '../../src/sweep/browser.js';
 import type { Executor } from '../../src/sweep/pool.js';
 import type { TrialRecord } from '../../src/sweep/log.js';

@@ -373,10 +373,10 @@ function renderDiagnostics() {
 }
 
 // ── gradient check, ONNX, sweep ────────────────────────────────────────────────────────────────────────────────
-/** Runs one task (gradcheck, onnx) on a fresh worker; resolves with its reply. */
-function task(message) {
+/** Runs one task (gradcheck on run-worker.js, onnx on the bundled onnx-worker.js) on a fresh worker; resolves with its reply. */
+function task(message, script = new URL('./run-worker.js', import.meta.url)) {
   return new Promise((ok, fail) => {
-    const w = new Worker(new URL('./run-worker.js', import.meta.url), { type: 'module', name: `simdnet lab: ${message.type}` });
+    const w = new Worker(script, { type: 'module', name: `simdnet lab: ${message.type}` });
     w.onmessage = ({ data: m }) => { w.terminate(); m.type === 'error' ? fail(new Error(m.message)) : ok(m); };
     w.onerror = (e) => { e.preventDefault(); w.terminate(); fail(new Error(e.message || 'the worker failed')); };
     w.postMessage(message);
@@ -403,8 +403,11 @@ async function onnx(name, btn) {
   const r = runs.get(name);
   btn.disabled = true;
   try {
-    const m = await task({ type: 'onnx', model: Object.fromEntries(r.files)['model.simdnet'] });
-    if (m.unavailable) { btn.textContent = m.unavailable; return; }
+    // npm run demo bundles the ONNX worker (simdnet/onnx needs the CommonJS package onnx-proto) into build/lab/.
+    const script = new URL('../../build/lab/onnx-worker.js', import.meta.url);
+    const found = await fetch(script, { method: 'HEAD' }).then((res) => res.ok, () => false);
+    if (!found) { btn.textContent = 'ONNX export not available in this build'; return; }
+    const m = await task({ type: 'onnx', model: Object.fromEntries(r.files)['model.simdnet'] }, script);
     const a = download(`${name}.onnx`, m.bytes, 'model.onnx');
     btn.replaceWith(a);
     a.click();

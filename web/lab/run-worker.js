@@ -1,8 +1,8 @@
 // The lab's Web Worker, one per variant run: its own simdnet module, the page's dataset posted as arrays, and the
 // variant trained by the command line's own steps (src/run: buildModel, trainEpochs, finishRun), so the weights hash
-// and report.html are the CLI's. Also checks a saved model's gradients and converts it to ONNX. No DOM here.
+// and report.html are the CLI's. Also checks a saved model's gradients (ONNX: onnx-worker.js). No DOM here.
 import { init, loadModel, tensor, gradCheck, layerGradientRms } from '../../dist/entry-browser.js';
-import { datasetOf, disposeDataset } from '../../dist/run/dataset.js';
+import { datasetFromArrays, disposeDataset } from '../../dist/run/dataset.js';
 import { buildModel } from '../../dist/run/model.js';
 import { trainEpochs, trainingPart, targetsOf } from '../../dist/run/epochs.js';
 import { finishRun } from '../../dist/run/finish.js';
@@ -10,26 +10,9 @@ import { finishRun } from '../../dist/run/finish.js';
 const POST_EVERY_MS = 150; // batch progress at most this often, with every loss since the last message
 let stopRequested = false;
 
-/** The dataset as the CLI's loadDataset gives it: the first `limit` training samples (all of them without), the whole test split. */
-function datasetFrom(d, limit) {
-  const per = d.inputShape.reduce((a, b) => a * b, 1), keep = [];
-  try {
-    const make = (x, labels, rows) => {
-      const tx = tensor(x.subarray(0, rows * per), [rows, ...d.inputShape]); keep.push(tx);
-      const ty = tensor(labels.subarray(0, rows), [rows], 'int32'); keep.push(ty);
-      return { x: tx, y: ty };
-    };
-    const n = d.train.labels.length;
-    return datasetOf(d.name, make(d.train.x, d.train.labels, limit ? Math.min(limit, n) : n), make(d.test.x, d.test.labels, d.test.labels.length), d.classes);
-  } catch (e) {
-    keep.forEach((t) => t.dispose());
-    throw e;
-  }
-}
-
 /** Trains one variant from the start or from a checkpoint { model, epoch, batch, progress, history }. */
 async function train({ config, data: arrays, checkpoint }) {
-  const data = datasetFrom(arrays, config.limit);
+  const data = datasetFromArrays(arrays, config.limit);
   let model;
   try {
     const { batches } = trainingPart(config, data.train.x.shape[0]);
@@ -82,31 +65,13 @@ async function train({ config, data: arrays, checkpoint }) {
 /** Finite differences against backpropagation for a saved model, on the first 8 training samples. */
 function gradientCheck({ model: bytes, data: d, config }) {
   const model = loadModel(bytes, { source: 'the run\'s model' });
-  const data = datasetFrom(d, 8);
+  const data = datasetFromArrays(d, 8);
   try {
     const r = gradCheck(model, { x: data.train.x, y: targetsOf(config, data.train) });
     postMessage({ type: 'gradcheck', passed: r.passed, report: r.report, worst: r.worst ? { name: r.worst.name, maxRelError: r.worst.maxRelError } : null });
   } finally {
     model.dispose();
     disposeDataset(data);
-  }
-}
-
-/** The model as ONNX bytes, when this build has simdnet/onnx (dist/onnx/index.js). */
-async function onnx({ model: bytes }) {
-  let toOnnx;
-  try {
-    ({ toOnnx } = await import('../../dist/onnx/index.js'));
-  } catch {
-    postMessage({ type: 'onnx', unavailable: 'ONNX export not available in this build' });
-    return;
-  }
-  const model = loadModel(bytes, { source: 'the run\'s model' });
-  try {
-    const out = toOnnx(model);
-    postMessage({ type: 'onnx', bytes: out }, [out.buffer]);
-  } finally {
-    model.dispose();
   }
 }
 
@@ -117,7 +82,6 @@ onmessage = async ({ data: m }) => {
     if (m.type === 'stop') { stopRequested = true; return; }
     if (m.type === 'train') await train(m);
     else if (m.type === 'gradcheck') gradientCheck(m);
-    else if (m.type === 'onnx') await onnx(m);
   } catch (e) {
     postMessage({ type: 'error', message: e.message ?? String(e) });
   }
