@@ -10,7 +10,7 @@ export * from './api.js';
 async function fetchKernels(url: URL): Promise<InitOptions> {
   if (!simdSupported()) return { bytes: new Uint8Array(0) }; // init throws the SIMD message before compiling
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`simdnet: fetching ${url.href} failed (HTTP ${res.status}); serve simdnet/${url.pathname.split('/').pop()} beside simdnet's JavaScript or call init({ module | bytes })`);
+  if (!res.ok) throw new Error(`simdnet: fetching ${url.href} failed (HTTP ${res.status}); serve it beside simdnet's JavaScript or call init({ module | bytes })`);
   if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.split(';')[0].trim() === 'application/wasm') {
     return { module: await WebAssembly.compileStreaming(res) };
   }
@@ -21,7 +21,7 @@ async function fetchKernels(url: URL): Promise<InitOptions> {
  * Instantiates the kernels: the given module or bytes, else kernels.wasm fetched from beside this file, or with
  * { relaxed: true } kernels.relaxed.wasm where the engine validates relaxed SIMD.
  */
-export async function init(options: InitOptions = {}): Promise<void> {
+export async function init(options?: InitOptions): Promise<void> {
   return initKernels(options, () => fetchKernels(new URL('./kernels.wasm', import.meta.url)),
     () => fetchKernels(new URL('./kernels.relaxed.wasm', import.meta.url)));
 }

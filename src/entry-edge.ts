@@ -11,7 +11,7 @@ export * from './api.js';
  * Instantiates the kernels: the given module or bytes, else the precompiled kernels.wasm the bundler provided. This
  * entry carries no relaxed-SIMD build: init({ relaxed: true }) runs the standard one (backendInfo() says so).
  */
-export async function init(options: InitOptions = {}): Promise<void> {
+export async function init(options?: InitOptions): Promise<void> {
   return initKernels(options, async () => ({ module: kernels }), 'the edge entry carries only the standard module ' +
     '(pass a precompiled kernels.relaxed.wasm as init({ module }) instead)');
 }

@@ -17,7 +17,7 @@ export * from './api.js';
  * only then) where the engine validates it. Later calls return the same instance; concurrent calls share one.
  * backendInfo() says which build runs and why.
  */
-export async function init(options: InitOptions = {}): Promise<void> {
+export async function init(options?: InitOptions): Promise<void> {
   return initKernels(options, async () => ({ bytes: decodeBase64(releaseWasmBase64) }),
     async () => ({ bytes: decodeBase64((await import('./backend/kernels-relaxed.generated.js')).relaxedWasmBase64) }));
 }

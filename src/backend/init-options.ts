@@ -22,6 +22,17 @@ export function relaxedSimdSupported(): boolean {
   }
 }
 
+function isModule(m: unknown): m is WebAssembly.Module {
+  // instanceof fails for a Module made in another realm (edge-runtime's VM, iframes): check the brand instead.
+  return Object.prototype.toString.call(m) === '[object WebAssembly.Module]';
+}
+
+function toBytes(b: unknown): Uint8Array<ArrayBuffer> {
+  if (b instanceof Uint8Array) return new Uint8Array(b) as Uint8Array<ArrayBuffer>;
+  if (Object.prototype.toString.call(b) === '[object ArrayBuffer]') return new Uint8Array(b as ArrayBuffer);
+  throw new TypeError(`init({ bytes }): expected an ArrayBuffer or Uint8Array, got ${Object.prototype.toString.call(b)}`);
+}
+
 /**
  * initKernels with options given: checks them and returns the build to instantiate and its BackendInfo (the caller
  * instantiates it unless init() already ran).
@@ -36,7 +47,11 @@ export function readInitOptions(options: unknown, standard: KernelSource, relaxe
       throw new TypeError('init: relaxed: true picks simdnet\'s relaxed-SIMD build, so it cannot be combined with module or ' +
         'bytes (to run a kernels.relaxed.wasm of your own, pass it as module without relaxed)');
     }
-    return [async () => o, { build: 'given', reason: 'init({ module | bytes })' }];
+    if (o.module !== undefined && !isModule(o.module)) {
+      throw new TypeError(`init({ module }): expected a WebAssembly.Module, got ${Object.prototype.toString.call(o.module)}`);
+    }
+    const source: InitOptions = o.module !== undefined ? { module: o.module } : { bytes: toBytes(o.bytes) };
+    return [async () => source, { build: 'given', reason: 'init({ module | bytes })' }];
   }
   if (!o.relaxed) return [standard, { build: 'standard', reason: 'the default' }];
   if (typeof relaxed === 'string' || !relaxedSimdSupported()) {

@@ -1,5 +1,5 @@
 // Loads the kernel module: init({ module | bytes } | nothing), the SIMD feature check, and the one live Backend with
-// which build it runs (backendInfo(); the relaxed-SIMD choice is in relaxed.ts).
+// which build it runs (backendInfo(); init-kernels.ts picks the build, init-options.ts reads the options).
 // Plain WebAssembly API (no @assemblyscript/loader): only numbers and offsets cross the boundary.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
@@ -56,32 +56,13 @@ export function simdSupported(): boolean {
   }
 }
 
-function isModule(m: unknown): m is WebAssembly.Module {
-  // instanceof fails for a Module made in another realm (edge-runtime's VM, iframes): check the brand instead.
-  return Object.prototype.toString.call(m) === '[object WebAssembly.Module]';
-}
-
-function toBytes(b: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
-  if (b instanceof Uint8Array) return new Uint8Array(b) as Uint8Array<ArrayBuffer>;
-  if (Object.prototype.toString.call(b) === '[object ArrayBuffer]') return new Uint8Array(b as ArrayBuffer);
-  throw new TypeError(`init({ bytes }): expected an ArrayBuffer or Uint8Array, got ${Object.prototype.toString.call(b)}`);
-}
-
 async function instantiate(options: InitOptions, info: BackendInfo): Promise<Backend> {
   if (!simdSupported()) {
     throw new Error('simdnet needs WebAssembly with 128-bit SIMD, which this runtime does not support ' +
       '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun and workerd have it)');
   }
-  let module: WebAssembly.Module;
-  if (options.module !== undefined) {
-    if (!isModule(options.module)) {
-      throw new TypeError(`init({ module }): expected a WebAssembly.Module, got ${Object.prototype.toString.call(options.module)}`);
-    }
-    module = options.module;
-  } else {
-    if (options.bytes === undefined) throw new TypeError('init: give { module } or { bytes } (each entry point supplies its default)');
-    module = await WebAssembly.compile(toBytes(options.bytes));
-  }
+  // A user's module or bytes were checked by init-options.ts; the entries' own are a Module or a Uint8Array.
+  const module = options.module ?? await WebAssembly.compile(options.bytes as Uint8Array<ArrayBuffer>);
   let memoryRef: WebAssembly.Memory | undefined;
   const imports: WebAssembly.Imports = {};
   // The release build imports nothing; the debug build imports env.abort to report a failed assertion.
