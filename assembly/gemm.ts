@@ -181,6 +181,21 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
     epilogue(mode, p, vacc3x0123, valpha, vbeta, hb, vb0123); epilogue(mode, p + 16, vacc3x4567, valpha, vbeta, hb, vb4567);
     return;
   }
+  if (mr == GEMM_MR && nr > 4) {
+    // 5…7 valid columns (a last panel, or every panel when N is 5…7, as in a first conv layer): columns 0…3 through
+    // the vector epilogue, the rest element by element from the spilled 4567 halves (the same operations either way).
+    const rs = <usize>ldc * 4;
+    const hb = bias != 0;
+    const vb0123 = hb ? v128.load(bias) : f32x4.splat(0);
+    epilogue(mode, c, vacc0x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs, vacc1x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs * 2, vacc2x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs * 3, vacc3x0123, valpha, vbeta, hb, vb0123);
+    v128.store(tile, vacc0x4567, 16); v128.store(tile, vacc1x4567, 48);
+    v128.store(tile, vacc2x4567, 80); v128.store(tile, vacc3x4567, 112);
+    writeEdge(tile + 16, c + 16, ldc, GEMM_MR, nr - 4, alpha, beta, mode, hb ? bias + 16 : 0);
+    return;
+  }
   // Edge tile: spill the accumulators, then write only the mr×nr valid part.
   v128.store(tile, vacc0x0123); v128.store(tile, vacc0x4567, 16);
   v128.store(tile, vacc1x0123, 32); v128.store(tile, vacc1x4567, 48);
