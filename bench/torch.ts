@@ -1,6 +1,6 @@
 // The native peer: PyTorch training steps at 1 and 2 threads, each in a python child (bench/torch_peer.py) driven
-// request by request, so its steps are timed in the same interleaved rounds as simdnet's. Found when python3 (or
-// $SIMDNET_BENCH_PYTHON, or Debian's /usr/bin/python3) imports torch; otherwise the column says "not installed".
+// request by request, so its steps are timed in the same interleaved rounds as simdnet's. Found when python3 or
+// Debian's /usr/bin/python3 imports torch (only $SIMDNET_BENCH_PYTHON when set); otherwise the column says "not installed".
 // The children run with glibc's allocator told to keep memory (FACTS: torch re-faults its per-step temporaries
 // otherwise) and without the OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE overrides, so OpenBLAS picks its own kernel.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -24,7 +24,7 @@ let found: string | null | undefined;
 /** The python that imports torch, or null. */
 export function torchPython(): string | null {
   if (found !== undefined) return found;
-  const candidates = [process.env.SIMDNET_BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+  const candidates = process.env.SIMDNET_BENCH_PYTHON ? [process.env.SIMDNET_BENCH_PYTHON] : ['python3', '/usr/bin/python3'];
   found = candidates.find((py) => spawnSync(py, ['-c', 'import torch'], { env: childEnv(), stdio: 'ignore' }).status === 0) ?? null;
   return found;
 }
