@@ -1,8 +1,10 @@
-// The relaxed-SIMD column: a second, independent simdnet in this process (a copy of dist/ imported from
-// bench/results/relaxed-dist/, so it has its own module state and its own wasm instance) initialised with
+// The relaxed-SIMD column: a second, independent simdnet in this process (a copy of dist/ in the OS temp folder:
+// dist/index.js imports no package, so the copy runs there, with its own module state and wasm instance) initialised with
 // init({ relaxed: true }), timed in the same rounds as the default build. Needs a built dist/ (npm run bench builds it).
 // On Node 20 the bench turns relaxed SIMD on itself (V8's --experimental-wasm-relaxed-simd, set at run time).
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Api from '../src/index.js';
@@ -17,11 +19,11 @@ let loaded: Promise<RelaxedSimdnet | string> | undefined;
 export function relaxedSimdnet(): Promise<RelaxedSimdnet | string> {
   loaded ??= (async () => {
     const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-    const copy = fileURLToPath(new URL('./results/relaxed-dist/', import.meta.url));
+    const copy = `${mkdtempSync(join(tmpdir(), 'simdnet-relaxed-'))}/`;
     if (!existsSync(`${dist}kernels.relaxed.wasm`)) return 'no dist/kernels.relaxed.wasm (run node scripts/build.mjs)';
     if (process.versions.node.startsWith('20.')) setFlagsFromString('--experimental-wasm-relaxed-simd');
-    rmSync(copy, { recursive: true, force: true });
     cpSync(dist, copy, { recursive: true });
+    process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
     const at = (f: string) => pathToFileURL(`${copy}${f}`).href;
     const r: RelaxedSimdnet = {
       api: await import(at('index.js')) as typeof Api,
