@@ -141,19 +141,6 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
   v128.store(p, r);
 }
 
-// Four rows of four columns (one vector per row, rows ldc apart from c) through the epilogue; bias: their 4 columns' or 0.
-// @ts-ignore: decorator
-@inline function epilogue4x4(mode: i32, c: usize, ldc: i32, acc0: v128, acc1: v128, acc2: v128, acc3: v128, valpha: v128,
-                             vbeta: v128, bias: usize): void {
-  const rs = <usize>ldc * 4;
-  const hb = bias != 0;
-  const vb0123 = hb ? v128.load(bias) : f32x4.splat(0);
-  epilogue(mode, c, acc0, valpha, vbeta, hb, vb0123);
-  epilogue(mode, c + rs, acc1, valpha, vbeta, hb, vb0123);
-  epilogue(mode, c + rs * 2, acc2, valpha, vbeta, hb, vb0123);
-  epilogue(mode, c + rs * 3, acc3, valpha, vbeta, hb, vb0123);
-}
-
 // 4×8 micro-kernel: acc[r][0..8) = Σ_k ap[k][r]·bp[k][0..8), accumulators vacc{row}x{lanes}. bias: this tile's first
 // bias column, or 0.
 // @ts-ignore: decorator
@@ -192,15 +179,6 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
     epilogue(mode, p, vacc2x0123, valpha, vbeta, hb, vb0123); epilogue(mode, p + 16, vacc2x4567, valpha, vbeta, hb, vb4567);
     p += rs;
     epilogue(mode, p, vacc3x0123, valpha, vbeta, hb, vb0123); epilogue(mode, p + 16, vacc3x4567, valpha, vbeta, hb, vb4567);
-    return;
-  }
-  if (mr == GEMM_MR && nr > 4) {
-    // 5…7 valid columns (a last panel, or every panel when N is 5…7, as in a first conv layer): columns 0…3 through
-    // the vector epilogue, the rest element by element from the spilled 4567 halves (the same operations either way).
-    epilogue4x4(mode, c, ldc, vacc0x0123, vacc1x0123, vacc2x0123, vacc3x0123, valpha, vbeta, bias);
-    v128.store(tile, vacc0x4567, 16); v128.store(tile, vacc1x4567, 48);
-    v128.store(tile, vacc2x4567, 80); v128.store(tile, vacc3x4567, 112);
-    writeEdge(tile + 16, c + 16, ldc, GEMM_MR, nr - 4, alpha, beta, mode, bias != 0 ? bias + 16 : 0);
     return;
   }
   // Edge tile: spill the accumulators, then write only the mr×nr valid part.
@@ -245,7 +223,13 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
   }
   const valpha = f32x4.splat(alpha), vbeta = f32x4.splat(beta);
   if (mr == GEMM_MR && nr == 4) {
-    epilogue4x4(mode, c, ldc, vacc0x0123, vacc1x0123, vacc2x0123, vacc3x0123, valpha, vbeta, bias);
+    const rs = <usize>ldc * 4;
+    const hb = bias != 0;
+    const vb0123 = hb ? v128.load(bias) : f32x4.splat(0);
+    epilogue(mode, c, vacc0x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs, vacc1x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs * 2, vacc2x0123, valpha, vbeta, hb, vb0123);
+    epilogue(mode, c + rs * 3, vacc3x0123, valpha, vbeta, hb, vb0123);
     return;
   }
   v128.store(tile, vacc0x0123); v128.store(tile, vacc1x0123, 32);
