@@ -153,17 +153,17 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
   for (let k = 0; k < kc; k++) {
     const vb0123 = v128.load(bp), vb4567 = v128.load(bp, 16);
     const va0 = v128.load32_splat(ap);
-    vacc0x0123 = f32x4.add(vacc0x0123, f32x4.mul(va0, vb0123));
-    vacc0x4567 = f32x4.add(vacc0x4567, f32x4.mul(va0, vb4567));
+    vacc0x0123 = madd(vacc0x0123, va0, vb0123);
+    vacc0x4567 = madd(vacc0x4567, va0, vb4567);
     const va1 = v128.load32_splat(ap, 4);
-    vacc1x0123 = f32x4.add(vacc1x0123, f32x4.mul(va1, vb0123));
-    vacc1x4567 = f32x4.add(vacc1x4567, f32x4.mul(va1, vb4567));
+    vacc1x0123 = madd(vacc1x0123, va1, vb0123);
+    vacc1x4567 = madd(vacc1x4567, va1, vb4567);
     const va2 = v128.load32_splat(ap, 8);
-    vacc2x0123 = f32x4.add(vacc2x0123, f32x4.mul(va2, vb0123));
-    vacc2x4567 = f32x4.add(vacc2x4567, f32x4.mul(va2, vb4567));
+    vacc2x0123 = madd(vacc2x0123, va2, vb0123);
+    vacc2x4567 = madd(vacc2x4567, va2, vb4567);
     const va3 = v128.load32_splat(ap, 12);
-    vacc3x0123 = f32x4.add(vacc3x0123, f32x4.mul(va3, vb0123));
-    vacc3x4567 = f32x4.add(vacc3x4567, f32x4.mul(va3, vb4567));
+    vacc3x0123 = madd(vacc3x0123, va3, vb0123);
+    vacc3x4567 = madd(vacc3x4567, va3, vb4567);
     ap += 16; bp += 32;
   }
   const valpha = f32x4.splat(alpha), vbeta = f32x4.splat(beta);
@@ -215,10 +215,10 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
   let vacc0x0123 = f32x4.splat(0), vacc1x0123 = f32x4.splat(0), vacc2x0123 = f32x4.splat(0), vacc3x0123 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
     const vb0123 = v128.load(bp);
-    vacc0x0123 = f32x4.add(vacc0x0123, f32x4.mul(v128.load32_splat(ap), vb0123));
-    vacc1x0123 = f32x4.add(vacc1x0123, f32x4.mul(v128.load32_splat(ap, 4), vb0123));
-    vacc2x0123 = f32x4.add(vacc2x0123, f32x4.mul(v128.load32_splat(ap, 8), vb0123));
-    vacc3x0123 = f32x4.add(vacc3x0123, f32x4.mul(v128.load32_splat(ap, 12), vb0123));
+    vacc0x0123 = madd(vacc0x0123, v128.load32_splat(ap), vb0123);
+    vacc1x0123 = madd(vacc1x0123, v128.load32_splat(ap, 4), vb0123);
+    vacc2x0123 = madd(vacc2x0123, v128.load32_splat(ap, 8), vb0123);
+    vacc3x0123 = madd(vacc3x0123, v128.load32_splat(ap, 12), vb0123);
     ap += 16; bp += 32;
   }
   const valpha = f32x4.splat(alpha), vbeta = f32x4.splat(beta);
@@ -295,4 +295,13 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f3
   assert((work & 15) == 0, 'gemm: work must be 16-byte aligned');
   assert(M > 0 && N > 0 && K > 0, 'gemm: M, N and K must be positive');
   gemmBlocked(packA, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, work);
+}
+
+// acc + a·b in the micro-kernels: a separate multiply and add (two roundings) in the default build; in the relaxed
+// build (asc --enable relaxed-simd: ASC_FEATURE_RELAXED_SIMD) f32x4.relaxed_madd, which the engine fuses (one rounding)
+// or not depending on the CPU: deterministic on one machine, not bit-identical across machines. The constant is
+// resolved at compile time, so the default build's code is exactly the multiply and add.
+// @ts-ignore: decorator
+@inline export function madd(acc: v128, a: v128, b: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, acc) : f32x4.add(acc, f32x4.mul(a, b));
 }

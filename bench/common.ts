@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as jax from '@jax-js/jax';
 import { init } from '../src/index.js';
-import { backend } from '../src/backend/module.js';
+import { backend, type Backend } from '../src/backend/module.js';
 import type { Contender } from './harness.js';
 
 export { tf, jax };
@@ -24,23 +24,28 @@ export function randomValues(n: number, seed = 1, lo = -1, hi = 1): Float32Array
   return out;
 }
 
-/** simdnet: a buffer in linear memory holding `values` (or n uninitialised floats), freed by the returned release. */
+/**
+ * simdnet: buffers in linear memory holding `values` (or n zeros), freed by release(); `be` is the simdnet instance
+ * (another one for the relaxed column: bench/relaxed.ts).
+ */
 export class Buffers {
   private ptrs: number[] = [];
+  constructor(private readonly be: () => Backend = backend) {}
   put(values: Float32Array | Int32Array): number {
-    const a = backend().arena;
+    const a = this.be().arena;
     const p = a.alloc(values.length * 4);
     if (values instanceof Float32Array) a.f32.set(values, p >>> 2); else a.i32.set(values, p >>> 2);
     this.ptrs.push(p);
     return p;
   }
   alloc(n: number): number {
-    const p = backend().arena.alloc(n * 4);
-    backend().arena.f32.fill(0, p >>> 2, (p >>> 2) + n);
+    const a = this.be().arena;
+    const p = a.alloc(n * 4);
+    a.f32.fill(0, p >>> 2, (p >>> 2) + n);
     this.ptrs.push(p);
     return p;
   }
-  release(): void { for (const p of this.ptrs) backend().arena.release(p); this.ptrs = []; }
+  release(): void { for (const p of this.ptrs) this.be().arena.release(p); this.ptrs = []; }
 }
 
 export type TfBackend = 'wasm' | 'cpu';

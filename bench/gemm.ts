@@ -2,11 +2,12 @@
 // two backward products), square 512³ and 1024³, and the classifier head 128×128×10. Shapes read M×K×N.
 import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, jax, jaxArray, jaxContender, randomValues, tf, tfContender, tfTensor } from './common.js';
-import type { Figure, Spec, Target } from './harness.js';
+import type { Contender, Figure, Spec, Target } from './harness.js';
+import { relaxedSimdnet } from './relaxed.js';
 
 const np = jax.numpy;
 
-function gemmFigure(M: number, K: number, N: number, tA: boolean, tB: boolean): Figure {
+async function gemmFigure(M: number, K: number, N: number, tA: boolean, tB: boolean): Promise<Figure> {
   const trans = `${tA ? 'T' : 'N'}${tB ? 'T' : 'N'}`;
   const aShape = tA ? [K, M] : [M, K], bShape = tB ? [N, K] : [K, N];
   const av = randomValues(M * K, 1), bv = randomValues(K * N, 2);
@@ -16,6 +17,14 @@ function gemmFigure(M: number, K: number, N: number, tA: boolean, tB: boolean): 
   const ta = tfTensor('wasm', av, aShape), tb = tfTensor('wasm', bv, bShape);
   const ja = jaxArray(av, aShape), jb = jaxArray(bv, bShape);
   const mm = jax.jit((x: jax.Array, y: jax.Array) => np.matmul(tA ? x.transpose() : x, tB ? y.transpose() : y));
+  // The relaxed-SIMD build (its own instance and buffers), or why it cannot run here.
+  const rx = await relaxedSimdnet();
+  let relaxed: Contender = { name: 'simdnet relaxed', na: typeof rx === 'string' ? rx : undefined };
+  const rbufs = typeof rx === 'string' ? undefined : new Buffers(rx.module.backend);
+  if (typeof rx !== 'string' && rbufs) {
+    const ra = rbufs.put(av), rb = rbufs.put(bv), rc = rbufs.alloc(M * N);
+    relaxed = { name: 'simdnet relaxed', run: () => rx.kern.gemm({ transA: tA, transB: tB, M, N, K, a: ra, lda, b: rb, ldb, c: rc, ldc: N }) };
+  }
   const targets: Target[] = trans === 'NN'
     ? [{ kind: 'peer', peer: 'tfjs-wasm', min: 1.3, label: 'GEMM forward vs tfjs-wasm' },
       { kind: 'probe', min: 0.7, label: 'GEMM forward vs the peak probe' }]
@@ -26,9 +35,10 @@ function gemmFigure(M: number, K: number, N: number, tA: boolean, tB: boolean): 
       { name: 'simdnet', run: () => kern.gemm({ transA: tA, transB: tB, M, N, K, a, lda, b, ldb, c, ldc: N }) },
       tfContender('wasm', () => tf.matMul(ta, tb, tA, tB)),
       jaxContender(() => mm(ja.ref, jb.ref)),
+      relaxed,
     ],
     targets,
-    dispose: () => { bufs.release(); ta.dispose(); tb.dispose(); ja.dispose(); jb.dispose(); mm.dispose(); },
+    dispose: () => { bufs.release(); rbufs?.release(); ta.dispose(); tb.dispose(); ja.dispose(); jb.dispose(); mm.dispose(); },
   };
 }
 

@@ -13,6 +13,8 @@ export interface Contender {
   before?: () => void;
   na?: string;
   async?: boolean;
+  /** Calls of the figure's work one run does (default 1): a child-process peer runs several per request. */
+  callsPerRun?: number;
 }
 
 /** A target ratio: ours over a peer (speedup), ours over the probe (fraction of peak or of memory.copy), or absolute. */
@@ -106,7 +108,7 @@ export async function measure(f: Figure, o: Options, probes: Probes): Promise<Fi
     const c = f.contenders[i], r = results[i];
     if (c.na || !c.run) continue;
     try {
-      r.firstMs = await timeOnce(c);
+      r.firstMs = await timeOnce(c) / (c.callsPerRun ?? 1);
       live.push({ c, r });
     } catch (e) {
       if (i === 0) throw e;
@@ -154,13 +156,13 @@ export async function measure(f: Figure, o: Options, probes: Probes): Promise<Fi
     for (const c of all) {
       const t = bench.getTask(c.name)!.result;
       if (t.state !== 'completed') throw new Error(`${f.name}: ${c.name} did not complete (${t.state})`);
-      perCall.get(c)!.push(t.latency.mean / reps.get(c)!);
+      perCall.get(c)!.push(t.latency.mean / reps.get(c)! / (c.callsPerRun ?? 1));
     }
   }
   for (const { c, r } of live) {
     r.medianMs = spread(perCall.get(c)!).median;
     r.rate = f.work / (r.medianMs * 1e-3) / (f.unit === 'samples/s' ? 1 : 1e9);
-    r.callsPerSample = reps.get(c);
+    r.callsPerSample = reps.get(c)! * (c.callsPerRun ?? 1);
   }
   const ours = live.find((l) => l.c === f.contenders[0])!;
   const oursT = perCall.get(ours.c)!;

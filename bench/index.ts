@@ -6,7 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup } from './common.js';
 import { measure, type FigureResult, type Options, type Spec } from './harness.js';
-import { HEADER, machine, row, table } from './report.js';
+import { EXTRA_HEADER, HEADER, extraRow, machine, row, table } from './report.js';
+import { TORCH_MALLOC, torchInfo, torchRoundTripMs } from './torch.js';
+import { relaxedSimdnet } from './relaxed.js';
+import { profileFigures, printProfile, type Profile } from './profile.js';
 import { gemmFigures } from './gemm.js';
 import { im2colFigures } from './im2col.js';
 import { conv2dFigures } from './conv2d.js';
@@ -65,11 +68,35 @@ for (const [family, make] of families) {
     console.log(table([HEADER, row(r)]).split('\n')[2]);
   }
 }
-if (!results.length) {
+const profileWanted = !filter || filter === 'train' || filter === 'profile' || profileFigures().some((p) => p.label.toLowerCase().includes(filter));
+if (!results.length && !profileWanted) {
   console.error(`bench: no figure matches "${filter}": name a family (${families.map(([f]) => f).join(', ')}) or part of a figure name`);
   process.exit(2);
 }
-console.log('\n' + table(rows));
+if (results.length) console.log('\n' + table(rows));
+const extra = results.map(extraRow).filter((r): r is string[] => r !== null);
+const rx = await relaxedSimdnet();
+const torch = extra.length ? await torchInfo() : null;
+if (extra.length) {
+  console.log(`\nThe relaxed-SIMD build (init({ relaxed: true }), its own instance) and native PyTorch, in the same rounds:` +
+    `\n  relaxed: ${typeof rx === 'string' ? `n/a: ${rx}` : 'f32x4.relaxed_madd in the GEMM and conv micro-kernels (not bit-identical across CPUs)'}` +
+    `\n  torch: ${torch ? `${String(torch.torch)} (${String(torch.python)}), ${String(torch.parallel)}; BLAS ${torchBlas(torch.blas)}; ` +
+      `allocator ${Object.entries(TORCH_MALLOC).map(([k, v]) => `${k}=${v}`).join(' ')}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; ` +
+      `request round trip ${(await torchRoundTripMs())?.toFixed(3)} ms (inside each torch sample)` : 'not installed (python3 with torch: Debian python3-torch)'}`);
+  console.log(table([EXTRA_HEADER, ...extra]));
+}
+// The BLAS torch loaded: OpenBLAS's own description where it is OpenBLAS, else the library paths.
+function torchBlas(b: unknown): string {
+  const o = b as { libraries?: string[]; openblas?: string };
+  return o.openblas ?? (o.libraries?.join(', ') || 'none found in the process maps');
+}
+const profiles: Profile[] = [];
+for (const spec of profileFigures()) {
+  if (filter && filter !== 'train' && filter !== 'profile' && !spec.label.toLowerCase().includes(filter)) continue;
+  const p = spec.build();
+  profiles.push(p);
+  printProfile(p);
+}
 console.log('\nsimdnet: steady-state rate (median of the rounds); first call: the first call of the figure in this process.' +
   '\nvs probe: simdnet over the f32x4 multiply-add peak probe (compute-bound) or the memory.copy rate (memory-bound),' +
   '\n  each paired within a round; peers: their rate (simdnet\'s speedup, median of per-round ratios).');
@@ -78,5 +105,6 @@ const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.jso
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({
   command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`, options, machine: machine(), runtime, figures: results,
+  relaxed: typeof rx === 'string' ? { na: rx } : { build: 'relaxed' }, torch, profiles,
 }, null, 2) + '\n');
 console.log(`\nwrote ${out}`);

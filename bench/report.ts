@@ -33,11 +33,29 @@ function fmtTarget(v: number, min: number): string {
   return min < 1 && min > 0 ? `${pct(v)}% ≥ ${pct(min)}%` : min >= 100 && v > 1000 ? `${fmt(v)} ≥ ${min}` : `${x(v)} ≥ ${min}${min < 100 ? '×' : ''}`;
 }
 
+/** The second table: the relaxed-SIMD build and native PyTorch, for the figures that have them. */
+export const EXTRA = ['simdnet relaxed', 'torch 1T', 'torch 2T'] as const;
+export const EXTRA_HEADER = ['figure', 'simdnet', 'relaxed (gain ×)', 'torch 1T (simdnet ×)', 'torch 2T (simdnet ×)'];
+
+/** A row of the second table, or null when the figure has none of EXTRA. */
+export function extraRow(r: FigureResult): string[] | null {
+  if (!r.contenders.some((c) => (EXTRA as readonly string[]).includes(c.name))) return null;
+  const cell = (name: string, invert: boolean) => {
+    const c = r.contenders.find((p) => p.name === name);
+    if (!c) return '';
+    if (c.na) return `n/a (${c.na})`;
+    if (c.error) return `n/a (error: ${c.error})`;
+    const s = r.speedup[name].median;
+    return `${fmt(c.rate!)} (${x(invert ? 1 / s : s)})`;
+  };
+  return [`${r.name} ${r.shape}`, `${fmt(r.contenders[0].rate!)} ${r.unit}`, cell(EXTRA[0], true), cell(EXTRA[1], false), cell(EXTRA[2], false)];
+}
+
 export const HEADER = ['figure', 'unit', 'simdnet', 'first call', 'vs probe (peak | memory.copy)', ...PEERS.map((p) => `${p} (simdnet ×)`), 'targets'];
 
 /** Pads cells into aligned columns. */
 export function table(rows: string[][]): string {
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join(' │ ').trimEnd();
   return [line(rows[0]), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.slice(1).map(line)].join('\n');
 }

@@ -1,17 +1,24 @@
-// Whole training steps in samples/s: an MLP 784-128-128-10 (relu, softmax, cross-entropy, Adam lr 1e-3) at batch 128
-// and a LeNet-style CNN (conv 5×5×6 'same', max pool, conv 5×5×16, max pool, dense 120, 84, 10) at batch 64, on 28×28×1
-// inputs. Peers: tfjs-layers model.trainOnBatch on tfjs-wasm and tfjs-cpu; jax-js with a jitted valueAndGrad + Adam
-// step written here (it has no optimizer package). Every contender cycles through the same 4 random batches.
+// Whole training steps in samples/s: an MLP 784-128-128-10 (relu, softmax, cross-entropy, Adam lr 1e-3) at batch 128,
+// seed study 4's network (784, 6 hidden layers of 128 tanh, 10; RMSProp lr 1e-3, batch 128) and a LeNet-style CNN
+// (conv 5×5×6 'same', max pool, conv 5×5×16, max pool, dense 120, 84, 10) at batch 64, on 28×28×1 inputs. Peers:
+// tfjs-layers model.trainOnBatch on tfjs-wasm and tfjs-cpu; jax-js with a jitted valueAndGrad + Adam step written here
+// (it has no optimizer package; MLP and LeNet); the relaxed-SIMD build (bench/relaxed.ts); PyTorch at 1 and 2 threads
+// when installed (bench/torch.ts). Every contender cycles through the same 4 random batches.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { sequential, layers, tensor, type Model, type Tensor } from '../src/index.js';
 import { jax, onTf, randomValues, reason, tf, type TfBackend } from './common.js';
 import type { Contender, Figure, Spec, Target } from './harness.js';
+import { relaxedSimdnet } from './relaxed.js';
+import { torchContenders } from './torch.js';
 
 const np = jax.numpy, nn = jax.nn;
 const LR = 1e-3, B1 = 0.9, B2 = 0.999, EPS = 1e-7;
 const BATCHES = 4, CLASSES = 10;
 
-interface Net { kind: 'mlp' | 'cnn'; batch: number; sample: number[] }
+interface Net { kind: 'mlp' | 'study4' | 'cnn'; batch: number; sample: number[] }
+type Lib = Pick<typeof import('../src/index.js'), 'sequential' | 'layers' | 'tensor'>;
+const here: Lib = { sequential, layers, tensor };
+const NAMES = { mlp: 'MLP', study4: 'Study-4 MLP', cnn: 'LeNet' } as const;
 
 function data(net: Net): { x: Float32Array[]; y: Float32Array[] } {
   const per = net.sample.reduce((a, b) => a * b, 1);
@@ -26,7 +33,15 @@ function data(net: Net): { x: Float32Array[]; y: Float32Array[] } {
   return { x, y };
 }
 
-function simdnetModel(net: Net): Model {
+/** The figure's network in simdnet; lib: this simdnet or the relaxed one. */
+function simdnetModel(net: Net, lib: Lib = here): Model {
+  const { layers, sequential } = lib;
+  if (net.kind === 'study4') {
+    const hidden = Array.from({ length: 6 }, () => layers.dense({ units: 128, activation: 'tanh', kernelInitializer: 'xavierNormal' }));
+    const m = sequential([...hidden, layers.dense({ units: CLASSES, activation: 'softmax' })], { inputShape: net.sample, seed: 1 });
+    m.compile({ optimizer: { name: 'rmsprop', learningRate: LR }, loss: 'crossEntropy' });
+    return m;
+  }
   const ls = net.kind === 'mlp'
     ? [layers.dense({ units: 128, activation: 'relu' }), layers.dense({ units: 128, activation: 'relu' })]
     : [layers.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }), layers.maxPool2d({ poolSize: 2 }),
@@ -39,6 +54,12 @@ function simdnetModel(net: Net): Model {
 
 function tflModel(net: Net): tfl.Sequential {
   const L = tfl.layers;
+  if (net.kind === 'study4') {
+    const hidden = Array.from({ length: 6 }, (_, i) => L.dense({ units: 128, activation: 'tanh', kernelInitializer: 'glorotNormal', ...(i === 0 ? { inputShape: net.sample } : {}) }));
+    const m = tfl.sequential({ layers: [...hidden, L.dense({ units: CLASSES, activation: 'softmax' })] });
+    m.compile({ optimizer: tf.train.rmsprop(LR, 0.9, 0, EPS), loss: 'categoricalCrossentropy' });
+    return m;
+  }
   const ls = net.kind === 'mlp'
     ? [L.dense({ units: 128, activation: 'relu', inputShape: net.sample }), L.dense({ units: 128, activation: 'relu' })]
     : [L.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', inputShape: net.sample }),
@@ -134,6 +155,17 @@ async function jaxContender(net: Net, d: { x: Float32Array[]; y: Float32Array[] 
   };
 }
 
+/** The relaxed-SIMD build training the same network (its own model and tensors), or why it cannot run here. */
+async function relaxedContender(net: Net, d: { x: Float32Array[]; y: Float32Array[] }, made: (() => void)[]): Promise<Contender> {
+  const rx = await relaxedSimdnet();
+  if (typeof rx === 'string') return { name: 'simdnet relaxed', na: rx };
+  const model = simdnetModel(net, rx.api);
+  const xs = d.x.map((v) => rx.api.tensor(v, [net.batch, ...net.sample])), ys = d.y.map((v) => rx.api.tensor(v, [net.batch, CLASSES]));
+  made.push(() => { model.dispose(); [...xs, ...ys].forEach((t) => t.dispose()); });
+  let i = 0;
+  return { name: 'simdnet relaxed', run: () => { const k = i++ % BATCHES; model.trainOnBatch(xs[k], ys[k]); } };
+}
+
 async function trainFigure(net: Net): Promise<Figure> {
   const d = data(net);
   const model = simdnetModel(net);
@@ -149,15 +181,20 @@ async function trainFigure(net: Net): Promise<Figure> {
     { name: 'simdnet, guard off', run: () => { const k = j++ % BATCHES; unguarded.trainOnBatch(xs[k], ys[k]); } },
     await tflContender('wasm', net, d, made),
     await tflContender('cpu', net, d, made),
-    await jaxContender(net, d, made),
+    net.kind === 'study4' ? { name: 'jax-js', na: 'not written for this network' } : await jaxContender(net, d, made),
+    await relaxedContender(net, d, made),
   ];
-  const targets: Target[] = net.kind === 'mlp'
+  // PyTorch: several MLP steps per request (a request costs ~0.1 ms), one LeNet step.
+  const torch = await torchContenders(net.kind === 'cnn' ? 'lenet' : net.kind, net.kind === 'cnn' ? 1 : 8);
+  contenders.push(...torch.contenders);
+  made.push(torch.close);
+  const targets: Target[] = net.kind === 'study4' ? [] : net.kind === 'mlp'
     ? [{ kind: 'peer', peer: 'tfjs-wasm', min: 5, label: 'MLP step vs tfjs-wasm' }, { kind: 'peer', peer: 'jax-js', min: 1.2, label: 'MLP step vs jax-js' }]
     : [{ kind: 'absolute', min: 400, label: 'CNN step samples/s' }, { kind: 'peer', peer: 'tfjs-cpu', min: 100, label: 'CNN step vs tfjs-cpu' },
       { kind: 'peer', peer: 'jax-js', min: 5, label: 'CNN step vs jax-js' }];
   return {
-    family: 'train', name: net.kind === 'mlp' ? 'MLP train step' : 'LeNet train step',
-    shape: net.kind === 'mlp' ? '784-128-128-10 batch 128' : '28×28×1 batch 64', unit: 'samples/s', work: net.batch,
+    family: 'train', name: `${NAMES[net.kind]} train step`,
+    shape: net.kind === 'mlp' ? '784-128-128-10 batch 128' : net.kind === 'study4' ? '784-6×128 tanh-10 RMSProp batch 128' : '28×28×1 batch 64', unit: 'samples/s', work: net.batch,
     contenders, targets, dispose: () => made.forEach((f) => f()),
   };
 }
@@ -183,6 +220,7 @@ async function diagnosticsFigure(net: Net): Promise<Figure> {
 export function trainFigures(): Spec[] {
   return [
     { label: 'MLP train step', build: () => trainFigure({ kind: 'mlp', batch: 128, sample: [784] }) },
+    { label: 'Study-4 MLP train step', build: () => trainFigure({ kind: 'study4', batch: 128, sample: [784] }) },
     { label: 'LeNet train step', build: () => trainFigure({ kind: 'cnn', batch: 64, sample: [28, 28, 1] }) },
     { label: 'MLP epoch with diagnostics', build: () => diagnosticsFigure({ kind: 'mlp', batch: 128, sample: [784] }) },
     { label: 'LeNet epoch with diagnostics', build: () => diagnosticsFigure({ kind: 'cnn', batch: 64, sample: [28, 28, 1] }) },

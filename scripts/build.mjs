@@ -9,10 +9,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const p = (...s) => join(root, ...s);
 const RELEASE = p('dist/kernels.wasm');
 const DEBUG = p('build/kernels.debug.wasm');
+const RELAXED = p('dist/kernels.relaxed.wasm'); // opt-in: the GEMM/conv micro-kernels with f32x4.relaxed_madd
+const GEN_RELAXED = p('src/backend/kernels-relaxed.generated.ts');
 const GEN_RELEASE = p('src/backend/kernels.generated.ts');
 const GEN_DEBUG = p('test/generated/kernels-debug.generated.ts');
 const WASM_TYPES = [p('src/kernels.wasm.d.ts'), p('dist/kernels.wasm.d.ts')]; // tsc does not copy .d.ts inputs
-const OUTPUTS = [RELEASE, DEBUG, GEN_RELEASE, GEN_DEBUG, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
+const OUTPUTS = [RELEASE, DEBUG, RELAXED, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -70,7 +72,7 @@ function pruneDist() {
   for (const f of files(p('dist'))) {
     const rel = f.slice(p('dist').length + 1);
     const src = rel.replace(/\.d\.ts$|\.js$/, '');
-    if (rel === 'kernels.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
+    if (rel === 'kernels.wasm' || rel === 'kernels.relaxed.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
     if (rel === 'kernels.wasm.d.ts' && existsSync(WASM_TYPES[0])) continue;
     rmSync(f);
   }
@@ -81,11 +83,13 @@ if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
 const asc = p('node_modules/assemblyscript/bin/asc.js');
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'release']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'debug']);
+run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'relaxed']);
 const mod = new WebAssembly.Module(readFileSync(RELEASE));
 if (WebAssembly.Module.imports(mod).length !== 0) { console.error('build: release module must import nothing'); process.exit(1); }
 checkDeclaredExports(new WebAssembly.Instance(mod, {}).exports);
 writeBase64Module(RELEASE, GEN_RELEASE, 'releaseWasmBase64', 'The release kernel module (-O3, no assertions, no imports)');
+writeBase64Module(RELAXED, GEN_RELAXED, 'relaxedWasmBase64', 'The relaxed-SIMD kernel module (-O3, f32x4.relaxed_madd; loaded only by init({ relaxed: true }))');
 writeBase64Module(DEBUG, GEN_DEBUG, 'debugWasmBase64', 'The debug kernel module (assertions on; imports env.abort), for tests only');
 run(process.execPath, [p('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 copyFileSync(...WASM_TYPES);
-console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);
+console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, relaxed ${statSync(RELAXED).size}, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);

@@ -46,10 +46,10 @@ if (!args.includes('--no-typecheck')) {
 
 const pattern = only ? `${only}.*\\.test\\.ts$` : '\\.test\\.ts$';
 const summary = []; // one line per runtime and build
-function uvuSuite(label, node, b) {
+function uvuSuite(label, node, b, files = pattern, flags = []) {
   const t = performance.now();
-  const r = step(`uvu suite in ${label} on the ${b} build`, node,
-    ['--expose-gc', '--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', pattern, '-c', 'false'], { SIMDNET_TEST_BUILD: b });
+  const r = step(`uvu suite in ${label} on the ${b} build${files === pattern ? '' : ` (${files})`}`, node,
+    [...flags, '--expose-gc', '--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', files, '-c', 'false'], { SIMDNET_TEST_BUILD: b });
   const out = r.stdout + r.stderr;
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
@@ -69,6 +69,14 @@ for (const b of ['release', 'debug']) uvuSuite(`Node ${process.versions.node.spl
 const node22 = engine('node22');
 if (node22) uvuSuite('Node 22', node22, 'release');
 else { failed++; summary.push('Node 22: not installed (see scripts/engines.mjs)'); }
+
+// The relaxed-SIMD build (init({ relaxed: true })) against the float64 references: the kernel and gradient suites and
+// init (not the pinned trajectories and hashes, which hold for the standard build only), in Node 22 (relaxed SIMD on
+// by default) and in this Node behind its flag.
+const RELAXED_FILES = `(kernels/|gradients/|api/init).*${only ? `${only}.*` : ''}\\.test\\.ts$`;
+if (node22) uvuSuite('Node 22', node22, 'relaxed', RELAXED_FILES);
+uvuSuite(`Node ${process.versions.node.split('.')[0]} --experimental-wasm-relaxed-simd`, process.execPath, 'relaxed', RELAXED_FILES,
+  process.versions.node.split('.')[0] === '20' ? ['--experimental-wasm-relaxed-simd'] : []);
 
 if (!args.includes('--no-browser')) {
   console.log('\n── uvu suite in Chromium (page and dedicated worker; scripts/test-browser.mjs)');

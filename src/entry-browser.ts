@@ -2,31 +2,26 @@
 // with no options fetches kernels.wasm from beside this file instead of carrying it as base64 (half the bytes).
 // Bundlers that follow new URL('./kernels.wasm', import.meta.url) (Vite, webpack 5, Parcel) copy the file; with
 // others, serve simdnet/kernels.wasm next to the bundle or call init({ module | bytes }) yourself.
-import { init as initWith, isInitialised, simdSupported, type InitOptions } from './backend/module.js';
+import { simdSupported, type InitOptions } from './backend/module.js';
+import { initKernels } from './backend/init-kernels.js';
 
 export * from './api.js';
 
-let fetched: Promise<WebAssembly.Module> | undefined;
-
-async function fetchKernels(): Promise<WebAssembly.Module> {
-  const url = new URL('./kernels.wasm', import.meta.url);
+async function fetchKernels(url: URL): Promise<InitOptions> {
+  if (!simdSupported()) return { bytes: new Uint8Array(0) }; // init throws the SIMD message before compiling
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`simdnet: fetching ${url.href} failed (HTTP ${res.status}); serve simdnet/kernels.wasm beside simdnet's JavaScript or call init({ module | bytes })`);
+  if (!res.ok) throw new Error(`simdnet: fetching ${url.href} failed (HTTP ${res.status}); serve it beside simdnet's JavaScript or call init({ module | bytes })`);
   if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.split(';')[0].trim() === 'application/wasm') {
-    return WebAssembly.compileStreaming(res);
+    return { module: await WebAssembly.compileStreaming(res) };
   }
-  return WebAssembly.compile(await res.arrayBuffer());
+  return { module: await WebAssembly.compile(await res.arrayBuffer()) };
 }
 
-/** Instantiates the kernels: the given module or bytes, else kernels.wasm fetched from beside this file. */
-export async function init(options: InitOptions = {}): Promise<void> {
-  if (isInitialised() || options.module !== undefined || options.bytes !== undefined) return initWith(options);
-  if (!simdSupported()) return initWith({ bytes: new Uint8Array(0) }); // throws the SIMD message before compiling
-  fetched ??= fetchKernels();
-  try {
-    return await initWith({ module: await fetched });
-  } catch (e) {
-    fetched = undefined;
-    throw e;
-  }
+/**
+ * Instantiates the kernels: the given module or bytes, else kernels.wasm fetched from beside this file, or with
+ * { relaxed: true } kernels.relaxed.wasm where the engine validates relaxed SIMD.
+ */
+export async function init(options?: InitOptions): Promise<void> {
+  return initKernels(options, () => fetchKernels(new URL('./kernels.wasm', import.meta.url)),
+    () => fetchKernels(new URL('./kernels.relaxed.wasm', import.meta.url)));
 }

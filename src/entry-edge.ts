@@ -2,11 +2,16 @@
 // conditions: Cloudflare Workers, Vercel Edge). Their bundlers (wrangler, Next.js) turn the `.wasm?module` import
 // into a precompiled WebAssembly.Module, which init() with no options instantiates. Same API as index.ts.
 import kernels from './kernels.wasm?module';
-import { init as initWith, type InitOptions } from './backend/module.js';
+import type { InitOptions } from './backend/module.js';
+import { initKernels } from './backend/init-kernels.js';
 
 export * from './api.js';
 
-/** Instantiates the kernels: the given module or bytes, else the precompiled kernels.wasm the bundler provided. */
-export async function init(options: InitOptions = {}): Promise<void> {
-  return initWith(options.module !== undefined || options.bytes !== undefined ? options : { module: kernels });
+/**
+ * Instantiates the kernels: the given module or bytes, else the precompiled kernels.wasm the bundler provided. This
+ * entry carries no relaxed-SIMD build: init({ relaxed: true }) runs the standard one (backendInfo() says so).
+ */
+export async function init(options?: InitOptions): Promise<void> {
+  return initKernels(options, async () => ({ module: kernels }), 'the edge entry carries only the standard module ' +
+    '(pass a precompiled kernels.relaxed.wasm as init({ module }) instead)');
 }

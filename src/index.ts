@@ -4,7 +4,8 @@
  * `import { … } from 'simdnet'`: init, tensors and ops, layers, losses, optimizers, models and training, saving and loading, gradient checks and diagnostics.
  * @module simdnet
  */
-import { init as initWith, isInitialised, type InitOptions } from './backend/module.js';
+import type { InitOptions } from './backend/module.js';
+import { initKernels } from './backend/init-kernels.js';
 import { releaseWasmBase64 } from './backend/kernels.generated.js';
 import { decodeBase64 } from './backend/base64.js';
 
@@ -12,9 +13,11 @@ export * from './api.js';
 
 /**
  * Instantiates the kernel module once: init({ module }) a precompiled WebAssembly.Module, init({ bytes }) the raw
- * bytes, init() the bytes embedded in this entry. Later calls return the same instance; concurrent calls share one.
+ * bytes, init() the bytes embedded in this entry, init({ relaxed: true }) the relaxed-SIMD build (embedded too, loaded
+ * only then) where the engine validates it. Later calls return the same instance; concurrent calls share one.
+ * backendInfo() says which build runs and why.
  */
-export async function init(options: InitOptions = {}): Promise<void> {
-  if (isInitialised() || options.module !== undefined || options.bytes !== undefined) return initWith(options);
-  return initWith({ bytes: decodeBase64(releaseWasmBase64) });
+export async function init(options?: InitOptions): Promise<void> {
+  return initKernels(options, async () => ({ bytes: decodeBase64(releaseWasmBase64) }),
+    async () => ({ bytes: decodeBase64((await import('./backend/kernels-relaxed.generated.js')).relaxedWasmBase64) }));
 }

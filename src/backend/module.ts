@@ -1,4 +1,5 @@
-// Loads the kernel module: init({ module | bytes } | nothing), the SIMD feature check, and the one live Backend.
+// Loads the kernel module: init({ module | bytes } | nothing), the SIMD feature check, and the one live Backend with
+// which build it runs (backendInfo(); init-kernels.ts picks the build, init-options.ts reads the options).
 // Plain WebAssembly API (no @assemblyscript/loader): only numbers and offsets cross the boundary.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
@@ -9,6 +10,24 @@ export interface InitOptions {
   module?: WebAssembly.Module;
   /** The raw bytes of kernels.wasm. */
   bytes?: ArrayBuffer | Uint8Array;
+  /**
+   * Opt in to the relaxed-SIMD build (kernels.relaxed.wasm: `f32x4.relaxed_madd` in the GEMM and convolution
+   * micro-kernels), loaded on demand where the engine validates relaxed SIMD; elsewhere the standard build, with the
+   * reason in backendInfo(). Deterministic on one machine, but not bit-identical across CPUs. Default false; not
+   * combined with module or bytes.
+   */
+  relaxed?: boolean;
+}
+
+/** Which kernel build init() instantiated, and why (backendInfo()). */
+export interface BackendInfo {
+  /**
+   * 'standard': the default build (the same bits on every engine); 'relaxed': the relaxed-SIMD build (fused
+   * multiply-add; init({ relaxed: true }) on an engine that validates it); 'given': the module or bytes passed to init.
+   */
+  readonly build: 'standard' | 'relaxed' | 'given';
+  /** Why this build: in particular why init({ relaxed: true }) fell back to the standard build. */
+  readonly reason: string;
 }
 
 /** The live module: its exports, the arena over its memory, and the GEMM workspace planned once. */
@@ -18,6 +37,7 @@ export interface Backend {
   readonly gemmWork: number;
   /** The debug build: assertions in the kernels, and the canary (guards after every block checked after each call). */
   readonly debug: boolean;
+  readonly info: BackendInfo;
 }
 
 let live: Backend | undefined;
@@ -36,32 +56,13 @@ export function simdSupported(): boolean {
   }
 }
 
-function isModule(m: unknown): m is WebAssembly.Module {
-  // instanceof fails for a Module made in another realm (edge-runtime's VM, iframes): check the brand instead.
-  return Object.prototype.toString.call(m) === '[object WebAssembly.Module]';
-}
-
-function toBytes(b: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
-  if (b instanceof Uint8Array) return new Uint8Array(b) as Uint8Array<ArrayBuffer>;
-  if (Object.prototype.toString.call(b) === '[object ArrayBuffer]') return new Uint8Array(b as ArrayBuffer);
-  throw new TypeError(`init({ bytes }): expected an ArrayBuffer or Uint8Array, got ${Object.prototype.toString.call(b)}`);
-}
-
-async function instantiate(options: InitOptions): Promise<Backend> {
+async function instantiate(options: InitOptions, info: BackendInfo): Promise<Backend> {
   if (!simdSupported()) {
     throw new Error('simdnet needs WebAssembly with 128-bit SIMD, which this runtime does not support ' +
       '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun and workerd have it)');
   }
-  let module: WebAssembly.Module;
-  if (options.module !== undefined) {
-    if (!isModule(options.module)) {
-      throw new TypeError(`init({ module }): expected a WebAssembly.Module, got ${Object.prototype.toString.call(options.module)}`);
-    }
-    module = options.module;
-  } else {
-    if (options.bytes === undefined) throw new TypeError('init: give { module } or { bytes } (each entry point supplies its default)');
-    module = await WebAssembly.compile(toBytes(options.bytes));
-  }
+  // A user's module or bytes were checked by init-options.ts; the entries' own are a Module or a Uint8Array.
+  const module = options.module ?? await WebAssembly.compile(options.bytes as Uint8Array<ArrayBuffer>);
   let memoryRef: WebAssembly.Memory | undefined;
   const imports: WebAssembly.Imports = {};
   // The release build imports nothing; the debug build imports env.abort to report a failed assertion.
@@ -80,7 +81,7 @@ async function instantiate(options: InitOptions): Promise<Backend> {
   const arena = new Arena(raw.memory, raw.heapBase(), { guard: debug });
   const exports = debug ? guarded(raw, arena) : raw;
   const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
-  return { exports, arena, gemmWork, debug };
+  return { exports, arena, gemmWork, debug, info };
 }
 
 /**
@@ -116,12 +117,13 @@ function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): stri
 }
 
 /**
- * Instantiates the kernel module once from { module } or { bytes } (the entries' init() supply the default). Later
- * calls return the same instance (their options are ignored); concurrent calls share one promise.
+ * Instantiates the kernel module once from { module } or { bytes } (the entries' init() supply the default; info says
+ * which build that is). Later calls return the same instance (their options are ignored); concurrent calls share one
+ * promise.
  */
-export async function init(options: InitOptions = {}): Promise<void> {
+export async function init(options: InitOptions, info: BackendInfo): Promise<void> {
   if (live) return;
-  pending ??= instantiate(options).then(
+  pending ??= instantiate(options, info).then(
     (b) => { live = b; return b; },
     (e) => { pending = undefined; throw e; },
   );
@@ -133,6 +135,9 @@ export function backend(): Backend {
   if (!live) throw new Error('simdnet is not initialised: call `await init()` before using tensors or ops');
   return live;
 }
+
+/** Which kernel build runs and why (e.g. why init({ relaxed: true }) fell back); throws before init(). */
+export function backendInfo(): BackendInfo { return backend().info; }
 
 /** True once init() has finished. */
 export function isInitialised(): boolean { return live !== undefined; }

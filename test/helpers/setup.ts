@@ -1,17 +1,19 @@
-// Test setup: picks the build under test (release or debug, from SIMDNET_TEST_BUILD) and initialises simdnet with it.
+// Test setup: picks the build under test (release, debug or relaxed, from SIMDNET_TEST_BUILD) and initialises simdnet
+// with it (relaxed: init({ relaxed: true }), which must not fall back).
 // Runtime-neutral (no node: imports) so the same files run in Node, browsers and workers.
 import { init } from '../../src/index.js';
-import { backend } from '../../src/backend/module.js';
+import { backend, backendInfo } from '../../src/backend/module.js';
 import { releaseWasmBase64 } from '../../src/backend/kernels.generated.js';
+import { relaxedWasmBase64 } from '../../src/backend/kernels-relaxed.generated.js';
 import { debugWasmBase64 } from '../generated/kernels-debug.generated.js';
 import { decodeBase64 } from '../../src/backend/base64.js';
 
-export type BuildName = 'release' | 'debug';
+export type BuildName = 'release' | 'debug' | 'relaxed';
 
 function pick(): BuildName {
   const g = globalThis as { SIMDNET_TEST_BUILD?: string; process?: { env?: Record<string, string | undefined> } };
   const v = g.SIMDNET_TEST_BUILD ?? g.process?.env?.SIMDNET_TEST_BUILD ?? 'release';
-  if (v !== 'release' && v !== 'debug') throw new Error(`SIMDNET_TEST_BUILD must be release or debug, got ${v}`);
+  if (v !== 'release' && v !== 'debug' && v !== 'relaxed') throw new Error(`SIMDNET_TEST_BUILD must be release, debug or relaxed, got ${v}`);
   return v;
 }
 
@@ -19,11 +21,17 @@ function pick(): BuildName {
 export const BUILD: BuildName = pick();
 
 export function wasmBytes(build: BuildName): Uint8Array<ArrayBuffer> {
-  return decodeBase64(build === 'debug' ? debugWasmBase64 : releaseWasmBase64);
+  return decodeBase64(build === 'debug' ? debugWasmBase64 : build === 'relaxed' ? relaxedWasmBase64 : releaseWasmBase64);
 }
 
 /** Initialises simdnet with the build under test (once per process). */
 export async function ready(): Promise<void> {
+  if (BUILD === 'relaxed') {
+    await init({ relaxed: true });
+    const info = backendInfo();
+    if (info.build !== 'relaxed') throw new Error(`expected the relaxed build, but ${info.build} runs: ${info.reason}`);
+    return;
+  }
   await init({ bytes: wasmBytes(BUILD) });
   if (backend().debug !== (BUILD === 'debug')) throw new Error(`expected the ${BUILD} build, but another build was initialised first`);
 }

@@ -194,6 +194,34 @@ test('random geometries: sizes, kernels, strides, dilations and pads drawn at ra
   }
 });
 
+test('one input channel: channels 1…15, rows of 1…17 pixels, steps and dilations down the columns, K at and past one GEMM block', () => {
+  let seed = 9100;
+  for (const outC of [1, 2, 3, 4, 6, 7, 9, 12, 15]) {
+    check({ N: 2, H: 9, W: outC + 2, inC: 1, outC, kh: 3, kw: 3, pad: 'same' }, seed++);
+  }
+  check({ N: 1, H: 5, W: 1, inC: 1, outC: 6, kh: 5, kw: 5, pad: 'same' }, seed++);
+  check({ N: 2, H: 11, W: 17, inC: 1, outC: 6, kh: 4, kw: 2, s: [3, 1], d: [2, 1], pad: [2, 0, 1, 3] }, seed++);
+  check({ N: 1, H: 20, W: 20, inC: 1, outC: 5, kh: 16, kw: 16, pad: 'same' }, seed++);  // K 256: one K block
+  check({ N: 1, H: 20, W: 20, inC: 1, outC: 5, kh: 17, kw: 16, pad: 'same' }, seed++);  // K 272: two K blocks
+});
+
+test('one input channel: the forward (A packed from x) gives the bits of the GEMM over an explicit im2col, bias added in its epilogue', () => {
+  const rng = new Rng(9200);
+  for (const c of [{ N: 2, H: 13, W: 19, outC: 6, kh: 5, kw: 5, pad: 'same' as Pad }, { N: 1, H: 9, W: 10, outC: 11, kh: 3, kw: 4, pad: [1, 0, 2, 1] as Pad, s: [2, 1] as Pair }]) {
+    const g = geom({ ...c, inC: 1 });
+    const [OH, OW] = convOut(g);
+    const P = c.N * OH * OW, K = c.kh * c.kw;
+    const x = put(rng.array(c.N * c.H * c.W)), w = put(rng.array(K * c.outC)), b = put(rng.array(c.outC));
+    const y = poisoned(P * c.outC), col = poisoned(P * K), yg = poisoned(P * c.outC);
+    kern.conv2d(g, { x, w, bias: b, y });
+    kern.im2col(g, x, col, 0, P);
+    kern.gemm({ transA: false, transB: false, M: P, N: c.outC, K, a: col, lda: K, b: w, ldb: c.outC, c: yg, ldc: c.outC, bias: b });
+    const direct = new Uint32Array(read(y, P * c.outC).buffer), viaGemm = new Uint32Array(read(yg, P * c.outC).buffer);
+    assert.equal(Array.from(direct), Array.from(viaGemm), `bits of ${label(g)}`);
+    freeAll();
+  }
+});
+
 test('the workspace is bounded: it does not grow with N·OH·OW', () => {
   const base: Case = { N: 1, H: 64, W: 64, inC: 16, outC: 8, kh: 3, kw: 3, pad: 'same' };
   const small = kern.conv2dWorkspaceBytes(geom(base));
