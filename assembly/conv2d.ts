@@ -87,19 +87,33 @@ export function conv2d(x: usize, w: usize, bias: usize, y: usize, gemmWork: usiz
 export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize, gemmWork: usize,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
+  conv2dBackpropInputImages(dy, w, dx, work, gemmWork, 0, N, N, H, W, Cin, Cout, kh, kw, strH, strW, dilH, dilW,
+    padT, padB, padL, padR);
+}
+
+/**
+ * conv2dBackpropInput for the images [n0, n1) of the batch only (one thread's share): dx of those images overwritten,
+ * with the chunks of the whole batch (multiples of P output pixels from pixel 0) cut at the range's ends, so every
+ * element of dx sums the same terms in the same order as the whole-batch call: the same bits for any split.
+ */
+export function conv2dBackpropInputImages(dy: usize, w: usize, dx: usize, work: usize, gemmWork: usize, n0: i32, n1: i32,
+  N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
+  strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
   assert(OH > 0 && OW > 0, 'conv2dBackpropInput: empty output');
+  assert(0 <= n0 && n0 < n1 && n1 <= N, 'conv2dBackpropInput: bad image range');
   const NPix = N * OH * OW, K = kh * kw * Cin;
+  const qa = n0 * OH * OW, qb = n1 * OH * OW;
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
-    gemm(0, 1, NPix, Cin, Cout, 1, dy, Cout, w, Cout, 0, dx, Cin, gemmWork, 0);
+    gemm(0, 1, qb - qa, Cin, Cout, 1, dy + <usize>qa * Cout * 4, Cout, w, Cout, 0, dx + <usize>qa * Cin * 4, Cin, gemmWork, 0);
     return;
   }
   assert((work & 15) == 0, 'conv2dBackpropInput: work must be 16-byte aligned');
-  fill(dx, 0, N * H * W * Cin);
+  fill(dx + <usize>n0 * H * W * Cin * 4, 0, (n1 - n0) * H * W * Cin);
   const P = chunkPixels(K, NPix);
   const rowsOfPixels = Cin == 1 && strW == 1 && dilW == 1; // one channel, unit steps along a row: see col2imRowsAdd
-  for (let q0 = 0; q0 < NPix; q0 += P) {
-    const m = min(P, NPix - q0);
+  for (let q0 = qa; q0 < qb;) {
+    const m = min(P - q0 % P, qb - q0); // to the end of the whole-batch chunk holding q0, or of the range
     if (rowsOfPixels) {
       gemm(0, 1, K, m, Cout, 1, w, Cout, dy + <usize>q0 * Cout * 4, Cout, 0, work, m, gemmWork, 0); // dcolᵀ: [K, m]
       col2imRowsAdd(work, dx, q0, m, H, W, OH, OW, kh, kw, strH, dilH, padT, padL);
@@ -107,6 +121,7 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
       gemm(0, 1, m, K, Cout, 1, dy + <usize>q0 * Cout * 4, Cout, w, Cout, 0, work, K, gemmWork, 0);
       col2imAdd(work, dx, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
     }
+    q0 += m;
   }
 }
 
@@ -118,18 +133,31 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
 export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, work: usize, gemmWork: usize,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
+  conv2dBackpropFilterRows(x, dy, dw, db, work, gemmWork, 0, kh * kw * Cin, N, H, W, Cin, Cout, kh, kw, strH, strW,
+    dilH, dilW, padT, padB, padL, padR);
+}
+
+/**
+ * conv2dBackpropFilter for the filter rows [k0, k1) of dw viewed as [kh·kw·Cin, Cout] only (one thread's share), each
+ * summing over all N·OH·OW pixels in the whole call's chunks and order: the same bits for any split. db as there.
+ */
+export function conv2dBackpropFilterRows(x: usize, dy: usize, dw: usize, db: usize, work: usize, gemmWork: usize,
+  k0: i32, k1: i32, N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
+  strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
   assert(OH > 0 && OW > 0, 'conv2dBackpropFilter: empty output');
   const NPix = N * OH * OW, K = kh * kw * Cin;
+  assert(0 <= k0 && k0 < k1 && k1 <= K, 'conv2dBackpropFilter: bad filter row range');
+  const dwRows = dw + <usize>k0 * Cout * 4;
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
-    gemm(1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0);
+    gemm(1, 0, k1 - k0, Cout, NPix, 1, x + <usize>k0 * 4, Cin, dy, Cout, 1, dwRows, Cout, gemmWork, 0);
   } else {
     assert((work & 15) == 0, 'conv2dBackpropFilter: work must be 16-byte aligned');
     const P = chunkPixels(K, NPix);
     for (let q0 = 0; q0 < NPix; q0 += P) {
       const m = min(P, NPix - q0);
       im2col(x, work, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
-      gemm(1, 0, K, Cout, m, 1, work, K, dy + <usize>q0 * Cout * 4, Cout, 1, dw, Cout, gemmWork, 0);
+      gemm(1, 0, k1 - k0, Cout, m, 1, work + <usize>k0 * 4, K, dy + <usize>q0 * Cout * 4, Cout, 1, dwRows, Cout, gemmWork, 0);
     }
   }
   if (db) reduceSum(dy, db, 1, NPix, Cout, 1);

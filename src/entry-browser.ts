@@ -2,7 +2,7 @@
 // with no options fetches kernels.wasm from beside this file instead of carrying it as base64 (half the bytes).
 // Bundlers that follow new URL('./kernels.wasm', import.meta.url) (Vite, webpack 5, Parcel) copy the file; with
 // others, serve simdnet/kernels.wasm next to the bundle or call init({ module | bytes }) yourself.
-import { init as initWith, isInitialised, simdSupported, type InitOptions } from './backend/module.js';
+import { init as initWith, type InitOptions } from './backend/module.js';
 
 export * from './api.js';
 
@@ -18,15 +18,12 @@ async function fetchKernels(): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
-/** Instantiates the kernels: the given module or bytes, else kernels.wasm fetched from beside this file. */
-export async function init(options: InitOptions = {}): Promise<void> {
-  if (isInitialised() || options.module !== undefined || options.bytes !== undefined) return initWith(options);
-  if (!simdSupported()) return initWith({ bytes: new Uint8Array(0) }); // throws the SIMD message before compiling
+function kernels(): Promise<WebAssembly.Module> {
   fetched ??= fetchKernels();
-  try {
-    return await initWith({ module: await fetched });
-  } catch (e) {
-    fetched = undefined;
-    throw e;
-  }
+  return fetched.catch((e: unknown) => { fetched = undefined; throw e; });
+}
+
+/** Instantiates the kernels: the given module or bytes, else kernels.wasm fetched from beside this file. One thread. */
+export async function init(options: InitOptions = {}): Promise<void> {
+  return initWith(options, { kernels });
 }

@@ -6,7 +6,7 @@ import { init as initWith, type InitOptions } from './backend/module.js';
 
 export * from './api.js';
 
-/** Instantiates the kernels: the given module or bytes, else the precompiled kernels.wasm the bundler provided. */
+/** Instantiates the kernels: the given module or bytes, else the precompiled kernels.wasm the bundler provided. One thread. */
 export async function init(options: InitOptions = {}): Promise<void> {
-  return initWith(options.module !== undefined || options.bytes !== undefined ? options : { module: kernels });
+  return initWith(options, { kernels: async () => kernels });
 }

@@ -1,7 +1,9 @@
-// Loads the kernel module: init({ module | bytes } | nothing), the SIMD feature check, and the one live Backend.
-// Plain WebAssembly API (no @assemblyscript/loader): only numbers and offsets cross the boundary.
+// Loads the kernel module: init({ module | bytes | threads } | nothing), the SIMD feature check, and the one live
+// Backend. Plain WebAssembly API (no @assemblyscript/loader): only numbers and offsets cross the boundary. Threads
+// (threads.ts, the threaded module and its workers) load on demand only where shared memory and workers exist.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
+import { checkKeys, given } from '../ops/options.js';
 
 /** How init() gets the kernel module: a precompiled module or its bytes (neither: the entry's default). */
 export interface InitOptions {
@@ -9,6 +11,33 @@ export interface InitOptions {
   module?: WebAssembly.Module;
   /** The raw bytes of kernels.wasm. */
   bytes?: ArrayBuffer | Uint8Array;
+  /**
+   * Threads for the large kernels (GEMM, convolutions, pooling, elementwise and optimizer updates): a positive integer,
+   * or 'auto' (the default): the core count where shared memory and worker threads exist (Node, Deno, Bun), else 1.
+   * Any count gives the same bits: work is split by output blocks, never inside a sum.
+   */
+  threads?: number | 'auto';
+}
+
+/** Where an entry finds its modules: the default kernels, and the threaded kernels (imported shared memory). */
+export interface KernelSources {
+  kernels(): Promise<WebAssembly.Module | Uint8Array<ArrayBuffer>>;
+  threaded?(): Promise<WebAssembly.Module | Uint8Array<ArrayBuffer>>;
+}
+
+/** A kernel export that is a function. */
+export type KernelName = { [K in keyof KernelExports]: KernelExports[K] extends (...a: never[]) => unknown ? K : never }[keyof KernelExports];
+
+/** The threads of a backend made by threads.ts: kernel calls split by output ranges, the calling thread taking one. */
+export interface Threads {
+  /** Threads working, the calling one included. */
+  readonly count: number;
+  /** Runs kernel `name` split by output ranges over the threads (the same bits), or whole here when small. */
+  run(name: KernelName, args: number[]): unknown;
+  /** Bytes of conv workspace to plan for a kernel that needs `bytes` on one thread: one slice per thread. */
+  convWorkBytes(bytes: number): number;
+  /** Ends the workers; later calls run on the calling thread alone. */
+  release(): Promise<void>;
 }
 
 /** The live module: its exports, the arena over its memory, and the GEMM workspace planned once. */
@@ -18,6 +47,8 @@ export interface Backend {
   readonly gemmWork: number;
   /** The debug build: assertions in the kernels, and the canary (guards after every block checked after each call). */
   readonly debug: boolean;
+  /** Present when kernel calls are split over more than one thread. */
+  threads?: Threads;
 }
 
 let live: Backend | undefined;
@@ -47,20 +78,50 @@ function toBytes(b: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
   throw new TypeError(`init({ bytes }): expected an ArrayBuffer or Uint8Array, got ${Object.prototype.toString.call(b)}`);
 }
 
-async function instantiate(options: InitOptions): Promise<Backend> {
+/** The threads option, checked: a positive integer or 'auto'. */
+function threadsOption(v: unknown): number | 'auto' {
+  if (v === undefined || v === 'auto') return 'auto';
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 256) return v;
+  throw new RangeError(`init: threads must be 'auto' or an integer in [1, 256], got ${given(v)}`);
+}
+
+/** Shared memory and a way to start workers: Node, Deno and Bun (worker_threads; browsers run on one thread for now). */
+function threadsPossible(): boolean {
+  const g = globalThis as { SharedArrayBuffer?: unknown; process?: { versions?: { node?: unknown } } };
+  return typeof g.SharedArrayBuffer === 'function' && typeof g.process?.versions?.node === 'string';
+}
+
+async function compiled(m: WebAssembly.Module | Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module> {
+  return isModule(m) ? m : WebAssembly.compile(m);
+}
+
+/** A module made to run threaded: it imports its (shared) memory. */
+function importsMemory(m: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(m).some((i) => i.kind === 'memory');
+}
+
+async function instantiate(options: InitOptions, sources: KernelSources | undefined): Promise<Backend> {
   if (!simdSupported()) {
     throw new Error('simdnet needs WebAssembly with 128-bit SIMD, which this runtime does not support ' +
       '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun and workerd have it)');
   }
+  const threads = threadsOption(options.threads);
+  const want = threads !== 1 && threadsPossible();
   let module: WebAssembly.Module;
   if (options.module !== undefined) {
     if (!isModule(options.module)) {
       throw new TypeError(`init({ module }): expected a WebAssembly.Module, got ${Object.prototype.toString.call(options.module)}`);
     }
     module = options.module;
-  } else {
-    if (options.bytes === undefined) throw new TypeError('init: give { module } or { bytes } (each entry point supplies its default)');
+  } else if (options.bytes !== undefined) {
     module = await WebAssembly.compile(toBytes(options.bytes));
+  } else {
+    if (sources === undefined) throw new TypeError('init: give { module } or { bytes } (each entry point supplies its default)');
+    module = await compiled(await (want && sources.threaded ? sources.threaded() : sources.kernels()));
+  }
+  if (importsMemory(module)) {
+    const { startThreads } = await import('./threads.js');
+    return startThreads(module, want ? threads : 1);
   }
   let memoryRef: WebAssembly.Memory | undefined;
   const imports: WebAssembly.Imports = {};
@@ -119,9 +180,10 @@ function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): stri
  * Instantiates the kernel module once from { module } or { bytes } (the entries' init() supply the default). Later
  * calls return the same instance (their options are ignored); concurrent calls share one promise.
  */
-export async function init(options: InitOptions = {}): Promise<void> {
+export async function init(options: InitOptions = {}, sources?: KernelSources): Promise<void> {
+  checkKeys('init', options, ['module', 'bytes', 'threads']);
   if (live) return;
-  pending ??= instantiate(options).then(
+  pending ??= instantiate(options, sources).then(
     (b) => { live = b; return b; },
     (e) => { pending = undefined; throw e; },
   );
@@ -136,3 +198,24 @@ export function backend(): Backend {
 
 /** True once init() has finished. */
 export function isInitialised(): boolean { return live !== undefined; }
+
+/** Calls kernel `name`: split over the backend's threads by output ranges when it has them (the same bits), else here. */
+export function call<K extends KernelName>(name: K, ...args: Parameters<KernelExports[K]>): ReturnType<KernelExports[K]> {
+  const b = backend();
+  if (b.threads) return b.threads.run(name, args as number[]) as ReturnType<KernelExports[K]>;
+  return (b.exports[name] as (...a: number[]) => unknown)(...(args as number[])) as ReturnType<KernelExports[K]>;
+}
+
+/** Threads the kernels run on: 1 unless init({ threads }) started more (and releaseThreads() has not ended them). */
+export function threadCount(): number { return live?.threads?.count ?? 1; }
+
+/**
+ * Ends the worker threads init() started; kernels then run on the calling thread, with the same bits. Workers never
+ * keep a process alive, so calling this before exit is not needed.
+ */
+export async function releaseThreads(): Promise<void> {
+  const t = live?.threads;
+  if (!t || !live) return;
+  live.threads = undefined;
+  await t.release();
+}

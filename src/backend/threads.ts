@@ -1,0 +1,262 @@
+// Threaded kernels (loaded on demand by module.ts): the threaded module over one shared memory, instantiated here and
+// in N − 1 worker threads (Node's worker_threads, also in Deno and Bun), and the split of each large kernel call into
+// output ranges (GEMM rows or column panels of C, conv images or filter rows, pooling images, elementwise and optimizer
+// element ranges). Every output element is computed whole by one thread in the single-thread order: the same bits for
+// any thread count. The calling thread takes the first range; calls below a size threshold stay on it.
+import { Arena } from './memory.js';
+import type { KernelExports } from './exports.js';
+import type { Backend, KernelName, Threads } from './module.js';
+import { NODE_WORKER_SOURCE, SLOT_ARGS, SLOT_BYTES, SPIN } from './thread-worker.js';
+
+/** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
+export const MIN_MACS = 1 << 17;
+export const MIN_ELEMENTS = 1 << 15;
+/** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
+const ELEMENT_ALIGN = 64;
+
+interface NodeWorker { postMessage(m: unknown): void; once(e: string, f: (m: unknown) => void): void; unref(): void; terminate(): Promise<number> }
+interface WorkerThreads { Worker: new (src: string, o: { eval: boolean; workerData: unknown }) => NodeWorker }
+interface NodeHost { getBuiltinModule?(id: string): unknown; versions: { node: string } }
+
+async function workerThreads(): Promise<WorkerThreads> {
+  const p = (globalThis as unknown as { process: NodeHost }).process;
+  const id = 'node:worker_threads';
+  return (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as WorkerThreads;
+}
+
+async function cores(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  const p = (globalThis as unknown as { process: NodeHost }).process;
+  const id = 'node:os';
+  const os = (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as { availableParallelism?(): number; cpus(): unknown[] };
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+/** [lo, hi) ranges of [0, n) for up to `parts` threads, cut at multiples of `unit`, at least `min` long (but one). */
+export function ranges(n: number, unit: number, parts: number, min = unit): [number, number][] {
+  const units = Math.ceil(n / unit);
+  const k = Math.max(1, Math.min(parts, units, Math.floor(n / Math.max(min, 1))));
+  const out: [number, number][] = [];
+  for (let t = 0, lo = 0; t < k; t++) {
+    const hi = t === k - 1 ? n : Math.min(n, Math.round((units * (t + 1)) / k) * unit);
+    if (hi > lo) out.push([lo, hi]);
+    lo = hi;
+  }
+  return out;
+}
+
+/** One call's arguments per thread (the calling thread's first), or undefined: run it whole on the calling thread. */
+type Split = (a: number[], t: number, ctx: SplitContext) => number[][] | undefined;
+
+interface SplitContext {
+  /** GEMM workspace of thread i (0: the calling thread's, the backend's gemmWork). */
+  gemmWork: number[];
+  exports: KernelExports;
+  /** Bytes of one thread's slice of a conv workspace planned by convWorkBytes. */
+  convSlice(bytes: number): number;
+}
+
+// Output size along one axis (conv2d.ts's convOutDim with the padding summed).
+const out = (n: number, k: number, s: number, pad: number, d: number): number => Math.floor((n + pad - ((k - 1) * d + 1)) / s) + 1;
+
+// gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias): rows of C when M ≥ N (each thread
+// packs all of B), else column panels (each packs all of A); every C element sums its K in the one fixed order.
+const gemmSplit: Split = (g, t, ctx) => {
+  const [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, , bias] = g;
+  if (M * N * K < MIN_MACS * 2) return undefined;
+  if (M >= N) {
+    return ranges(M, 4, t, 16).map(([lo, hi], i) =>
+      [tA, tB, hi - lo, N, K, alpha, a + (tA ? lo : lo * lda) * 4, lda, b, ldb, beta, c + lo * ldc * 4, ldc, ctx.gemmWork[i], bias]);
+  }
+  return ranges(N, 8, t, 16).map(([lo, hi], i) =>
+    [tA, tB, M, hi - lo, K, alpha, a, lda, b + (tB ? lo * ldb : lo) * 4, ldb, beta, c + lo * 4, ldc, ctx.gemmWork[i], bias ? bias + lo * 4 : 0]);
+};
+
+// The 15 geometry arguments of the conv kernels: N, H, W, Cin, Cout, kh, kw, strH, strW, dilH, dilW, padT, padB, padL, padR.
+function convDims(geo: number[]): { N: number; HWC: number; OHOW: number; Cout: number; K: number; ws: number[] } {
+  const [N, H, W, Cin, Cout, kh, kw, sH, sW, dH, dW, pT, pB, pL, pR] = geo;
+  const OH = out(H, kh, sH, pT + pB, dH), OW = out(W, kw, sW, pL + pR, dW);
+  return { N, HWC: H * W * Cin, OHOW: OH * OW, Cout, K: kh * kw * Cin, ws: geo };
+}
+
+// conv2d(x, w, bias, y, gemmWork, …geometry): by images.
+const conv2dSplit: Split = (g, t, ctx) => {
+  const [x, w, bias, y] = g, d = convDims(g.slice(5));
+  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < MIN_MACS * 2) return undefined;
+  return ranges(d.N, 1, t).map(([lo, hi], i) =>
+    [x + lo * d.HWC * 4, w, bias, y + lo * d.OHOW * d.Cout * 4, ctx.gemmWork[i], hi - lo, ...d.ws.slice(1)]);
+};
+
+// conv2dBackpropInput(dy, w, dx, work, gemmWork, …geometry) → conv2dBackpropInputImages by images, one work slice each.
+const backpropInputSplit: Split = (g, t, ctx) => {
+  const [dy, w, dx, work] = g, geo = g.slice(5), d = convDims(geo);
+  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < MIN_MACS * 2) return undefined;
+  const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+  return ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]);
+};
+
+// conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry) → conv2dBackpropFilterRows by rows of dw [K, Cout]
+// (each thread forms the im2col chunks it reads in its own work slice); db on the calling thread.
+const backpropFilterSplit: Split = (g, t, ctx) => {
+  const [x, dy, dw, db, work] = g, geo = g.slice(6), d = convDims(geo);
+  if (d.K < 8 || d.N * d.OHOW * d.Cout * d.K < MIN_MACS * 2) return undefined;
+  const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+  return ranges(d.K, 4, t).map(([lo, hi], i) => [x, dy, dw, i === 0 ? db : 0, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]);
+};
+
+// Poolings (…pointers, N, H, W, C, ph, pw, strH, strW, padT, padB, padL, padR[, countPad]) by images; `sides` says
+// which pointers advance by an input image (H·W·C) and which by an output image (OH·OW·C).
+function poolSplit(sides: ('in' | 'out')[]): Split {
+  return (g, t) => {
+    const p = sides.length, [N, H, W, C, ph, pw, sH, sW, pT, pB, pL, pR] = g.slice(p);
+    const HWC = H * W * C, OHOWC = out(H, ph, sH, pT + pB, 1) * out(W, pw, sW, pL + pR, 1) * C;
+    if (N < 2 || N * Math.max(HWC, OHOWC * ph * pw) < MIN_ELEMENTS) return undefined;
+    return ranges(N, 1, t).map(([lo, hi]) =>
+      [...sides.map((s, i) => g[i] + lo * (s === 'in' ? HWC : OHOWC) * 4), hi - lo, ...g.slice(p + 1)]);
+  };
+}
+
+// Elementwise kernels: n at index `at`, the pointers at `ptrs` advance with the range.
+function elementSplit(at: number, ptrs: number[]): Split {
+  return (g, t) => {
+    const n = g[at];
+    if (n < MIN_ELEMENTS) return undefined;
+    return ranges(n, ELEMENT_ALIGN, t, MIN_ELEMENTS / 2).map(([lo, hi]) =>
+      g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v)));
+  };
+}
+
+const SPLITS: Partial<Record<KernelName, Split>> = {
+  gemm: gemmSplit, conv2d: conv2dSplit,
+  conv2dBackpropInput: backpropInputSplit, conv2dBackpropFilter: backpropFilterSplit,
+  maxPool2d: poolSplit(['in', 'out']), avgPool2d: poolSplit(['in', 'out']),
+  maxPool2dGrad: poolSplit(['in', 'out', 'in']), avgPool2dGrad: poolSplit(['out', 'in']),
+  relu: elementSplit(2, [0, 1]), sigmoid: elementSplit(2, [0, 1]), tanh: elementSplit(2, [0, 1]),
+  softplus: elementSplit(2, [0, 1]), leakyRelu: elementSplit(2, [0, 1]), elu: elementSplit(2, [0, 1]),
+  reluGrad: elementSplit(3, [0, 1, 2]), sigmoidGrad: elementSplit(3, [0, 1, 2]), tanhGrad: elementSplit(3, [0, 1, 2]),
+  softplusGrad: elementSplit(3, [0, 1, 2]), leakyReluGrad: elementSplit(3, [0, 1, 2]), eluGrad: elementSplit(4, [0, 1, 2, 3]),
+  add: elementSplit(3, [0, 1, 2]), sub: elementSplit(3, [0, 1, 2]), mul: elementSplit(3, [0, 1, 2]),
+  scale: elementSplit(3, [0, 2]), axpy: elementSplit(3, [1, 2]), fill: elementSplit(2, [0]), copy: elementSplit(2, [0, 1]),
+  sgdUpdate: elementSplit(2, [0, 1]), momentumUpdate: elementSplit(3, [0, 1, 2]), adagradUpdate: elementSplit(3, [0, 1, 2]),
+  rmspropUpdate: elementSplit(3, [0, 1, 2]), adamUpdate: elementSplit(4, [0, 1, 2, 3]), nadamUpdate: elementSplit(4, [0, 1, 2, 3]),
+  clipByValue: elementSplit(1, [0]),
+};
+
+/** The kernel a split runs in place of the called one (range variants of the conv backward passes). */
+const RANGE_KERNEL: Partial<Record<KernelName, KernelName>> = {
+  conv2dBackpropInput: 'conv2dBackpropInputImages', conv2dBackpropFilter: 'conv2dBackpropFilterRows',
+};
+
+class Pool implements Threads {
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly ids = new Map<string, number>();
+  private seq = 0;
+  private active: number;
+  private readonly ctx: SplitContext;
+
+  constructor(private readonly exports: KernelExports, memory: WebAssembly.Memory, private readonly slots: number,
+    private readonly workers: NodeWorker[], names: readonly string[], gemmWork: number[]) {
+    this.i32 = new Int32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+    names.forEach((n, i) => this.ids.set(n, i));
+    this.active = workers.length + 1;
+    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64 };
+  }
+
+  get count(): number { return this.active; }
+
+  /** Threads used from now on, 1…count at start: the same bits for any; tests compare them in one process. */
+  setActive(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > this.workers.length + 1) throw new RangeError(`threads: ${n} must be an integer in [1, ${this.workers.length + 1}]`);
+    this.active = n;
+  }
+
+  convWorkBytes(bytes: number): number {
+    return this.workers.length === 0 || bytes === 0 ? bytes : this.ctx.convSlice(bytes) * (this.workers.length + 1);
+  }
+
+  run(name: KernelName, args: number[]): unknown {
+    const direct = this.exports[name] as (...a: number[]) => unknown;
+    const split = this.active > 1 ? SPLITS[name] : undefined;
+    const parts = split?.(args, this.active, this.ctx);
+    if (!parts) return direct(...args);
+    const f = RANGE_KERNEL[name] ?? name;
+    const fn = this.exports[f] as (...a: number[]) => unknown;
+    const id = this.ids.get(f)!;
+    const seq = ++this.seq | 0;
+    const started = parts.length - 1;
+    for (let w = 0; w < started; w++) this.post(w, seq, id, parts[w + 1]);
+    try {
+      fn(...parts[0]);
+    } finally {
+      for (let w = 0; w < started; w++) this.await(w, seq, f);
+    }
+    return undefined;
+  }
+
+  private post(w: number, seq: number, id: number, args: number[]): void {
+    if (args.length > SLOT_ARGS) throw new Error(`threads: ${args.length} arguments, more than a slot holds`);
+    const s = (this.slots + w * SLOT_BYTES) >>> 2, a = (this.slots + w * SLOT_BYTES + 128) >>> 3;
+    for (let k = 0; k < args.length; k++) this.f64[a + k] = args[k];
+    this.i32[s + 1] = id;
+    this.i32[s + 2] = args.length;
+    Atomics.store(this.i32, s, seq);
+    if (Atomics.load(this.i32, s + 3) === 1) Atomics.notify(this.i32, s);
+  }
+
+  private await(w: number, seq: number, name: string): void {
+    const s = (this.slots + w * SLOT_BYTES) >>> 2;
+    for (let k = 0; Atomics.load(this.i32, s + 16) !== seq; k++) {
+      if (k >= SPIN) Atomics.wait(this.i32, s + 16, Atomics.load(this.i32, s + 16), 1);
+    }
+    if (this.i32[s + 17] !== 0) throw new Error(`simdnet: kernel ${name} failed on worker thread ${w + 1}`);
+  }
+
+  async release(): Promise<void> {
+    const seq = ++this.seq | 0;
+    this.workers.forEach((_, w) => this.post(w, seq, -1, []));
+    this.workers.forEach((_, w) => this.await(w, seq, 'stop'));
+    await Promise.all(this.workers.map((wk) => wk.terminate()));
+    this.workers.length = 0;
+    this.active = 1;
+  }
+}
+
+/**
+ * A backend over the threaded module: one shared memory, the calling thread's instance, and `threads` − 1 workers
+ * ('auto': one per core). With one thread, no workers (the module still runs, on this thread).
+ */
+export async function startThreads(module: WebAssembly.Module, threads: number | 'auto'): Promise<Backend> {
+  const count = threads === 'auto' ? Math.min(16, await cores()) : threads;
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+  const raw = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const exports = { ...raw, memory } as KernelExports;
+  const arena = new Arena(memory, raw.heapBase());
+  const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
+  if (count <= 1) return { exports, arena, gemmWork, debug: false };
+  const n = count - 1;
+  const slots = arena.alloc(n * SLOT_BYTES, 'thread command slots');
+  arena.u8.fill(0, slots, slots + n * SLOT_BYTES);
+  const works = [gemmWork];
+  for (let w = 0; w < n; w++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of thread ${w + 1}`));
+  const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
+  const { Worker } = await workerThreads();
+  const workers: NodeWorker[] = [];
+  try {
+    for (let w = 0; w < n; w++) {
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, slot: slots + w * SLOT_BYTES, names, spin: SPIN } });
+      workers.push(worker);
+      await new Promise<void>((ok, fail) => {
+        worker.once('message', () => ok());
+        worker.once('error', (e) => fail(e as Error));
+      });
+      worker.unref(); // never keeps the process alive
+    }
+  } catch (e) {
+    await Promise.all(workers.map((wk) => wk.terminate()));
+    throw e;
+  }
+  return { exports, arena, gemmWork, debug: false, threads: new Pool(exports, memory, slots, workers, names, works) };
+}
