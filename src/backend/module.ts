@@ -182,6 +182,7 @@ function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): stri
  */
 export async function init(options: InitOptions = {}, sources?: KernelSources): Promise<void> {
   checkKeys('init', options, ['module', 'bytes', 'threads']);
+  threadsOption(options.threads);
   if (live) return;
   pending ??= instantiate(options, sources).then(
     (b) => { live = b; return b; },

@@ -50,6 +50,9 @@ export function ranges(n: number, unit: number, parts: number, min = unit): [num
 type Split = (a: number[], t: number, ctx: SplitContext) => number[][] | undefined;
 
 interface SplitContext {
+  /** The size thresholds in force (MIN_MACS, MIN_ELEMENTS unless a test lowers them to split the smallest calls). */
+  minMacs: number;
+  minElements: number;
   /** GEMM workspace of thread i (0: the calling thread's, the backend's gemmWork). */
   gemmWork: number[];
   exports: KernelExports;
@@ -64,12 +67,12 @@ const out = (n: number, k: number, s: number, pad: number, d: number): number =>
 // packs all of B), else column panels (each packs all of A); every C element sums its K in the one fixed order.
 const gemmSplit: Split = (g, t, ctx) => {
   const [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, , bias] = g;
-  if (M * N * K < MIN_MACS * 2) return undefined;
+  if (M * N * K < ctx.minMacs * 2) return undefined;
   if (M >= N) {
-    return ranges(M, 4, t, 16).map(([lo, hi], i) =>
+    return ranges(M, 4, t, ctx.minMacs ? 16 : 4).map(([lo, hi], i) =>
       [tA, tB, hi - lo, N, K, alpha, a + (tA ? lo : lo * lda) * 4, lda, b, ldb, beta, c + lo * ldc * 4, ldc, ctx.gemmWork[i], bias]);
   }
-  return ranges(N, 8, t, 16).map(([lo, hi], i) =>
+  return ranges(N, 8, t, ctx.minMacs ? 16 : 8).map(([lo, hi], i) =>
     [tA, tB, M, hi - lo, K, alpha, a, lda, b + (tB ? lo * ldb : lo) * 4, ldb, beta, c + lo * 4, ldc, ctx.gemmWork[i], bias ? bias + lo * 4 : 0]);
 };
 
@@ -83,7 +86,7 @@ function convDims(geo: number[]): { N: number; HWC: number; OHOW: number; Cout: 
 // conv2d(x, w, bias, y, gemmWork, …geometry): by images.
 const conv2dSplit: Split = (g, t, ctx) => {
   const [x, w, bias, y] = g, d = convDims(g.slice(5));
-  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < MIN_MACS * 2) return undefined;
+  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
   return ranges(d.N, 1, t).map(([lo, hi], i) =>
     [x + lo * d.HWC * 4, w, bias, y + lo * d.OHOW * d.Cout * 4, ctx.gemmWork[i], hi - lo, ...d.ws.slice(1)]);
 };
@@ -91,7 +94,7 @@ const conv2dSplit: Split = (g, t, ctx) => {
 // conv2dBackpropInput(dy, w, dx, work, gemmWork, …geometry) → conv2dBackpropInputImages by images, one work slice each.
 const backpropInputSplit: Split = (g, t, ctx) => {
   const [dy, w, dx, work] = g, geo = g.slice(5), d = convDims(geo);
-  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < MIN_MACS * 2) return undefined;
+  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
   const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
   return ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]);
 };
@@ -100,7 +103,7 @@ const backpropInputSplit: Split = (g, t, ctx) => {
 // (each thread forms the im2col chunks it reads in its own work slice); db on the calling thread.
 const backpropFilterSplit: Split = (g, t, ctx) => {
   const [x, dy, dw, db, work] = g, geo = g.slice(6), d = convDims(geo);
-  if (d.K < 8 || d.N * d.OHOW * d.Cout * d.K < MIN_MACS * 2) return undefined;
+  if (d.K < 8 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
   const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
   return ranges(d.K, 4, t).map(([lo, hi], i) => [x, dy, dw, i === 0 ? db : 0, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]);
 };
@@ -108,10 +111,10 @@ const backpropFilterSplit: Split = (g, t, ctx) => {
 // Poolings (…pointers, N, H, W, C, ph, pw, strH, strW, padT, padB, padL, padR[, countPad]) by images; `sides` says
 // which pointers advance by an input image (H·W·C) and which by an output image (OH·OW·C).
 function poolSplit(sides: ('in' | 'out')[]): Split {
-  return (g, t) => {
+  return (g, t, ctx) => {
     const p = sides.length, [N, H, W, C, ph, pw, sH, sW, pT, pB, pL, pR] = g.slice(p);
     const HWC = H * W * C, OHOWC = out(H, ph, sH, pT + pB, 1) * out(W, pw, sW, pL + pR, 1) * C;
-    if (N < 2 || N * Math.max(HWC, OHOWC * ph * pw) < MIN_ELEMENTS) return undefined;
+    if (N < 2 || N * Math.max(HWC, OHOWC * ph * pw) < ctx.minElements) return undefined;
     return ranges(N, 1, t).map(([lo, hi]) =>
       [...sides.map((s, i) => g[i] + lo * (s === 'in' ? HWC : OHOWC) * 4), hi - lo, ...g.slice(p + 1)]);
   };
@@ -119,10 +122,10 @@ function poolSplit(sides: ('in' | 'out')[]): Split {
 
 // Elementwise kernels: n at index `at`, the pointers at `ptrs` advance with the range.
 function elementSplit(at: number, ptrs: number[]): Split {
-  return (g, t) => {
+  return (g, t, ctx) => {
     const n = g[at];
-    if (n < MIN_ELEMENTS) return undefined;
-    return ranges(n, ELEMENT_ALIGN, t, MIN_ELEMENTS / 2).map(([lo, hi]) =>
+    if (n < ctx.minElements) return undefined;
+    return ranges(n, ELEMENT_ALIGN, t, ctx.minElements / 2).map(([lo, hi]) =>
       g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v)));
   };
 }
@@ -148,7 +151,7 @@ const RANGE_KERNEL: Partial<Record<KernelName, KernelName>> = {
   conv2dBackpropInput: 'conv2dBackpropInputImages', conv2dBackpropFilter: 'conv2dBackpropFilterRows',
 };
 
-class Pool implements Threads {
+export class Pool implements Threads {
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private readonly ids = new Map<string, number>();
@@ -162,15 +165,23 @@ class Pool implements Threads {
     this.f64 = new Float64Array(memory.buffer);
     names.forEach((n, i) => this.ids.set(n, i));
     this.active = workers.length + 1;
-    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64 };
+    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, minMacs: MIN_MACS, minElements: MIN_ELEMENTS };
   }
 
   get count(): number { return this.active; }
 
-  /** Threads used from now on, 1…count at start: the same bits for any; tests compare them in one process. */
-  setActive(n: number): void {
-    if (!Number.isInteger(n) || n < 1 || n > this.workers.length + 1) throw new RangeError(`threads: ${n} must be an integer in [1, ${this.workers.length + 1}]`);
-    this.active = n;
+  /** Calls split over more than one thread so far. */
+  splits = 0;
+
+  /**
+   * For tests and benchmarks: the threads used from now on (1 … the count started; the same bits for any) and the
+   * size thresholds (0 splits every call that has more than one output block).
+   */
+  tune(active: number, limits: { minMacs?: number; minElements?: number } = {}): void {
+    if (!Number.isInteger(active) || active < 1 || active > this.workers.length + 1) throw new RangeError(`threads: ${active} must be an integer in [1, ${this.workers.length + 1}]`);
+    this.active = active;
+    this.ctx.minMacs = limits.minMacs ?? MIN_MACS;
+    this.ctx.minElements = limits.minElements ?? MIN_ELEMENTS;
   }
 
   convWorkBytes(bytes: number): number {
@@ -181,7 +192,8 @@ class Pool implements Threads {
     const direct = this.exports[name] as (...a: number[]) => unknown;
     const split = this.active > 1 ? SPLITS[name] : undefined;
     const parts = split?.(args, this.active, this.ctx);
-    if (!parts) return direct(...args);
+    if (!parts || parts.length < 2) return parts ? (this.exports[RANGE_KERNEL[name] ?? name] as (...a: number[]) => unknown)(...parts[0]) : direct(...args);
+    this.splits++;
     const f = RANGE_KERNEL[name] ?? name;
     const fn = this.exports[f] as (...a: number[]) => unknown;
     const id = this.ids.get(f)!;
