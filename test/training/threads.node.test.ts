@@ -37,7 +37,7 @@ test('threads 1, 2, 4: the same weights hashes and losses; every process exits b
     assert.is(r.code, 0, `threads ${n}: exit ${r.code} after ${Math.round(r.ms)} ms (killed at ${LIMIT_MS} ms?) ${r.err.slice(-1500)}`);
     assert.is(r.lines[0].threads, n, `threads ${n}: ran on ${String(r.lines[0].threads)}`);
   });
-  const [one, ...more] = runs.map((r) => ({ ...r.lines[0], threads: undefined }));
+  const [one, ...more] = runs.map((r) => ({ ...r.lines[0], threads: undefined }) as Record<string, unknown>);
   assert.match(String(one.mlp), /^[0-9a-f]{16}$/);
   for (const m of more) assert.equal(m, one);
 });
