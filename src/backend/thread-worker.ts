@@ -14,9 +14,9 @@ export const SPIN = 20000;
 /** Node's worker_threads: workerData = { memory, module, slot, names, spin }. */
 export const NODE_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-const { memory, module, slot, names, spin } = workerData;
-const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const fns = names.map((n) => exports[n]);
+const { memory, slot, names, spin } = workerData;
+const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
+const fns = names.map((n) => kernels[n]);
 const i32 = new Int32Array(memory.buffer, slot, 32);
 const f64 = new Float64Array(memory.buffer, slot + 128, ${SLOT_ARGS});
 parentPort.postMessage('ready');
