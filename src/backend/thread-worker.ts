@@ -1,42 +1,47 @@
 // The code a kernel worker thread runs, as source text (started with `eval`, so no file to locate or bundle): it
-// instantiates the threaded module over the shared memory, then serves calls from its command slot until told to stop.
+// instantiates the threaded module over the shared memory, then claims chunks of calls from the command block.
 
 /**
- * A command slot (SLOT_BYTES in shared memory, one per worker), in int32 words: 0 the call's sequence number (the
- * caller bumps it), 1 the function's index in the names list (−1: stop), 2 the argument count, 3 set while the worker
- * sleeps; 16 the sequence number of the last call done, 17 its status (0 ok, 1 threw); float64 arguments from byte 128.
+ * The command block (BLOCK_BYTES of shared memory), int32 words: 0 the claim word, call sequence (16 bits) · chunk
+ * count (8 bits) · next unclaimed chunk (8 bits), claimed by compare-and-exchange; 1 the function's index in the names
+ * list; 2 arguments per chunk; 4 workers asleep; 5 stop; 16 chunks done; 17 set while the caller sleeps; 18 set when a
+ * chunk threw. Float64 arguments from byte 128, chunk after chunk. Which thread runs a chunk never changes its bits.
  */
-export const SLOT_BYTES = 512;
-export const SLOT_ARGS = 48;
-/** Polls of the command word before a worker sleeps (Atomics.wait): about 50–150 µs here. */
-export const SPIN = 20000;
+export const BLOCK_BYTES = 128 + 8 * 1024;
+export const MAX_ARGS = 1024;
+export const MAX_CHUNKS = 255;
+/** Polls of the claim word before a worker sleeps (Atomics.wait): tens of µs here. */
+export const SPIN = 8000;
 
-/** Node's worker_threads: workerData = { memory, module, slot, names, spin }. */
+/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spin }. */
 export const NODE_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-const { memory, slot, names, spin } = workerData;
+const { memory, block, names, spin } = workerData;
 const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
 const fns = names.map((n) => kernels[n]);
-const i32 = new Int32Array(memory.buffer, slot, 32);
-const f64 = new Float64Array(memory.buffer, slot + 128, ${SLOT_ARGS});
-parentPort.postMessage('ready');
+const i32 = new Int32Array(memory.buffer, block, 32);
+const f64 = new Float64Array(memory.buffer, block + 128, ${MAX_ARGS});
 const args = [];
-let seen = 0;
+let seen = Atomics.load(i32, 0) >>> 16;
+parentPort.postMessage('ready');
 for (;;) {
-  let s = Atomics.load(i32, 0);
-  for (let k = 0; s === seen; k++) {
-    if (k >= spin) { Atomics.store(i32, 3, 1); Atomics.wait(i32, 0, seen); Atomics.store(i32, 3, 0); }
-    s = Atomics.load(i32, 0);
+  let v = Atomics.load(i32, 0);
+  for (let k = 0; v >>> 16 === seen; k++) {
+    if (k >= spin) { Atomics.add(i32, 4, 1); Atomics.wait(i32, 0, v); Atomics.sub(i32, 4, 1); }
+    if (Atomics.load(i32, 5)) break;
+    v = Atomics.load(i32, 0);
   }
-  seen = s;
-  const fn = i32[1];
-  if (fn < 0) { Atomics.store(i32, 16, s); Atomics.notify(i32, 16); break; }
-  args.length = i32[2];
-  for (let k = 0; k < args.length; k++) args[k] = f64[k];
-  let status = 0;
-  try { fns[fn](...args); } catch { status = 1; }
-  i32[17] = status;
-  Atomics.store(i32, 16, s);
-  Atomics.notify(i32, 16);
+  if (Atomics.load(i32, 5)) break;
+  seen = v >>> 16;
+  while (v >>> 16 === seen && (v & 255) < ((v >>> 8) & 255)) {
+    const w = Atomics.compareExchange(i32, 0, v, v + 1);
+    if (w !== v) { v = w; continue; }
+    const chunk = v & 255, chunks = (v >>> 8) & 255, n = i32[2], at = chunk * n;
+    args.length = n;
+    for (let k = 0; k < n; k++) args[k] = f64[at + k];
+    try { fns[i32[1]](...args); } catch { Atomics.store(i32, 18, 1); }
+    if (Atomics.add(i32, 16, 1) + 1 === chunks && Atomics.load(i32, 17)) Atomics.notify(i32, 16);
+    v = Atomics.load(i32, 0);
+  }
 }
 `;

@@ -6,13 +6,19 @@
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './module.js';
-import { NODE_WORKER_SOURCE, SLOT_ARGS, SLOT_BYTES, SPIN } from './thread-worker.js';
+import { BLOCK_BYTES, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN } from './thread-worker.js';
 
 /** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
 export const MIN_MACS = 1 << 17;
 export const MIN_ELEMENTS = 1 << 15;
 /** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
 const ELEMENT_ALIGN = 64;
+/**
+ * Chunks per thread for calls whose chunks cost nothing extra (elementwise, pooling, conv forward by images): a
+ * descheduled worker then holds up little. GEMM and the conv backward passes use one chunk per thread (each chunk packs
+ * a shared operand, or forms im2col, again).
+ */
+const CHUNKS_PER_THREAD = 4;
 
 interface NodeWorker { postMessage(m: unknown): void; once(e: string, f: (m: unknown) => void): void; unref(): void; terminate(): Promise<number> }
 interface WorkerThreads { Worker: new (src: string, o: { eval: boolean; workerData: unknown }) => NodeWorker }
@@ -53,7 +59,7 @@ interface SplitContext {
   /** The size thresholds in force (MIN_MACS, MIN_ELEMENTS unless a test lowers them to split the smallest calls). */
   minMacs: number;
   minElements: number;
-  /** GEMM workspace of thread i (0: the calling thread's, the backend's gemmWork). */
+  /** GEMM workspace of chunk i (CHUNKS_PER_THREAD per thread; 0: the backend's gemmWork): chunks run at once never share one. */
   gemmWork: number[];
   exports: KernelExports;
   /** Bytes of one thread's slice of a conv workspace planned by convWorkBytes. */
@@ -87,7 +93,7 @@ function convDims(geo: number[]): { N: number; HWC: number; OHOW: number; Cout: 
 const conv2dSplit: Split = (g, t, ctx) => {
   const [x, w, bias, y] = g, d = convDims(g.slice(5));
   if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
-  return ranges(d.N, 1, t).map(([lo, hi], i) =>
+  return ranges(d.N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi], i) =>
     [x + lo * d.HWC * 4, w, bias, y + lo * d.OHOW * d.Cout * 4, ctx.gemmWork[i], hi - lo, ...d.ws.slice(1)]);
 };
 
@@ -115,7 +121,7 @@ function poolSplit(sides: ('in' | 'out')[]): Split {
     const p = sides.length, [N, H, W, C, ph, pw, sH, sW, pT, pB, pL, pR] = g.slice(p);
     const HWC = H * W * C, OHOWC = out(H, ph, sH, pT + pB, 1) * out(W, pw, sW, pL + pR, 1) * C;
     if (N < 2 || N * Math.max(HWC, OHOWC * ph * pw) < ctx.minElements) return undefined;
-    return ranges(N, 1, t).map(([lo, hi]) =>
+    return ranges(N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi]) =>
       [...sides.map((s, i) => g[i] + lo * (s === 'in' ? HWC : OHOWC) * 4), hi - lo, ...g.slice(p + 1)]);
   };
 }
@@ -125,7 +131,7 @@ function elementSplit(at: number, ptrs: number[]): Split {
   return (g, t, ctx) => {
     const n = g[at];
     if (n < ctx.minElements) return undefined;
-    return ranges(n, ELEMENT_ALIGN, t, ctx.minElements / 2).map(([lo, hi]) =>
+    return ranges(n, ELEMENT_ALIGN, t * CHUNKS_PER_THREAD, ctx.minElements / (2 * CHUNKS_PER_THREAD)).map(([lo, hi]) =>
       g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v)));
   };
 }
@@ -158,11 +164,15 @@ export class Pool implements Threads {
   private seq = 0;
   private active: number;
   private readonly ctx: SplitContext;
+  private readonly w: number; // int32 index of the command block
+  private readonly a: number; // float64 index of its arguments
 
-  constructor(private readonly exports: KernelExports, memory: WebAssembly.Memory, private readonly slots: number,
+  constructor(private readonly exports: KernelExports, memory: WebAssembly.Memory, block: number,
     private readonly workers: NodeWorker[], names: readonly string[], gemmWork: number[]) {
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
+    this.w = block >>> 2;
+    this.a = (block + 128) >>> 3;
     names.forEach((n, i) => this.ids.set(n, i));
     this.active = workers.length + 1;
     this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, minMacs: MIN_MACS, minElements: MIN_ELEMENTS };
@@ -174,8 +184,8 @@ export class Pool implements Threads {
   splits = 0;
 
   /**
-   * For tests and benchmarks: the threads used from now on (1 … the count started; the same bits for any) and the
-   * size thresholds (0 splits every call that has more than one output block).
+   * For tests and benchmarks: the threads the calls are split for from now on (1 … the count started; the same bits
+   * for any) and the size thresholds (0 splits every call that has more than one output block).
    */
   tune(active: number, limits: { minMacs?: number; minElements?: number } = {}): void {
     if (!Number.isInteger(active) || active < 1 || active > this.workers.length + 1) throw new RangeError(`threads: ${active} must be an integer in [1, ${this.workers.length + 1}]`);
@@ -188,48 +198,51 @@ export class Pool implements Threads {
     return this.workers.length === 0 || bytes === 0 ? bytes : this.ctx.convSlice(bytes) * (this.workers.length + 1);
   }
 
+  /**
+   * Splits the call into chunks (output blocks), publishes them in the command block and claims them alongside the
+   * workers, then waits for the chunks others claimed. A worker that is asleep or descheduled claims nothing, so this
+   * thread never waits for work nobody started.
+   */
   run(name: KernelName, args: number[]): unknown {
-    const direct = this.exports[name] as (...a: number[]) => unknown;
     const split = this.active > 1 ? SPLITS[name] : undefined;
-    const parts = split?.(args, this.active, this.ctx);
-    if (!parts || parts.length < 2) return parts ? (this.exports[RANGE_KERNEL[name] ?? name] as (...a: number[]) => unknown)(...parts[0]) : direct(...args);
-    this.splits++;
+    const chunks = split?.(args, this.active, this.ctx);
+    if (!chunks) return (this.exports[name] as (...a: number[]) => unknown)(...args);
     const f = RANGE_KERNEL[name] ?? name;
     const fn = this.exports[f] as (...a: number[]) => unknown;
-    const id = this.ids.get(f)!;
-    const seq = ++this.seq | 0;
-    const started = parts.length - 1;
-    for (let w = 0; w < started; w++) this.post(w, seq, id, parts[w + 1]);
-    try {
-      fn(...parts[0]);
-    } finally {
-      for (let w = 0; w < started; w++) this.await(w, seq, f);
+    if (chunks.length < 2) return fn(...chunks[0]);
+    this.splits++;
+    const n = chunks[0].length, C = chunks.length, { i32, f64, w } = this;
+    if (C > MAX_CHUNKS || C * n > MAX_ARGS) throw new Error(`threads: ${C} chunks of ${n} arguments do not fit the command block`);
+    for (let c = 0; c < C; c++) for (let k = 0; k < n; k++) f64[this.a + c * n + k] = chunks[c][k];
+    i32[w + 1] = this.ids.get(f)!;
+    i32[w + 2] = n;
+    Atomics.store(i32, w + 16, 0);
+    this.seq = (this.seq + 1) & 0xffff;
+    let v = (this.seq << 16) | (C << 8);
+    Atomics.store(i32, w, v);
+    if (Atomics.load(i32, w + 4) > 0) Atomics.notify(i32, w, C - 1);
+    let failed: unknown;
+    while ((v & 255) < C) {
+      const got = Atomics.compareExchange(i32, w, v, v + 1);
+      if (got !== v) { v = got; continue; }
+      try { fn(...chunks[v & 255]); } catch (e) { failed ??= e; }
+      Atomics.add(i32, w + 16, 1);
+      v = Atomics.load(i32, w);
     }
+    for (let k = 0, d = Atomics.load(i32, w + 16); d < C; k++, d = Atomics.load(i32, w + 16)) {
+      if (k < SPIN) continue;
+      Atomics.store(i32, w + 17, 1);
+      Atomics.wait(i32, w + 16, d, 5);
+      Atomics.store(i32, w + 17, 0);
+    }
+    if (failed !== undefined) throw failed;
+    if (Atomics.exchange(i32, w + 18, 0) !== 0) throw new Error(`simdnet: kernel ${f} failed on a worker thread`);
     return undefined;
   }
 
-  private post(w: number, seq: number, id: number, args: number[]): void {
-    if (args.length > SLOT_ARGS) throw new Error(`threads: ${args.length} arguments, more than a slot holds`);
-    const s = (this.slots + w * SLOT_BYTES) >>> 2, a = (this.slots + w * SLOT_BYTES + 128) >>> 3;
-    for (let k = 0; k < args.length; k++) this.f64[a + k] = args[k];
-    this.i32[s + 1] = id;
-    this.i32[s + 2] = args.length;
-    Atomics.store(this.i32, s, seq);
-    if (Atomics.load(this.i32, s + 3) === 1) Atomics.notify(this.i32, s);
-  }
-
-  private await(w: number, seq: number, name: string): void {
-    const s = (this.slots + w * SLOT_BYTES) >>> 2;
-    for (let k = 0; Atomics.load(this.i32, s + 16) !== seq; k++) {
-      if (k >= SPIN) Atomics.wait(this.i32, s + 16, Atomics.load(this.i32, s + 16), 1);
-    }
-    if (this.i32[s + 17] !== 0) throw new Error(`simdnet: kernel ${name} failed on worker thread ${w + 1}`);
-  }
-
   async release(): Promise<void> {
-    const seq = ++this.seq | 0;
-    this.workers.forEach((_, w) => this.post(w, seq, -1, []));
-    this.workers.forEach((_, w) => this.await(w, seq, 'stop'));
+    Atomics.store(this.i32, this.w + 5, 1);
+    Atomics.notify(this.i32, this.w);
     await Promise.all(this.workers.map((wk) => wk.terminate()));
     this.workers.length = 0;
     this.active = 1;
@@ -249,16 +262,16 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
   if (count <= 1) return { exports, arena, gemmWork, debug: false };
   const n = count - 1;
-  const slots = arena.alloc(n * SLOT_BYTES, 'thread command slots');
-  arena.u8.fill(0, slots, slots + n * SLOT_BYTES);
+  const block = arena.alloc(BLOCK_BYTES, 'thread command block');
+  arena.u8.fill(0, block, block + BLOCK_BYTES);
   const works = [gemmWork];
-  for (let w = 0; w < n; w++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of thread ${w + 1}`));
+  for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
   const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
   const { Worker } = await workerThreads();
   const workers: NodeWorker[] = [];
   try {
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, slot: slots + w * SLOT_BYTES, names, spin: SPIN } });
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, block, names, spin: SPIN } });
       workers.push(worker);
       await new Promise<void>((ok, fail) => {
         worker.once('message', () => ok());
@@ -270,5 +283,5 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
     await Promise.all(workers.map((wk) => wk.terminate()));
     throw e;
   }
-  return { exports, arena, gemmWork, debug: false, threads: new Pool(exports, memory, slots, workers, names, works) };
+  return { exports, arena, gemmWork, debug: false, threads: new Pool(exports, memory, block, workers, names, works) };
 }
