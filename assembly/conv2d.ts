@@ -37,6 +37,11 @@ function chunkPixels(K: i32, NPix: i32): i32 {
   return kh == 1 && kw == 1 && strH == 1 && strW == 1 && (padT | padB | padL | padR) == 0;
 }
 
+/** Output pixels per im2col chunk of the conv backward passes for K = kh·kw·Cin and N·OH·OW pixels (threads.ts). */
+export function conv2dChunkPixels(K: i32, NPix: i32): i32 {
+  return chunkPixels(K, NPix);
+}
+
 /**
  * Bytes of col workspace the three conv kernels need for this geometry (0 for a 1×1, stride-1, unpadded conv):
  * P·K·4 rounded up to 16, P = min(N·OH·OW, clamp(floor(CONV_COL_BUDGET / K) rounded down to 4, 128, 2048)).
@@ -128,36 +133,23 @@ export function conv2dBackpropInputImages(dy: usize, w: usize, dx: usize, work: 
 /**
  * dw += ∂L/∂w = Σ over chunks of im2col(x)ᵀ·dy (GEMM, transA, beta = 1), and db += Σ_pixels dy when db ≠ 0
  * (column sums in reduceSum's fixed order). Both ACCUMULATE: the caller clears them once per step.
- * Workspaces as for conv2d.
+ * Workspaces as for conv2d. (Threads run these same steps, each split: src/backend/threads.ts.)
  */
 export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, work: usize, gemmWork: usize,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
-  conv2dBackpropFilterRows(x, dy, dw, db, work, gemmWork, 0, kh * kw * Cin, N, H, W, Cin, Cout, kh, kw, strH, strW,
-    dilH, dilW, padT, padB, padL, padR);
-}
-
-/**
- * conv2dBackpropFilter for the filter rows [k0, k1) of dw viewed as [kh·kw·Cin, Cout] only (one thread's share), each
- * summing over all N·OH·OW pixels in the whole call's chunks and order: the same bits for any split. db as there.
- */
-export function conv2dBackpropFilterRows(x: usize, dy: usize, dw: usize, db: usize, work: usize, gemmWork: usize,
-  k0: i32, k1: i32, N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
-  strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
   assert(OH > 0 && OW > 0, 'conv2dBackpropFilter: empty output');
   const NPix = N * OH * OW, K = kh * kw * Cin;
-  assert(0 <= k0 && k0 < k1 && k1 <= K, 'conv2dBackpropFilter: bad filter row range');
-  const dwRows = dw + <usize>k0 * Cout * 4;
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
-    gemm(1, 0, k1 - k0, Cout, NPix, 1, x + <usize>k0 * 4, Cin, dy, Cout, 1, dwRows, Cout, gemmWork, 0);
+    gemm(1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0);
   } else {
     assert((work & 15) == 0, 'conv2dBackpropFilter: work must be 16-byte aligned');
     const P = chunkPixels(K, NPix);
     for (let q0 = 0; q0 < NPix; q0 += P) {
       const m = min(P, NPix - q0);
       im2col(x, work, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
-      gemm(1, 0, k1 - k0, Cout, m, 1, work + <usize>k0 * 4, K, dy + <usize>q0 * Cout * 4, Cout, 1, dwRows, Cout, gemmWork, 0);
+      gemm(1, 0, K, Cout, m, 1, work, K, dy + <usize>q0 * Cout * 4, Cout, 1, dw, Cout, gemmWork, 0);
     }
   }
   if (db) reduceSum(dy, db, 1, NPix, Cout, 1);

@@ -185,8 +185,12 @@ export function logV(x: v128): v128 { return logVBody(x); }
 // @ts-ignore: decorator
 @inline export function sigmoidV(x: v128): v128 { return sigmoidOut(x, expNegV(sigmoidW(x))); }
 
-// 64 bytes where the 4-vector forms pass e between their stages (transient: nothing survives a call).
-const E4: usize = memory.data(64, 16);
+// 64 bytes where the 4-vector forms pass e between their stages (transient: nothing survives a call). Each instance
+// of the threaded module moves it to its own block (setMathScratch), so threads running these kernels never share it.
+let E4: usize = memory.data(64, 16);
+
+/** Moves this instance's 64-byte math scratch to ptr (16-byte aligned): one per thread of the threaded module. */
+export function setMathScratch(ptr: usize): void { E4 = ptr; }
 
 /** e^w for the 4 vectors at src (w from sigmoidW or tanhW), stage by stage across the four; stored at dst. */
 // @ts-ignore: decorator

@@ -88,4 +88,4 @@ works.forEach((w, i) => {
   console.log(`${w.name.padEnd(46)} 1 thread ${rate(med(one)).toFixed(w.unit === 'GFLOP/s' ? 1 : 0)} ${w.unit}, ${THREADS} threads ${rate(med(many)).toFixed(w.unit === 'GFLOP/s' ? 1 : 0)}: ` +
     `×${med(ratios).toFixed(2)} (rounds ${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)})`);
 });
-console.log(`calls split so far: ${pool.splits}`);
+console.log(`calls split so far: ${pool.splits}; back-offs to one thread (workers late on a busy machine): ${pool.backoffs}`);

@@ -2,7 +2,8 @@
 // in N − 1 worker threads (Node's worker_threads, also in Deno and Bun), and the split of each large kernel call into
 // output ranges (GEMM rows or column panels of C, conv images or filter rows, pooling images, elementwise and optimizer
 // element ranges). Every output element is computed whole by one thread in the single-thread order: the same bits for
-// any thread count. The calling thread takes the first range; calls below a size threshold stay on it.
+// any thread count. The calling thread claims chunks alongside the workers; calls below a size threshold stay on it.
+// Kernels with static scratch memory either get one block per thread (setMathScratch) or are never split (augment).
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './module.js';
@@ -11,6 +12,10 @@ import { BLOCK_BYTES, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN } from './t
 /** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
 export const MIN_MACS = 1 << 17;
 export const MIN_ELEMENTS = 1 << 15;
+/** Work (multiply-adds or equivalent) from which a call wakes sleeping workers: about 50–100 µs on one thread. */
+export const WAKE_WORK = 1 << 20;
+/** Calls run on the calling thread alone after workers were found late three calls in a row (a busy machine). */
+const BACKOFF_CALLS = 64;
 /** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
 const ELEMENT_ALIGN = 64;
 /**
@@ -52,13 +57,17 @@ export function ranges(n: number, unit: number, parts: number, min = unit): [num
   return out;
 }
 
-/** One call's arguments per thread (the calling thread's first), or undefined: run it whole on the calling thread. */
-type Split = (a: number[], t: number, ctx: SplitContext) => number[][] | undefined;
+/** One call's arguments per chunk, and its work in multiply-adds (or equivalent), or undefined: run it whole here. */
+type Split = (a: number[], t: number, ctx: SplitContext) => Chunks | undefined;
+type Chunks = number[][] & { work?: number };
+const withWork = (chunks: number[][], work: number): Chunks => Object.assign(chunks, { work });
 
 interface SplitContext {
   /** The size thresholds in force (MIN_MACS, MIN_ELEMENTS unless a test lowers them to split the smallest calls). */
   minMacs: number;
   minElements: number;
+  /** Work from which a call wakes sleeping workers (smaller ones go to workers that are spinning, if any). */
+  wakeWork: number;
   /** GEMM workspace of chunk i (CHUNKS_PER_THREAD per thread; 0: the backend's gemmWork): chunks run at once never share one. */
   gemmWork: number[];
   exports: KernelExports;
@@ -75,11 +84,11 @@ const gemmSplit: Split = (g, t, ctx) => {
   const [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, , bias] = g;
   if (M * N * K < ctx.minMacs * 2) return undefined;
   if (M >= N) {
-    return ranges(M, 4, t, ctx.minMacs ? 16 : 4).map(([lo, hi], i) =>
-      [tA, tB, hi - lo, N, K, alpha, a + (tA ? lo : lo * lda) * 4, lda, b, ldb, beta, c + lo * ldc * 4, ldc, ctx.gemmWork[i], bias]);
+    return withWork(ranges(M, 4, t, ctx.minMacs ? 8 : 4).map(([lo, hi], i) =>
+      [tA, tB, hi - lo, N, K, alpha, a + (tA ? lo : lo * lda) * 4, lda, b, ldb, beta, c + lo * ldc * 4, ldc, ctx.gemmWork[i], bias]), M * N * K);
   }
-  return ranges(N, 8, t, ctx.minMacs ? 16 : 8).map(([lo, hi], i) =>
-    [tA, tB, M, hi - lo, K, alpha, a, lda, b + (tB ? lo * ldb : lo) * 4, ldb, beta, c + lo * 4, ldc, ctx.gemmWork[i], bias ? bias + lo * 4 : 0]);
+  return withWork(ranges(N, 8, t, ctx.minMacs ? 16 : 8).map(([lo, hi], i) =>
+    [tA, tB, M, hi - lo, K, alpha, a, lda, b + (tB ? lo * ldb : lo) * 4, ldb, beta, c + lo * 4, ldc, ctx.gemmWork[i], bias ? bias + lo * 4 : 0]), M * N * K);
 };
 
 // The 15 geometry arguments of the conv kernels: N, H, W, Cin, Cout, kh, kw, strH, strW, dilH, dilW, padT, padB, padL, padR.
@@ -93,8 +102,8 @@ function convDims(geo: number[]): { N: number; HWC: number; OHOW: number; Cout: 
 const conv2dSplit: Split = (g, t, ctx) => {
   const [x, w, bias, y] = g, d = convDims(g.slice(5));
   if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
-  return ranges(d.N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi], i) =>
-    [x + lo * d.HWC * 4, w, bias, y + lo * d.OHOW * d.Cout * 4, ctx.gemmWork[i], hi - lo, ...d.ws.slice(1)]);
+  return withWork(ranges(d.N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi], i) =>
+    [x + lo * d.HWC * 4, w, bias, y + lo * d.OHOW * d.Cout * 4, ctx.gemmWork[i], hi - lo, ...d.ws.slice(1)]), d.N * d.OHOW * d.Cout * d.K);
 };
 
 // conv2dBackpropInput(dy, w, dx, work, gemmWork, …geometry) → conv2dBackpropInputImages by images, one work slice each.
@@ -102,17 +111,39 @@ const backpropInputSplit: Split = (g, t, ctx) => {
   const [dy, w, dx, work] = g, geo = g.slice(5), d = convDims(geo);
   if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
   const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
-  return ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]);
+  return withWork(ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]), d.N * d.OHOW * d.Cout * d.K);
 };
 
-// conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry) → conv2dBackpropFilterRows by rows of dw [K, Cout]
-// (each thread forms the im2col chunks it reads in its own work slice); db on the calling thread.
-const backpropFilterSplit: Split = (g, t, ctx) => {
-  const [x, dy, dw, db, work] = g, geo = g.slice(6), d = convDims(geo);
-  if (d.K < 8 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
-  const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
-  return ranges(d.K, 4, t).map(([lo, hi], i) => [x, dy, dw, i === 0 ? db : 0, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]);
+// im2col(x, col, q0, P, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL): by output pixels (rows of col).
+const im2colSplit: Split = (g, t, ctx) => {
+  const [x, col, q0, P] = g, K = g[9] * g[10] * g[6];
+  if (P * K < ctx.minElements) return undefined;
+  return withWork(ranges(P, 4, t * CHUNKS_PER_THREAD).map(([lo, hi]) => [x, col + lo * K * 4, q0 + lo, hi - lo, ...g.slice(4)]), P * K * 8);
 };
+
+/**
+ * conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry) in the single-thread kernel's steps, each split:
+ * per chunk of output pixels (the kernel's chunks), im2col by pixels into the shared workspace, then dw += colᵀ·dy by
+ * rows of dw (filter elements, each summing its pixels in the one order); db on the calling thread. False: not split.
+ */
+function backpropFilterSteps(pool: Pool, g: number[], ctx: SplitContext): boolean {
+  const [x, dy, dw, db, work, gemmWork] = g, geo = g.slice(6), d = convDims(geo);
+  if (d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return false;
+  const [, H, W, Cin, Cout, kh, kw, sH, sW, dH, dW, pT, pB, pL, pR] = geo;
+  const NPix = d.N * d.OHOW, K = d.K;
+  if (kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0) {
+    pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
+  } else {
+    const P = ctx.exports.conv2dChunkPixels(K, NPix), OH = out(H, kh, sH, pT + pB, dH), OW = out(W, kw, sW, pL + pR, dW);
+    for (let q0 = 0; q0 < NPix; q0 += P) {
+      const m = Math.min(P, NPix - q0);
+      pool.run('im2col', [x, work, q0, m, H, W, Cin, OH, OW, kh, kw, sH, sW, dH, dW, pT, pL]);
+      pool.run('gemm', [1, 0, K, Cout, m, 1, work, K, dy + q0 * Cout * 4, Cout, 1, dw, Cout, gemmWork, 0]);
+    }
+  }
+  if (db) ctx.exports.reduceSum(dy, db, 1, NPix, Cout, 1);
+  return true;
+}
 
 // Poolings (…pointers, N, H, W, C, ph, pw, strH, strW, padT, padB, padL, padR[, countPad]) by images; `sides` says
 // which pointers advance by an input image (H·W·C) and which by an output image (OH·OW·C).
@@ -121,8 +152,8 @@ function poolSplit(sides: ('in' | 'out')[]): Split {
     const p = sides.length, [N, H, W, C, ph, pw, sH, sW, pT, pB, pL, pR] = g.slice(p);
     const HWC = H * W * C, OHOWC = out(H, ph, sH, pT + pB, 1) * out(W, pw, sW, pL + pR, 1) * C;
     if (N < 2 || N * Math.max(HWC, OHOWC * ph * pw) < ctx.minElements) return undefined;
-    return ranges(N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi]) =>
-      [...sides.map((s, i) => g[i] + lo * (s === 'in' ? HWC : OHOWC) * 4), hi - lo, ...g.slice(p + 1)]);
+    return withWork(ranges(N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi]) =>
+      [...sides.map((s, i) => g[i] + lo * (s === 'in' ? HWC : OHOWC) * 4), hi - lo, ...g.slice(p + 1)]), N * Math.max(HWC, OHOWC * ph * pw) * 4);
   };
 }
 
@@ -131,14 +162,14 @@ function elementSplit(at: number, ptrs: number[]): Split {
   return (g, t, ctx) => {
     const n = g[at];
     if (n < ctx.minElements) return undefined;
-    return ranges(n, ELEMENT_ALIGN, t * CHUNKS_PER_THREAD, ctx.minElements / (2 * CHUNKS_PER_THREAD)).map(([lo, hi]) =>
-      g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v)));
+    return withWork(ranges(n, ELEMENT_ALIGN, t * CHUNKS_PER_THREAD, ctx.minElements / (2 * CHUNKS_PER_THREAD)).map(([lo, hi]) =>
+      g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v))), n * 8);
   };
 }
 
 const SPLITS: Partial<Record<KernelName, Split>> = {
   gemm: gemmSplit, conv2d: conv2dSplit,
-  conv2dBackpropInput: backpropInputSplit, conv2dBackpropFilter: backpropFilterSplit,
+  conv2dBackpropInput: backpropInputSplit, im2col: im2colSplit,
   maxPool2d: poolSplit(['in', 'out']), avgPool2d: poolSplit(['in', 'out']),
   maxPool2dGrad: poolSplit(['in', 'out', 'in']), avgPool2dGrad: poolSplit(['out', 'in']),
   relu: elementSplit(2, [0, 1]), sigmoid: elementSplit(2, [0, 1]), tanh: elementSplit(2, [0, 1]),
@@ -152,10 +183,8 @@ const SPLITS: Partial<Record<KernelName, Split>> = {
   clipByValue: elementSplit(1, [0]),
 };
 
-/** The kernel a split runs in place of the called one (range variants of the conv backward passes). */
-const RANGE_KERNEL: Partial<Record<KernelName, KernelName>> = {
-  conv2dBackpropInput: 'conv2dBackpropInputImages', conv2dBackpropFilter: 'conv2dBackpropFilterRows',
-};
+/** The kernel a split runs in place of the called one (the range variant of the conv backprop to the input). */
+const RANGE_KERNEL: Partial<Record<KernelName, KernelName>> = { conv2dBackpropInput: 'conv2dBackpropInputImages' };
 
 export class Pool implements Threads {
   private readonly i32: Int32Array;
@@ -175,23 +204,30 @@ export class Pool implements Threads {
     this.a = (block + 128) >>> 3;
     names.forEach((n, i) => this.ids.set(n, i));
     this.active = workers.length + 1;
-    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, minMacs: MIN_MACS, minElements: MIN_ELEMENTS };
+    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, minMacs: MIN_MACS, minElements: MIN_ELEMENTS, wakeWork: WAKE_WORK };
   }
 
   get count(): number { return this.active; }
 
-  /** Calls split over more than one thread so far. */
+  /** Calls split over more than one thread so far, and the times a busy machine sent calls back to this thread. */
   splits = 0;
+  backoffs = 0;
+  private slow = 0;
+  private skip = 0;
+  private adaptive = true;
 
   /**
    * For tests and benchmarks: the threads the calls are split for from now on (1 … the count started; the same bits
    * for any) and the size thresholds (0 splits every call that has more than one output block).
    */
-  tune(active: number, limits: { minMacs?: number; minElements?: number } = {}): void {
+  tune(active: number, limits: { minMacs?: number; minElements?: number; wakeWork?: number; adaptive?: boolean } = {}): void {
     if (!Number.isInteger(active) || active < 1 || active > this.workers.length + 1) throw new RangeError(`threads: ${active} must be an integer in [1, ${this.workers.length + 1}]`);
     this.active = active;
     this.ctx.minMacs = limits.minMacs ?? MIN_MACS;
     this.ctx.minElements = limits.minElements ?? MIN_ELEMENTS;
+    this.ctx.wakeWork = limits.wakeWork ?? WAKE_WORK;
+    this.adaptive = limits.adaptive ?? true;
+    this.skip = this.slow = 0;
   }
 
   convWorkBytes(bytes: number): number {
@@ -204,6 +240,8 @@ export class Pool implements Threads {
    * thread never waits for work nobody started.
    */
   run(name: KernelName, args: number[]): unknown {
+    if (this.skip > 0) { this.skip--; return (this.exports[name] as (...a: number[]) => unknown)(...args); }
+    if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterSteps(this, args, this.ctx)) return undefined;
     const split = this.active > 1 ? SPLITS[name] : undefined;
     const chunks = split?.(args, this.active, this.ctx);
     if (!chunks) return (this.exports[name] as (...a: number[]) => unknown)(...args);
@@ -220,7 +258,9 @@ export class Pool implements Threads {
     this.seq = (this.seq + 1) & 0xffff;
     let v = (this.seq << 16) | (C << 8);
     Atomics.store(i32, w, v);
-    if (Atomics.load(i32, w + 4) > 0) Atomics.notify(i32, w, C - 1);
+    // Sleeping workers are woken for large calls only; spinning ones join any.
+    if ((chunks.work ?? Infinity) >= this.ctx.wakeWork && Atomics.load(i32, w + 4) > 0) Atomics.notify(i32, w, C - 1);
+    const t0 = this.adaptive ? performance.now() : 0;
     let failed: unknown;
     while ((v & 255) < C) {
       const got = Atomics.compareExchange(i32, w, v, v + 1);
@@ -229,15 +269,27 @@ export class Pool implements Threads {
       Atomics.add(i32, w + 16, 1);
       v = Atomics.load(i32, w);
     }
+    const t1 = this.adaptive ? performance.now() : 0;
     for (let k = 0, d = Atomics.load(i32, w + 16); d < C; k++, d = Atomics.load(i32, w + 16)) {
       if (k < SPIN) continue;
       Atomics.store(i32, w + 17, 1);
       Atomics.wait(i32, w + 16, d, 5);
       Atomics.store(i32, w + 17, 0);
     }
+    if (this.adaptive) this.pace(t1 - t0, performance.now() - t1);
     if (failed !== undefined) throw failed;
     if (Atomics.exchange(i32, w + 18, 0) !== 0) throw new Error(`simdnet: kernel ${f} failed on a worker thread`);
     return undefined;
+  }
+
+  /**
+   * Politeness on a busy machine: when this thread waits for workers' chunks longer than half its own share (and over
+   * 20 µs) three calls in a row, the workers are not getting a core; the next BACKOFF_CALLS calls run here alone.
+   */
+  private pace(own: number, waited: number): void {
+    if (waited > 0.02 && waited > own / 2) {
+      if (++this.slow >= 3) { this.slow = 0; this.skip = BACKOFF_CALLS; this.backoffs++; }
+    } else this.slow = 0;
   }
 
   async release(): Promise<void> {
@@ -266,12 +318,13 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   arena.u8.fill(0, block, block + BLOCK_BYTES);
   const works = [gemmWork];
   for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
+  const scratch = arena.alloc(64 * n, 'math scratch of the worker threads');
   const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
   const { Worker } = await workerThreads();
   const workers: NodeWorker[] = [];
   try {
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, block, names, spin: SPIN } });
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, block, names, spin: SPIN, scratch: scratch + 64 * w } });
       workers.push(worker);
       await new Promise<void>((ok, fail) => {
         worker.once('message', () => ok());

@@ -44,7 +44,7 @@ function run(be: Backend, c: Call, data: Float32Array[], threads: number): Uint3
     });
     const args = c.args.map((a) => (a === 'gemmWork' ? be.gemmWork : a === 'convWork' ? work : typeof a === 'number' ? a : ptrs[a.buf]));
     if (threads === 0) (be.exports[c.name] as (...a: number[]) => unknown)(...args);
-    else { (be.threads as Pool).tune(threads, { minMacs: 0, minElements: 0 }); be.threads!.run(c.name as never, args); }
+    else { (be.threads as Pool).tune(threads, { minMacs: 0, minElements: 0, wakeWork: 0, adaptive: false }); be.threads!.run(c.name as never, args); }
     return c.bufs.map((b, i) => new Uint32Array(be.arena.f32.slice(ptrs[i] >>> 2, (ptrs[i] >>> 2) + b.size).buffer));
   } finally {
     for (const p of ptrs) be.arena.release(p);
