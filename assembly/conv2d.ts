@@ -26,7 +26,8 @@ export function convOutDim(n: i32, k: i32, stride: i32, dil: i32, padBefore: i32
 }
 
 // Output pixels per chunk for K = kh·kw·Cin and NPix = N·OH·OW pixels in all: the budget over K, rounded down to
-// whole GEMM row tiles, clamped to [CONV_CHUNK_MIN, CONV_CHUNK_MAX], never more than NPix.
+// whole GEMM row tiles, clamped to [CONV_CHUNK_MIN, CONV_CHUNK_MAX], never more than NPix. (src/backend/threads.ts
+// repeats this to run conv2dBackpropFilter's chunks split; its bit-for-bit test fails if the two part ways.)
 function chunkPixels(K: i32, NPix: i32): i32 {
   const p = min(CONV_CHUNK_MAX, max(CONV_CHUNK_MIN, (CONV_COL_BUDGET / K) & ~(GEMM_MR - 1)));
   return min(p, NPix);
@@ -35,11 +36,6 @@ function chunkPixels(K: i32, NPix: i32): i32 {
 // @ts-ignore: decorator
 @inline function isPointwise(kh: i32, kw: i32, strH: i32, strW: i32, padT: i32, padB: i32, padL: i32, padR: i32): bool {
   return kh == 1 && kw == 1 && strH == 1 && strW == 1 && (padT | padB | padL | padR) == 0;
-}
-
-/** Output pixels per im2col chunk of the conv backward passes for K = kh·kw·Cin and N·OH·OW pixels (threads.ts). */
-export function conv2dChunkPixels(K: i32, NPix: i32): i32 {
-  return chunkPixels(K, NPix);
 }
 
 /**
@@ -86,22 +82,13 @@ export function conv2d(x: usize, w: usize, bias: usize, y: usize, gemmWork: usiz
 }
 
 /**
- * dx = ∂L/∂x from dy = ∂L/∂y and w: dx is overwritten, every element (cells no window reads get 0).
- * Per chunk: dcol = dy·wᵀ (GEMM, transB), then col2im adds dcol into dx. Workspaces as for conv2d.
+ * dx = ∂L/∂x from dy = ∂L/∂y and w for the images [n0, n1) of the batch (all: 0, N; a thread's share: a range): dx of
+ * those images is overwritten, every element (cells no window reads get 0). Per chunk: dcol = dy·wᵀ (GEMM, transB),
+ * then col2im adds dcol into dx. The chunks are the whole batch's (multiples of P output pixels from pixel 0) cut at
+ * the range's ends, so every element of dx sums the same terms in the same order for any split: the same bits.
+ * Workspaces as for conv2d.
  */
-export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize, gemmWork: usize,
-  N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
-  strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
-  conv2dBackpropInputImages(dy, w, dx, work, gemmWork, 0, N, N, H, W, Cin, Cout, kh, kw, strH, strW, dilH, dilW,
-    padT, padB, padL, padR);
-}
-
-/**
- * conv2dBackpropInput for the images [n0, n1) of the batch only (one thread's share): dx of those images overwritten,
- * with the chunks of the whole batch (multiples of P output pixels from pixel 0) cut at the range's ends, so every
- * element of dx sums the same terms in the same order as the whole-batch call: the same bits for any split.
- */
-export function conv2dBackpropInputImages(dy: usize, w: usize, dx: usize, work: usize, gemmWork: usize, n0: i32, n1: i32,
+export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize, gemmWork: usize, n0: i32, n1: i32,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);

@@ -1,6 +1,6 @@
 // The public API every entry shares (index.ts for Node/bundlers, entry-browser.ts, entry-edge.ts): tensors, ops, layers,
 // losses, optimizers, initializers, regularizers, models and training. Each entry adds its own init(). Nothing else here.
-export { simdSupported, threadCount, releaseThreads, type InitOptions } from './backend/module.js';
+export { simdSupported, type InitOptions } from './backend/module.js';
 export { Tensor, tensor, tidy, memoryInUse, type DType, type Shape, type TensorValues, type NestedArray } from './ops/tensor.js';
 /** The functional ops on tensors: matMul, conv2d, pooling, activations, softmax, reductions, random numbers, and their gradients. */
 export * as ops from './ops/index.js';

@@ -10,3 +10,9 @@ export * from './api.js';
 export async function init(options: InitOptions = {}): Promise<void> {
   return initWith(options, { kernels: async () => kernels });
 }
+
+/** Threads the kernels run on: always 1 here (threads run in Node, Deno and Bun: the package's main entry). */
+export function threadCount(): number { return 1; }
+
+/** Nothing to release here: this entry runs the kernels on the calling thread. */
+export async function releaseThreads(): Promise<void> {}

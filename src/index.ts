@@ -4,16 +4,18 @@
  * `import { … } from 'simdnet'`: init, tensors and ops, layers, losses, optimizers, models and training, saving and loading, gradient checks and diagnostics.
  * @module simdnet
  */
-import { init as initWith, type InitOptions, type KernelSources } from './backend/module.js';
+import { backend, init as initWith, isInitialised, type InitOptions, type KernelSources } from './backend/module.js';
 import { releaseWasmBase64 } from './backend/kernels.generated.js';
 import { decodeBase64 } from './backend/base64.js';
 
 export * from './api.js';
 
 const embedded: KernelSources = {
-  kernels: async () => decodeBase64(releaseWasmBase64),
-  // The threaded module (imported shared memory) is a separate file, imported only when threads are used.
-  threaded: async () => decodeBase64((await import('./backend/kernels-threads.generated.js')).threadsWasmBase64),
+  // The threaded module (imported shared memory) and the thread pool are separate files, imported only when used.
+  kernels: async (threads) => decodeBase64(threads !== 1 && typeof SharedArrayBuffer === 'function'
+    ? (await import('./backend/kernels-threads.generated.js')).threadsWasmBase64 : releaseWasmBase64),
+  threaded: async (module, threads) => (WebAssembly.Module.imports(module).some((i) => i.kind === 'memory')
+    ? (await import('./backend/threads.js')).startThreads(module, threads ?? 'auto') : undefined),
 };
 
 /**
@@ -23,4 +25,19 @@ const embedded: KernelSources = {
  */
 export async function init(options: InitOptions = {}): Promise<void> {
   return initWith(options, embedded);
+}
+
+/** Threads the kernels run on: 1 unless init({ threads }) started more (and releaseThreads() has not ended them). */
+export function threadCount(): number {
+  return isInitialised() ? backend().threads?.count ?? 1 : 1;
+}
+
+/**
+ * Ends the worker threads init() started; kernels then run on the calling thread, with the same bits. Workers never
+ * keep a process alive, so calling this before exit is not needed.
+ */
+export async function releaseThreads(): Promise<void> {
+  const b = isInitialised() ? backend() : undefined, t = b?.threads;
+  if (b) b.threads = undefined;
+  await t?.release();
 }

@@ -73,7 +73,6 @@ export interface KernelExports {
   regularize(w: Ptr, g: Ptr, n: number, l1: number, l2: number): number;
   allFinite(x: Ptr, n: number): number;
   mathExp(x: Ptr, y: Ptr, n: number): void;
-  setMathScratch(ptr: Ptr): void;
   mathLog(x: Ptr, y: Ptr, n: number): void;
   mathTanh(x: Ptr, y: Ptr, n: number): void;
   mathSigmoid(x: Ptr, y: Ptr, n: number): void;
@@ -88,15 +87,11 @@ export interface KernelExports {
   conv2d(x: Ptr, w: Ptr, bias: Ptr, y: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
     Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
-  conv2dBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
+  conv2dBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, work: Ptr, gemmWork: Ptr, n0: number, n1: number, N: number, H: number, W: number, Cin: number,
     Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
   conv2dBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, db: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number,
     Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
-    padT: number, padB: number, padL: number, padR: number): void;
-  conv2dChunkPixels(K: number, NPix: number): number;
-  conv2dBackpropInputImages(dy: Ptr, w: Ptr, dx: Ptr, work: Ptr, gemmWork: Ptr, n0: number, n1: number, N: number, H: number,
-    W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
   maxPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
     strH: number, strW: number, padT: number, padB: number, padL: number, padR: number): void;

@@ -3,7 +3,7 @@
 // (threads.ts, the threaded module and its workers) load on demand only where shared memory and workers exist.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
-import { checkKeys, given } from '../ops/options.js';
+import { StrictOptions } from '../ops/options.js';
 
 /** How init() gets the kernel module: a precompiled module or its bytes (neither: the entry's default). */
 export interface InitOptions {
@@ -19,10 +19,14 @@ export interface InitOptions {
   threads?: number | 'auto';
 }
 
-/** Where an entry finds its modules: the default kernels, and the threaded kernels (imported shared memory). */
+/**
+ * What an entry supplies: the module for init() without { module | bytes }, given the threads option, and, where
+ * threads can run (the Node entry: Node, Deno, Bun), a backend on threads for a module that imports its (shared)
+ * memory (undefined for any other module: it runs on this thread).
+ */
 export interface KernelSources {
-  kernels(): Promise<WebAssembly.Module | Uint8Array<ArrayBuffer>>;
-  threaded?(): Promise<WebAssembly.Module | Uint8Array<ArrayBuffer>>;
+  kernels(threads: number | 'auto' | undefined): Promise<WebAssembly.Module | Uint8Array<ArrayBuffer>>;
+  threaded?(module: WebAssembly.Module, threads: number | 'auto' | undefined): Promise<Backend | undefined>;
 }
 
 /** A kernel export that is a function. */
@@ -47,7 +51,7 @@ export interface Backend {
   readonly gemmWork: number;
   /** The debug build: assertions in the kernels, and the canary (guards after every block checked after each call). */
   readonly debug: boolean;
-  /** Present when kernel calls are split over more than one thread. */
+  /** Present when kernel calls are split over more than one thread (exports then dispatch through it). */
   threads?: Threads;
 }
 
@@ -78,35 +82,11 @@ function toBytes(b: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
   throw new TypeError(`init({ bytes }): expected an ArrayBuffer or Uint8Array, got ${Object.prototype.toString.call(b)}`);
 }
 
-/** The threads option, checked: a positive integer or 'auto'. */
-function threadsOption(v: unknown): number | 'auto' {
-  if (v === undefined || v === 'auto') return 'auto';
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 256) return v;
-  throw new RangeError(`init: threads must be 'auto' or an integer in [1, 256], got ${given(v)}`);
-}
-
-/** Shared memory and a way to start workers: Node, Deno and Bun (worker_threads; browsers run on one thread for now). */
-function threadsPossible(): boolean {
-  const g = globalThis as { SharedArrayBuffer?: unknown; process?: { versions?: { node?: unknown } } };
-  return typeof g.SharedArrayBuffer === 'function' && typeof g.process?.versions?.node === 'string';
-}
-
-async function compiled(m: WebAssembly.Module | Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module> {
-  return isModule(m) ? m : WebAssembly.compile(m);
-}
-
-/** A module made to run threaded: it imports its (shared) memory. */
-function importsMemory(m: WebAssembly.Module): boolean {
-  return WebAssembly.Module.imports(m).some((i) => i.kind === 'memory');
-}
-
 async function instantiate(options: InitOptions, sources: KernelSources | undefined): Promise<Backend> {
   if (!simdSupported()) {
     throw new Error('simdnet needs WebAssembly with 128-bit SIMD, which this runtime does not support ' +
       '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun and workerd have it)');
   }
-  const threads = threadsOption(options.threads);
-  const want = threads !== 1 && threadsPossible();
   let module: WebAssembly.Module;
   if (options.module !== undefined) {
     if (!isModule(options.module)) {
@@ -117,63 +97,23 @@ async function instantiate(options: InitOptions, sources: KernelSources | undefi
     module = await WebAssembly.compile(toBytes(options.bytes));
   } else {
     if (sources === undefined) throw new TypeError('init: give { module } or { bytes } (each entry point supplies its default)');
-    module = await compiled(await (want && sources.threaded ? sources.threaded() : sources.kernels()));
+    const m = await sources.kernels(options.threads);
+    module = isModule(m) ? m : await WebAssembly.compile(m);
   }
-  if (importsMemory(module)) {
-    const { startThreads } = await import('./threads.js');
-    return startThreads(module, want ? threads : 1);
-  }
+  const threaded = await sources?.threaded?.(module, options.threads);
+  if (threaded) return threaded;
   let memoryRef: WebAssembly.Memory | undefined;
-  const imports: WebAssembly.Imports = {};
-  // The release build imports nothing; the debug build imports env.abort to report a failed assertion.
-  if (WebAssembly.Module.imports(module).some((i) => i.module === 'env' && i.name === 'abort')) {
-    imports.env = {
-      abort(msg: number, file: number, line: number, col: number) {
-        const read = (p: number) => readAsString(memoryRef, p);
-        throw new Error(`simdnet kernel assertion failed: ${read(msg)} at ${read(file)}:${line}:${col}`);
-      },
-    };
-  }
-  const instance = await WebAssembly.instantiate(module, imports);
+  // The release build imports nothing; the debug build imports env.abort to report a failed assertion (debug-build.ts,
+  // loaded for it only, as is its canary).
+  const dbg = WebAssembly.Module.imports(module).some((i) => i.name === 'abort') ? await import('./debug-build.js') : undefined;
+  const instance = await WebAssembly.instantiate(module, dbg ? { env: { abort: dbg.abort(() => memoryRef) } } : {});
   const raw = instance.exports as unknown as KernelExports;
   memoryRef = raw.memory;
   const debug = raw.isDebugBuild() === 1;
   const arena = new Arena(raw.memory, raw.heapBase(), { guard: debug });
-  const exports = debug ? guarded(raw, arena) : raw;
+  const exports = debug && dbg ? dbg.guarded(raw, arena) : raw;
   const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
   return { exports, arena, gemmWork, debug };
-}
-
-/**
- * The debug build's canary: a copy of the exports whose every function, once it returns (or throws), has the arena
- * check the guard after every live block, so an out-of-bounds write is reported naming the kernel and the block.
- */
-function guarded(raw: KernelExports, arena: Arena): KernelExports {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(raw as unknown as Record<string, unknown>)) {
-    if (typeof value !== 'function') { out[name] = value; continue; }
-    const f = value as (...args: number[]) => unknown;
-    out[name] = (...args: number[]): unknown => {
-      let result: unknown;
-      try {
-        result = f(...args);
-      } catch (e) {
-        // The kernel's own error (an assertion) comes first; a broken guard is added as a note.
-        try { arena.checkGuards(name); } catch (g) { if (e instanceof Error) e.message += ` [${(g as Error).message}]`; }
-        throw e;
-      }
-      arena.checkGuards(name);
-      return result;
-    };
-  }
-  return Object.freeze(out) as unknown as KernelExports;
-}
-
-// An AssemblyScript string: UTF-16 code units, byte length stored at ptr − 4.
-function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): string {
-  if (!memory || ptr === 0) return '?';
-  const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
-  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
 }
 
 /**
@@ -181,8 +121,8 @@ function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): stri
  * calls return the same instance (their options are ignored); concurrent calls share one promise.
  */
 export async function init(options: InitOptions = {}, sources?: KernelSources): Promise<void> {
-  checkKeys('init', options, ['module', 'bytes', 'threads']);
-  threadsOption(options.threads);
+  const o = StrictOptions.read('init', options, ['module', 'bytes', 'threads']);
+  if (options.threads !== 'auto') o.number('threads', { min: 1, max: 256, integer: true, default: 1, expected: "'auto' or an integer in [1, 256]" });
   if (live) return;
   pending ??= instantiate(options, sources).then(
     (b) => { live = b; return b; },
@@ -199,24 +139,3 @@ export function backend(): Backend {
 
 /** True once init() has finished. */
 export function isInitialised(): boolean { return live !== undefined; }
-
-/** Calls kernel `name`: split over the backend's threads by output ranges when it has them (the same bits), else here. */
-export function call<K extends KernelName>(name: K, ...args: Parameters<KernelExports[K]>): ReturnType<KernelExports[K]> {
-  const b = backend();
-  if (b.threads) return b.threads.run(name, args as number[]) as ReturnType<KernelExports[K]>;
-  return (b.exports[name] as (...a: number[]) => unknown)(...(args as number[])) as ReturnType<KernelExports[K]>;
-}
-
-/** Threads the kernels run on: 1 unless init({ threads }) started more (and releaseThreads() has not ended them). */
-export function threadCount(): number { return live?.threads?.count ?? 1; }
-
-/**
- * Ends the worker threads init() started; kernels then run on the calling thread, with the same bits. Workers never
- * keep a process alive, so calling this before exit is not needed.
- */
-export async function releaseThreads(): Promise<void> {
-  const t = live?.threads;
-  if (!t || !live) return;
-  live.threads = undefined;
-  await t.release();
-}

@@ -13,12 +13,11 @@ export const MAX_CHUNKS = 255;
 /** Polls of the claim word before a worker sleeps (Atomics.wait): tens of µs here. */
 export const SPIN = 8000;
 
-/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spin, scratch }. */
+/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spin }. */
 export const NODE_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { memory, block, names, spin } = workerData;
 const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
-kernels.setMathScratch(workerData.scratch); // this thread's own, not the static one every instance shares
 const fns = names.map((n) => kernels[n]);
 const i32 = new Int32Array(memory.buffer, block, 32);
 const f64 = new Float64Array(memory.buffer, block + 128, ${MAX_ARGS});

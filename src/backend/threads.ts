@@ -3,7 +3,7 @@
 // output ranges (GEMM rows or column panels of C, conv images or filter rows, pooling images, elementwise and optimizer
 // element ranges). Every output element is computed whole by one thread in the single-thread order: the same bits for
 // any thread count. The calling thread claims chunks alongside the workers; calls below a size threshold stay on it.
-// Kernels with static scratch memory either get one block per thread (setMathScratch) or are never split (augment).
+// The kernels keep no state in static memory, except augment's noise block: augment is never split.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './module.js';
@@ -106,13 +106,17 @@ const conv2dSplit: Split = (g, t, ctx) => {
     [x + lo * d.HWC * 4, w, bias, y + lo * d.OHOW * d.Cout * 4, ctx.gemmWork[i], hi - lo, ...d.ws.slice(1)]), d.N * d.OHOW * d.Cout * d.K);
 };
 
-// conv2dBackpropInput(dy, w, dx, work, gemmWork, …geometry) → conv2dBackpropInputImages by images, one work slice each.
+// conv2dBackpropInput(dy, w, dx, work, gemmWork, n0, n1, …geometry): by images, one work slice each.
 const backpropInputSplit: Split = (g, t, ctx) => {
-  const [dy, w, dx, work] = g, geo = g.slice(5), d = convDims(geo);
+  const [dy, w, dx, work, , n0, n1] = g, geo = g.slice(7), d = convDims(geo);
+  if (n0 !== 0 || n1 !== d.N) return undefined;
   if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
   const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
   return withWork(ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]), d.N * d.OHOW * d.Cout * d.K);
 };
+
+/** assembly/conv2d.ts's chunkPixels: output pixels per im2col chunk (1 MiB of col, whole row tiles, in [128, 2048]). */
+const chunkPixels = (K: number, NPix: number): number => Math.min(NPix, Math.min(2048, Math.max(128, Math.floor((1 << 18) / K) & ~3)));
 
 // im2col(x, col, q0, P, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL): by output pixels (rows of col).
 const im2colSplit: Split = (g, t, ctx) => {
@@ -134,7 +138,7 @@ function backpropFilterSteps(pool: Pool, g: number[], ctx: SplitContext): boolea
   if (kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0) {
     pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
   } else {
-    const P = ctx.exports.conv2dChunkPixels(K, NPix), OH = out(H, kh, sH, pT + pB, dH), OW = out(W, kw, sW, pL + pR, dW);
+    const P = chunkPixels(K, NPix), OH = out(H, kh, sH, pT + pB, dH), OW = out(W, kw, sW, pL + pR, dW);
     for (let q0 = 0; q0 < NPix; q0 += P) {
       const m = Math.min(P, NPix - q0);
       pool.run('im2col', [x, work, q0, m, H, W, Cin, OH, OW, kh, kw, sH, sW, dH, dW, pT, pL]);
@@ -182,9 +186,6 @@ const SPLITS: Partial<Record<KernelName, Split>> = {
   rmspropUpdate: elementSplit(3, [0, 1, 2]), adamUpdate: elementSplit(4, [0, 1, 2, 3]), nadamUpdate: elementSplit(4, [0, 1, 2, 3]),
   clipByValue: elementSplit(1, [0]),
 };
-
-/** The kernel a split runs in place of the called one (the range variant of the conv backprop to the input). */
-const RANGE_KERNEL: Partial<Record<KernelName, KernelName>> = { conv2dBackpropInput: 'conv2dBackpropInputImages' };
 
 export class Pool implements Threads {
   private readonly i32: Int32Array;
@@ -245,8 +246,7 @@ export class Pool implements Threads {
     const split = this.active > 1 ? SPLITS[name] : undefined;
     const chunks = split?.(args, this.active, this.ctx);
     if (!chunks) return (this.exports[name] as (...a: number[]) => unknown)(...args);
-    const f = RANGE_KERNEL[name] ?? name;
-    const fn = this.exports[f] as (...a: number[]) => unknown;
+    const f = name, fn = this.exports[f] as (...a: number[]) => unknown;
     if (chunks.length < 2) return fn(...chunks[0]);
     this.splits++;
     const n = chunks[0].length, C = chunks.length, { i32, f64, w } = this;
@@ -301,30 +301,35 @@ export class Pool implements Threads {
   }
 }
 
+/** Shared memory and worker threads: Node, Deno and Bun (worker_threads). Browsers run the threaded module on one thread. */
+function workersPossible(): boolean {
+  const g = globalThis as { SharedArrayBuffer?: unknown; process?: { versions?: { node?: unknown } } };
+  return typeof g.SharedArrayBuffer === 'function' && typeof g.process?.versions?.node === 'string';
+}
+
 /**
  * A backend over the threaded module: one shared memory, the calling thread's instance, and `threads` − 1 workers
- * ('auto': one per core). With one thread, no workers (the module still runs, on this thread).
+ * ('auto': one per core, at most 16; 1 where worker threads are unavailable). Its exports dispatch the kernels that
+ * split to the pool, and conv2dWorkspaceBytes plans one slice per thread, so the typed wrappers stay as they are.
  */
 export async function startThreads(module: WebAssembly.Module, threads: number | 'auto'): Promise<Backend> {
-  const count = threads === 'auto' ? Math.min(16, await cores()) : threads;
+  const count = !workersPossible() ? 1 : threads === 'auto' ? Math.min(16, await cores()) : threads;
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-  const raw = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-  const exports = { ...raw, memory } as KernelExports;
+  const raw = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory } as unknown as KernelExports;
   const arena = new Arena(memory, raw.heapBase());
   const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
-  if (count <= 1) return { exports, arena, gemmWork, debug: false };
+  if (count <= 1) return { exports: raw, arena, gemmWork, debug: false };
   const n = count - 1;
   const block = arena.alloc(BLOCK_BYTES, 'thread command block');
   arena.u8.fill(0, block, block + BLOCK_BYTES);
   const works = [gemmWork];
   for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
-  const scratch = arena.alloc(64 * n, 'math scratch of the worker threads');
   const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
   const { Worker } = await workerThreads();
   const workers: NodeWorker[] = [];
   try {
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, block, names, spin: SPIN, scratch: scratch + 64 * w } });
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, block, names, spin: SPIN } });
       workers.push(worker);
       await new Promise<void>((ok, fail) => {
         worker.once('message', () => ok());
@@ -336,5 +341,9 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
     await Promise.all(workers.map((wk) => wk.terminate()));
     throw e;
   }
-  return { exports, arena, gemmWork, debug: false, threads: new Pool(exports, memory, block, workers, names, works) };
+  const pool = new Pool(raw, memory, block, workers, names, works);
+  const exports: Record<string, unknown> = { ...raw };
+  for (const name of [...Object.keys(SPLITS), 'conv2dBackpropFilter'] as KernelName[]) exports[name] = (...a: number[]) => pool.run(name, a);
+  exports.conv2dWorkspaceBytes = (...a: Parameters<KernelExports['conv2dWorkspaceBytes']>) => pool.convWorkBytes(raw.conv2dWorkspaceBytes(...a));
+  return { exports: exports as unknown as KernelExports, arena, gemmWork, debug: false, threads: pool };
 }

@@ -123,7 +123,7 @@ test('conv2d forward, backprop to the input and to the filter: batches, strides,
     splits += same({ name: 'conv2d', bufs: [{ size: xs, kind: 'in' }, { size: ws, kind: 'in' }, { size: g.Cout, kind: 'in' }, { size: ys, kind: 'out' }],
       args: [{ buf: 0 }, { buf: 1 }, seed % 2 ? { buf: 2 } : 0, { buf: 3 }, 'gemmWork', ...geoArgs(g)] }, seed++, `conv2d ${label}`);
     splits += same({ name: 'conv2dBackpropInput', bufs: [{ size: ys, kind: 'in' }, { size: ws, kind: 'in' }, { size: xs, kind: 'out' }],
-      args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, 'convWork', 'gemmWork', ...geoArgs(g)], convBytes }, seed++, `conv2dBackpropInput ${label}`);
+      args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, 'convWork', 'gemmWork', 0, g.N, ...geoArgs(g)], convBytes }, seed++, `conv2dBackpropInput ${label}`);
     splits += same({ name: 'conv2dBackpropFilter',
       bufs: [{ size: xs, kind: 'in' }, { size: ys, kind: 'in' }, { size: ws, kind: 'inout' }, { size: g.Cout, kind: 'inout' }],
       args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, seed % 2 ? { buf: 3 } : 0, 'convWork', 'gemmWork', ...geoArgs(g)], convBytes }, seed++, `conv2dBackpropFilter ${label}`);

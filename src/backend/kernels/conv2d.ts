@@ -1,6 +1,6 @@
 // Typed wrappers of assembly/conv2d.ts (forward, backprop to the input, backprop to the filter) and the convolution
 // geometry: check the geometry, sizes and offsets, then call the module. No math on values.
-import { backend, call } from '../module.js';
+import { backend } from '../module.js';
 import { bad, count, span, type Ptr } from '../checks.js';
 
 /** A convolution: x [N, H, W, inC] (NHWC), w [kh, kw, inC, outC] (HWIO), y [N, OH, OW, outC]; padding explicit. */
@@ -36,22 +36,14 @@ function convArgs(g: ConvGeometry): [number, number, number, number, number, num
     g.padTop, g.padBottom, g.padLeft, g.padRight];
 }
 
-/**
- * Bytes of scratch the three conv kernels need for g (0 for a 1×1, stride-1, unpadded conv): bounded in N·OH·OW,
- * one slice per thread when the kernels run threaded.
- */
+/** Bytes of scratch the three conv kernels need for g (0 for a 1×1, stride-1, unpadded conv). Bounded in N·OH·OW. */
 export function conv2dWorkspaceBytes(g: ConvGeometry): number {
   checkConv('conv2dWorkspaceBytes', g);
-  return planned(g);
-}
-
-function planned(g: ConvGeometry): number {
-  const be = backend(), bytes = be.exports.conv2dWorkspaceBytes(...convArgs(g));
-  return be.threads ? be.threads.convWorkBytes(bytes) : bytes;
+  return backend().exports.conv2dWorkspaceBytes(...convArgs(g));
 }
 
 function workspace(k: string, g: ConvGeometry, work: Ptr): void {
-  const bytes = planned(g);
+  const bytes = backend().exports.conv2dWorkspaceBytes(...convArgs(g));
   if (bytes === 0) return;
   if ((work & 15) !== 0) bad(k, `work offset ${work} is not 16-byte aligned`);
   span(k, 'work', work, bytes / 4);
@@ -64,7 +56,8 @@ export function conv2d(g: ConvGeometry, a: { x: Ptr; w: Ptr; bias?: Ptr; y: Ptr 
   span(k, 'x', a.x, g.N * g.H * g.W * g.inC); span(k, 'w', a.w, g.kh * g.kw * g.inC * g.outC);
   if (a.bias) span(k, 'bias', a.bias, g.outC);
   span(k, 'y', a.y, g.N * OH * OW * g.outC);
-  call('conv2d', a.x, a.w, a.bias ?? 0, a.y, backend().gemmWork, ...convArgs(g));
+  const be = backend();
+  be.exports.conv2d(a.x, a.w, a.bias ?? 0, a.y, be.gemmWork, ...convArgs(g));
 }
 
 /** dx [N, H, W, inC] (overwritten, every element) from dy [N, OH, OW, outC] and w. */
@@ -74,7 +67,8 @@ export function conv2dBackpropInput(g: ConvGeometry, a: { dy: Ptr; w: Ptr; dx: P
   span(k, 'dy', a.dy, g.N * OH * OW * g.outC); span(k, 'w', a.w, g.kh * g.kw * g.inC * g.outC);
   span(k, 'dx', a.dx, g.N * g.H * g.W * g.inC);
   workspace(k, g, a.work);
-  call('conv2dBackpropInput', a.dy, a.w, a.dx, a.work, backend().gemmWork, ...convArgs(g));
+  const be = backend();
+  be.exports.conv2dBackpropInput(a.dy, a.w, a.dx, a.work, be.gemmWork, 0, g.N, ...convArgs(g));
 }
 
 /** dw [kh, kw, inC, outC] += ∂L/∂w and, when db is given, db [outC] += Σ dy: both ACCUMULATE. */
@@ -85,5 +79,6 @@ export function conv2dBackpropFilter(g: ConvGeometry, a: { x: Ptr; dy: Ptr; dw: 
   span(k, 'dw', a.dw, g.kh * g.kw * g.inC * g.outC);
   if (a.db) span(k, 'db', a.db, g.outC);
   workspace(k, g, a.work);
-  call('conv2dBackpropFilter', a.x, a.dy, a.dw, a.db ?? 0, a.work, backend().gemmWork, ...convArgs(g));
+  const be = backend();
+  be.exports.conv2dBackpropFilter(a.x, a.dy, a.dw, a.db ?? 0, a.work, be.gemmWork, ...convArgs(g));
 }

@@ -1,6 +1,6 @@
 // Typed wrappers of assembly/elementwise.ts (add, sub, mul, their row-broadcast forms, scale, axpy, bias add, fill,
 // copy, row gather): check sizes and offsets, then call the module. No math here.
-import { backend, call } from '../module.js';
+import { backend } from '../module.js';
 import { bad, count, span, type Ptr } from '../checks.js';
 
 export type BinaryKernel = 'add' | 'sub' | 'mul';
@@ -8,7 +8,7 @@ export type BinaryKernel = 'add' | 'sub' | 'mul';
 /** out[i] = a[i] op b[i]. */
 export function binary(op: BinaryKernel, a: Ptr, b: Ptr, out: Ptr, n: number): void {
   count(op, 'n', n); span(op, 'a', a, n); span(op, 'b', b, n); span(op, 'out', out, n);
-  call(op, a, b, out, n);
+  backend().exports[op](a, b, out, n);
 }
 
 /** out[r, c] = a[r, c] op b[c]. */
@@ -21,12 +21,12 @@ export function binaryRows(op: BinaryKernel, a: Ptr, b: Ptr, out: Ptr, rows: num
 
 export function scale(x: Ptr, alpha: number, out: Ptr, n: number): void {
   count('scale', 'n', n); span('scale', 'x', x, n); span('scale', 'out', out, n);
-  call('scale', x, alpha, out, n);
+  backend().exports.scale(x, alpha, out, n);
 }
 
 export function axpy(alpha: number, x: Ptr, y: Ptr, n: number): void {
   count('axpy', 'n', n); span('axpy', 'x', x, n); span('axpy', 'y', y, n);
-  call('axpy', alpha, x, y, n);
+  backend().exports.axpy(alpha, x, y, n);
 }
 
 export function biasAdd(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void {
@@ -37,12 +37,12 @@ export function biasAdd(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number)
 
 export function fill(out: Ptr, value: number, n: number): void {
   count('fill', 'n', n); span('fill', 'out', out, n);
-  call('fill', out, value, n);
+  backend().exports.fill(out, value, n);
 }
 
 export function copy(src: Ptr, dst: Ptr, n: number): void {
   count('copy', 'n', n); span('copy', 'src', src, n); span('copy', 'dst', dst, n);
-  call('copy', src, dst, n);
+  backend().exports.copy(src, dst, n);
 }
 
 /** dst[r, :] = src[idx[r], :]; idx: int32 [rows], every index < srcRows (checked here). */

@@ -1,6 +1,6 @@
 // Typed wrapper of assembly/gemm.ts: checks transposes, leading dimensions, sizes and offsets, then calls the module.
 // No math here. Offsets are byte addresses in linear memory; sizes are element counts.
-import { backend, call } from '../module.js';
+import { backend } from '../module.js';
 import { bad, count, span, type Ptr } from '../checks.js';
 
 export interface GemmArgs {
@@ -23,6 +23,7 @@ export function gemm(g: GemmArgs): void {
   span(k, 'B', g.b, (br - 1) * g.ldb + bc);
   span(k, 'C', g.c, (g.M - 1) * g.ldc + g.N);
   if (g.bias) span(k, 'bias', g.bias, g.N);
-  call('gemm', g.transA ? 1 : 0, g.transB ? 1 : 0, g.M, g.N, g.K, g.alpha ?? 1, g.a, g.lda, g.b, g.ldb,
-    g.beta ?? 0, g.c, g.ldc, backend().gemmWork, g.bias ?? 0);
+  const be = backend();
+  be.exports.gemm(g.transA ? 1 : 0, g.transB ? 1 : 0, g.M, g.N, g.K, g.alpha ?? 1, g.a, g.lda, g.b, g.ldb,
+    g.beta ?? 0, g.c, g.ldc, be.gemmWork, g.bias ?? 0);
 }

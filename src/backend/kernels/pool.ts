@@ -1,6 +1,6 @@
 // Typed wrappers of assembly/pool.ts (max and average pooling and their gradients) and the pooling geometry: check
 // the geometry, sizes and offsets, then call the module. No math on values.
-import { backend, call } from '../module.js';
+import { backend } from '../module.js';
 import { bad, count, span, type Ptr } from '../checks.js';
 import { convOutDim } from './conv2d.js';
 
@@ -35,7 +35,7 @@ export function maxPool2d(g: PoolGeometry, x: Ptr, y: Ptr): void {
   const k = 'maxPool2d';
   const [OH, OW] = checkPool(k, g);
   span(k, 'x', x, g.N * g.H * g.W * g.C); span(k, 'y', y, g.N * OH * OW * g.C);
-  call('maxPool2d', x, y, ...poolArgs(g));
+  backend().exports.maxPool2d(x, y, ...poolArgs(g));
 }
 
 /** y = mean over each window: divided by ph·pw when countPad, else by the window's cells inside x. */
@@ -43,7 +43,7 @@ export function avgPool2d(g: PoolGeometry, x: Ptr, y: Ptr, countPad: boolean): v
   const k = 'avgPool2d';
   const [OH, OW] = checkPool(k, g);
   span(k, 'x', x, g.N * g.H * g.W * g.C); span(k, 'y', y, g.N * OH * OW * g.C);
-  call('avgPool2d', x, y, ...poolArgs(g), countPad ? 1 : 0);
+  backend().exports.avgPool2d(x, y, ...poolArgs(g), countPad ? 1 : 0);
 }
 
 /** dx [N, H, W, C] (overwritten): each dy goes to the first maximum (row-major) of its window in x. */
@@ -51,7 +51,7 @@ export function maxPool2dGrad(g: PoolGeometry, x: Ptr, dy: Ptr, dx: Ptr): void {
   const k = 'maxPool2dGrad';
   const [OH, OW] = checkPool(k, g);
   span(k, 'x', x, g.N * g.H * g.W * g.C); span(k, 'dy', dy, g.N * OH * OW * g.C); span(k, 'dx', dx, g.N * g.H * g.W * g.C);
-  call('maxPool2dGrad', x, dy, dx, ...poolArgs(g));
+  backend().exports.maxPool2dGrad(x, dy, dx, ...poolArgs(g));
 }
 
 /** dx [N, H, W, C] (overwritten): each dy spread evenly (dy / count) over its window's cells inside x. */
@@ -59,5 +59,5 @@ export function avgPool2dGrad(g: PoolGeometry, dy: Ptr, dx: Ptr, countPad: boole
   const k = 'avgPool2dGrad';
   const [OH, OW] = checkPool(k, g);
   span(k, 'dy', dy, g.N * OH * OW * g.C); span(k, 'dx', dx, g.N * g.H * g.W * g.C);
-  call('avgPool2dGrad', dy, dx, ...poolArgs(g), countPad ? 1 : 0);
+  backend().exports.avgPool2dGrad(dy, dx, ...poolArgs(g), countPad ? 1 : 0);
 }
