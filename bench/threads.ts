@@ -2,8 +2,10 @@
 // seed-study-4 network (784-6×128-10, tanh, RMSProp, batch 128), the LeNet step (batch 64, as bench/train.ts) and
 // GEMM 512³, each timed with 1 and then N threads of one threaded backend, A, B, A, B… (the same bits either way),
 // plus the cost of one split call (a barrier). Prints samples/s (GFLOP/s for GEMM), the median ratio, its spread and
-// the load average. `tsx bench/threads.ts [--threads N] [--rounds R]`. Node only.
+// the load average. `--busy`: a busy loop runs on another thread meanwhile (another job taking a core: the threads must
+// not collapse). `tsx bench/threads.ts [--threads N] [--rounds R] [--busy]`. Node only.
 import { loadavg, cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { init, layers, sequential, tensor, type Model } from '../src/index.js';
 import { backend } from '../src/backend/module.js';
 import type { Pool } from '../src/backend/threads.js';
@@ -66,6 +68,7 @@ function time(w: Work, threads: number): number {
   return (performance.now() - t) / w.reps;
 }
 
+const busy = process.argv.includes('--busy') ? new Worker('for (;;) {}', { eval: true }) : undefined;
 const load0 = loadavg();
 for (const w of works) { time(w, 1); time(w, THREADS); } // warm up (plans, JIT, first touches)
 for (let r = 0; r < ROUNDS; r++) {
@@ -76,7 +79,8 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 console.log(`${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`${ROUNDS} interleaved rounds; 1 thread vs ${THREADS} threads of one threaded backend`);
+console.log(`${ROUNDS} interleaved rounds; 1 thread vs ${THREADS} threads of one threaded backend${busy ? '; a busy loop on another thread throughout' : ''}`);
+await busy?.terminate();
 works.forEach((w, i) => {
   const [one, many] = times[i];
   const ratios = one.map((t, k) => t / many[k]).sort((a, b) => a - b);
