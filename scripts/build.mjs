@@ -11,7 +11,7 @@ const RELEASE = p('dist/kernels.wasm');
 const DEBUG = p('build/kernels.debug.wasm');
 const GEN_RELEASE = p('src/backend/kernels.generated.ts');
 const GEN_DEBUG = p('test/generated/kernels-debug.generated.ts');
-const THREADS = p('dist/kernels-threads.wasm'); // the same kernels over an imported shared memory (init({ threads }))
+const THREADS = p('build/kernels-threads.wasm'); // the same kernels over an imported shared memory (init({ threads }))
 const GEN_THREADS = p('src/backend/kernels-threads.generated.ts');
 const WASM_TYPES = [p('src/kernels.wasm.d.ts'), p('dist/kernels.wasm.d.ts')]; // tsc does not copy .d.ts inputs
 const OUTPUTS = [RELEASE, DEBUG, THREADS, GEN_RELEASE, GEN_DEBUG, GEN_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
@@ -72,7 +72,7 @@ function pruneDist() {
   for (const f of files(p('dist'))) {
     const rel = f.slice(p('dist').length + 1);
     const src = rel.replace(/\.d\.ts$|\.js$/, '');
-    if (rel === 'kernels.wasm' || rel === 'kernels-threads.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
+    if (rel === 'kernels.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
     if (rel === 'kernels.wasm.d.ts' && existsSync(WASM_TYPES[0])) continue;
     rmSync(f);
   }

@@ -15,7 +15,7 @@ export const SPIN = 8000;
 
 /** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spin }. */
 export const NODE_WORKER_SOURCE = `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
 const { memory, block, names, spin } = workerData;
 const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
 const fns = names.map((n) => kernels[n]);

@@ -1,8 +1,10 @@
-// Threaded kernels (loaded on demand by module.ts): the threaded module over one shared memory, instantiated here and
-// in N − 1 worker threads (Node's worker_threads, also in Deno and Bun), and the split of each large kernel call into
-// output ranges (GEMM rows or column panels of C, conv images or filter rows, pooling images, elementwise and optimizer
-// element ranges). Every output element is computed whole by one thread in the single-thread order: the same bits for
-// any thread count. The calling thread claims chunks alongside the workers; calls below a size threshold stay on it.
+// Threaded kernels (loaded on demand by the Node entry, index.ts): the threaded module over one shared memory,
+// instantiated here and in N − 1 worker threads (Node's worker_threads, also in Deno and Bun), and the split of each
+// large kernel call into output blocks (GEMM rows or column panels of C; conv forward and backprop to the input by
+// images; backprop to the filter as its own steps, im2col by pixels and dw by filter rows; pooling by images;
+// elementwise and optimizer updates by element ranges). Every output element is computed whole by one thread in the
+// single-thread order: the same bits for any thread count. The calling thread claims chunks alongside the workers;
+// calls below a size threshold stay on it.
 // The kernels keep no state in static memory, except augment's noise block: augment is never split.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
@@ -25,8 +27,8 @@ const ELEMENT_ALIGN = 64;
  */
 const CHUNKS_PER_THREAD = 4;
 
-interface NodeWorker { postMessage(m: unknown): void; once(e: string, f: (m: unknown) => void): void; unref(): void; terminate(): Promise<number> }
-interface WorkerThreads { Worker: new (src: string, o: { eval: boolean; workerData: unknown }) => NodeWorker }
+interface NodeWorker { once(e: string, f: (m: unknown) => void): void; on(e: string, f: (m: unknown) => void): void; unref(): void; terminate(): Promise<number> }
+interface WorkerThreads { Worker: new (src: string, o: { eval: boolean; execArgv: string[]; workerData: unknown }) => NodeWorker }
 interface NodeHost { getBuiltinModule?(id: string): unknown; versions: { node: string } }
 
 async function workerThreads(): Promise<WorkerThreads> {
@@ -216,6 +218,8 @@ export class Pool implements Threads {
   private slow = 0;
   private skip = 0;
   private adaptive = true;
+  /** Set when a worker thread died (its claimed chunk will never be done). */
+  broken: string | undefined;
 
   /**
    * For tests and benchmarks: the threads the calls are split for from now on (1 … the count started; the same bits
@@ -245,7 +249,7 @@ export class Pool implements Threads {
     if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterSteps(this, args, this.ctx)) return undefined;
     const split = this.active > 1 ? SPLITS[name] : undefined;
     const chunks = split?.(args, this.active, this.ctx);
-    if (!chunks) return (this.exports[name] as (...a: number[]) => unknown)(...args);
+    if (!chunks || chunks.length === 0) return (this.exports[name] as (...a: number[]) => unknown)(...args);
     const f = name, fn = this.exports[f] as (...a: number[]) => unknown;
     if (chunks.length < 2) return fn(...chunks[0]);
     this.splits++;
@@ -272,6 +276,7 @@ export class Pool implements Threads {
     const t1 = this.adaptive ? performance.now() : 0;
     for (let k = 0, d = Atomics.load(i32, w + 16); d < C; k++, d = Atomics.load(i32, w + 16)) {
       if (k < SPIN) continue;
+      if (this.broken) throw new Error(`simdnet: a kernel worker thread ended (${this.broken}); call releaseThreads() and go on with one thread`);
       Atomics.store(i32, w + 17, 1);
       Atomics.wait(i32, w + 16, d, 5);
       Atomics.store(i32, w + 17, 0);
@@ -329,7 +334,8 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   const workers: NodeWorker[] = [];
   try {
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { memory, module, block, names, spin: SPIN } });
+      // execArgv []: no loaders or --input-type from the parent (the source is a plain script).
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, block, names, spin: SPIN } });
       workers.push(worker);
       await new Promise<void>((ok, fail) => {
         worker.once('message', () => ok());
@@ -342,6 +348,7 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
     throw e;
   }
   const pool = new Pool(raw, memory, block, workers, names, works);
+  for (const wk of workers) wk.on('error', (e) => { pool.broken = String((e as Error)?.message ?? e); });
   const exports: Record<string, unknown> = { ...raw };
   for (const name of [...Object.keys(SPLITS), 'conv2dBackpropFilter'] as KernelName[]) exports[name] = (...a: number[]) => pool.run(name, a);
   exports.conv2dWorkspaceBytes = (...a: Parameters<KernelExports['conv2dWorkspaceBytes']>) => pool.convWorkBytes(raw.conv2dWorkspaceBytes(...a));
