@@ -10,8 +10,8 @@
 export const BLOCK_BYTES = 128 + 8 * 1024;
 export const MAX_ARGS = 1024;
 export const MAX_CHUNKS = 255;
-/** Polls of the claim word before a worker sleeps (Atomics.wait): tens of µs here. */
-export const SPIN = 8000;
+/** Polls of the claim word before a worker sleeps (Atomics.wait): a few µs here (short: polite to other jobs). */
+export const SPIN = 2000;
 
 /** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spin }. */
 export const NODE_WORKER_SOURCE = `'use strict';
