@@ -3,7 +3,8 @@
 // GEMM 512³, each timed with 1 and then N threads of one threaded backend, A, B, A, B… (the same bits either way),
 // plus the cost of one split call (a barrier). Prints samples/s (GFLOP/s for GEMM), the median ratio, its spread and
 // the load average. `--busy`: a busy loop runs on another thread meanwhile (another job taking a core: the threads must
-// not collapse). `tsx bench/threads.ts [--threads N] [--rounds R] [--busy]`. Node only.
+// not collapse). `--no-backoff`: calls stay split even when workers are late (the pool's politeness off), to see what
+// the split alone gives. `tsx bench/threads.ts [--threads N] [--rounds R] [--busy] [--no-backoff]`. Node only.
 import { loadavg, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { init, layers, sequential, tensor, type Model } from '../src/index.js';
@@ -57,19 +58,28 @@ function barrier(): Work {
   return { name: 'barrier (fill of 1024, split)', unit: 'µs', per: 1, reps: 2000, run: () => kern.fill(x, 1, n) };
 }
 
+/** Two busy JS threads at once against one alone (1.0: two free cores; 2.0: one core for both): what the machine gives. */
+async function cores2(): Promise<number> {
+  const src = 'const { parentPort } = require("node:worker_threads"); const t = performance.now(); let x = 0; ' +
+    'for (let i = 0; i < 1e8; i++) x = (x + i * 7) % 1000003; parentPort.postMessage(performance.now() - t);';
+  const one = () => new Promise<number>((ok) => { const w = new Worker(src, { eval: true }); w.on('message', (m: number) => { ok(m); void w.terminate(); }); });
+  const alone = await one(), both = await Promise.all([one(), one()]);
+  return Math.max(...both) / alone;
+}
+
 const works = [step('mlp', 128, 'MLP 784-128-128-10 Adam b128', 40), step('seed', 128, 'seed-study-4 784-6×128-10 tanh RMSProp b128', 30),
   step('lenet', 64, 'LeNet b64', 8), gemm512(), barrier()];
 const times = works.map(() => [[] as number[], [] as number[]]);
 
 function time(w: Work, threads: number): number {
-  pool!.tune(threads, w.unit === 'µs' ? { minElements: 0 } : {});
+  pool!.tune(threads, { ...(w.unit === 'µs' ? { minElements: 0 } : {}), adaptive: !process.argv.includes('--no-backoff') });
   const t = performance.now();
   for (let i = 0; i < w.reps; i++) w.run();
   return (performance.now() - t) / w.reps;
 }
 
 const busy = process.argv.includes('--busy') ? new Worker('for (;;) {}', { eval: true }) : undefined;
-const load0 = loadavg();
+const load0 = loadavg(), share0 = await cores2();
 for (const w of works) { time(w, 1); time(w, THREADS); } // warm up (plans, JIT, first touches)
 for (let r = 0; r < ROUNDS; r++) {
   works.forEach((w, i) => {
@@ -78,7 +88,9 @@ for (let r = 0; r < ROUNDS; r++) {
   });
 }
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-console.log(`${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const share1 = await cores2();
+console.log(`${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
+  `two busy threads take ${share0.toFixed(2)}× (before) and ${share1.toFixed(2)}× (after) one's time (1.00: two free cores)`);
 console.log(`${ROUNDS} interleaved rounds; 1 thread vs ${THREADS} threads of one threaded backend${busy ? '; a busy loop on another thread throughout' : ''}`);
 await busy?.terminate();
 works.forEach((w, i) => {

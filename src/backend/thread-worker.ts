@@ -10,13 +10,18 @@
 export const BLOCK_BYTES = 128 + 8 * 1024;
 export const MAX_ARGS = 1024;
 export const MAX_CHUNKS = 255;
-/** Polls of the claim word before a worker sleeps (Atomics.wait): a few µs here (short: polite to other jobs). */
-export const SPIN = 2000;
+/**
+ * Milliseconds a worker polls the claim word after its last chunk before it sleeps (Atomics.wait): long enough to
+ * span the gaps between one training step's kernel calls, short enough to leave the core to others between steps.
+ */
+export const SPIN_MS = 0.1;
+/** Milliseconds the calling thread polls for chunks other threads are computing before it sleeps. */
+export const WAIT_SPIN_MS = 1;
 
-/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spin }. */
+/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs }. */
 export const NODE_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
-const { memory, block, names, spin } = workerData;
+const { memory, block, names, spinMs } = workerData;
 const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
 const fns = names.map((n) => kernels[n]);
 const i32 = new Int32Array(memory.buffer, block, 32);
@@ -26,8 +31,10 @@ let seen = Atomics.load(i32, 0) >>> 16;
 parentPort.postMessage('ready');
 for (;;) {
   let v = Atomics.load(i32, 0);
-  for (let k = 0; v >>> 16 === seen; k++) {
-    if (k >= spin) { Atomics.add(i32, 4, 1); Atomics.wait(i32, 0, v); Atomics.sub(i32, 4, 1); }
+  for (let k = 0, t0 = performance.now(); v >>> 16 === seen; k++) {
+    if ((k & 1023) === 1023 && performance.now() - t0 > spinMs) {
+      Atomics.add(i32, 4, 1); Atomics.wait(i32, 0, v); Atomics.sub(i32, 4, 1);
+    }
     if (Atomics.load(i32, 5)) break;
     v = Atomics.load(i32, 0);
   }

@@ -9,7 +9,7 @@
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './module.js';
-import { BLOCK_BYTES, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN } from './thread-worker.js';
+import { BLOCK_BYTES, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS } from './thread-worker.js';
 
 /** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
 export const MIN_MACS = 1 << 17;
@@ -273,9 +273,9 @@ export class Pool implements Threads {
       Atomics.add(i32, w + 16, 1);
       v = Atomics.load(i32, w);
     }
-    const t1 = this.adaptive ? performance.now() : 0;
+    const t1 = performance.now();
     for (let k = 0, d = Atomics.load(i32, w + 16); d < C; k++, d = Atomics.load(i32, w + 16)) {
-      if (k < SPIN) continue;
+      if ((k & 1023) !== 1023 || performance.now() - t1 < WAIT_SPIN_MS) continue;
       if (this.broken) throw new Error(`simdnet: a kernel worker thread ended (${this.broken}); call releaseThreads() and go on with one thread`);
       Atomics.store(i32, w + 17, 1);
       Atomics.wait(i32, w + 16, d, 5);
@@ -335,7 +335,7 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   try {
     for (let w = 0; w < n; w++) {
       // execArgv []: no loaders or --input-type from the parent (the source is a plain script).
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, block, names, spin: SPIN } });
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, block, names, spinMs: SPIN_MS } });
       workers.push(worker);
       await new Promise<void>((ok, fail) => {
         worker.once('message', () => ok());
