@@ -16,7 +16,7 @@ export const MIN_MACS = 1 << 17;
 export const MIN_ELEMENTS = 1 << 15;
 /** Work (multiply-adds or equivalent) from which a call wakes sleeping workers: about 50–100 µs on one thread. */
 export const WAKE_WORK = 1 << 20;
-/** Calls run on the calling thread alone after workers were found late three calls in a row (a busy machine). */
+/** Calls run on the calling thread alone once workers were found late often (a busy machine: see Pool.pace). */
 const BACKOFF_CALLS = 64;
 /** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
 const ELEMENT_ALIGN = 64;
@@ -288,13 +288,14 @@ export class Pool implements Threads {
   }
 
   /**
-   * Politeness on a busy machine: when this thread waits for workers' chunks longer than half its own share (and over
-   * 20 µs) three calls in a row, the workers are not getting a core; the next BACKOFF_CALLS calls run here alone.
+   * Politeness on a busy machine: a call where this thread waited for workers' chunks longer than half its own share
+   * (and over 20 µs) scores 1, any other takes 0.25 off; at 3 the workers are not getting a core (another job has
+   * it) and the next BACKOFF_CALLS calls run here alone, then the threads are tried again.
    */
   private pace(own: number, waited: number): void {
     if (waited > 0.02 && waited > own / 2) {
       if (++this.slow >= 3) { this.slow = 0; this.skip = BACKOFF_CALLS; this.backoffs++; }
-    } else this.slow = 0;
+    } else this.slow = Math.max(0, this.slow - 0.25);
   }
 
   async release(): Promise<void> {
