@@ -26,7 +26,8 @@ export function convOutDim(n: i32, k: i32, stride: i32, dil: i32, padBefore: i32
 }
 
 // Output pixels per chunk for K = kh·kw·Cin and NPix = N·OH·OW pixels in all: the budget over K, rounded down to
-// whole GEMM row tiles, clamped to [CONV_CHUNK_MIN, CONV_CHUNK_MAX], never more than NPix.
+// whole GEMM row tiles, clamped to [CONV_CHUNK_MIN, CONV_CHUNK_MAX], never more than NPix. (src/backend/threads.ts
+// repeats this to run conv2dBackpropFilter's chunks split; its bit-for-bit test fails if the two part ways.)
 function chunkPixels(K: i32, NPix: i32): i32 {
   const p = min(CONV_CHUNK_MAX, max(CONV_CHUNK_MIN, (CONV_COL_BUDGET / K) & ~(GEMM_MR - 1)));
   return min(p, NPix);
@@ -81,25 +82,30 @@ export function conv2d(x: usize, w: usize, bias: usize, y: usize, gemmWork: usiz
 }
 
 /**
- * dx = ∂L/∂x from dy = ∂L/∂y and w: dx is overwritten, every element (cells no window reads get 0).
- * Per chunk: dcol = dy·wᵀ (GEMM, transB), then col2im adds dcol into dx. Workspaces as for conv2d.
+ * dx = ∂L/∂x from dy = ∂L/∂y and w for the images [n0, n1) of the batch (all: 0, N; a thread's share: a range): dx of
+ * those images is overwritten, every element (cells no window reads get 0). Per chunk: dcol = dy·wᵀ (GEMM, transB),
+ * then col2im adds dcol into dx. The chunks are the whole batch's (multiples of P output pixels from pixel 0) cut at
+ * the range's ends, so every element of dx sums the same terms in the same order for any split: the same bits.
+ * Workspaces as for conv2d.
  */
-export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize, gemmWork: usize,
+export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize, gemmWork: usize, n0: i32, n1: i32,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
   assert(OH > 0 && OW > 0, 'conv2dBackpropInput: empty output');
+  assert(0 <= n0 && n0 < n1 && n1 <= N, 'conv2dBackpropInput: bad image range');
   const NPix = N * OH * OW, K = kh * kw * Cin;
+  const qa = n0 * OH * OW, qb = n1 * OH * OW;
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
-    gemm(0, 1, NPix, Cin, Cout, 1, dy, Cout, w, Cout, 0, dx, Cin, gemmWork, 0);
+    gemm(0, 1, qb - qa, Cin, Cout, 1, dy + <usize>qa * Cout * 4, Cout, w, Cout, 0, dx + <usize>qa * Cin * 4, Cin, gemmWork, 0);
     return;
   }
   assert((work & 15) == 0, 'conv2dBackpropInput: work must be 16-byte aligned');
-  fill(dx, 0, N * H * W * Cin);
+  fill(dx + <usize>n0 * H * W * Cin * 4, 0, (n1 - n0) * H * W * Cin);
   const P = chunkPixels(K, NPix);
   const rowsOfPixels = Cin == 1 && strW == 1 && dilW == 1; // one channel, unit steps along a row: see col2imRowsAdd
-  for (let q0 = 0; q0 < NPix; q0 += P) {
-    const m = min(P, NPix - q0);
+  for (let q0 = qa; q0 < qb;) {
+    const m = min(P - q0 % P, qb - q0); // to the end of the whole-batch chunk holding q0, or of the range
     if (rowsOfPixels) {
       gemm(0, 1, K, m, Cout, 1, w, Cout, dy + <usize>q0 * Cout * 4, Cout, 0, work, m, gemmWork, 0); // dcolᵀ: [K, m]
       col2imRowsAdd(work, dx, q0, m, H, W, OH, OW, kh, kw, strH, dilH, padT, padL);
@@ -107,13 +113,14 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
       gemm(0, 1, m, K, Cout, 1, dy + <usize>q0 * Cout * 4, Cout, w, Cout, 0, work, K, gemmWork, 0);
       col2imAdd(work, dx, q0, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
     }
+    q0 += m;
   }
 }
 
 /**
  * dw += ∂L/∂w = Σ over chunks of im2col(x)ᵀ·dy (GEMM, transA, beta = 1), and db += Σ_pixels dy when db ≠ 0
  * (column sums in reduceSum's fixed order). Both ACCUMULATE: the caller clears them once per step.
- * Workspaces as for conv2d.
+ * Workspaces as for conv2d. (Threads run these same steps, each split: src/backend/threads.ts.)
  */
 export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, work: usize, gemmWork: usize,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,

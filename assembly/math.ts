@@ -185,13 +185,12 @@ export function logV(x: v128): v128 { return logVBody(x); }
 // @ts-ignore: decorator
 @inline export function sigmoidV(x: v128): v128 { return sigmoidOut(x, expNegV(sigmoidW(x))); }
 
-// 64 bytes where the 4-vector forms pass e between their stages (transient: nothing survives a call).
-const E4: usize = memory.data(64, 16);
-
-/** e^w for the 4 vectors at src (w from sigmoidW or tanhW), stage by stage across the four; stored at dst. */
+/**
+ * e^w for the 4 vectors x0…x3 (w from sigmoidW or tanhW), stage by stage across the four; stored at dst, the caller's
+ * output block (16 floats it overwrites next): no static scratch, so threads running these kernels share nothing.
+ */
 // @ts-ignore: decorator
-@inline function expNeg4(tanh: bool, src: usize, dst: usize): void {
-  const x0 = v128.load(src), x1 = v128.load(src, 16), x2 = v128.load(src, 32), x3 = v128.load(src, 48);
+@inline function expNeg4(tanh: bool, x0: v128, x1: v128, x2: v128, x3: v128, dst: usize): void {
   const w0 = tanh ? tanhW(x0) : sigmoidW(x0), w1 = tanh ? tanhW(x1) : sigmoidW(x1);
   const w2 = tanh ? tanhW(x2) : sigmoidW(x2), w3 = tanh ? tanhW(x3) : sigmoidW(x3);
   const m0 = expNegRound(w0), m1 = expNegRound(w1), m2 = expNegRound(w2), m3 = expNegRound(w3);
@@ -204,22 +203,20 @@ const E4: usize = memory.data(64, 16);
 /** y[0..16) = sigmoid(x[0..16)), the 4 vectors' chains interleaved; the same bits as sigmoidV. y may alias x. */
 // @ts-ignore: decorator
 @inline export function sigmoid16(x: usize, y: usize): void {
-  const scratch = E4;
-  expNeg4(false, x, scratch);
   const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
-  v128.store(y, sigmoidOut(x0, v128.load(scratch))); v128.store(y, sigmoidOut(x1, v128.load(scratch, 16)), 16);
-  v128.store(y, sigmoidOut(x2, v128.load(scratch, 32)), 32); v128.store(y, sigmoidOut(x3, v128.load(scratch, 48)), 48);
+  expNeg4(false, x0, x1, x2, x3, y);
+  v128.store(y, sigmoidOut(x0, v128.load(y))); v128.store(y, sigmoidOut(x1, v128.load(y, 16)), 16);
+  v128.store(y, sigmoidOut(x2, v128.load(y, 32)), 32); v128.store(y, sigmoidOut(x3, v128.load(y, 48)), 48);
 }
 
 /** y[0..16) = tanh(x[0..16)), the 4 vectors' chains interleaved; the same bits as tanhV. y may alias x. */
 // @ts-ignore: decorator
 @inline export function tanh16(x: usize, y: usize): void {
-  const scratch = E4;
-  expNeg4(true, x, scratch);
   const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
+  expNeg4(true, x0, x1, x2, x3, y);
   const s0 = tanhSmall(x0), s1 = tanhSmall(x1), s2 = tanhSmall(x2), s3 = tanhSmall(x3);
-  v128.store(y, tanhOut(x0, s0, v128.load(scratch))); v128.store(y, tanhOut(x1, s1, v128.load(scratch, 16)), 16);
-  v128.store(y, tanhOut(x2, s2, v128.load(scratch, 32)), 32); v128.store(y, tanhOut(x3, s3, v128.load(scratch, 48)), 48);
+  v128.store(y, tanhOut(x0, s0, v128.load(y))); v128.store(y, tanhOut(x1, s1, v128.load(y, 16)), 16);
+  v128.store(y, tanhOut(x2, s2, v128.load(y, 32)), 32); v128.store(y, tanhOut(x3, s3, v128.load(y, 48)), 48);
 }
 
 /** log(1 + t) per lane for t ≥ 0, accurate for tiny t: log(u)·t/(u − 1) with u = 1 + t. */

@@ -13,8 +13,10 @@ const RELAXED = p('dist/kernels.relaxed.wasm'); // opt-in: the GEMM/conv micro-k
 const GEN_RELAXED = p('src/backend/kernels-relaxed.generated.ts');
 const GEN_RELEASE = p('src/backend/kernels.generated.ts');
 const GEN_DEBUG = p('test/generated/kernels-debug.generated.ts');
+const THREADS = p('build/kernels-threads.wasm'); // the same kernels over an imported shared memory (init({ threads }))
+const GEN_THREADS = p('src/backend/kernels-threads.generated.ts');
 const WASM_TYPES = [p('src/kernels.wasm.d.ts'), p('dist/kernels.wasm.d.ts')]; // tsc does not copy .d.ts inputs
-const OUTPUTS = [RELEASE, DEBUG, RELAXED, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
+const OUTPUTS = [RELEASE, DEBUG, RELAXED, THREADS, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, GEN_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -84,12 +86,20 @@ const asc = p('node_modules/assemblyscript/bin/asc.js');
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'release']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'debug']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'relaxed']);
+run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'threads']);
 const mod = new WebAssembly.Module(readFileSync(RELEASE));
 if (WebAssembly.Module.imports(mod).length !== 0) { console.error('build: release module must import nothing'); process.exit(1); }
 checkDeclaredExports(new WebAssembly.Instance(mod, {}).exports);
+const threaded = new WebAssembly.Module(readFileSync(THREADS));
+if (WebAssembly.Module.imports(threaded).map((i) => `${i.module}.${i.name}`).join() !== 'env.memory') {
+  console.error('build: the threaded module must import env.memory alone'); process.exit(1);
+}
+const shared = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+checkDeclaredExports({ memory: shared, ...new WebAssembly.Instance(threaded, { env: { memory: shared } }).exports });
 writeBase64Module(RELEASE, GEN_RELEASE, 'releaseWasmBase64', 'The release kernel module (-O3, no assertions, no imports)');
 writeBase64Module(RELAXED, GEN_RELAXED, 'relaxedWasmBase64', 'The relaxed-SIMD kernel module (-O3, f32x4.relaxed_madd; loaded only by init({ relaxed: true }))');
+writeBase64Module(THREADS, GEN_THREADS, 'threadsWasmBase64', 'The threaded kernel module (release, imported shared memory), loaded on demand by init({ threads })');
 writeBase64Module(DEBUG, GEN_DEBUG, 'debugWasmBase64', 'The debug kernel module (assertions on; imports env.abort), for tests only');
 run(process.execPath, [p('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 copyFileSync(...WASM_TYPES);
-console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, relaxed ${statSync(RELAXED).size}, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);
+console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, relaxed ${statSync(RELAXED).size}, threaded ${statSync(THREADS).size}, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);

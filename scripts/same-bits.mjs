@@ -4,7 +4,9 @@
 // batch, a CNN fit with augmentation) equals Node 20's. Each runtime loads simdnet as its users would: Node/Deno/Bun
 // through `import`, Chromium through `browser` (kernels.wasm fetched), workerd through `workerd` (a precompiled module;
 // it refuses to compile bytes), edge-runtime through `edge-light` with wasm code generation off and the module compiled
-// in the outer realm. Node-only tooling; `node scripts/same-bits.mjs`.
+// in the outer realm. Node 20 also runs with init({ threads }) 1, 2 and 4 (the threaded module and worker threads; the
+// command-line runtimes use `init()`, threads 'auto'): one hash for every thread count. Node-only tooling;
+// `node scripts/same-bits.mjs`.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,12 +88,16 @@ const worker :Workerd.Worker = (
 `);
 }
 
-async function cli(name, bin, args) {
+/** A command-line runtime; `threads` (a count) sets SIMDNET_THREADS for init({ threads }); the row names the threads used. */
+async function cli(name, bin, args, threads) {
   if (!bin) return { runtime: name, error: `${name}: not installed (see scripts/engines.mjs)` };
-  const r = await exec(bin, [...args, join(OUT, 'cli.mjs')]);
+  const r = await exec(bin, [...args, join(OUT, 'cli.mjs')], threads === undefined ? {} : { env: { SIMDNET_THREADS: String(threads) } });
   const rep = report(r.out);
+  const used = /SAME-BITS-THREADS (\d+)/.exec(r.out)?.[1] ?? '?';
+  if (rep && threads !== undefined && Number(used) !== threads) return { runtime: name, error: `asked for ${threads} threads, ran on ${used}` };
+  const runtime = `${name} (${used} thr)`;
   const version = (await exec(bin, ['--version'])).out.trim().split('\n')[0];
-  return rep ? { runtime: name, version, ms: r.ms, report: rep } : { runtime: name, version, ms: r.ms, error: `exit ${r.code}: ${r.out.slice(-2000)}` };
+  return rep ? { runtime, version, ms: r.ms, report: rep } : { runtime, version, ms: r.ms, error: `exit ${r.code}: ${r.out.slice(-2000)}` };
 }
 
 async function workerd() {
@@ -168,7 +174,9 @@ export async function runSameBits({ print = console.log } = {}) {
   await bundle();
   print(`bundled the same-bits entries in ${Math.round(performance.now() - t0)} ms`);
   const rows = [];
-  rows.push(await cli(`node ${process.versions.node.split('.')[0]}`, process.execPath, []));
+  const node = `node ${process.versions.node.split('.')[0]}`;
+  rows.push(await cli(node, process.execPath, []));
+  for (const threads of [1, 2, 4]) rows.push(await cli(`${node} threads ${threads}`, process.execPath, [], threads));
   rows.push(await cli('node 22', engine('node22', { print }), []));
   rows.push(...await chromium());
   rows.push(await workerd());
@@ -178,17 +186,17 @@ export async function runSameBits({ print = console.log } = {}) {
   const ref = rows[0];
   let passed = 0, failed = 0;
   print('');
-  print('runtime           ms  mlp weights       cnn weights       augmented cnn     mlp steps/epochs cnn steps/epochs  same bits as ' + ref.runtime);
+  print('runtime                  ms  mlp weights       cnn weights       augmented cnn     wide cnn          mlp steps/epochs cnn steps/epochs  same bits as ' + ref.runtime);
   for (const r of rows) {
     const ms = r.ms === undefined ? '   -' : String(Math.round(r.ms)).padStart(5);
     if (!r.report) {
       failed++;
-      print(`${r.runtime.padEnd(16)} ${ms}  FAILED: ${r.error}`);
+      print(`${r.runtime.padEnd(23)} ${ms}  FAILED: ${r.error}`);
       continue;
     }
     const d = ref.report ? difference(ref.report, r.report) : 'no reference';
     const m = r.report.mlp, c = r.report.cnn;
-    print(`${r.runtime.padEnd(16)} ${ms}  ${m.weights}  ${c.weights}  ${r.report.augment?.weights ?? '(none)'.padEnd(16)}  ${`${m.steps.length}/${m.epochs.length}`.padEnd(16)} ${`${c.steps.length}/${c.epochs.length}`.padEnd(17)} ${r === ref ? '(reference)' : d ? `NO — ${d}` : 'yes'}`);
+    print(`${r.runtime.padEnd(23)} ${ms}  ${m.weights}  ${c.weights}  ${r.report.augment?.weights ?? '(none)'.padEnd(16)}  ${r.report.wide?.weights ?? '(none)'.padEnd(16)}  ${`${m.steps.length}/${m.epochs.length}`.padEnd(16)} ${`${c.steps.length}/${c.epochs.length}`.padEnd(17)} ${r === ref ? '(reference)' : d ? `NO — ${d}` : 'yes'}`);
     if (r === ref) continue;
     if (d) failed++; else passed++;
   }

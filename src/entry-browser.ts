@@ -19,9 +19,15 @@ async function fetchKernels(url: URL): Promise<InitOptions> {
 
 /**
  * Instantiates the kernels: the given module or bytes, else kernels.wasm fetched from beside this file, or with
- * { relaxed: true } kernels.relaxed.wasm where the engine validates relaxed SIMD.
+ * { relaxed: true } kernels.relaxed.wasm where the engine validates relaxed SIMD. One thread (threads: see index.ts).
  */
 export async function init(options?: InitOptions): Promise<void> {
-  return initKernels(options, () => fetchKernels(new URL('./kernels.wasm', import.meta.url)),
-    () => fetchKernels(new URL('./kernels.relaxed.wasm', import.meta.url)));
+  return initKernels(options, { standard: () => fetchKernels(new URL('./kernels.wasm', import.meta.url)),
+    relaxed: () => fetchKernels(new URL('./kernels.relaxed.wasm', import.meta.url)) });
 }
+
+/** Threads the kernels run on: always 1 here (threads run in Node, Deno and Bun: the package's main entry). */
+export function threadCount(): number { return 1; }
+
+/** Nothing to release here: this entry runs the kernels on the calling thread. */
+export async function releaseThreads(): Promise<void> {}

@@ -12,6 +12,12 @@ export * from './api.js';
  * entry carries no relaxed-SIMD build: init({ relaxed: true }) runs the standard one (backendInfo() says so).
  */
 export async function init(options?: InitOptions): Promise<void> {
-  return initKernels(options, async () => ({ module: kernels }), 'the edge entry carries only the standard module ' +
-    '(pass a precompiled kernels.relaxed.wasm as init({ module }) instead)');
+  return initKernels(options, { standard: async () => ({ module: kernels }), relaxed: 'the edge entry carries only the standard module ' +
+    '(pass a precompiled kernels.relaxed.wasm as init({ module }) instead)' });
 }
+
+/** Threads the kernels run on: always 1 here (threads run in Node, Deno and Bun: the package's main entry). */
+export function threadCount(): number { return 1; }
+
+/** Nothing to release here: this entry runs the kernels on the calling thread. */
+export async function releaseThreads(): Promise<void> {}

@@ -87,7 +87,7 @@ export interface KernelExports {
   conv2d(x: Ptr, w: Ptr, bias: Ptr, y: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
     Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
-  conv2dBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number, Cin: number,
+  conv2dBackpropInput(dy: Ptr, w: Ptr, dx: Ptr, work: Ptr, gemmWork: Ptr, n0: number, n1: number, N: number, H: number, W: number, Cin: number,
     Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
   conv2dBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, db: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number,

@@ -1,12 +1,12 @@
-// init(options) once options are given: read strictly (unknown keys refused, relaxed a boolean), then the build: the
-// module or bytes given; with relaxed: true the relaxed-SIMD build where the engine validates relaxed SIMD, else the
-// standard build with the reason (backendInfo()). Loaded on demand by init-kernels.ts.
+// init(options) once options are given: read strictly (unknown keys refused, relaxed a boolean, threads 'auto' or a
+// count), then the build: the module or bytes given; with relaxed: true the relaxed-SIMD build where the engine
+// validates relaxed SIMD, else the standard build with the reason (backendInfo()). Loaded on demand by init-kernels.ts.
 import { checkKeys, given } from '../ops/options.js';
 import type { BackendInfo, InitOptions } from './module.js';
-import type { KernelSource } from './init-kernels.js';
+import type { EntryKernels, KernelSource } from './init-kernels.js';
 
 /** The keys InitOptions holds (init() refuses any other). */
-export const INIT_OPTION_KEYS: readonly string[] = ['module', 'bytes', 'relaxed'];
+export const INIT_OPTION_KEYS: readonly string[] = ['module', 'bytes', 'relaxed', 'threads'];
 
 const V128_CONST_0 = [253, 12, ...Array<number>(16).fill(0)]; // v128.const i32x4 0 0 0 0
 // (module (func (result v128) (f32x4.relaxed_madd (v128.const 0) (v128.const 0) (v128.const 0))))
@@ -34,14 +34,23 @@ function toBytes(b: unknown): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * initKernels with options given: checks them and returns the build to instantiate and its BackendInfo (the caller
- * instantiates it unless init() already ran).
+ * initKernels with options given: checks them and returns the build to instantiate, its BackendInfo and the threads
+ * asked for (the caller instantiates it unless init() already ran; only the standard build runs on threads).
  */
-export function readInitOptions(options: unknown, standard: KernelSource, relaxed: KernelSource | string): [KernelSource, BackendInfo] {
+export function readInitOptions(options: unknown, k: Pick<EntryKernels, 'standard' | 'relaxed'>): [KernelSource, BackendInfo, number | 'auto' | undefined] {
   const o = checkKeys('init', options, INIT_OPTION_KEYS) as InitOptions;
   if (o.relaxed !== undefined && typeof o.relaxed !== 'boolean') {
     throw new TypeError(`init: relaxed must be true or false, got ${given(o.relaxed)}`);
   }
+  const t = o.threads;
+  if (t !== undefined && t !== 'auto' && !(typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= 256)) {
+    throw new RangeError(`init: threads must be 'auto' or an integer in [1, 256], got ${given(t)}`);
+  }
+  const [source, info] = pick(o, () => k.standard(t), k.relaxed);
+  return [source, info, t];
+}
+
+function pick(o: InitOptions, standard: KernelSource, relaxed: KernelSource | string): [KernelSource, BackendInfo] {
   if (o.module !== undefined || o.bytes !== undefined) {
     if (o.relaxed) {
       throw new TypeError('init: relaxed: true picks simdnet\'s relaxed-SIMD build, so it cannot be combined with module or ' +

@@ -1,6 +1,7 @@
-// Loads the kernel module: init({ module | bytes } | nothing), the SIMD feature check, and the one live Backend with
-// which build it runs (backendInfo(); init-kernels.ts picks the build, init-options.ts reads the options).
-// Plain WebAssembly API (no @assemblyscript/loader): only numbers and offsets cross the boundary.
+// Loads the kernel module: the SIMD feature check and the one live Backend with which build it runs (backendInfo();
+// init-kernels.ts picks the build, init-options.ts reads the options). Threads (threads.ts: the threaded module and
+// its workers) and the debug build's extras (debug-build.ts) load on demand. Plain WebAssembly API (no
+// @assemblyscript/loader): only numbers and offsets cross the boundary.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 
@@ -17,6 +18,13 @@ export interface InitOptions {
    * combined with module or bytes.
    */
   relaxed?: boolean;
+  /**
+   * Threads for the large kernels (GEMM, convolutions, pooling, elementwise and optimizer updates): a positive integer,
+   * or 'auto' (the default): the core count where shared memory and worker threads exist (Node, Deno, Bun), else 1.
+   * Any count gives the same bits: work is split by output blocks, never inside a sum. The relaxed-SIMD build and a
+   * module or bytes of your own run on the calling thread.
+   */
+  threads?: number | 'auto';
 }
 
 /** Which kernel build init() instantiated, and why (backendInfo()). */
@@ -30,6 +38,24 @@ export interface BackendInfo {
   readonly reason: string;
 }
 
+/** A kernel export that is a function. */
+export type KernelName = { [K in keyof KernelExports]: KernelExports[K] extends (...a: never[]) => unknown ? K : never }[keyof KernelExports];
+
+/** The threads of a backend made by threads.ts: kernel calls split by output ranges, the calling thread taking one. */
+export interface Threads {
+  /** Threads working, the calling one included. */
+  readonly count: number;
+  /** Runs kernel `name` split by output ranges over the threads (the same bits), or whole here when small. */
+  run(name: KernelName, args: number[]): unknown;
+  /** Bytes of conv workspace to plan for a kernel that needs `bytes` on one thread: one slice per thread. */
+  convWorkBytes(bytes: number): number;
+  /** Ends the workers; later calls run on the calling thread alone. */
+  release(): Promise<void>;
+}
+
+/** Makes a backend on threads for a module that imports its (shared) memory; undefined: the module runs on this thread. */
+export type ThreadedBackend = (module: WebAssembly.Module) => Promise<Omit<Backend, 'info'> | undefined>;
+
 /** The live module: its exports, the arena over its memory, and the GEMM workspace planned once. */
 export interface Backend {
   readonly exports: KernelExports;
@@ -38,6 +64,8 @@ export interface Backend {
   /** The debug build: assertions in the kernels, and the canary (guards after every block checked after each call). */
   readonly debug: boolean;
   readonly info: BackendInfo;
+  /** Present when kernel calls are split over more than one thread (exports then dispatch through it). */
+  threads?: Threads;
 }
 
 let live: Backend | undefined;
@@ -56,74 +84,37 @@ export function simdSupported(): boolean {
   }
 }
 
-async function instantiate(options: InitOptions, info: BackendInfo): Promise<Backend> {
+async function instantiate(options: InitOptions, info: BackendInfo, threaded?: ThreadedBackend): Promise<Backend> {
   if (!simdSupported()) {
     throw new Error('simdnet needs WebAssembly with 128-bit SIMD, which this runtime does not support ' +
       '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun and workerd have it)');
   }
   // A user's module or bytes were checked by init-options.ts; the entries' own are a Module or a Uint8Array.
   const module = options.module ?? await WebAssembly.compile(options.bytes as Uint8Array<ArrayBuffer>);
+  const t = await threaded?.(module);
+  if (t) return { ...t, info };
   let memoryRef: WebAssembly.Memory | undefined;
-  const imports: WebAssembly.Imports = {};
-  // The release build imports nothing; the debug build imports env.abort to report a failed assertion.
-  if (WebAssembly.Module.imports(module).some((i) => i.module === 'env' && i.name === 'abort')) {
-    imports.env = {
-      abort(msg: number, file: number, line: number, col: number) {
-        const read = (p: number) => readAsString(memoryRef, p);
-        throw new Error(`simdnet kernel assertion failed: ${read(msg)} at ${read(file)}:${line}:${col}`);
-      },
-    };
-  }
-  const instance = await WebAssembly.instantiate(module, imports);
+  // The release build imports nothing; the debug build imports env.abort to report a failed assertion (debug-build.ts,
+  // loaded for it only, as is its canary).
+  const dbg = WebAssembly.Module.imports(module).some((i) => i.name === 'abort') ? await import('./debug-build.js') : undefined;
+  const instance = await WebAssembly.instantiate(module, dbg ? { env: { abort: dbg.abort(() => memoryRef) } } : {});
   const raw = instance.exports as unknown as KernelExports;
   memoryRef = raw.memory;
   const debug = raw.isDebugBuild() === 1;
   const arena = new Arena(raw.memory, raw.heapBase(), { guard: debug });
-  const exports = debug ? guarded(raw, arena) : raw;
+  const exports = debug && dbg ? dbg.guarded(raw, arena) : raw;
   const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
   return { exports, arena, gemmWork, debug, info };
 }
 
 /**
- * The debug build's canary: a copy of the exports whose every function, once it returns (or throws), has the arena
- * check the guard after every live block, so an out-of-bounds write is reported naming the kernel and the block.
- */
-function guarded(raw: KernelExports, arena: Arena): KernelExports {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(raw as unknown as Record<string, unknown>)) {
-    if (typeof value !== 'function') { out[name] = value; continue; }
-    const f = value as (...args: number[]) => unknown;
-    out[name] = (...args: number[]): unknown => {
-      let result: unknown;
-      try {
-        result = f(...args);
-      } catch (e) {
-        // The kernel's own error (an assertion) comes first; a broken guard is added as a note.
-        try { arena.checkGuards(name); } catch (g) { if (e instanceof Error) e.message += ` [${(g as Error).message}]`; }
-        throw e;
-      }
-      arena.checkGuards(name);
-      return result;
-    };
-  }
-  return Object.freeze(out) as unknown as KernelExports;
-}
-
-// An AssemblyScript string: UTF-16 code units, byte length stored at ptr − 4.
-function readAsString(memory: WebAssembly.Memory | undefined, ptr: number): string {
-  if (!memory || ptr === 0) return '?';
-  const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
-  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
-}
-
-/**
  * Instantiates the kernel module once from { module } or { bytes } (the entries' init() supply the default; info says
- * which build that is). Later calls return the same instance (their options are ignored); concurrent calls share one
- * promise.
+ * which build that is; threaded puts a module that imports shared memory on threads). Later calls return the same
+ * instance (their options are ignored); concurrent calls share one promise.
  */
-export async function init(options: InitOptions, info: BackendInfo): Promise<void> {
+export async function init(options: InitOptions, info: BackendInfo, threaded?: ThreadedBackend): Promise<void> {
   if (live) return;
-  pending ??= instantiate(options, info).then(
+  pending ??= instantiate(options, info, threaded).then(
     (b) => { live = b; return b; },
     (e) => { pending = undefined; throw e; },
   );

@@ -7,7 +7,8 @@ import type { TrialSpec } from './trial.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/sweep/worker.ts runs as a worker thread of a sweep (pool.ts starts it)');
-const ready = init((workerData as { init?: InitOptions } | undefined)?.init ?? {});
+// One thread per trial: the pool already runs one trial per core (init's default would start threads in every worker).
+const ready = init({ threads: 1, ...(workerData as { init?: InitOptions } | undefined)?.init });
 port.on('message', async (m: { run?: TrialSpec; close?: true }) => {
   if (m.close) { releaseDataset(); port.close(); return; }
   if (!m.run) return;

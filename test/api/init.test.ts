@@ -2,6 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD, wasmBytes } from '../helpers/setup.js';
+import { rejection } from '../helpers/errors.js';
 import { init, simdSupported } from '../../src/index.js';
 import { backend } from '../../src/backend/module.js';
 
@@ -34,6 +35,16 @@ test('a failed kernel assertion in the debug build names the kernel, file and li
   // Call the raw export with a misaligned workspace: the typed wrapper never does this.
   const e = backend().exports;
   assert.throws(() => e.gemm(0, 0, 1, 1, 1, 1, 64, 1, 64, 1, 0, 64, 1, 4, 0), /assertion failed: gemm: work must be 16-byte aligned at assembly\/gemm\.ts:\d+/);
+});
+
+test('init reads its options strictly: unknown keys and bad thread counts are refused', async () => {
+  assert.match(await rejection(init({ thread: 2 } as never)), /init: unknown option "thread"; did you mean "threads"\?/);
+  for (const bad of [0, -1, 1.5, 257, NaN, '2', 'all', null]) {
+    assert.match(await rejection(init({ threads: bad as never })), /init: threads must be 'auto' or an integer in \[1, 256\], got /, String(bad));
+  }
+  assert.match(await rejection(init('fast' as never)), /init: options must be an object/);
+  await init({ threads: 'auto' });
+  await init({ threads: 3 });
 });
 
 test.run();

@@ -4,4 +4,4 @@ import { compilesBytes, run } from './same-bits.js';
 
 const g = globalThis as { __simdnetSameBits?: Promise<unknown>; __simdnetCompilesBytes?: Promise<boolean> };
 g.__simdnetCompilesBytes = compilesBytes();
-g.__simdnetSameBits = g.__simdnetCompilesBytes.then(run);
+g.__simdnetSameBits = g.__simdnetCompilesBytes.then(() => run());

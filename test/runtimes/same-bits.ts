@@ -2,7 +2,7 @@
 // a user imports it ('simdnet', resolved by each runtime's export condition; `await init()` with no options), on data
 // made by integer arithmetic, and reports each model's weightsHash, a hash of its predictions and its loss trajectory
 // as float32 bits in hex. Runtime-neutral; scripts/same-bits.mjs runs it everywhere and compares. Not a uvu file.
-import { augment, init, layers, optimizers, sequential, tensor, type Model, type Tensor } from 'simdnet';
+import { augment, init, layers, optimizers, sequential, tensor, threadCount, type InitOptions, type Model, type Tensor } from 'simdnet';
 
 export interface ModelBits {
   /** model.weightsHash() after training. */
@@ -20,7 +20,8 @@ export interface ModelBits {
 /** Seeded augmentation: augment() of a batch (every transform, rotation's own sin/cos included) and a CNN fit with it. */
 export interface AugmentBits { batch: string; weights: string; epochs: string[] }
 
-export interface SameBitsReport { mlp: ModelBits; cnn: ModelBits; augment: AugmentBits }
+/** `wide`: a CNN wide enough that threads split its GEMMs and convolutions (init({ threads }) where available). */
+export interface SameBitsReport { mlp: ModelBits; cnn: ModelBits; augment: AugmentBits; wide: ModelBits }
 
 const SEED = 20261123;
 const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
@@ -91,9 +92,9 @@ export async function compilesBytes(): Promise<boolean> {
   }
 }
 
-/** Trains both models and reports their bits. */
-export async function run(): Promise<SameBitsReport> {
-  await init();
+/** Trains the models and reports their bits; `options` for init() (none: as a user's `await init()`). */
+export async function run(options?: InitOptions): Promise<SameBitsReport> {
+  await init(options);
   // MLP 16-32-10, tanh then softmax, Adam: 300 steps of batch 32 over 256 samples, then 3 shuffled epochs.
   const a = data(256, [16], 10, SEED);
   const mlp = sequential([
@@ -130,5 +131,25 @@ export async function run(): Promise<SameBitsReport> {
   const h = await augModel.fit(b.x, b.y, { epochs: 2, batchSize: 16, augment: spec });
   const augmentBits = { batch: hashBits(batch.toFloat32Array()), weights: augModel.weightsHash(), epochs: h.history.loss.map(hex) };
   batch.dispose(); augModel.dispose(); b.x.dispose(); b.y.dispose();
-  return { mlp: mlpBits, cnn: cnnBits, augment: augmentBits };
+  return { mlp: mlpBits, cnn: cnnBits, augment: augmentBits, wide: await wide() };
 }
+
+/** The threads' share: a CNN (conv 5×5 ×8, conv 3×3 ×8, maxPool, dense 128, dense 10) on 12×12×1, batch 32, Adam. */
+async function wide(): Promise<ModelBits> {
+  const c = data(64, [12, 12, 1], 10, SEED + 2);
+  const m = sequential([
+    layers.conv2d({ filters: 8, kernelSize: 5, activation: 'relu', kernelInitializer: 'heNormal' }),
+    layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
+    layers.maxPool2d({ poolSize: 2 }),
+    layers.flatten(),
+    layers.dense({ units: 128, activation: 'relu' }),
+    layers.dense({ units: 10, activation: 'softmax' }),
+  ], { inputShape: [12, 12, 1], seed: SEED });
+  m.compile({ optimizer: optimizers.adam({ learningRate: 0.002 }), loss: 'crossEntropy' });
+  const bits = await train(m, c.x, c.y, 20, 32, 1);
+  m.dispose(); c.x.dispose(); c.y.dispose();
+  return bits;
+}
+
+/** The threads the kernels ran on (not part of the report: it differs by runtime, the bits must not). */
+export const threadsUsed = (): number => threadCount();

@@ -68,7 +68,7 @@ export function conv2dBackpropInput(g: ConvGeometry, a: { dy: Ptr; w: Ptr; dx: P
   span(k, 'dx', a.dx, g.N * g.H * g.W * g.inC);
   workspace(k, g, a.work);
   const be = backend();
-  be.exports.conv2dBackpropInput(a.dy, a.w, a.dx, a.work, be.gemmWork, ...convArgs(g));
+  be.exports.conv2dBackpropInput(a.dy, a.w, a.dx, a.work, be.gemmWork, 0, g.N, ...convArgs(g));
 }
 
 /** dw [kh, kw, inC, outC] += ∂L/∂w and, when db is given, db [outC] += Σ dy: both ACCUMULATE. */

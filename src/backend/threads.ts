@@ -1,0 +1,357 @@
+// Threaded kernels (loaded on demand by the Node entry, index.ts): the threaded module over one shared memory,
+// instantiated here and in N − 1 worker threads (Node's worker_threads, also in Deno and Bun), and the split of each
+// large kernel call into output blocks (GEMM rows or column panels of C; conv forward and backprop to the input by
+// images; backprop to the filter as its own steps, im2col by pixels and dw by filter rows; pooling by images;
+// elementwise and optimizer updates by element ranges). Every output element is computed whole by one thread in the
+// single-thread order: the same bits for any thread count. The calling thread claims chunks alongside the workers;
+// calls below a size threshold stay on it.
+// The kernels keep no state in static memory, except augment's noise block: augment is never split.
+import { Arena } from './memory.js';
+import type { KernelExports } from './exports.js';
+import type { Backend, KernelName, Threads } from './module.js';
+import { BLOCK_BYTES, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS } from './thread-worker.js';
+
+/** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
+export const MIN_MACS = 1 << 17;
+export const MIN_ELEMENTS = 1 << 15;
+/** Work (multiply-adds or equivalent) from which a call wakes sleeping workers: about 50–100 µs on one thread. */
+export const WAKE_WORK = 1 << 20;
+/** Calls run on the calling thread alone once workers were found late often (a busy machine: see Pool.pace). */
+const BACKOFF_CALLS = 64;
+/** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
+const ELEMENT_ALIGN = 64;
+/**
+ * Chunks per thread for calls whose chunks cost nothing extra (elementwise, pooling, conv forward by images): a
+ * descheduled worker then holds up little. GEMM and the conv backward passes use one chunk per thread (each chunk packs
+ * a shared operand, or forms im2col, again).
+ */
+const CHUNKS_PER_THREAD = 4;
+
+interface NodeWorker { once(e: string, f: (m: unknown) => void): void; on(e: string, f: (m: unknown) => void): void; unref(): void; terminate(): Promise<number> }
+interface WorkerThreads { Worker: new (src: string, o: { eval: boolean; execArgv: string[]; workerData: unknown }) => NodeWorker }
+interface NodeHost { getBuiltinModule?(id: string): unknown; versions: { node: string } }
+
+async function workerThreads(): Promise<WorkerThreads> {
+  const p = (globalThis as unknown as { process: NodeHost }).process;
+  const id = 'node:worker_threads';
+  return (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as WorkerThreads;
+}
+
+async function cores(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  const p = (globalThis as unknown as { process: NodeHost }).process;
+  const id = 'node:os';
+  const os = (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as { availableParallelism?(): number; cpus(): unknown[] };
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+/** [lo, hi) ranges of [0, n) for up to `parts` threads, cut at multiples of `unit`, at least `min` long (but one). */
+export function ranges(n: number, unit: number, parts: number, min = unit): [number, number][] {
+  const units = Math.ceil(n / unit);
+  const k = Math.max(1, Math.min(parts, units, Math.floor(n / Math.max(min, 1))));
+  const out: [number, number][] = [];
+  for (let t = 0, lo = 0; t < k; t++) {
+    const hi = t === k - 1 ? n : Math.min(n, Math.round((units * (t + 1)) / k) * unit);
+    if (hi > lo) out.push([lo, hi]);
+    lo = hi;
+  }
+  return out;
+}
+
+/** One call's arguments per chunk, and its work in multiply-adds (or equivalent), or undefined: run it whole here. */
+type Split = (a: number[], t: number, ctx: SplitContext) => Chunks | undefined;
+type Chunks = number[][] & { work?: number };
+const withWork = (chunks: number[][], work: number): Chunks => Object.assign(chunks, { work });
+
+interface SplitContext {
+  /** The size thresholds in force (MIN_MACS, MIN_ELEMENTS unless a test lowers them to split the smallest calls). */
+  minMacs: number;
+  minElements: number;
+  /** Work from which a call wakes sleeping workers (smaller ones go to workers that are spinning, if any). */
+  wakeWork: number;
+  /** GEMM workspace of chunk i (CHUNKS_PER_THREAD per thread; 0: the backend's gemmWork): chunks run at once never share one. */
+  gemmWork: number[];
+  exports: KernelExports;
+  /** Bytes of one thread's slice of a conv workspace planned by convWorkBytes. */
+  convSlice(bytes: number): number;
+}
+
+// Output size along one axis (conv2d.ts's convOutDim with the padding summed).
+const out = (n: number, k: number, s: number, pad: number, d: number): number => Math.floor((n + pad - ((k - 1) * d + 1)) / s) + 1;
+
+// gemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work, bias): rows of C when M ≥ N (each thread
+// packs all of B), else column panels (each packs all of A); every C element sums its K in the one fixed order.
+const gemmSplit: Split = (g, t, ctx) => {
+  const [tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, , bias] = g;
+  if (M * N * K < ctx.minMacs * 2) return undefined;
+  if (M >= N) {
+    return withWork(ranges(M, 4, t, ctx.minMacs ? 8 : 4).map(([lo, hi], i) =>
+      [tA, tB, hi - lo, N, K, alpha, a + (tA ? lo : lo * lda) * 4, lda, b, ldb, beta, c + lo * ldc * 4, ldc, ctx.gemmWork[i], bias]), M * N * K);
+  }
+  return withWork(ranges(N, 8, t, ctx.minMacs ? 16 : 8).map(([lo, hi], i) =>
+    [tA, tB, M, hi - lo, K, alpha, a, lda, b + (tB ? lo * ldb : lo) * 4, ldb, beta, c + lo * 4, ldc, ctx.gemmWork[i], bias ? bias + lo * 4 : 0]), M * N * K);
+};
+
+// The 15 geometry arguments of the conv kernels: N, H, W, Cin, Cout, kh, kw, strH, strW, dilH, dilW, padT, padB, padL, padR.
+function convDims(geo: number[]): { N: number; HWC: number; OHOW: number; Cout: number; K: number; ws: number[] } {
+  const [N, H, W, Cin, Cout, kh, kw, sH, sW, dH, dW, pT, pB, pL, pR] = geo;
+  const OH = out(H, kh, sH, pT + pB, dH), OW = out(W, kw, sW, pL + pR, dW);
+  return { N, HWC: H * W * Cin, OHOW: OH * OW, Cout, K: kh * kw * Cin, ws: geo };
+}
+
+// conv2d(x, w, bias, y, gemmWork, …geometry): by images.
+const conv2dSplit: Split = (g, t, ctx) => {
+  const [x, w, bias, y] = g, d = convDims(g.slice(5));
+  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
+  return withWork(ranges(d.N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi], i) =>
+    [x + lo * d.HWC * 4, w, bias, y + lo * d.OHOW * d.Cout * 4, ctx.gemmWork[i], hi - lo, ...d.ws.slice(1)]), d.N * d.OHOW * d.Cout * d.K);
+};
+
+// conv2dBackpropInput(dy, w, dx, work, gemmWork, n0, n1, …geometry): by images, one work slice each.
+const backpropInputSplit: Split = (g, t, ctx) => {
+  const [dy, w, dx, work, , n0, n1] = g, geo = g.slice(7), d = convDims(geo);
+  if (n0 !== 0 || n1 !== d.N) return undefined;
+  if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
+  const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+  return withWork(ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]), d.N * d.OHOW * d.Cout * d.K);
+};
+
+/** assembly/conv2d.ts's chunkPixels: output pixels per im2col chunk (1 MiB of col, whole row tiles, in [128, 2048]). */
+const chunkPixels = (K: number, NPix: number): number => Math.min(NPix, Math.min(2048, Math.max(128, Math.floor((1 << 18) / K) & ~3)));
+
+// im2col(x, col, q0, P, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL): by output pixels (rows of col).
+const im2colSplit: Split = (g, t, ctx) => {
+  const [x, col, q0, P] = g, K = g[9] * g[10] * g[6];
+  if (P * K < ctx.minElements) return undefined;
+  return withWork(ranges(P, 4, t * CHUNKS_PER_THREAD).map(([lo, hi]) => [x, col + lo * K * 4, q0 + lo, hi - lo, ...g.slice(4)]), P * K * 8);
+};
+
+/**
+ * conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry) in the single-thread kernel's steps, each split:
+ * per chunk of output pixels (the kernel's chunks), im2col by pixels into the shared workspace, then dw += colᵀ·dy by
+ * rows of dw (filter elements, each summing its pixels in the one order); db on the calling thread. False: not split.
+ */
+function backpropFilterSteps(pool: Pool, g: number[], ctx: SplitContext): boolean {
+  const [x, dy, dw, db, work, gemmWork] = g, geo = g.slice(6), d = convDims(geo);
+  if (d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return false;
+  const [, H, W, Cin, Cout, kh, kw, sH, sW, dH, dW, pT, pB, pL, pR] = geo;
+  const NPix = d.N * d.OHOW, K = d.K;
+  if (kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0) {
+    pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
+  } else {
+    const P = chunkPixels(K, NPix), OH = out(H, kh, sH, pT + pB, dH), OW = out(W, kw, sW, pL + pR, dW);
+    for (let q0 = 0; q0 < NPix; q0 += P) {
+      const m = Math.min(P, NPix - q0);
+      pool.run('im2col', [x, work, q0, m, H, W, Cin, OH, OW, kh, kw, sH, sW, dH, dW, pT, pL]);
+      pool.run('gemm', [1, 0, K, Cout, m, 1, work, K, dy + q0 * Cout * 4, Cout, 1, dw, Cout, gemmWork, 0]);
+    }
+  }
+  if (db) ctx.exports.reduceSum(dy, db, 1, NPix, Cout, 1);
+  return true;
+}
+
+// Poolings (…pointers, N, H, W, C, ph, pw, strH, strW, padT, padB, padL, padR[, countPad]) by images; `sides` says
+// which pointers advance by an input image (H·W·C) and which by an output image (OH·OW·C).
+function poolSplit(sides: ('in' | 'out')[]): Split {
+  return (g, t, ctx) => {
+    const p = sides.length, [N, H, W, C, ph, pw, sH, sW, pT, pB, pL, pR] = g.slice(p);
+    const HWC = H * W * C, OHOWC = out(H, ph, sH, pT + pB, 1) * out(W, pw, sW, pL + pR, 1) * C;
+    if (N < 2 || N * Math.max(HWC, OHOWC * ph * pw) < ctx.minElements) return undefined;
+    return withWork(ranges(N, 1, t * CHUNKS_PER_THREAD).map(([lo, hi]) =>
+      [...sides.map((s, i) => g[i] + lo * (s === 'in' ? HWC : OHOWC) * 4), hi - lo, ...g.slice(p + 1)]), N * Math.max(HWC, OHOWC * ph * pw) * 4);
+  };
+}
+
+// Elementwise kernels: n at index `at`, the pointers at `ptrs` advance with the range.
+function elementSplit(at: number, ptrs: number[]): Split {
+  return (g, t, ctx) => {
+    const n = g[at];
+    if (n < ctx.minElements) return undefined;
+    return withWork(ranges(n, ELEMENT_ALIGN, t * CHUNKS_PER_THREAD, ctx.minElements / (2 * CHUNKS_PER_THREAD)).map(([lo, hi]) =>
+      g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v))), n * 8);
+  };
+}
+
+const SPLITS: Partial<Record<KernelName, Split>> = {
+  gemm: gemmSplit, conv2d: conv2dSplit,
+  conv2dBackpropInput: backpropInputSplit, im2col: im2colSplit,
+  maxPool2d: poolSplit(['in', 'out']), avgPool2d: poolSplit(['in', 'out']),
+  maxPool2dGrad: poolSplit(['in', 'out', 'in']), avgPool2dGrad: poolSplit(['out', 'in']),
+  relu: elementSplit(2, [0, 1]), sigmoid: elementSplit(2, [0, 1]), tanh: elementSplit(2, [0, 1]),
+  softplus: elementSplit(2, [0, 1]), leakyRelu: elementSplit(2, [0, 1]), elu: elementSplit(2, [0, 1]),
+  reluGrad: elementSplit(3, [0, 1, 2]), sigmoidGrad: elementSplit(3, [0, 1, 2]), tanhGrad: elementSplit(3, [0, 1, 2]),
+  softplusGrad: elementSplit(3, [0, 1, 2]), leakyReluGrad: elementSplit(3, [0, 1, 2]), eluGrad: elementSplit(4, [0, 1, 2, 3]),
+  add: elementSplit(3, [0, 1, 2]), sub: elementSplit(3, [0, 1, 2]), mul: elementSplit(3, [0, 1, 2]),
+  scale: elementSplit(3, [0, 2]), axpy: elementSplit(3, [1, 2]), fill: elementSplit(2, [0]), copy: elementSplit(2, [0, 1]),
+  sgdUpdate: elementSplit(2, [0, 1]), momentumUpdate: elementSplit(3, [0, 1, 2]), adagradUpdate: elementSplit(3, [0, 1, 2]),
+  rmspropUpdate: elementSplit(3, [0, 1, 2]), adamUpdate: elementSplit(4, [0, 1, 2, 3]), nadamUpdate: elementSplit(4, [0, 1, 2, 3]),
+  clipByValue: elementSplit(1, [0]),
+};
+
+export class Pool implements Threads {
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly ids = new Map<string, number>();
+  private seq = 0;
+  private active: number;
+  private readonly ctx: SplitContext;
+  private readonly w: number; // int32 index of the command block
+  private readonly a: number; // float64 index of its arguments
+
+  constructor(private readonly exports: KernelExports, memory: WebAssembly.Memory, block: number,
+    private readonly workers: NodeWorker[], names: readonly string[], gemmWork: number[]) {
+    this.i32 = new Int32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+    this.w = block >>> 2;
+    this.a = (block + 128) >>> 3;
+    names.forEach((n, i) => this.ids.set(n, i));
+    this.active = workers.length + 1;
+    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, minMacs: MIN_MACS, minElements: MIN_ELEMENTS, wakeWork: WAKE_WORK };
+  }
+
+  get count(): number { return this.active; }
+
+  /** Calls split over more than one thread so far, and the times a busy machine sent calls back to this thread. */
+  splits = 0;
+  backoffs = 0;
+  private slow = 0;
+  private skip = 0;
+  private adaptive = true;
+  /** Set when a worker thread died (its claimed chunk will never be done). */
+  broken: string | undefined;
+
+  /**
+   * For tests and benchmarks: the threads the calls are split for from now on (1 … the count started; the same bits
+   * for any) and the size thresholds (0 splits every call that has more than one output block).
+   */
+  tune(active: number, limits: { minMacs?: number; minElements?: number; wakeWork?: number; adaptive?: boolean } = {}): void {
+    if (!Number.isInteger(active) || active < 1 || active > this.workers.length + 1) throw new RangeError(`threads: ${active} must be an integer in [1, ${this.workers.length + 1}]`);
+    this.active = active;
+    this.ctx.minMacs = limits.minMacs ?? MIN_MACS;
+    this.ctx.minElements = limits.minElements ?? MIN_ELEMENTS;
+    this.ctx.wakeWork = limits.wakeWork ?? WAKE_WORK;
+    this.adaptive = limits.adaptive ?? true;
+    this.skip = this.slow = 0;
+  }
+
+  convWorkBytes(bytes: number): number {
+    return this.workers.length === 0 || bytes === 0 ? bytes : this.ctx.convSlice(bytes) * (this.workers.length + 1);
+  }
+
+  /**
+   * Splits the call into chunks (output blocks), publishes them in the command block and claims them alongside the
+   * workers, then waits for the chunks others claimed. A worker that is asleep or descheduled claims nothing, so this
+   * thread never waits for work nobody started.
+   */
+  run(name: KernelName, args: number[]): unknown {
+    if (this.skip > 0) { this.skip--; return (this.exports[name] as (...a: number[]) => unknown)(...args); }
+    if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterSteps(this, args, this.ctx)) return undefined;
+    const split = this.active > 1 ? SPLITS[name] : undefined;
+    const chunks = split?.(args, this.active, this.ctx);
+    if (!chunks || chunks.length === 0) return (this.exports[name] as (...a: number[]) => unknown)(...args);
+    const f = name, fn = this.exports[f] as (...a: number[]) => unknown;
+    if (chunks.length < 2) return fn(...chunks[0]);
+    this.splits++;
+    const n = chunks[0].length, C = chunks.length, { i32, f64, w } = this;
+    if (C > MAX_CHUNKS || C * n > MAX_ARGS) throw new Error(`threads: ${C} chunks of ${n} arguments do not fit the command block`);
+    for (let c = 0; c < C; c++) for (let k = 0; k < n; k++) f64[this.a + c * n + k] = chunks[c][k];
+    i32[w + 1] = this.ids.get(f)!;
+    i32[w + 2] = n;
+    Atomics.store(i32, w + 16, 0);
+    this.seq = (this.seq + 1) & 0xffff;
+    let v = (this.seq << 16) | (C << 8);
+    Atomics.store(i32, w, v);
+    // Sleeping workers are woken for large calls only; spinning ones join any.
+    if ((chunks.work ?? Infinity) >= this.ctx.wakeWork && Atomics.load(i32, w + 4) > 0) Atomics.notify(i32, w, C - 1);
+    const t0 = this.adaptive ? performance.now() : 0;
+    let failed: unknown;
+    while ((v & 255) < C) {
+      const got = Atomics.compareExchange(i32, w, v, v + 1);
+      if (got !== v) { v = got; continue; }
+      try { fn(...chunks[v & 255]); } catch (e) { failed ??= e; }
+      Atomics.add(i32, w + 16, 1);
+      v = Atomics.load(i32, w);
+    }
+    const t1 = performance.now();
+    for (let k = 0, d = Atomics.load(i32, w + 16); d < C; k++, d = Atomics.load(i32, w + 16)) {
+      if ((k & 1023) !== 1023 || performance.now() - t1 < WAIT_SPIN_MS) continue;
+      if (this.broken) throw new Error(`simdnet: a kernel worker thread ended (${this.broken}); call releaseThreads() and go on with one thread`);
+      Atomics.store(i32, w + 17, 1);
+      Atomics.wait(i32, w + 16, d, 5);
+      Atomics.store(i32, w + 17, 0);
+    }
+    if (this.adaptive) this.pace(t1 - t0, performance.now() - t1);
+    if (failed !== undefined) throw failed;
+    if (Atomics.exchange(i32, w + 18, 0) !== 0) throw new Error(`simdnet: kernel ${f} failed on a worker thread`);
+    return undefined;
+  }
+
+  /**
+   * Politeness on a busy machine: a call where this thread waited for workers' chunks longer than half its own share
+   * (and over 20 µs) scores 1, any other takes 0.25 off; at 3 the workers are not getting a core (another job has
+   * it) and the next BACKOFF_CALLS calls run here alone, then the threads are tried again.
+   */
+  private pace(own: number, waited: number): void {
+    if (waited > 0.02 && waited > own / 2) {
+      if (++this.slow >= 3) { this.slow = 0; this.skip = BACKOFF_CALLS; this.backoffs++; }
+    } else this.slow = Math.max(0, this.slow - 0.25);
+  }
+
+  async release(): Promise<void> {
+    Atomics.store(this.i32, this.w + 5, 1);
+    Atomics.notify(this.i32, this.w);
+    await Promise.all(this.workers.map((wk) => wk.terminate()));
+    this.workers.length = 0;
+    this.active = 1;
+  }
+}
+
+/** Shared memory and worker threads: Node, Deno and Bun (worker_threads). Browsers run the threaded module on one thread. */
+function workersPossible(): boolean {
+  const g = globalThis as { SharedArrayBuffer?: unknown; process?: { versions?: { node?: unknown } } };
+  return typeof g.SharedArrayBuffer === 'function' && typeof g.process?.versions?.node === 'string';
+}
+
+/**
+ * A backend over the threaded module: one shared memory, the calling thread's instance, and `threads` − 1 workers
+ * ('auto': one per core, at most 16; 1 where worker threads are unavailable). Its exports dispatch the kernels that
+ * split to the pool, and conv2dWorkspaceBytes plans one slice per thread, so the typed wrappers stay as they are.
+ */
+export async function startThreads(module: WebAssembly.Module, threads: number | 'auto'): Promise<Omit<Backend, 'info'>> {
+  const count = !workersPossible() ? 1 : threads === 'auto' ? Math.min(16, await cores()) : threads;
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+  const raw = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory } as unknown as KernelExports;
+  const arena = new Arena(memory, raw.heapBase());
+  const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
+  if (count <= 1) return { exports: raw, arena, gemmWork, debug: false };
+  const n = count - 1;
+  const block = arena.alloc(BLOCK_BYTES, 'thread command block');
+  arena.u8.fill(0, block, block + BLOCK_BYTES);
+  const works = [gemmWork];
+  for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
+  const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
+  const { Worker } = await workerThreads();
+  const workers: NodeWorker[] = [];
+  try {
+    for (let w = 0; w < n; w++) {
+      // execArgv []: no loaders or --input-type from the parent (the source is a plain script).
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, block, names, spinMs: SPIN_MS } });
+      workers.push(worker);
+      await new Promise<void>((ok, fail) => {
+        worker.once('message', () => ok());
+        worker.once('error', (e) => fail(e as Error));
+      });
+      worker.unref(); // never keeps the process alive
+    }
+  } catch (e) {
+    await Promise.all(workers.map((wk) => wk.terminate()));
+    throw e;
+  }
+  const pool = new Pool(raw, memory, block, workers, names, works);
+  for (const wk of workers) wk.on('error', (e) => { pool.broken = String((e as Error)?.message ?? e); });
+  const exports: Record<string, unknown> = { ...raw };
+  for (const name of [...Object.keys(SPLITS), 'conv2dBackpropFilter'] as KernelName[]) exports[name] = (...a: number[]) => pool.run(name, a);
+  exports.conv2dWorkspaceBytes = (...a: Parameters<KernelExports['conv2dWorkspaceBytes']>) => pool.convWorkBytes(raw.conv2dWorkspaceBytes(...a));
+  return { exports: exports as unknown as KernelExports, arena, gemmWork, debug: false, threads: pool };
+}
