@@ -16,7 +16,7 @@ test('an unknown key is refused naming it and the nearest option', async () => {
 });
 
 test('options that are not an object are refused', async () => {
-  assert.match(await rejection(init(null as never)), /init: options must be an object \{ module, bytes, relaxed \}, got null/);
+  assert.match(await rejection(init(null as never)), /init: options must be an object \{ module, bytes, relaxed, threads \}, got null/);
   assert.match(await rejection(init(3 as never)), /init: options must be an object/);
 });
 
