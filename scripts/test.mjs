@@ -74,7 +74,7 @@ else { failed++; summary.push('Node 22: not installed (see scripts/engines.mjs)'
 // The relaxed-SIMD build (init({ relaxed: true })) against the float64 references: the kernel and gradient suites and
 // init (not the pinned trajectories and hashes, which hold for the standard build only), in Node 22 (relaxed SIMD on
 // by default) and in this Node behind its flag.
-const RELAXED_FILES = `(kernels/|gradients/|api/init).*${only ? `${only}.*` : ''}\\.test\\.ts$`;
+const RELAXED_FILES = `(kernels/(?!threads)|gradients/|api/init).*${only ? `${only}.*` : ''}\\.test\\.ts$`; // threads: the standard build's
 if (node22) uvuSuite('Node 22', node22, 'relaxed', RELAXED_FILES);
 uvuSuite(`Node ${process.versions.node.split('.')[0]} --experimental-wasm-relaxed-simd`, process.execPath, 'relaxed', RELAXED_FILES,
   process.versions.node.split('.')[0] === '20' ? ['--experimental-wasm-relaxed-simd'] : []);

@@ -6,6 +6,7 @@ import { workerPool, type Executor, type TrialWorker, type WorkerReply } from '.
 import { datasetNames } from '../data/sources.js';
 import type { DatasetArrays } from '../run/dataset.js';
 
+/** A Web Worker pool's dataset, size, worker script and kernels. */
 export interface WebPoolOptions {
   /** The dataset every trial trains on (each trial's dataset setting must name it; its limit takes the first rows). */
   data: DatasetArrays;
