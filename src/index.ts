@@ -5,8 +5,8 @@
  * `import { … } from 'simdnet'`: init, tensors and ops, layers, losses, optimizers, models and training, saving and loading, gradient checks and diagnostics.
  * @module simdnet
  */
-import { backend, isInitialised, type InitOptions } from './backend/module.js';
-import { initKernels, type EntryKernels } from './backend/init-kernels.js';
+import { backend, isInitialised, type EntryKernels, type InitOptions } from './backend/module.js';
+import { initKernels } from './backend/init-kernels.js';
 import { releaseWasmBase64 } from './backend/kernels.generated.js';
 import { decodeBase64 } from './backend/base64.js';
 

@@ -1,20 +1,7 @@
 // The init() every entry runs. With no options (or {}) it instantiates the entry's standard build, on threads where
 // the entry can start them (threads 'auto'); options (module, bytes, relaxed, threads) are read in init-options.ts,
 // loaded only then, so the page bundle carries none of that code.
-import { init, isInitialised, type Backend, type InitOptions } from './module.js';
-
-/** How an entry gets one of its kernel builds, on demand: { module } or { bytes }. */
-export type KernelSource = () => Promise<InitOptions>;
-
-/** What an entry supplies to init(). */
-export interface EntryKernels {
-  /** The standard build for a thread count (the Node entry gives its threaded module unless threads is 1). */
-  standard(threads: number | 'auto' | undefined): Promise<InitOptions>;
-  /** The relaxed-SIMD build, or a sentence saying why this entry has none. */
-  relaxed: KernelSource | string;
-  /** Puts a module that imports shared memory on threads (the Node entry); absent: everything runs on this thread. */
-  threaded?(module: WebAssembly.Module, threads: number | 'auto' | undefined): Promise<Omit<Backend, 'info'> | undefined>;
-}
+import { init, isInitialised, type EntryKernels, type InitOptions } from './module.js';
 
 /** init(options) for an entry. Once initialised, later calls change nothing (their options are still checked). */
 export async function initKernels(options: InitOptions | undefined, k: EntryKernels): Promise<void> {

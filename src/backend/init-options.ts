@@ -2,8 +2,7 @@
 // count), then the build: the module or bytes given; with relaxed: true the relaxed-SIMD build where the engine
 // validates relaxed SIMD, else the standard build with the reason (backendInfo()). Loaded on demand by init-kernels.ts.
 import { checkKeys, given } from '../ops/options.js';
-import type { BackendInfo, InitOptions } from './module.js';
-import type { EntryKernels, KernelSource } from './init-kernels.js';
+import type { BackendInfo, EntryKernels, InitOptions, KernelSource } from './module.js';
 
 /** The keys InitOptions holds (init() refuses any other). */
 export const INIT_OPTION_KEYS: readonly string[] = ['module', 'bytes', 'relaxed', 'threads'];

@@ -53,6 +53,19 @@ export interface Threads {
   release(): Promise<void>;
 }
 
+/** How an entry gets one of its kernel builds, on demand: { module } or { bytes }. */
+export type KernelSource = () => Promise<InitOptions>;
+
+/** What an entry supplies to init(). */
+export interface EntryKernels {
+  /** The standard build for a thread count (the Node entry gives its threaded module unless threads is 1). */
+  standard(threads: number | 'auto' | undefined): Promise<InitOptions>;
+  /** The relaxed-SIMD build, or a sentence saying why this entry has none. */
+  relaxed: KernelSource | string;
+  /** Puts a module that imports shared memory on threads (the Node entry); absent: everything runs on this thread. */
+  threaded?(module: WebAssembly.Module, threads: number | 'auto' | undefined): Promise<Omit<Backend, 'info'> | undefined>;
+}
+
 /** Makes a backend on threads for a module that imports its (shared) memory; undefined: the module runs on this thread. */
 export type ThreadedBackend = (module: WebAssembly.Module) => Promise<Omit<Backend, 'info'> | undefined>;
 
