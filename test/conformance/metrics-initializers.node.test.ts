@@ -15,7 +15,8 @@ const test = suite(`conformance: metrics and initializers [${BUILD}]`);
 const N = 64, IN = 6, OUT = 5;
 
 function pair(activation: 'sigmoid' | 'softmax'): [tfl.Sequential, Model] {
-  const tm = tfl.sequential({ layers: [tfl.layers.dense({ units: OUT, activation, inputShape: [IN] })] });
+  // Seeded: an unseeded kernel once put two outputs of one row within float32 rounding of each other (a flaky arg-max).
+  const tm = tfl.sequential({ layers: [tfl.layers.dense({ units: OUT, activation, inputShape: [IN], kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) })] });
   const m = sequential([layers.dense({ units: OUT, activation })], { inputShape: [IN], seed: 1 });
   copyWeights(tm, m);
   return [tm, m];
