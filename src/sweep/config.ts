@@ -5,6 +5,7 @@ import { applyParams, readSpace, spaceCorners, type Space } from './space.js';
 import { METHODS, type Goal, type Method } from './search.js';
 import type { StopRule } from './stopping.js';
 import { METRICS, type MetricName } from './trial.js';
+import { FOLDER_NAME } from '../run/experiment.js';
 
 /** A sweep file as read: every key checked, defaults filled in. */
 export interface SweepConfig {
@@ -17,7 +18,6 @@ export interface SweepConfig {
 }
 
 const KEYS = ['name', 'description', 'base', 'space', 'method', 'metric', 'budget', 'earlyTermination', 'batch', 'seed', 'trialTimeoutSeconds'];
-export const FOLDER_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks a sweep object: unknown keys (with the nearest), types and ranges, and every value of the space against the settings. */

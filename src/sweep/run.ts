@@ -12,7 +12,8 @@ import { bestTrial } from '../report/sweep-best.js';
 import { createLog, readLog, type TrialLog, type TrialRecord } from './log.js';
 import type { Executor } from './pool.js';
 import { localPool } from './pool-node.js';
-import { FOLDER_NAME, readSweep, type SweepConfig } from './config.js';
+import { readSweep, type SweepConfig } from './config.js';
+import { FOLDER_NAME } from '../run/experiment.js';
 import { coordinate, type SweepResult, type SweepStatus } from './coordinate.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
