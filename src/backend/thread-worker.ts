@@ -2,14 +2,19 @@
 // instantiates the threaded module over the shared memory, then claims chunks of calls from the command block.
 
 /**
- * The command block (BLOCK_BYTES of shared memory), int32 words: 0 the claim word, call sequence (16 bits) · chunk
- * count (8 bits) · next unclaimed chunk (8 bits), claimed by compare-and-exchange; 1 the function's index in the names
- * list; 2 arguments per chunk; 4 workers asleep; 5 stop; 16 chunks done; 17 set while the caller sleeps; 18 set when a
- * chunk threw. Float64 arguments from byte 128, chunk after chunk. Which thread runs a chunk never changes its bits.
+ * The command block (BLOCK_BYTES of shared memory), int32 words: 0 the call word, call sequence (16 bits) · chunk count
+ * (8 bits), stored last when a call is published; 1 the function's index in the names list; 2 arguments per chunk;
+ * 3 threads the chunks were cut for; 4 workers asleep; 5 stop; 16 chunks done; 17 set while the caller sleeps; 18 set
+ * when a chunk threw. Words 32 … 32 + MAX_CHUNKS: one claim flag per chunk (0 free, 1 claimed; the caller frees the
+ * call's flags before publishing it, the others stay 1), claimed by compare-and-exchange. Float64 arguments from byte
+ * ARGS_BYTE, chunk after chunk. Thread t of T first claims the chunks from t·C/T on (the same output block as in the
+ * last call of that size, still in its cache), then any left; which thread runs a chunk never changes its bits.
  */
-export const BLOCK_BYTES = 128 + 8 * 1024;
 export const MAX_ARGS = 1024;
 export const MAX_CHUNKS = 255;
+export const FLAGS_WORD = 32;
+export const ARGS_BYTE = 4 * (FLAGS_WORD + MAX_CHUNKS + 1);
+export const BLOCK_BYTES = ARGS_BYTE + 8 * MAX_ARGS;
 /**
  * Milliseconds a worker polls the claim word after its last chunk before it sleeps (Atomics.wait): long enough to
  * span the gaps between one training step's kernel calls, short enough to leave the core to others between steps.
@@ -18,14 +23,14 @@ export const SPIN_MS = 0.1;
 /** Milliseconds the calling thread polls for chunks other threads are computing before it sleeps. */
 export const WAIT_SPIN_MS = 1;
 
-/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs }. */
+/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs, id } (id 1 … N − 1). */
 export const NODE_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
-const { memory, block, names, spinMs } = workerData;
+const { memory, block, names, spinMs, id } = workerData;
 const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
 const fns = names.map((n) => kernels[n]);
-const i32 = new Int32Array(memory.buffer, block, 32);
-const f64 = new Float64Array(memory.buffer, block + 128, ${MAX_ARGS});
+const i32 = new Int32Array(memory.buffer, block, ${FLAGS_WORD + MAX_CHUNKS + 1});
+const f64 = new Float64Array(memory.buffer, block + ${ARGS_BYTE}, ${MAX_ARGS});
 const args = [];
 let seen = Atomics.load(i32, 0) >>> 16;
 parentPort.postMessage('ready');
@@ -40,15 +45,15 @@ for (;;) {
   }
   if (Atomics.load(i32, 5)) break;
   seen = v >>> 16;
-  while (v >>> 16 === seen && (v & 255) < ((v >>> 8) & 255)) {
-    const w = Atomics.compareExchange(i32, 0, v, v + 1);
-    if (w !== v) { v = w; continue; }
-    const chunk = v & 255, chunks = (v >>> 8) & 255, n = i32[2], at = chunk * n;
+  const chunks = (v >>> 8) & 255, first = Math.floor((id * chunks) / Math.max(1, i32[3]));
+  for (let k = 0; k < chunks; k++) {
+    const c = (first + k) % chunks;
+    if (Atomics.load(i32, ${FLAGS_WORD} + c) !== 0 || Atomics.compareExchange(i32, ${FLAGS_WORD} + c, 0, 1) !== 0) continue;
+    const n = i32[2], at = c * n;
     args.length = n;
-    for (let k = 0; k < n; k++) args[k] = f64[at + k];
+    for (let j = 0; j < n; j++) args[j] = f64[at + j];
     try { fns[i32[1]](...args); } catch { Atomics.store(i32, 18, 1); }
     if (Atomics.add(i32, 16, 1) + 1 === chunks && Atomics.load(i32, 17)) Atomics.notify(i32, 16);
-    v = Atomics.load(i32, 0);
   }
 }
 `;

@@ -9,15 +9,20 @@
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './module.js';
-import { BLOCK_BYTES, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS } from './thread-worker.js';
+import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS } from './thread-worker.js';
 
 /** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
 export const MIN_MACS = 1 << 17;
 export const MIN_ELEMENTS = 1 << 15;
 /** Work (multiply-adds or equivalent) from which a call wakes sleeping workers: about 50–100 µs on one thread. */
 export const WAKE_WORK = 1 << 20;
-/** Calls run on the calling thread alone once workers were found late often (a busy machine: see Pool.pace). */
+/**
+ * Calls run on the calling thread alone once workers were found late often (a busy machine: see Pool.pace): 64, then
+ * twice as many each time the threads are late again within CALM_CALLS split calls of a retry, up to 64 · 2^6.
+ */
 const BACKOFF_CALLS = 64;
+const BACKOFF_LEVELS = 6;
+const CALM_CALLS = 512;
 /** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
 const ELEMENT_ALIGN = 64;
 /**
@@ -163,25 +168,30 @@ function poolSplit(sides: ('in' | 'out')[]): Split {
   };
 }
 
-// Elementwise kernels: n at index `at`, the pointers at `ptrs` advance with the range.
-function elementSplit(at: number, ptrs: number[]): Split {
+// Elementwise kernels: n at index `at`, the pointers at `ptrs` advance with the range. cost: work per element relative to
+// a copy (the transcendental activations, our own exp inside, cost about 8), so the compute-bound ones split at
+// shorter lengths than the memory-bound ones.
+function elementSplit(at: number, ptrs: number[], cost = 1): Split {
   return (g, t, ctx) => {
     const n = g[at];
-    if (n < ctx.minElements) return undefined;
-    return withWork(ranges(n, ELEMENT_ALIGN, t * CHUNKS_PER_THREAD, ctx.minElements / (2 * CHUNKS_PER_THREAD)).map(([lo, hi]) =>
-      g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v))), n * 8);
+    if (n * cost < ctx.minElements) return undefined;
+    return withWork(ranges(n, ELEMENT_ALIGN, t * CHUNKS_PER_THREAD, ctx.minElements / (2 * CHUNKS_PER_THREAD * cost)).map(([lo, hi]) =>
+      g.map((v, i) => (i === at ? hi - lo : ptrs.includes(i) ? v + lo * 4 : v))), n * 8 * cost);
   };
 }
+
+/** Work per element of the activations that evaluate exp (or expm1) per element, relative to a copy. */
+const TRANSCENDENTAL = 8;
 
 const SPLITS: Partial<Record<KernelName, Split>> = {
   gemm: gemmSplit, conv2d: conv2dSplit,
   conv2dBackpropInput: backpropInputSplit, im2col: im2colSplit,
   maxPool2d: poolSplit(['in', 'out']), avgPool2d: poolSplit(['in', 'out']),
   maxPool2dGrad: poolSplit(['in', 'out', 'in']), avgPool2dGrad: poolSplit(['out', 'in']),
-  relu: elementSplit(2, [0, 1]), sigmoid: elementSplit(2, [0, 1]), tanh: elementSplit(2, [0, 1]),
-  softplus: elementSplit(2, [0, 1]), leakyRelu: elementSplit(2, [0, 1]), elu: elementSplit(2, [0, 1]),
+  relu: elementSplit(2, [0, 1]), sigmoid: elementSplit(2, [0, 1], TRANSCENDENTAL), tanh: elementSplit(2, [0, 1], TRANSCENDENTAL),
+  softplus: elementSplit(2, [0, 1], TRANSCENDENTAL), leakyRelu: elementSplit(2, [0, 1]), elu: elementSplit(2, [0, 1], TRANSCENDENTAL),
   reluGrad: elementSplit(3, [0, 1, 2]), sigmoidGrad: elementSplit(3, [0, 1, 2]), tanhGrad: elementSplit(3, [0, 1, 2]),
-  softplusGrad: elementSplit(3, [0, 1, 2]), leakyReluGrad: elementSplit(3, [0, 1, 2]), eluGrad: elementSplit(4, [0, 1, 2, 3]),
+  softplusGrad: elementSplit(3, [0, 1, 2], TRANSCENDENTAL), leakyReluGrad: elementSplit(3, [0, 1, 2]), eluGrad: elementSplit(4, [0, 1, 2, 3]),
   add: elementSplit(3, [0, 1, 2]), sub: elementSplit(3, [0, 1, 2]), mul: elementSplit(3, [0, 1, 2]),
   scale: elementSplit(3, [0, 2]), axpy: elementSplit(3, [1, 2]), fill: elementSplit(2, [0]), copy: elementSplit(2, [0, 1]),
   sgdUpdate: elementSplit(2, [0, 1]), momentumUpdate: elementSplit(3, [0, 1, 2]), adagradUpdate: elementSplit(3, [0, 1, 2]),
@@ -204,7 +214,7 @@ export class Pool implements Threads {
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.w = block >>> 2;
-    this.a = (block + 128) >>> 3;
+    this.a = (block + ARGS_BYTE) >>> 3;
     names.forEach((n, i) => this.ids.set(n, i));
     this.active = workers.length + 1;
     this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, minMacs: MIN_MACS, minElements: MIN_ELEMENTS, wakeWork: WAKE_WORK };
@@ -217,22 +227,26 @@ export class Pool implements Threads {
   backoffs = 0;
   private slow = 0;
   private skip = 0;
+  private level = 0;
+  private calm = 0;
   private adaptive = true;
   /** Set when a worker thread died (its claimed chunk will never be done). */
   broken: string | undefined;
 
   /**
    * For tests and benchmarks: the threads the calls are split for from now on (1 … the count started; the same bits
-   * for any) and the size thresholds (0 splits every call that has more than one output block).
+   * for any) and, when given, the size thresholds (0 splits every call that has more than one output block) and
+   * whether a busy machine sends calls back to this thread (adaptive). What the pool learnt about the machine's load
+   * is kept across calls of tune.
    */
-  tune(active: number, limits: { minMacs?: number; minElements?: number; wakeWork?: number; adaptive?: boolean } = {}): void {
+  tune(active: number, limits?: { minMacs?: number; minElements?: number; wakeWork?: number; adaptive?: boolean }): void {
     if (!Number.isInteger(active) || active < 1 || active > this.workers.length + 1) throw new RangeError(`threads: ${active} must be an integer in [1, ${this.workers.length + 1}]`);
     this.active = active;
+    if (!limits) return;
     this.ctx.minMacs = limits.minMacs ?? MIN_MACS;
     this.ctx.minElements = limits.minElements ?? MIN_ELEMENTS;
     this.ctx.wakeWork = limits.wakeWork ?? WAKE_WORK;
     this.adaptive = limits.adaptive ?? true;
-    this.skip = this.slow = 0;
   }
 
   convWorkBytes(bytes: number): number {
@@ -245,7 +259,7 @@ export class Pool implements Threads {
    * thread never waits for work nobody started.
    */
   run(name: KernelName, args: number[]): unknown {
-    if (this.skip > 0) { this.skip--; return (this.exports[name] as (...a: number[]) => unknown)(...args); }
+    if (this.skip > 0 && this.active > 1 && this.adaptive) { this.skip--; return (this.exports[name] as (...a: number[]) => unknown)(...args); }
     if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterSteps(this, args, this.ctx)) return undefined;
     const split = this.active > 1 ? SPLITS[name] : undefined;
     const chunks = split?.(args, this.active, this.ctx);
@@ -258,20 +272,26 @@ export class Pool implements Threads {
     for (let c = 0; c < C; c++) for (let k = 0; k < n; k++) f64[this.a + c * n + k] = chunks[c][k];
     i32[w + 1] = this.ids.get(f)!;
     i32[w + 2] = n;
+    i32[w + 3] = this.active;
     Atomics.store(i32, w + 16, 0);
+    for (let c = 0; c < C; c++) Atomics.store(i32, w + FLAGS_WORD + c, 0);
     this.seq = (this.seq + 1) & 0xffff;
-    let v = (this.seq << 16) | (C << 8);
-    Atomics.store(i32, w, v);
+    Atomics.store(i32, w, (this.seq << 16) | (C << 8));
     // Sleeping workers are woken for large calls only; spinning ones join any.
-    if ((chunks.work ?? Infinity) >= this.ctx.wakeWork && Atomics.load(i32, w + 4) > 0) Atomics.notify(i32, w, C - 1);
+    const asleep = Atomics.load(i32, w + 4) > 0, wake = (chunks.work ?? Infinity) >= this.ctx.wakeWork;
+    if (wake && asleep) Atomics.notify(i32, w, C - 1);
     const t0 = this.adaptive ? performance.now() : 0;
     let failed: unknown;
-    while ((v & 255) < C) {
-      const got = Atomics.compareExchange(i32, w, v, v + 1);
-      if (got !== v) { v = got; continue; }
-      try { fn(...chunks[v & 255]); } catch (e) { failed ??= e; }
+    // This thread's own chunks first (the first C/T: the output blocks it computed in the last call of this size), then
+    // any a worker has not claimed, from the last (the farthest from where the workers start).
+    const own = Math.max(1, Math.floor(C / this.active));
+    let mine = 0;
+    for (let k = 0; k < C; k++) {
+      const c = k < own ? k : C - 1 - (k - own);
+      if (Atomics.load(i32, w + FLAGS_WORD + c) !== 0 || Atomics.compareExchange(i32, w + FLAGS_WORD + c, 0, 1) !== 0) continue;
+      try { fn(...chunks[c]); } catch (e) { failed ??= e; }
       Atomics.add(i32, w + 16, 1);
-      v = Atomics.load(i32, w);
+      mine++;
     }
     const t1 = performance.now();
     for (let k = 0, d = Atomics.load(i32, w + 16); d < C; k++, d = Atomics.load(i32, w + 16)) {
@@ -281,7 +301,7 @@ export class Pool implements Threads {
       Atomics.wait(i32, w + 16, d, 5);
       Atomics.store(i32, w + 17, 0);
     }
-    if (this.adaptive) this.pace(t1 - t0, performance.now() - t1);
+    if (this.adaptive) this.pace(t1 - t0, performance.now() - t1, mine === C && (wake || !asleep));
     if (failed !== undefined) throw failed;
     if (Atomics.exchange(i32, w + 18, 0) !== 0) throw new Error(`simdnet: kernel ${f} failed on a worker thread`);
     return undefined;
@@ -289,13 +309,24 @@ export class Pool implements Threads {
 
   /**
    * Politeness on a busy machine: a call where this thread waited for workers' chunks longer than half its own share
-   * (and over 20 µs) scores 1, any other takes 0.25 off; at 3 the workers are not getting a core (another job has
-   * it) and the next BACKOFF_CALLS calls run here alone, then the threads are tried again.
+   * (and over 20 µs), or did every chunk itself (no worker got a core in time), scores 1; any other takes 0.25 off. At 3
+   * the workers are not getting a core (another job has it) and the next calls run here alone, the workers asleep
+   * (BACKOFF_CALLS, doubling while the threads stay late after each retry, so a machine that stays busy costs a few
+   * late calls per thousands); then the threads are tried again. A worker spinning for a core it cannot use would
+   * take this thread's share of the machine.
    */
-  private pace(own: number, waited: number): void {
-    if (waited > 0.02 && waited > own / 2) {
-      if (++this.slow >= 3) { this.slow = 0; this.skip = BACKOFF_CALLS; this.backoffs++; }
-    } else this.slow = Math.max(0, this.slow - 0.25);
+  private pace(own: number, waited: number, alone: boolean): void {
+    if (alone || (waited > 0.02 && waited > own / 2)) {
+      if (++this.slow >= 3) {
+        this.slow = this.calm = 0;
+        this.skip = BACKOFF_CALLS << this.level;
+        this.level = Math.min(BACKOFF_LEVELS, this.level + 1);
+        this.backoffs++;
+      }
+    } else {
+      this.slow = Math.max(0, this.slow - 0.25);
+      if (++this.calm >= CALM_CALLS) this.level = this.calm = 0;
+    }
   }
 
   async release(): Promise<void> {
@@ -328,6 +359,7 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   const n = count - 1;
   const block = arena.alloc(BLOCK_BYTES, 'thread command block');
   arena.u8.fill(0, block, block + BLOCK_BYTES);
+  new Int32Array(memory.buffer, block, FLAGS_WORD + MAX_CHUNKS + 1).fill(1, FLAGS_WORD); // every chunk claimed: none published
   const works = [gemmWork];
   for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
   const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
@@ -336,7 +368,7 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   try {
     for (let w = 0; w < n; w++) {
       // execArgv []: no loaders or --input-type from the parent (the source is a plain script).
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, block, names, spinMs: SPIN_MS } });
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, block, names, spinMs: SPIN_MS, id: w + 1 } });
       workers.push(worker);
       await new Promise<void>((ok, fail) => {
         worker.once('message', () => ok());
