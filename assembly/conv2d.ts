@@ -3,7 +3,7 @@
 // im2col); the backward passes go through an explicit im2col/col2im in bounded chunks of output pixels. Padding is
 // explicit (TS resolves 'same').
 import { gemm, gemmBlocked, packContext, GEMM_MR } from './gemm';
-import { col2imAdd, col2imRowsAdd, im2col, packAConv, setConvGeometry } from './im2col';
+import { col2imAdd, col2imRowsAdd, im2col, im2colBand, packAConv, setConvGeometry } from './im2col';
 import { fill } from './elementwise';
 import { reduceSum } from './reduce';
 
@@ -140,4 +140,25 @@ export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, 
     }
   }
   if (db) reduceSum(dy, db, 1, NPix, Cout, 1);
+}
+
+/**
+ * dw[k0:k1, :] += the same rows of conv2dBackpropFilter's product (no bias gradient): one thread's band of filter rows,
+ * in the same pixel chunks and the same GEMM order, so every dw element gets the bits the whole kernel gives it. work:
+ * a col chunk of (k1 − k0) columns (conv2dWorkspaceBytes is enough). Not 1×1 pointwise geometries (a plain GEMM).
+ * Built into the threaded module only (src/backend/threads.ts splits the kernel with it); elsewhere it traps.
+ */
+export function conv2dBackpropFilterBand(x: usize, dy: usize, dw: usize, work: usize, gemmWork: usize, k0: i32, k1: i32,
+  N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
+  strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
+  if (!ASC_FEATURE_THREADS) unreachable();
+  const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
+  const K = kh * kw * Cin, NPix = N * OH * OW, R = k1 - k0;
+  assert(OH > 0 && OW > 0 && 0 <= k0 && k0 < k1 && k1 <= K && (work & 15) == 0, 'conv2dBackpropFilterBand: bad band or geometry');
+  const P = chunkPixels(K, NPix);
+  for (let q0 = 0; q0 < NPix; q0 += P) {
+    const m = min(P, NPix - q0);
+    im2colBand(x, work, q0, m, k0, k1, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
+    gemm(1, 0, R, Cout, m, 1, work, R, dy + <usize>q0 * Cout * 4, Cout, 1, dw + <usize>k0 * Cout * 4, Cout, gemmWork, 0);
+  }
 }

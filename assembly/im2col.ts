@@ -80,6 +80,44 @@ export function im2col(x: usize, col: usize, q0: i32, P: i32, H: i32, W: i32, Ci
   }
 }
 
+// col[0..P) = columns k0 … k1 − 1 of rows q0 … q0 + P − 1 of im2col(x) (col: [P, k1 − k0], every element written): a
+// band of filter rows, for one thread's share of conv2dBackpropFilter (conv2d.ts). Kernel row by kernel row, the
+// part of it inside the band: zeros outside x, a copy inside.
+export function im2colBand(x: usize, col: usize, q0: i32, P: i32, k0: i32, k1: i32, H: i32, W: i32, Cin: i32, OH: i32,
+  OW: i32, kh: i32, kw: i32, strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padL: i32): void {
+  const rowLen = kw * Cin, i0 = k0 / rowLen, i1 = (k1 - 1) / rowLen;
+  const cin4 = <usize>Cin * 4;
+  let ow = q0 % OW, oh = (q0 / OW) % OH, n = q0 / (OW * OH);
+  let dst = col;
+  for (let p = 0; p < P; p++) {
+    const ih0 = oh * strH - padT, iw0 = ow * strW - padL;
+    const xn = x + <usize>n * H * W * cin4;
+    const jr = validRange(iw0, kw, dilW, W);
+    const jlo = jr & 0xffff, jhi = jr >>> 16;
+    const ir = validRange(ih0, kh, dilH, H);
+    const ilo = ir & 0xffff, ihi = ir >>> 16;
+    for (let i = i0; i <= i1; i++) {
+      const a = max(k0 - i * rowLen, 0), b = min(k1 - i * rowLen, rowLen); // the band's part of kernel row i
+      if (i < ilo || i >= ihi || jlo == jhi) { zeroRow(dst, b - a); dst += <usize>(b - a) * 4; continue; }
+      const ih = ih0 + i * dilH;
+      if (dilW == 1) {
+        const lo = min(max(jlo * Cin, a), b), hi = max(min(jhi * Cin, b), lo);
+        zeroRow(dst, lo - a);
+        copyRow(xn + <usize>((ih * W + iw0) * Cin + lo) * 4, dst + <usize>(lo - a) * 4, hi - lo);
+        zeroRow(dst + <usize>(hi - a) * 4, b - hi);
+      } else {
+        for (let j = a / Cin; j * Cin < b; j++) {
+          const lo = max(a, j * Cin), hi = min(b, j * Cin + Cin), seg = dst + <usize>(lo - a) * 4;
+          if (j >= jlo && j < jhi) copyRow(xn + <usize>((ih * W + iw0 + j * dilW) * Cin + lo - j * Cin) * 4, seg, hi - lo);
+          else zeroRow(seg, hi - lo);
+        }
+      }
+      dst += <usize>(b - a) * 4;
+    }
+    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
+  }
+}
+
 // dx += col2im(col) for rows q0 … q0 + P − 1: every in-image entry of col is added to the x cell it came from,
 // pixel by pixel, kernel row by kernel row (a fixed order). col: [P, K].
 export function col2imAdd(col: usize, dx: usize, q0: i32, P: i32, H: i32, W: i32, Cin: i32, OH: i32, OW: i32,

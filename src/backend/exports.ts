@@ -93,6 +93,10 @@ export interface KernelExports {
   conv2dBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, db: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number,
     Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
+  /** The threaded module's band of filter rows [k0, k1) of conv2dBackpropFilter (no db); traps in the other builds. */
+  conv2dBackpropFilterBand(x: Ptr, dy: Ptr, dw: Ptr, work: Ptr, gemmWork: Ptr, k0: number, k1: number, N: number, H: number,
+    W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
+    padT: number, padB: number, padL: number, padR: number): void;
   maxPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
     strH: number, strW: number, padT: number, padB: number, padL: number, padR: number): void;
   avgPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,

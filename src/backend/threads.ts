@@ -122,9 +122,6 @@ const backpropInputSplit: Split = (g, t, ctx) => {
   return withWork(ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]), d.N * d.OHOW * d.Cout * d.K);
 };
 
-/** assembly/conv2d.ts's chunkPixels: output pixels per im2col chunk (1 MiB of col, whole row tiles, in [128, 2048]). */
-const chunkPixels = (K: number, NPix: number): number => Math.min(NPix, Math.min(2048, Math.max(128, Math.floor((1 << 18) / K) & ~3)));
-
 // im2col(x, col, q0, P, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL): by output pixels (rows of col).
 const im2colSplit: Split = (g, t, ctx) => {
   const [x, col, q0, P] = g, K = g[9] * g[10] * g[6];
@@ -132,25 +129,20 @@ const im2colSplit: Split = (g, t, ctx) => {
   return withWork(ranges(P, 4, t * CHUNKS_PER_THREAD).map(([lo, hi]) => [x, col + lo * K * 4, q0 + lo, hi - lo, ...g.slice(4)]), P * K * 8);
 };
 
-/**
- * conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry) in the single-thread kernel's steps, each split:
- * per chunk of output pixels (the kernel's chunks), im2col by pixels into the shared workspace, then dw += colᵀ·dy by
- * rows of dw (filter elements, each summing its pixels in the one order); db on the calling thread. False: not split.
- */
-function backpropFilterSteps(pool: Pool, g: number[], ctx: SplitContext): boolean {
+// conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry): by bands of filter rows (dw [K, Cout]), each thread
+// forming im2col for its band only and summing every dw element over the pixels in the one order
+// (conv2dBackpropFilterBand); db after, on the calling thread. 1×1 pointwise geometries are one GEMM, split as GEMMs.
+function backpropFilterBands(pool: Pool, g: number[], ctx: SplitContext): boolean {
   const [x, dy, dw, db, work, gemmWork] = g, geo = g.slice(6), d = convDims(geo);
   if (d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return false;
-  const [, H, W, Cin, Cout, kh, kw, sH, sW, dH, dW, pT, pB, pL, pR] = geo;
-  const NPix = d.N * d.OHOW, K = d.K;
+  const [, , , Cin, Cout, kh, kw, sH, sW, , , pT, pB, pL, pR] = geo;
+  const NPix = d.N * d.OHOW;
   if (kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0) {
     pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
   } else {
-    const P = chunkPixels(K, NPix), OH = out(H, kh, sH, pT + pB, dH), OW = out(W, kw, sW, pL + pR, dW);
-    for (let q0 = 0; q0 < NPix; q0 += P) {
-      const m = Math.min(P, NPix - q0);
-      pool.run('im2col', [x, work, q0, m, H, W, Cin, OH, OW, kh, kw, sH, sW, dH, dW, pT, pL]);
-      pool.run('gemm', [1, 0, K, Cout, m, 1, work, K, dy + q0 * Cout * 4, Cout, 1, dw, Cout, gemmWork, 0]);
-    }
+    const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+    const bands = ranges(d.K, d.K >= 64 ? 4 : 1, pool.count);
+    pool.runChunks('conv2dBackpropFilterBand', bands.map(([k0, k1], i) => [x, dy, dw, work + i * slice, ctx.gemmWork[i], k0, k1, ...geo]));
   }
   if (db) ctx.exports.reduceSum(dy, db, 1, NPix, Cout, 1);
   return true;
@@ -260,10 +252,15 @@ export class Pool implements Threads {
    */
   run(name: KernelName, args: number[]): unknown {
     if (this.skip > 0 && this.active > 1 && this.adaptive) { this.skip--; return (this.exports[name] as (...a: number[]) => unknown)(...args); }
-    if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterSteps(this, args, this.ctx)) return undefined;
+    if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterBands(this, args, this.ctx)) return undefined;
     const split = this.active > 1 ? SPLITS[name] : undefined;
     const chunks = split?.(args, this.active, this.ctx);
     if (!chunks || chunks.length === 0) return (this.exports[name] as (...a: number[]) => unknown)(...args);
+    return this.runChunks(name, chunks);
+  }
+
+  /** Runs the chunks of one call (each a call of `name` with its arguments) on the threads; returns when all are done. */
+  runChunks(name: KernelName, chunks: Chunks): unknown {
     const f = name, fn = this.exports[f] as (...a: number[]) => unknown;
     if (chunks.length < 2) return fn(...chunks[0]);
     this.splits++;

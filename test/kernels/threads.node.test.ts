@@ -111,6 +111,9 @@ const GEOS: Geo[] = [
   { N: 3, H: 9, W: 12, Cin: 5, Cout: 3, kh: 3, kw: 2, s: 1, d: 2, pad: [2, 2, 1, 0] },
   { N: 7, H: 5, W: 5, Cin: 17, Cout: 129, kh: 1, kw: 1, s: 1, d: 1, pad: [0, 0, 0, 0] },
   { N: 2, H: 6, W: 7, Cin: 1, Cout: 3, kh: 3, kw: 3, s: 1, d: 1, pad: [1, 1, 1, 1] },
+  // The filter gradient's bands of rows (K = 84, cut at multiples of 4) end inside kernel rows and pixels' channels,
+  // with dilation and uneven padding.
+  { N: 2, H: 10, W: 9, Cin: 7, Cout: 9, kh: 3, kw: 4, s: 1, d: 2, pad: [2, 1, 3, 2] },
 ];
 
 test('conv2d forward, backprop to the input and to the filter: batches, strides, dilations, padding, chunks, 1×1', () => {
