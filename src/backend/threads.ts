@@ -174,6 +174,8 @@ function elementSplit(at: number, ptrs: number[], cost = 1): Split {
 
 /** Work per element of the activations that evaluate exp (or expm1) per element, relative to a copy. */
 const TRANSCENDENTAL = 8;
+/** Work per element of the optimizer updates with a square root and a division per element (4 arrays in, 3 out). */
+const ROOT_DIVIDE = 4;
 
 const SPLITS: Partial<Record<KernelName, Split>> = {
   gemm: gemmSplit, conv2d: conv2dSplit,
@@ -186,8 +188,9 @@ const SPLITS: Partial<Record<KernelName, Split>> = {
   softplusGrad: elementSplit(3, [0, 1, 2], TRANSCENDENTAL), leakyReluGrad: elementSplit(3, [0, 1, 2]), eluGrad: elementSplit(4, [0, 1, 2, 3]),
   add: elementSplit(3, [0, 1, 2]), sub: elementSplit(3, [0, 1, 2]), mul: elementSplit(3, [0, 1, 2]),
   scale: elementSplit(3, [0, 2]), axpy: elementSplit(3, [1, 2]), fill: elementSplit(2, [0]), copy: elementSplit(2, [0, 1]),
-  sgdUpdate: elementSplit(2, [0, 1]), momentumUpdate: elementSplit(3, [0, 1, 2]), adagradUpdate: elementSplit(3, [0, 1, 2]),
-  rmspropUpdate: elementSplit(3, [0, 1, 2]), adamUpdate: elementSplit(4, [0, 1, 2, 3]), nadamUpdate: elementSplit(4, [0, 1, 2, 3]),
+  sgdUpdate: elementSplit(2, [0, 1]), momentumUpdate: elementSplit(3, [0, 1, 2]), adagradUpdate: elementSplit(3, [0, 1, 2], ROOT_DIVIDE),
+  rmspropUpdate: elementSplit(3, [0, 1, 2], ROOT_DIVIDE), adamUpdate: elementSplit(4, [0, 1, 2, 3], ROOT_DIVIDE),
+  nadamUpdate: elementSplit(4, [0, 1, 2, 3], ROOT_DIVIDE),
   clipByValue: elementSplit(1, [0]),
 };
 
