@@ -1,5 +1,5 @@
-// The code a kernel worker thread runs, as source text (started with `eval`, so no file to locate or bundle): it
-// instantiates the threaded module over the shared memory, then claims chunks of calls from the command block.
+// The code a kernel worker thread runs, as source text (Node: started with `eval`; browsers: a Blob URL; so no file to
+// locate or bundle): it instantiates the threaded module over the shared memory, then claims chunks from the command block.
 
 /**
  * The command block (BLOCK_BYTES of shared memory), int32 words: 0 the claim word, call sequence (16 bits) · chunk
@@ -18,17 +18,23 @@ export const SPIN_MS = 0.1;
 /** Milliseconds the calling thread polls for chunks other threads are computing before it sleeps. */
 export const WAIT_SPIN_MS = 1;
 
-/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs }. */
-export const NODE_WORKER_SOURCE = `'use strict';
-const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
-const { memory, block, names, spinMs } = workerData;
-const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
-const fns = names.map((n) => kernels[n]);
+/** What a kernel worker is given (workerData in Node, the first message in a browser). */
+export interface WorkerData { memory: WebAssembly.Memory; module: WebAssembly.Module; block: number; names: string[]; spinMs: number }
+/** A started kernel worker as the pool sees it (Node's worker_threads Worker, a browser's Worker). */
+export interface PoolWorker { terminate(): unknown }
+/** Starts n kernel workers over `data`, resolved once each is in its claim loop; `broken` hears of one that dies later. */
+export type SpawnWorkers = (n: number, data: WorkerData, broken: (why: string) => void) => Promise<PoolWorker[]>;
+
+/**
+ * The claim loop every kernel worker runs, as source text shared by the Node and Web preambles below: it expects
+ * `memory`, `block`, `names`, `spinMs` and the module's `kernels` in scope, and that the preamble said it is ready.
+ */
+const CLAIM_LOOP = `const fns = names.map((n) => kernels[n]);
 const i32 = new Int32Array(memory.buffer, block, 32);
 const f64 = new Float64Array(memory.buffer, block + 128, ${MAX_ARGS});
 const args = [];
 let seen = Atomics.load(i32, 0) >>> 16;
-parentPort.postMessage('ready');
+ready();
 for (;;) {
   let v = Atomics.load(i32, 0);
   for (let k = 0, t0 = performance.now(); v >>> 16 === seen; k++) {
@@ -51,4 +57,25 @@ for (;;) {
     v = Atomics.load(i32, 0);
   }
 }
+`;
+
+/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs }. */
+export const NODE_WORKER_SOURCE = `'use strict';
+const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
+const { memory, block, names, spinMs } = workerData;
+const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
+const ready = () => parentPort.postMessage('ready');
+${CLAIM_LOOP}`;
+
+/**
+ * A browser's Web Worker (a classic script from a Blob URL): the first message is { memory, module, block, names,
+ * spinMs }; it answers 'ready', then stays in the claim loop (a worker may block in Atomics.wait) until stopped.
+ */
+export const WEB_WORKER_SOURCE = `'use strict';
+self.onmessage = (e) => {
+  self.onmessage = null;
+  const { memory, block, names, spinMs } = e.data;
+  const kernels = new WebAssembly.Instance(e.data.module, { env: { memory } }).exports;
+  const ready = () => self.postMessage('ready');
+${CLAIM_LOOP}};
 `;

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { backend, type Backend } from '../../src/backend/module.js';
+import { Arena } from '../../src/backend/memory.js';
 import { startThreads, type Pool } from '../../src/backend/threads.js';
 import { threadsWasmBase64 } from '../../src/backend/kernels-threads.generated.js';
 import { decodeBase64 } from '../../src/backend/base64.js';
@@ -25,7 +26,7 @@ let threaded: Omit<Backend, 'info'>;
 let pool: Pool;
 
 test.before(async () => {
-  threaded = await startThreads(await WebAssembly.compile(decodeBase64(threadsWasmBase64)), 4);
+  threaded = await startThreads(await WebAssembly.compile(decodeBase64(threadsWasmBase64)), 4, Arena);
   pool = threaded.threads as Pool;
 });
 test.after(async () => { await threaded.threads?.release(); });
