@@ -26,8 +26,9 @@ export interface PoolWorker { terminate(): unknown }
 export type SpawnWorkers = (n: number, data: WorkerData, broken: (why: string) => void) => Promise<PoolWorker[]>;
 
 /**
- * The claim loop every kernel worker runs, as source text shared by the Node and Web preambles below: it expects
- * `memory`, `block`, `names`, `spinMs` and the module's `kernels` in scope, and that the preamble said it is ready.
+ * The claim loop every kernel worker runs, as source text shared by the Node and Web preambles below: they put
+ * `memory`, `block`, `names`, `spinMs`, the module's `kernels` and `ready()` (tells the pool this worker is in the
+ * loop) in scope. It ends when the stop word is set (or the worker is terminated).
  */
 const CLAIM_LOOP = `const fns = names.map((n) => kernels[n]);
 const i32 = new Int32Array(memory.buffer, block, 32);
