@@ -15,8 +15,9 @@ const GEN_RELEASE = p('src/backend/kernels.generated.ts');
 const GEN_DEBUG = p('test/generated/kernels-debug.generated.ts');
 const THREADS = p('build/kernels-threads.wasm'); // the same kernels over an imported shared memory (init({ threads }))
 const GEN_THREADS = p('src/backend/kernels-threads.generated.ts');
+const DIST_THREADS = p('dist/kernels-threads.wasm'); // a copy the browser entry fetches in cross-origin-isolated pages
 const WASM_TYPES = [p('src/kernels.wasm.d.ts'), p('dist/kernels.wasm.d.ts')]; // tsc does not copy .d.ts inputs
-const OUTPUTS = [RELEASE, DEBUG, RELAXED, THREADS, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, GEN_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
+const OUTPUTS = [RELEASE, DEBUG, RELAXED, THREADS, DIST_THREADS, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, GEN_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -74,7 +75,7 @@ function pruneDist() {
   for (const f of files(p('dist'))) {
     const rel = f.slice(p('dist').length + 1);
     const src = rel.replace(/\.d\.ts$|\.js$/, '');
-    if (rel === 'kernels.wasm' || rel === 'kernels.relaxed.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
+    if (rel === 'kernels.wasm' || rel === 'kernels.relaxed.wasm' || rel === 'kernels-threads.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
     if (rel === 'kernels.wasm.d.ts' && existsSync(WASM_TYPES[0])) continue;
     rmSync(f);
   }
@@ -102,4 +103,5 @@ writeBase64Module(THREADS, GEN_THREADS, 'threadsWasmBase64', 'The threaded kerne
 writeBase64Module(DEBUG, GEN_DEBUG, 'debugWasmBase64', 'The debug kernel module (assertions on; imports env.abort), for tests only');
 run(process.execPath, [p('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 copyFileSync(...WASM_TYPES);
+copyFileSync(THREADS, DIST_THREADS);
 console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, relaxed ${statSync(RELAXED).size}, threaded ${statSync(THREADS).size}, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);

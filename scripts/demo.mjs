@@ -11,13 +11,15 @@ import { startServer } from './static-server.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The demo server: web/ (the demo page, and the lab in web/lab/), dist/, data/ and experiments/ (listed at
- * /experiments/index.json) of the repository; `/` redirects to the page. */
+ * /experiments/index.json) of the repository; `/` redirects to the page. Cross-origin isolated (static-server.mjs's
+ * headers), so the pages' simdnet runs its kernels on threads. */
 export async function serveDemo(port = 0) {
   await bundleOnnxWorker();
   return startServer(root, { port, mounts: ['web', 'dist', 'data', 'experiments', 'build'], home: '/web/', listings: ['experiments'] });
 }
 
-/** build/lab/onnx-worker.js: web/lab/onnx-worker.js with simdnet and onnx-proto bundled in, kernels.wasm beside it. */
+/** build/lab/onnx-worker.js: web/lab/onnx-worker.js with simdnet and onnx-proto bundled in, kernels.wasm and
+ * kernels-threads.wasm (fetched instead in the cross-origin-isolated pages this server makes) beside it. */
 async function bundleOnnxWorker() {
   if (!existsSync(join(root, 'dist/onnx/index.js'))) return; // a build without simdnet/onnx: the lab says so
   const { build } = await import('esbuild');
@@ -25,7 +27,7 @@ async function bundleOnnxWorker() {
   mkdirSync(out, { recursive: true });
   await build({ entryPoints: [join(root, 'web/lab/onnx-worker.js')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
     outfile: join(out, 'onnx-worker.js'), logLevel: 'warning' });
-  copyFileSync(join(root, 'dist/kernels.wasm'), join(out, 'kernels.wasm'));
+  for (const f of ['kernels.wasm', 'kernels-threads.wasm']) copyFileSync(join(root, 'dist', f), join(out, f));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,5 +1,6 @@
 // A small static file server on 127.0.0.1 for the Node tooling (the Chromium test runs, `npm run demo`): right MIME
-// types (application/wasm, or compileStreaming refuses the module; text/javascript for module scripts), no caching.
+// types (application/wasm, or compileStreaming refuses the module; text/javascript for module scripts), no caching,
+// and by default the two headers that make its pages cross-origin isolated (shared memory: simdnet's kernel threads).
 // Not a production server. Node-only tooling.
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,14 +16,22 @@ export const TYPES = {
 };
 
 /**
+ * Cross-origin isolation (crossOriginIsolated, SharedArrayBuffer) for the pages served and the workers they start:
+ * every resource here is same-origin, so require-corp blocks nothing.
+ */
+export const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/**
  * Serves the files under `dir` (default: the repository) on 127.0.0.1 at `port` (0: an ephemeral one). `mounts`
  * limits what is served to those top-level folders; `home` is where `/` redirects; a URL ending in `/` serves that
  * folder's index.html; `listings` names folders whose /<folder>/index.json (when no such file exists) lists their
- * .json files, sorted (the lab page's list of experiment files). Resolves to { url, port, close() }.
+ * .json files, sorted (the lab page's list of experiment files); `isolate` (default true) sends ISOLATION on every
+ * response. Resolves to { url, port, close() }.
  */
-export async function startServer(dir = ROOT, { port = 0, mounts, home, listings = [] } = {}) {
+export async function startServer(dir = ROOT, { port = 0, mounts, home, listings = [], isolate = true } = {}) {
   const base = resolve(dir);
   const server = createServer((req, res) => {
+    if (isolate) for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v);
     let pathname;
     try { pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname); } catch { pathname = '\0'; }
     if (home && pathname === '/') { res.writeHead(302, { location: home }).end(); return; }

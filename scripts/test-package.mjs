@@ -125,14 +125,14 @@ console.log(JSON.stringify({ bytes: bytes.length, same: fromOnnx(bytes).weightsH
 `;
 
 // The page the browser recipe bundles: train one step, show the weights hash.
-const PAGE_JS = `import { init, tensor, sequential, layers } from 'simdnet';
+const PAGE_JS = `import { init, tensor, sequential, layers, threadCount } from 'simdnet';
 await init();
 const x = tensor(Float32Array.from({ length: 32 * 8 }, (_, i) => Math.sin(i)), [32, 8]);
 const y = tensor(Float32Array.from({ length: 32 * 4 }, (_, i) => (i % 4 === (i >> 2) % 4 ? 1 : 0)), [32, 4]);
 const m = sequential([layers.dense({ units: 16, activation: 'relu' }), layers.dense({ units: 4, activation: 'softmax' })], { inputShape: [8], seed: 7 });
 m.compile({ optimizer: 'adam', loss: 'crossEntropy' });
 const loss = m.trainOnBatch(x, y);
-const result = JSON.stringify({ loss, hash: m.weightsHash() });
+const result = JSON.stringify({ loss, hash: m.weightsHash(), threads: threadCount() });
 if (typeof document === 'undefined') console.log(result); else document.body.dataset.result = result;
 `;
 
@@ -221,7 +221,10 @@ export async function runPackageTest({ browser = true, keep = false, print = con
   return out;
 }
 
-/** esbuild --bundle --format=esm of a page script, kernels.wasm copied beside it, opened in Chromium: trains a step. */
+/**
+ * esbuild --bundle --format=esm of a page script, kernels.wasm copied beside it, opened in Chromium: trains a step.
+ * Then with kernels-threads.wasm copied too, served with the cross-origin isolation headers: threads, the same bits.
+ */
 async function browserRecipe(project, check) {
   const { build } = await import('esbuild');
   const { findChromium, launchChromium, NO_CHROMIUM, startServer } = await import('./test-browser.mjs');
@@ -234,24 +237,31 @@ async function browserRecipe(project, check) {
   const node = await run(process.execPath, ['page.js'], { cwd: project });
   const exe = findChromium();
   if (!exe) { check(false, NO_CHROMIUM); return; }
-  const server = await startServer(pub);
   const chrome = await launchChromium(exe);
   try {
-    const page = await chrome.context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    const wasm = [];
-    page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push(`${new URL(r.url()).pathname} ${r.status()}`); });
-    await page.goto(server.url);
-    const got = await page.waitForFunction(() => document.body?.dataset.result, null, { timeout: 30_000 })
-      .then((h) => h.jsonValue(), () => null);
-    const inPage = got ? JSON.parse(got) : null, inNode = node.code === 0 ? JSON.parse(node.out) : null;
-    check(inPage && Number.isFinite(inPage.loss) && inNode && inPage.hash === inNode.hash && wasm.join() === '/kernels.wasm 200',
-      `an esbuild page bundle with kernels.wasm copied beside it trains a step in Chromium (loss ${inPage?.loss}, weights hash ` +
-      `${inPage?.hash}, Node ${inNode?.hash}; fetched ${wasm.join(', ') || 'no .wasm'})${errors.length ? `; ${errors.join('; ')}` : ''}`);
+    for (const isolate of [false, true]) {
+      const file = isolate ? 'kernels-threads.wasm' : 'kernels.wasm';
+      if (isolate) copyFileSync(join(project, 'node_modules/simdnet/dist', file), join(pub, file));
+      const server = await startServer(pub, { isolate });
+      const page = await chrome.context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const wasm = [];
+      page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push(`${new URL(r.url()).pathname} ${r.status()}`); });
+      await page.goto(server.url);
+      const got = await page.waitForFunction(() => document.body?.dataset.result, null, { timeout: 30_000 })
+        .then((h) => h.jsonValue(), () => null);
+      await page.close();
+      await server.close();
+      const inPage = got ? JSON.parse(got) : null, inNode = node.code === 0 ? JSON.parse(node.out) : null;
+      const threads = isolate ? (inPage?.threads ?? 0) > 1 : inPage?.threads === 1;
+      check(inPage && Number.isFinite(inPage.loss) && inNode && inPage.hash === inNode.hash && wasm.join() === `/${file} 200` && threads,
+        `an esbuild page bundle with ${isolate ? 'kernels.wasm and kernels-threads.wasm copied beside it, served cross-origin isolated' :
+          'kernels.wasm copied beside it'} trains a step in Chromium on ${inPage?.threads} thread(s) (loss ${inPage?.loss}, weights hash ` +
+        `${inPage?.hash}, Node ${inNode?.hash}; fetched ${wasm.join(', ') || 'no .wasm'})${errors.length ? `; ${errors.join('; ')}` : ''}`);
+    }
   } finally {
     await chrome.close().catch(() => {});
-    await server.close();
   }
 }
 

@@ -1,5 +1,6 @@
 // `npm test`: build if needed, type-check, run the uvu suite once per build (release, debug) in Node 20, once (release)
-// in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), the demo page in Chromium
+// in Node 22, then in Chromium (page and worker, both builds; scripts/test-browser.mjs), kernel threads in Chromium
+// pages and workers, isolated or not (scripts/test-browser-threads.mjs), the demo page in Chromium
 // (scripts/test-demo.mjs: trains, checks the accuracy shown and the predictions, screenshots), the lab page
 // (scripts/test-lab.mjs: a study's variants against simdnet run's weights hashes, resume, sweep, image folder), the
 // training report in Chromium (scripts/test-report.mjs), the sweep report (scripts/test-sweep-report.mjs) and a sweep
@@ -13,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBrowserSuite } from './test-browser.mjs';
+import { runBrowserThreadsTest } from './test-browser-threads.mjs';
 import { runDemoTest } from './test-demo.mjs';
 import { runLabTest } from './test-lab.mjs';
 import { runReportTest } from './test-report.mjs';
@@ -84,6 +86,17 @@ if (!args.includes('--no-browser')) {
   for (const r of await runBrowserSuite({ pattern: only })) {
     passed += r.passed; failed += r.failed;
     summary.push(`${r.runtime} ${r.build}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.ms} ms)${r.note ? ` — ${r.note}` : ''}`);
+  }
+}
+
+if (!only && !args.includes('--no-browser')) {
+  console.log('\n── kernel threads in Chromium pages and workers (scripts/test-browser-threads.mjs)');
+  try {
+    const r = await runBrowserThreadsTest();
+    passed += r.passed; failed += r.failed;
+    summary.push(`threads in Chromium: ${r.passed} passed, ${r.failed} failed (${r.ms} ms)`);
+  } catch (e) {
+    failed++; console.log(String(e?.stack ?? e)); summary.push(`threads in Chromium: crashed (${e.message})`);
   }
 }
 

@@ -5,7 +5,7 @@
  * `import { … } from 'simdnet'`: init, tensors and ops, layers, losses, optimizers, models and training, saving and loading, gradient checks and diagnostics.
  * @module simdnet
  */
-import { backend, isInitialised, type EntryKernels, type InitOptions } from './backend/module.js';
+import type { EntryKernels, InitOptions } from './backend/module.js';
 import { initKernels } from './backend/init-kernels.js';
 import { releaseWasmBase64 } from './backend/kernels.generated.js';
 import { decodeBase64 } from './backend/base64.js';
@@ -17,8 +17,6 @@ const embedded: EntryKernels = {
   standard: async (threads) => ({ bytes: decodeBase64(threads !== 1 && typeof SharedArrayBuffer === 'function'
     ? (await import('./backend/kernels-threads.generated.js')).threadsWasmBase64 : releaseWasmBase64) }),
   relaxed: async () => ({ bytes: decodeBase64((await import('./backend/kernels-relaxed.generated.js')).relaxedWasmBase64) }),
-  threaded: async (module, threads) => (WebAssembly.Module.imports(module).some((i) => i.kind === 'memory')
-    ? (await import('./backend/threads.js')).startThreads(module, threads ?? 'auto') : undefined),
 };
 
 /**
@@ -32,17 +30,4 @@ export async function init(options?: InitOptions): Promise<void> {
   return initKernels(options, embedded);
 }
 
-/** Threads the kernels run on: 1 unless init() started more (and releaseThreads() has not ended them). */
-export function threadCount(): number {
-  return isInitialised() ? backend().threads?.count ?? 1 : 1;
-}
-
-/**
- * Ends the worker threads init() started; kernels then run on the calling thread, with the same bits. Workers never
- * keep a process alive, so calling this before exit is not needed.
- */
-export async function releaseThreads(): Promise<void> {
-  const b = isInitialised() ? backend() : undefined, t = b?.threads;
-  if (b) b.threads = undefined;
-  await t?.release();
-}
+export { threadCount, releaseThreads } from './backend/thread-count.js';

@@ -58,16 +58,15 @@ export type KernelSource = () => Promise<InitOptions>;
 
 /** What an entry supplies to init(). */
 export interface EntryKernels {
-  /** The standard build for a thread count (the Node entry gives its threaded module unless threads is 1). */
+  /**
+   * The standard build for a thread count: the threaded module (it imports its shared memory; threads.ts, loaded on
+   * demand, puts it on threads) where the entry can start threads, unless threads is 1; else the single-thread one.
+   */
   standard(threads: number | 'auto' | undefined): Promise<InitOptions>;
   /** The relaxed-SIMD build, or a sentence saying why this entry has none. */
   relaxed: KernelSource | string;
-  /** Puts a module that imports shared memory on threads (the Node entry); absent: everything runs on this thread. */
-  threaded?(module: WebAssembly.Module, threads: number | 'auto' | undefined): Promise<Omit<Backend, 'info'> | undefined>;
 }
 
-/** Makes a backend on threads for a module that imports its (shared) memory; undefined: the module runs on this thread. */
-export type ThreadedBackend = (module: WebAssembly.Module) => Promise<Omit<Backend, 'info'> | undefined>;
 
 /** The live module: its exports, the arena over its memory, and the GEMM workspace planned once. */
 export interface Backend {
@@ -97,19 +96,21 @@ export function simdSupported(): boolean {
   }
 }
 
-async function instantiate(options: InitOptions, info: BackendInfo, threaded?: ThreadedBackend): Promise<Backend> {
+async function instantiate(source: KernelSource, info: BackendInfo, threads: number | 'auto' | undefined): Promise<Backend> {
   if (!simdSupported()) {
     throw new Error('simdnet needs WebAssembly with 128-bit SIMD, which this runtime does not support ' +
       '(Node >= 16.4, Chrome >= 91, Firefox >= 89, Safari >= 16.4, Deno, Bun and workerd have it)');
   }
+  const options = await source(); // fetched or decoded only once SIMD is known to be there
   // A user's module or bytes were checked by init-options.ts; the entries' own are a Module or a Uint8Array.
   const module = options.module ?? await WebAssembly.compile(options.bytes as Uint8Array<ArrayBuffer>);
-  const t = await threaded?.(module);
-  if (t) return { ...t, info };
+  // The release build imports nothing; the threaded build imports its shared memory (threads.ts puts it on threads;
+  // it gets the Arena class from here: importing memory.ts itself would split the page's bundle chunks); the debug
+  // build imports env.abort to report a failed assertion (debug-build.ts, loaded for it only, as is its canary).
+  const imports = WebAssembly.Module.imports(module).map((i) => i.name);
+  if (imports.includes('memory')) return { ...await (await import('./threads.js')).startThreads(module, threads, Arena), info };
   let memoryRef: WebAssembly.Memory | undefined;
-  // The release build imports nothing; the debug build imports env.abort to report a failed assertion (debug-build.ts,
-  // loaded for it only, as is its canary).
-  const dbg = WebAssembly.Module.imports(module).some((i) => i.name === 'abort') ? await import('./debug-build.js') : undefined;
+  const dbg = imports.includes('abort') ? await import('./debug-build.js') : undefined;
   const instance = await WebAssembly.instantiate(module, dbg ? { env: { abort: dbg.abort(() => memoryRef) } } : {});
   const raw = instance.exports as unknown as KernelExports;
   memoryRef = raw.memory;
@@ -121,13 +122,13 @@ async function instantiate(options: InitOptions, info: BackendInfo, threaded?: T
 }
 
 /**
- * Instantiates the kernel module once from { module } or { bytes } (the entries' init() supply the default; info says
- * which build that is; threaded puts a module that imports shared memory on threads). Later calls return the same
+ * Instantiates the kernel module once from the { module } or { bytes } `source` gives (the entries' init() supply the default; info says
+ * which build that is; a module that imports its shared memory runs on `threads`). Later calls return the same
  * instance (their options are ignored); concurrent calls share one promise.
  */
-export async function init(options: InitOptions, info: BackendInfo, threaded?: ThreadedBackend): Promise<void> {
+export async function init(source: KernelSource, info: BackendInfo, threads?: number | 'auto'): Promise<void> {
   if (live) return;
-  pending ??= instantiate(options, info, threaded).then(
+  pending ??= instantiate(source, info, threads).then(
     (b) => { live = b; return b; },
     (e) => { pending = undefined; throw e; },
   );
@@ -143,5 +144,5 @@ export function backend(): Backend {
 /** Which kernel build runs and why (e.g. why init({ relaxed: true }) fell back); throws before init(). */
 export function backendInfo(): BackendInfo { return backend().info; }
 
-/** True once init() has finished. */
-export function isInitialised(): boolean { return live !== undefined; }
+/** The live backend, or undefined before init() has finished. */
+export const liveBackend = (): Backend | undefined => live;

@@ -1,5 +1,5 @@
-// The code a kernel worker thread runs, as source text (started with `eval`, so no file to locate or bundle): it
-// instantiates the threaded module over the shared memory, then claims chunks of calls from the command block.
+// The code a kernel worker thread runs, as source text (Node: started with `eval`; browsers: a Blob URL; so no file to
+// locate or bundle): it instantiates the threaded module over the shared memory, then claims chunks from the command block.
 
 /**
  * The command block (BLOCK_BYTES of shared memory), int32 words: 0 the call word, call sequence (16 bits) · chunk count
@@ -23,17 +23,27 @@ export const SPIN_MS = 0.1;
 /** Milliseconds the calling thread polls for chunks other threads are computing before it sleeps. */
 export const WAIT_SPIN_MS = 1;
 
-/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs, id } (id 1 … N − 1). */
-export const NODE_WORKER_SOURCE = `'use strict';
-const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
-const { memory, block, names, spinMs, id } = workerData;
-const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
-const fns = names.map((n) => kernels[n]);
+/** What a kernel worker is given (workerData in Node, the first message in a browser); id: 1 … N − 1. */
+export interface WorkerData { memory: WebAssembly.Memory; module: WebAssembly.Module; block: number; names: string[]; spinMs: number; id: number }
+/** A started kernel worker as the pool sees it (Node's worker_threads Worker, a browser's Worker). */
+export interface PoolWorker { terminate(): unknown }
+/**
+ * Starts n kernel workers over `data` (worker w gets id w + 1), resolved once each is in its claim loop; `broken`
+ * hears of one that dies later.
+ */
+export type SpawnWorkers = (n: number, data: Omit<WorkerData, 'id'>, broken: (why: string) => void) => Promise<PoolWorker[]>;
+
+/**
+ * The claim loop every kernel worker runs, as source text shared by the Node and Web preambles below: they put
+ * `memory`, `block`, `names`, `spinMs`, `id`, the module's `kernels` and `ready()` (tells the pool this worker is in
+ * the loop) in scope. It ends when the stop word is set (or the worker is terminated).
+ */
+const CLAIM_LOOP = `const fns = names.map((n) => kernels[n]);
 const i32 = new Int32Array(memory.buffer, block, ${FLAGS_WORD + MAX_CHUNKS + 1});
 const f64 = new Float64Array(memory.buffer, block + ${ARGS_BYTE}, ${MAX_ARGS});
 const args = [];
 let seen = Atomics.load(i32, 0) >>> 16;
-parentPort.postMessage('ready');
+ready();
 for (;;) {
   let v = Atomics.load(i32, 0);
   for (let k = 0, t0 = performance.now(); v >>> 16 === seen; k++) {
@@ -56,4 +66,25 @@ for (;;) {
     if (Atomics.add(i32, 16, 1) + 1 === chunks && Atomics.load(i32, 17)) Atomics.notify(i32, 16);
   }
 }
+`;
+
+/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs, id }. */
+export const NODE_WORKER_SOURCE = `'use strict';
+const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
+const { memory, block, names, spinMs, id } = workerData;
+const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
+const ready = () => parentPort.postMessage('ready');
+${CLAIM_LOOP}`;
+
+/**
+ * A browser's Web Worker (a classic script from a Blob URL): the first message is { memory, module, block, names,
+ * spinMs, id }; it answers 'ready', then stays in the claim loop (a worker may block in Atomics.wait) until stopped.
+ */
+export const WEB_WORKER_SOURCE = `'use strict';
+self.onmessage = (e) => {
+  self.onmessage = null;
+  const { memory, block, names, spinMs, id } = e.data;
+  const kernels = new WebAssembly.Instance(e.data.module, { env: { memory } }).exports;
+  const ready = () => self.postMessage('ready');
+${CLAIM_LOOP}};
 `;

@@ -1,15 +1,17 @@
-// Threaded kernels (loaded on demand by the Node entry, index.ts): the threaded module over one shared memory,
-// instantiated here and in N − 1 worker threads (Node's worker_threads, also in Deno and Bun), and the split of each
+// Threaded kernels (loaded on demand by the entries): the threaded module over one shared memory, instantiated here
+// and in N − 1 worker threads (Node's worker_threads, also in Deno and Bun; Web Workers in cross-origin-isolated pages
+// and workers, threads-web.ts), and the split of each
 // large kernel call into output blocks (GEMM rows or column panels of C; conv forward and backprop to the input by
 // images; backprop to the filter as its own steps, im2col by pixels and dw by filter rows; pooling by images;
 // elementwise and optimizer updates by element ranges). Every output element is computed whole by one thread in the
 // single-thread order: the same bits for any thread count. The calling thread claims chunks alongside the workers;
 // calls below a size threshold stay on it.
 // The kernels keep no state in static memory, except augment's noise block: augment is never split.
-import { Arena } from './memory.js';
+import type { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './module.js';
-import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS } from './thread-worker.js';
+import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS, type PoolWorker,
+  type SpawnWorkers } from './thread-worker.js';
 
 /** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
 export const MIN_MACS = 1 << 17;
@@ -32,7 +34,7 @@ const ELEMENT_ALIGN = 64;
  */
 const CHUNKS_PER_THREAD = 4;
 
-interface NodeWorker { once(e: string, f: (m: unknown) => void): void; on(e: string, f: (m: unknown) => void): void; unref(): void; terminate(): Promise<number> }
+interface NodeWorker extends PoolWorker { once(e: string, f: (m: unknown) => void): void; on(e: string, f: (m: unknown) => void): void; unref(): void }
 interface WorkerThreads { Worker: new (src: string, o: { eval: boolean; execArgv: string[]; workerData: unknown }) => NodeWorker }
 interface NodeHost { getBuiltinModule?(id: string): unknown; versions: { node: string } }
 
@@ -205,7 +207,7 @@ export class Pool implements Threads {
   private readonly a: number; // float64 index of its arguments
 
   constructor(private readonly exports: KernelExports, memory: WebAssembly.Memory, block: number,
-    private readonly workers: NodeWorker[], names: readonly string[], gemmWork: number[]) {
+    private readonly workers: PoolWorker[], names: readonly string[], gemmWork: number[], private readonly canWait = true) {
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.w = block >>> 2;
@@ -297,6 +299,7 @@ export class Pool implements Threads {
     for (let k = 0, d = Atomics.load(i32, w + 16); d < C; k++, d = Atomics.load(i32, w + 16)) {
       if ((k & 1023) !== 1023 || performance.now() - t1 < WAIT_SPIN_MS) continue;
       if (this.broken) throw new Error(`simdnet: a kernel worker thread ended (${this.broken}); call releaseThreads() and go on with one thread`);
+      if (!this.canWait) continue; // a page's main thread cannot sleep (Atomics.wait throws there): it polls
       Atomics.store(i32, w + 17, 1);
       Atomics.wait(i32, w + 16, d, 5);
       Atomics.store(i32, w + 17, 0);
@@ -338,37 +341,14 @@ export class Pool implements Threads {
   }
 }
 
-/** Shared memory and worker threads: Node, Deno and Bun (worker_threads). Browsers run the threaded module on one thread. */
-function workersPossible(): boolean {
-  const g = globalThis as { SharedArrayBuffer?: unknown; process?: { versions?: { node?: unknown } } };
-  return typeof g.SharedArrayBuffer === 'function' && typeof g.process?.versions?.node === 'string';
-}
-
-/**
- * A backend over the threaded module: one shared memory, the calling thread's instance, and `threads` − 1 workers
- * ('auto': one per core, at most 16; 1 where worker threads are unavailable). Its exports dispatch the kernels that
- * split to the pool, and conv2dWorkspaceBytes plans one slice per thread, so the typed wrappers stay as they are.
- */
-export async function startThreads(module: WebAssembly.Module, threads: number | 'auto'): Promise<Omit<Backend, 'info'>> {
-  const count = !workersPossible() ? 1 : threads === 'auto' ? Math.min(16, await cores()) : threads;
-  const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-  const raw = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory } as unknown as KernelExports;
-  const arena = new Arena(memory, raw.heapBase());
-  const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
-  if (count <= 1) return { exports: raw, arena, gemmWork, debug: false };
-  const n = count - 1;
-  const block = arena.alloc(BLOCK_BYTES, 'thread command block');
-  arena.u8.fill(0, block, block + BLOCK_BYTES);
-  new Int32Array(memory.buffer, block, FLAGS_WORD + MAX_CHUNKS + 1).fill(1, FLAGS_WORD); // every chunk claimed: none published
-  const works = [gemmWork];
-  for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
-  const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
+/** Node's worker_threads running the claim loop (NODE_WORKER_SOURCE), started one after another; never keep a process alive. */
+const spawnNodeWorkers: SpawnWorkers = async (n, data, broken) => {
   const { Worker } = await workerThreads();
   const workers: NodeWorker[] = [];
   try {
     for (let w = 0; w < n; w++) {
       // execArgv []: no loaders or --input-type from the parent (the source is a plain script).
-      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { memory, module, block, names, spinMs: SPIN_MS, id: w + 1 } });
+      const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { ...data, id: w + 1 } });
       workers.push(worker);
       await new Promise<void>((ok, fail) => {
         worker.once('message', () => ok());
@@ -380,8 +360,46 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
     await Promise.all(workers.map((wk) => wk.terminate()));
     throw e;
   }
-  const pool = new Pool(raw, memory, block, workers, names, works);
-  for (const wk of workers) wk.on('error', (e) => { pool.broken = String((e as Error)?.message ?? e); });
+  for (const wk of workers) wk.on('error', (e) => broken(String((e as Error)?.message ?? e)));
+  return workers;
+};
+
+/**
+ * How this runtime starts kernel workers, or undefined (one thread): Node, Deno and Bun (worker_threads); browsers
+ * in a cross-origin-isolated page or worker (Web Workers, threads-web.ts, loaded only then). Edge runtimes: none.
+ */
+async function workerHost(): Promise<{ spawn: SpawnWorkers; canWait: boolean } | undefined> {
+  const g = globalThis as { SharedArrayBuffer?: unknown; Worker?: unknown; crossOriginIsolated?: boolean; process?: { versions?: { node?: unknown } } };
+  if (typeof g.SharedArrayBuffer !== 'function') return undefined;
+  if (typeof g.process?.versions?.node === 'string') return { spawn: spawnNodeWorkers, canWait: true };
+  if (g.crossOriginIsolated !== true || typeof g.Worker !== 'function') return undefined;
+  const web = await import('./threads-web.js');
+  return { spawn: web.spawnWebWorkers, canWait: web.canWait() };
+}
+
+/**
+ * A backend over the threaded module: one shared memory, the calling thread's instance, and `threads` − 1 workers
+ * ('auto' or undefined: one per core, at most 16; 1 where worker threads are unavailable). Its exports dispatch the kernels that
+ * split to the pool, and conv2dWorkspaceBytes plans one slice per thread, so the typed wrappers stay as they are.
+ * `arenaClass` is memory.ts's Arena, given by module.ts (which loads this file when a module imports its memory).
+ */
+export async function startThreads(module: WebAssembly.Module, threads: number | 'auto' | undefined, arenaClass: typeof Arena): Promise<Omit<Backend, 'info'>> {
+  const host = await workerHost();
+  const count = !host ? 1 : threads === undefined || threads === 'auto' ? Math.min(16, await cores()) : threads;
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+  const raw = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory } as unknown as KernelExports;
+  const arena = new arenaClass(memory, raw.heapBase());
+  const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
+  if (!host || count <= 1) return { exports: raw, arena, gemmWork, debug: false };
+  const block = arena.alloc(BLOCK_BYTES, 'thread command block');
+  arena.u8.fill(0, block, block + BLOCK_BYTES);
+  new Int32Array(memory.buffer, block, FLAGS_WORD + MAX_CHUNKS + 1).fill(1, FLAGS_WORD); // every chunk claimed: none published
+  const works = [gemmWork];
+  for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
+  const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
+  // A worker that dies later marks the pool broken (the hook runs from an event, after the pool exists).
+  const workers = await host.spawn(count - 1, { memory, module, block, names, spinMs: SPIN_MS }, (why) => { pool.broken = why; });
+  const pool = new Pool(raw, memory, block, workers, names, works, host.canWait);
   const exports: Record<string, unknown> = { ...raw };
   for (const name of [...Object.keys(SPLITS), 'conv2dBackpropFilter'] as KernelName[]) exports[name] = (...a: number[]) => pool.run(name, a);
   exports.conv2dWorkspaceBytes = (...a: Parameters<KernelExports['conv2dWorkspaceBytes']>) => pool.convWorkBytes(raw.conv2dWorkspaceBytes(...a));

@@ -31,7 +31,9 @@ scope.onmessage = async (e: MessageEvent<{ data?: DatasetArrays; init?: InitOpti
   const m = e.data;
   if (m.data) {
     given = m.data;
-    ready = init(m.init ?? {});
+    // One thread per trial: the pool already runs one trial per core (init's default would start threads in every
+    // worker of a cross-origin-isolated page).
+    ready = init({ threads: 1, ...m.init });
     ready.catch(() => {}); // reported with the first trial
     return;
   }

@@ -2,19 +2,22 @@
 // conv2d forward, backprop to the input and to the filter, the poolings, elementwise, activations and optimizer
 // updates) run on the threaded module with 1, 2 and 4 threads, the size thresholds lowered so even the smallest calls
 // split, and compared bit for bit with each other and with the default module (the build under test) on random
-// shapes at the tiling's edges (1, 3, 17, 129, non-multiples of 4), outputs NaN-poisoned. Node only (worker_threads).
+// shapes at the tiling's edges (1, 3, 17, 129, non-multiples of 4), outputs NaN-poisoned. Runtime-neutral: worker_threads
+// in Node; Web Workers in Chromium (scripts/test-browser.mjs serves the suite cross-origin isolated), where the page's
+// main thread polls for the workers' chunks and a dedicated worker may sleep.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, BUILD } from '../helpers/setup.js';
 import { Rng } from '../helpers/rng.js';
 import { backend, type Backend } from '../../src/backend/module.js';
+import { Arena } from '../../src/backend/memory.js';
 import { startThreads, type Pool } from '../../src/backend/threads.js';
 import { threadsWasmBase64 } from '../../src/backend/kernels-threads.generated.js';
 import { decodeBase64 } from '../../src/backend/base64.js';
 import type { KernelExports } from '../../src/backend/exports.js';
 
 await ready();
-const test = suite(`threaded kernels: 1, 2, 4 threads and the ${BUILD} build give the same bits (node)`);
+const test = suite(`threaded kernels: 1, 2, 4 threads and the ${BUILD} build give the same bits`);
 
 /** A buffer of a call: random input, NaN-poisoned output, or random and updated in place (accumulated, optimizer state). */
 interface Buf { size: number; kind: 'in' | 'out' | 'inout'; lo?: number; hi?: number; int?: number }
@@ -25,8 +28,10 @@ let threaded: Omit<Backend, 'info'>;
 let pool: Pool;
 
 test.before(async () => {
-  threaded = await startThreads(await WebAssembly.compile(decodeBase64(threadsWasmBase64)), 4);
+  threaded = await startThreads(await WebAssembly.compile(decodeBase64(threadsWasmBase64)), 4, Arena);
   pool = threaded.threads as Pool;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  assert.is(pool?.count, 4, `4 threads started (crossOriginIsolated: ${String(isolated)}; a browser needs the COOP and COEP headers)`);
 });
 test.after(async () => { await threaded.threads?.release(); });
 
