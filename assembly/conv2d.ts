@@ -2,7 +2,7 @@
 // Lowered to the packed GEMM (gemm.ts) through im2col (im2col.ts): the forward packs A straight from x (implicit
 // im2col); the backward passes go through an explicit im2col/col2im in bounded chunks of output pixels. Padding is
 // explicit (TS resolves 'same').
-import { gemm, gemmBlocked, packContext, GEMM_MR } from './gemm';
+import { gemm, gemmBlocked, gemmWorkspaceBytes, madd, packContext, GEMM_KC, GEMM_MR } from './gemm';
 import { col2imAdd, col2imRowsAdd, im2col, im2colBand, packAConv, setConvGeometry } from './im2col';
 import { fill } from './elementwise';
 import { reduceSum } from './reduce';
@@ -64,6 +64,99 @@ function gemmConv(x: usize, w: usize, bias: usize, y: usize, gemmWork: usize, N:
   gemmBlocked(packAConv, 0, 0, N * OH * OW, Cout, K, 1, x, K, w, Cout, 0, y, Cout, bias, gemmWork);
 }
 
+// ---- the first layer of an image network (Cin = 1, unit steps along rows): direct, no im2col packing ----
+// The GEMM path packs 4 pixels × K of A per tile and computes channels in 8-lane panels (8 lanes for LeNet's 6).
+// Here the lanes are pixels: 8 neighbouring output pixels of one output row (two vectors read straight from kh
+// zero-padded copies of the input rows, kept in gemmWork) times 4 channels (weights as splats), every output
+// element summed over k = i·kw + j in order with gemm.ts's madd from +0, then ·1 and + bias: the operations of the
+// GEMM path's single K block (K ≤ GEMM_KC), so the same bits. Channels are written back by 4×4 transposes.
+
+// Floats of one padded input row: the reads of the last 8-pixel group of a row, OW rounded up to 8, plus kw − 1.
+// @ts-ignore: decorator
+@inline function directRowLen(OW: i32, kw: i32): i32 { return ((OW + 7) & ~7) + kw - 1; }
+
+// Whether conv2d takes the direct path: the shapes alone decide (never the host). Below 16 channels (measured
+// interleaved on [64,28,28,1], 3×3 and 5×5: 4 → 1.9×, 6 → 1.7–2.0×, 8 → 1.5×, 12 → 1.3×, 16 → 0.94×, 32 → 0.89×).
+// @ts-ignore: decorator
+@inline function isDirectCin1(Cin: i32, Cout: i32, kh: i32, kw: i32, OW: i32, strW: i32, dilW: i32): bool {
+  return Cin == 1 && Cout < 16 && strW == 1 && dilW == 1 && kh * kw <= GEMM_KC && kh * directRowLen(OW, kw) * 4 <= gemmWorkspaceBytes();
+}
+
+// The 4 channels × 4 pixels in a, b, c, d (one vector per channel) as 4 vectors of one pixel's channels, through
+// the epilogue (·alpha, + bias), stored at p, p + rs, … for the first `valid` pixels; g < 4 channels lane by lane.
+// @ts-ignore: decorator
+@inline function storePixels4(a: v128, b: v128, c: v128, d: v128, p: usize, rs: usize, valid: i32, g: i32,
+                              bias: usize, vbias: v128): void {
+  const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(a, b, 2, 6, 3, 7), t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  const one = f32x4.splat(1);
+  for (let q = 0; q < min(valid, 4); q++) {
+    const v = q == 0 ? v128.shuffle<f32>(t0, t1, 0, 1, 4, 5) : q == 1 ? v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)
+      : q == 2 ? v128.shuffle<f32>(t2, t3, 0, 1, 4, 5) : v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    let r = f32x4.mul(v, one);
+    if (g == 4) {
+      if (bias) r = f32x4.add(r, vbias);
+      v128.store(p + <usize>q * rs, r);
+      continue;
+    }
+    const o = p + <usize>q * rs;
+    store<f32>(o, bias ? f32x4.extract_lane(r, 0) + load<f32>(bias) : f32x4.extract_lane(r, 0));
+    if (g > 1) store<f32>(o, bias ? f32x4.extract_lane(r, 1) + load<f32>(bias, 4) : f32x4.extract_lane(r, 1), 4);
+    if (g > 2) store<f32>(o, bias ? f32x4.extract_lane(r, 2) + load<f32>(bias, 8) : f32x4.extract_lane(r, 2), 8);
+  }
+}
+
+// y (+ bias) for Cin = 1, strW = dilW = 1 (isDirectCin1), output row by output row. rows: gemmWork.
+function conv2dDirectCin1(x: usize, w: usize, bias: usize, y: usize, rows: usize, N: i32, H: i32, W: i32, Cout: i32,
+  kh: i32, kw: i32, OH: i32, OW: i32, strH: i32, dilH: i32, padT: i32, padL: i32): void {
+  const rowLen = directRowLen(OW, kw), rowBytes = <usize>rowLen * 4;
+  const rs = <usize>Cout * 4; // between neighbouring output pixels
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      // rows[i][c] = x[n, oh·strH − padT + i·dilH, c − padL], 0 outside x
+      for (let i = 0; i < kh; i++) {
+        const ih = oh * strH - padT + i * dilH, row = rows + <usize>i * rowBytes;
+        const lo = min(rowLen, max(0, padL)), hi = <u32>ih < <u32>H ? max(lo, min(rowLen, padL + W)) : lo;
+        for (let c = 0; c < lo; c++) store<f32>(row + <usize>c * 4, 0);
+        if (hi > lo) memory.copy(row + <usize>lo * 4, x + (<usize>(n * H + ih) * W + (lo - padL)) * 4, <usize>(hi - lo) * 4);
+        for (let c = hi; c < rowLen; c++) store<f32>(row + <usize>c * 4, 0);
+      }
+      const yrow = y + <usize>(n * OH + oh) * OW * rs;
+      for (let ow0 = 0; ow0 < OW; ow0 += 8) {
+        const valid = min(8, OW - ow0);
+        for (let co0 = 0; co0 < Cout; co0 += 4) {
+          const g = min(4, Cout - co0);
+          // weights of channels co0 … co0 + 3 at one k; a channel past Cout re-reads the last valid one
+          const o1 = <usize>min(1, g - 1) * 4, o2 = <usize>min(2, g - 1) * 4, o3 = <usize>min(3, g - 1) * 4;
+          let vacc0x0123 = f32x4.splat(0), vacc0x4567 = f32x4.splat(0), vacc1x0123 = f32x4.splat(0), vacc1x4567 = f32x4.splat(0);
+          let vacc2x0123 = f32x4.splat(0), vacc2x4567 = f32x4.splat(0), vacc3x0123 = f32x4.splat(0), vacc3x4567 = f32x4.splat(0);
+          let wp = w + <usize>co0 * 4;
+          for (let i = 0; i < kh; i++) {
+            let xp = rows + <usize>i * rowBytes + <usize>ow0 * 4;
+            for (let j = 0; j < kw; j++) {
+              const vx0123 = v128.load(xp), vx4567 = v128.load(xp, 16);
+              const vw0 = v128.load32_splat(wp);
+              vacc0x0123 = madd(vacc0x0123, vx0123, vw0); vacc0x4567 = madd(vacc0x4567, vx4567, vw0);
+              const vw1 = v128.load32_splat(wp + o1);
+              vacc1x0123 = madd(vacc1x0123, vx0123, vw1); vacc1x4567 = madd(vacc1x4567, vx4567, vw1);
+              const vw2 = v128.load32_splat(wp + o2);
+              vacc2x0123 = madd(vacc2x0123, vx0123, vw2); vacc2x4567 = madd(vacc2x4567, vx4567, vw2);
+              const vw3 = v128.load32_splat(wp + o3);
+              vacc3x0123 = madd(vacc3x0123, vx0123, vw3); vacc3x4567 = madd(vacc3x4567, vx4567, vw3);
+              xp += 4; wp += rs;
+            }
+          }
+          const b = bias != 0 ? bias + <usize>co0 * 4 : 0;
+          const vbias = b != 0 && g == 4 ? v128.load(b) : f32x4.splat(0);
+          const p = yrow + (<usize>ow0 * Cout + co0) * 4;
+          storePixels4(vacc0x0123, vacc1x0123, vacc2x0123, vacc3x0123, p, rs, valid, g, b, vbias);
+          if (valid > 4) storePixels4(vacc0x4567, vacc1x4567, vacc2x4567, vacc3x4567, p + rs * 4, rs, valid - 4, g, b, vbias);
+        }
+      }
+    }
+  }
+}
+
 /**
  * y = conv2d(x, w) (+ bias): y is overwritten. bias = 0 for none. One GEMM whose A is packed straight from x (implicit
  * im2col), the bias added in its epilogue: no col workspace. gemmWork: gemmWorkspaceBytes(). y must not overlap x, w
@@ -76,6 +169,10 @@ export function conv2d(x: usize, w: usize, bias: usize, y: usize, gemmWork: usiz
   assert(OH > 0 && OW > 0, 'conv2d: empty output');
   if (isPointwise(kh, kw, strH, strW, padT, padB, padL, padR)) {
     gemm(0, 0, N * OH * OW, Cout, Cin, 1, x, Cin, w, Cout, 0, y, Cout, gemmWork, bias);
+    return;
+  }
+  if (isDirectCin1(Cin, Cout, kh, kw, OW, strW, dilW)) {
+    conv2dDirectCin1(x, w, bias, y, gemmWork, N, H, W, Cout, kh, kw, OH, OW, strH, dilH, padT, padL);
     return;
   }
   gemmConv(x, w, bias, y, gemmWork, N, H, W, Cin, Cout, kh, kw, OH, OW, strH, strW, dilH, dilW, padT, padL);

@@ -186,19 +186,20 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
   v128.store(tile, vacc1x0123, 32); v128.store(tile, vacc1x4567, 48);
   v128.store(tile, vacc2x0123, 64); v128.store(tile, vacc2x4567, 80);
   v128.store(tile, vacc3x0123, 96); v128.store(tile, vacc3x4567, 112);
-  writeEdge(tile, c, ldc, mr, nr, alpha, beta, mode, bias);
+  writeEdge(tile, GEMM_NR * 4, 4, c, ldc, mr, nr, alpha, beta, mode, bias);
 }
 
-// The valid mr×nr part of a spilled tile (rows of GEMM_NR floats) through the epilogue, element by element.
+// The valid mr×nr part of a spilled tile through the epilogue, element by element. Element (r, j) of the tile is at
+// tile + r·rowBytes + j·colBytes (rows of GEMM_NR floats for the 4×8 and 4×4 tiles; columns of 16 for the 16×2).
 // @ts-ignore: decorator
-@inline function writeEdge(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, mode: i32,
-                           bias: usize): void {
+@inline function writeEdge(tile: usize, rowBytes: usize, colBytes: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+                           alpha: f32, beta: f32, mode: i32, bias: usize): void {
   for (let r = 0; r < mr; r++) {
     const row = c + <usize>(r * ldc) * 4;
-    const t = tile + <usize>(r * GEMM_NR) * 4;
+    const t = tile + <usize>r * rowBytes;
     for (let j = 0; j < nr; j++) {
       const p = row + <usize>j * 4;
-      let v = load<f32>(t + <usize>j * 4) * alpha;
+      let v = load<f32>(t + <usize>j * colBytes) * alpha;
       if (mode == 1) v += beta * load<f32>(p);
       else if (mode == 2) v = load<f32>(p) + v;
       if (bias) v += load<f32>(bias + <usize>j * 4);
@@ -207,8 +208,8 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
   }
 }
 
-// 4×4 micro-kernel for a last B micro-panel with at most 4 valid columns (N mod 8 in 1…4): half the work of the 4×8
-// tile on that panel; each element's k order is the same, so the same bits.
+// 4×4 micro-kernel for the last rows (8 or fewer) of a narrow last B micro-panel (N mod 8 in 1…4): half the work of
+// the 4×8 tile on that panel; each element's k order is the same, so the same bits.
 // @ts-ignore: decorator
 @inline function kernel4x4(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32,
                            alpha: f32, beta: f32, mode: i32, tile: usize, bias: usize): void {
@@ -234,7 +235,34 @@ function packA(a: usize, lda: i32, transA: i32, ctx: usize, ic: i32, pc: i32, mc
   }
   v128.store(tile, vacc0x0123); v128.store(tile, vacc1x0123, 32);
   v128.store(tile, vacc2x0123, 64); v128.store(tile, vacc3x0123, 96);
-  writeEdge(tile, c, ldc, mr, nr, alpha, beta, mode, bias);
+  writeEdge(tile, GEMM_NR * 4, 4, c, ldc, mr, nr, alpha, beta, mode, bias);
+}
+
+// 16×2 micro-kernel for a narrow last B micro-panel (N mod 8 in 1…4: two columns per call, nc of them valid, 1 or 2):
+// up to four A micro-panels (mr rows valid, 9…16) times two B columns, the accumulators column vectors
+// acc{panel}x{column} = Σ_k ap_panel[k][0..4)·bp[k][col]. No lanes wasted on padding columns and 8 independent chains
+// (a 4×4 tile wastes half its lanes on 2 columns and is latency-bound on 4 chains). Panels past mr read the last
+// valid one again (never written). a·b = b·a, and each element's k order is the 4×8 tile's: the same bits.
+// @ts-ignore: decorator
+@inline function kernel16x2(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nc: i32,
+                            alpha: f32, beta: f32, mode: i32, tile: usize, bias: usize): void {
+  let vacc0x0 = f32x4.splat(0), vacc1x0 = f32x4.splat(0), vacc2x0 = f32x4.splat(0), vacc3x0 = f32x4.splat(0);
+  let vacc0x1 = f32x4.splat(0), vacc1x1 = f32x4.splat(0), vacc2x1 = f32x4.splat(0), vacc3x1 = f32x4.splat(0);
+  const ps = <usize>kc * 16; // bytes between A micro-panels
+  const o1 = mr > 4 ? ps : 0, o2 = mr > 8 ? ps * 2 : o1, o3 = mr > 12 ? ps * 3 : o2;
+  for (let k = 0; k < kc; k++) {
+    const vb0 = v128.load32_splat(bp), vb1 = v128.load32_splat(bp, 4);
+    const va0 = v128.load(ap), va1 = v128.load(ap + o1), va2 = v128.load(ap + o2), va3 = v128.load(ap + o3);
+    vacc0x0 = madd(vacc0x0, va0, vb0); vacc0x1 = madd(vacc0x1, va0, vb1);
+    vacc1x0 = madd(vacc1x0, va1, vb0); vacc1x1 = madd(vacc1x1, va1, vb1);
+    vacc2x0 = madd(vacc2x0, va2, vb0); vacc2x1 = madd(vacc2x1, va2, vb1);
+    vacc3x0 = madd(vacc3x0, va3, vb0); vacc3x1 = madd(vacc3x1, va3, vb1);
+    ap += 16; bp += 32;
+  }
+  // Spill column by column (tile[col][row], 16 rows: as many floats as the 4×8 tile), then the epilogue.
+  v128.store(tile, vacc0x0); v128.store(tile, vacc1x0, 16); v128.store(tile, vacc2x0, 32); v128.store(tile, vacc3x0, 48);
+  v128.store(tile, vacc0x1, 64); v128.store(tile, vacc1x1, 80); v128.store(tile, vacc2x1, 96); v128.store(tile, vacc3x1, 112);
+  writeEdge(tile, 4, 64, c, ldc, mr, nc, alpha, beta, mode, bias);
 }
 
 // C[0:mc, 0:nc] (+)= packed A block · packed B block: every micro-panel pair through the register tile (jr outer, so
@@ -246,7 +274,14 @@ function macroKernel(kc: i32, mc: i32, nc: i32, apack: usize, bpack: usize, c: u
     const bpanel = bpack + <usize>(jr * kc) * 4;
     const tb: usize = bias != 0 ? bias + <usize>jr * 4 : 0;
     if (nr <= 4) {
-      for (let ir = 0; ir < mc; ir += GEMM_MR) {
+      let ir = 0;
+      for (; mc - ir > 2 * GEMM_MR; ir += 4 * GEMM_MR) { // 16 rows, or the last 9…15
+        for (let j = 0; j < nr; j += 2) {
+          kernel16x2(kc, apack + <usize>(ir * kc) * 4, bpanel + <usize>j * 4, c + (<usize>ir * ldc + jr + j) * 4, ldc,
+            min(4 * GEMM_MR, mc - ir), min(2, nr - j), alpha, beta, mode, tile, tb != 0 ? tb + <usize>j * 4 : 0);
+        }
+      }
+      for (; ir < mc; ir += GEMM_MR) { // the last 8 rows or fewer
         const mr = min(GEMM_MR, mc - ir);
         kernel4x4(kc, apack + <usize>(ir * kc) * 4, bpanel, c + (<usize>ir * ldc + jr) * 4, ldc, mr, nr, alpha, beta, mode, tile, tb);
       }

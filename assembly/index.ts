@@ -5,6 +5,8 @@ export { add, sub, mul, addRows, subRows, mulRows, scale, axpy, biasAdd, fill, c
 export {
   relu, reluGrad, leakyRelu, leakyReluGrad, elu, eluGrad, sigmoid, sigmoidGrad, tanh, tanhGrad, softplus, softplusGrad,
 } from './activations';
+// The math kernels tanh, sigmoid and softplus are the activations' own (one body each, the same bits).
+export { tanh as mathTanh, sigmoid as mathSigmoid, softplus as mathSoftplus } from './activations';
 export { reduceSum, reduceMax, argMax } from './reduce';
 export { softmax, logSoftmax, softmaxGrad, logSoftmaxGrad, softmaxCrossEntropy } from './softmax';
 export {
@@ -16,7 +18,7 @@ export {
   sgdUpdate, momentumUpdate, adagradUpdate, rmspropUpdate, adamUpdate, nadamUpdate, clipByValue, sumSquares, regularize,
   allFinite,
 } from './optim';
-export { mathExp, mathLog, mathTanh, mathSigmoid, mathSoftplus, mathExpm1 } from './math';
+export { mathExp, mathLog, mathExpm1 } from './math';
 export { im2col, col2imAdd } from './im2col';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dBackpropFilterBand, conv2dWorkspaceBytes } from './conv2d';
 export { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad } from './pool';

@@ -1,5 +1,5 @@
 // Our own float32 exp, log, tanh, sigmoid, softplus and expm1, scalar and f32x4, so every host gives the same bits;
-// and the kernels mapping them over buffers (mathExp, …) at the end.
+// and the kernels mapping exp, log and expm1 over buffers (mathExp, …) at the end.
 // Not the host's Math: results depend only on these instructions. Results below 2^-126 are flushed to 0
 // (WebAssembly cannot flush subnormals, and they slow a loop a hundredfold); inputs may be subnormal.
 
@@ -19,6 +19,14 @@ const E_P2: f32 = 8.3334519073e-3;
 const E_P3: f32 = 4.1665795894e-2;
 const E_P4: f32 = 1.6666665459e-1;
 const E_P5: f32 = 5.0000001201e-1;
+
+// sigmoid's e^t on |t| ≤ ln2/2: 1 + t + t²·(Q2 + Q3·t + … + Q6·t⁴), a degree-6 minimax fit of the relative error
+// (2.6e-9 before rounding the coefficients to float32): the accuracy of expV's degree 7 with one multiply-add less.
+const Q2: f32 = 0.5000000596046448;
+const Q3: f32 = 0.16666364669799805;
+const Q4: f32 = 0.04166477546095848;
+const Q5: f32 = 0.008379018865525723;
+const Q6: f32 = 0.0014061267720535398;
 
 const SQRTHF: f32 = 0.707106781186547524;
 const L_P0: f32 = 7.0376836292e-2;
@@ -72,9 +80,10 @@ const TANH_SMALL: f32 = 0.625;
 }
 
 /**
- * e^w per lane for w in [−88, 0] (NaN propagates), the core of sigmoid and tanh: one scale 2^n, built by the magic
- * number that also rounds (n + 127 lands in vm's low bits); n = −127 makes the scale exactly 0, so e^w < 2^-126 comes
- * out as 0 or a value the caller flushes. Estrin's scheme for the same degree-7 polynomial as expV. Written as stages
+ * e^w per lane for w in [−88, 0] (NaN propagates), the core of tanh (sigmoid shares the rounding and reduction
+ * stages): one scale 2^n, built by the magic number that also rounds (n + 127 lands in vm's low bits); n = −127 makes
+ * the scale exactly 0, so e^w < 2^-126 comes out as 0 or a value the caller flushes. Estrin's scheme for the same
+ * degree-7 polynomial as expV. Written as stages
  * (expNegRound, expNegReduce, expNegPoly, expNegScale) so the 4-vector forms below can interleave four lanes' chains,
  * which the CPU then overlaps (the single-vector chain is latency-bound); both forms run the same operations.
  */
@@ -168,31 +177,50 @@ export function logV(x: v128): v128 { return logVBody(x); }
 // @ts-ignore: decorator
 @inline export function tanhV(x: v128): v128 { return tanhOut(x, tanhSmall(x), expNegV(tanhW(x))); }
 
-// sigmoid's stages: w = −|x| clamped, and f = e/(1 + e) flushed, then f or 1 − f by the sign of x.
+// sigmoid's stages: w = −|x| clamped; e = e^w = s·e^t = s + s·t + (s·t·t)·q(t) with s = 2^n (the scale taken first,
+// so the poly's small terms are added before s); f = e/(1 + e) for x < 0, 1/(1 + e) for x ≥ 0, flushed below 2^-126.
 // @ts-ignore: decorator
 @inline function sigmoidW(x: v128): v128 { return f32x4.pmax(v128.or(x, i32x4.splat(0x80000000)), f32x4.splat(W_MIN)); }
 // @ts-ignore: decorator
+@inline function sigmoidPoly(t: v128): v128 {
+  let q = f32x4.add(f32x4.mul(f32x4.splat(Q6), t), f32x4.splat(Q5));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(Q4));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(Q3));
+  return f32x4.add(f32x4.mul(q, t), f32x4.splat(Q2));
+}
+// @ts-ignore: decorator
+@inline function sigmoidScale(t: v128, q: v128, vm: v128): v128 {
+  const s = i32x4.shl(vm, 23);
+  const ts = f32x4.mul(t, s);
+  return f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(ts, t), q), ts), s);
+}
+// @ts-ignore: decorator
+@inline function sigmoidExp(w: v128): v128 {
+  const vm = expNegRound(w);
+  const t = expNegReduce(w, vm);
+  return sigmoidScale(t, sigmoidPoly(t), vm);
+}
+// @ts-ignore: decorator
 @inline function sigmoidOut(x: v128, e: v128): v128 {
-  let f = f32x4.div(e, f32x4.add(e, f32x4.splat(1)));
-  f = v128.andnot(f, f32x4.lt(f, f32x4.splat(FLT_MIN)));
-  return v128.bitselect(f, f32x4.sub(f32x4.splat(1), f), i32x4.shr_s(x, 31)); // sign bit set: f
+  const num = v128.bitselect(e, f32x4.splat(1), i32x4.shr_s(x, 31)); // sign bit set: e
+  const f = f32x4.div(num, f32x4.add(e, f32x4.splat(1)));
+  return v128.andnot(f, f32x4.lt(f, f32x4.splat(FLT_MIN)));
 }
 
 /**
- * 1 / (1 + e^{−x}) per lane as f = e/(1 + e) with e = e^{−|x|} (never overflows): f for x < 0, 1 − f for x ≥ 0.
- * Results below 2^-126 are flushed to 0.
+ * 1 / (1 + e^{−x}) per lane with e = e^{−|x|} (never overflows): e/(1 + e) for x < 0, 1/(1 + e) for x ≥ 0.
+ * Results below 2^-126 are flushed to 0. Its own degree-6 e^t (Q2…Q6) and one division: 2 ulp at most.
+ * Called, not inlined (the sigmoid kernel's tails and softplus' gradient): sigmoid16 inlines the same stages.
  */
-// @ts-ignore: decorator
-@inline export function sigmoidV(x: v128): v128 { return sigmoidOut(x, expNegV(sigmoidW(x))); }
+export function sigmoidV(x: v128): v128 { return sigmoidOut(x, sigmoidExp(sigmoidW(x))); }
 
 /**
- * e^w for the 4 vectors x0…x3 (w from sigmoidW or tanhW), stage by stage across the four; stored at dst, the caller's
- * output block (16 floats it overwrites next): no static scratch, so threads running these kernels share nothing.
+ * e^w for the 4 vectors x0…x3 (w = tanhW), stage by stage across the four; stored at dst, the caller's output block
+ * (16 floats it overwrites next): no static scratch, so threads running these kernels share nothing.
  */
 // @ts-ignore: decorator
-@inline function expNeg4(tanh: bool, x0: v128, x1: v128, x2: v128, x3: v128, dst: usize): void {
-  const w0 = tanh ? tanhW(x0) : sigmoidW(x0), w1 = tanh ? tanhW(x1) : sigmoidW(x1);
-  const w2 = tanh ? tanhW(x2) : sigmoidW(x2), w3 = tanh ? tanhW(x3) : sigmoidW(x3);
+@inline function expNeg4(x0: v128, x1: v128, x2: v128, x3: v128, dst: usize): void {
+  const w0 = tanhW(x0), w1 = tanhW(x1), w2 = tanhW(x2), w3 = tanhW(x3);
   const m0 = expNegRound(w0), m1 = expNegRound(w1), m2 = expNegRound(w2), m3 = expNegRound(w3);
   const r0 = expNegReduce(w0, m0), r1 = expNegReduce(w1, m1), r2 = expNegReduce(w2, m2), r3 = expNegReduce(w3, m3);
   const p0 = expNegPoly(r0), p1 = expNegPoly(r1), p2 = expNegPoly(r2), p3 = expNegPoly(r3);
@@ -200,20 +228,24 @@ export function logV(x: v128): v128 { return logVBody(x); }
   v128.store(dst, expNegScale(p2, m2), 32); v128.store(dst, expNegScale(p3, m3), 48);
 }
 
-/** y[0..16) = sigmoid(x[0..16)), the 4 vectors' chains interleaved; the same bits as sigmoidV. y may alias x. */
+/** y[0..16) = sigmoid(x[0..16)), the 4 vectors' chains interleaved stage by stage; the same bits as sigmoidV. */
 // @ts-ignore: decorator
 @inline export function sigmoid16(x: usize, y: usize): void {
   const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
-  expNeg4(false, x0, x1, x2, x3, y);
-  v128.store(y, sigmoidOut(x0, v128.load(y))); v128.store(y, sigmoidOut(x1, v128.load(y, 16)), 16);
-  v128.store(y, sigmoidOut(x2, v128.load(y, 32)), 32); v128.store(y, sigmoidOut(x3, v128.load(y, 48)), 48);
+  const w0 = sigmoidW(x0), w1 = sigmoidW(x1), w2 = sigmoidW(x2), w3 = sigmoidW(x3);
+  const m0 = expNegRound(w0), m1 = expNegRound(w1), m2 = expNegRound(w2), m3 = expNegRound(w3);
+  const t0 = expNegReduce(w0, m0), t1 = expNegReduce(w1, m1), t2 = expNegReduce(w2, m2), t3 = expNegReduce(w3, m3);
+  const q0 = sigmoidPoly(t0), q1 = sigmoidPoly(t1), q2 = sigmoidPoly(t2), q3 = sigmoidPoly(t3);
+  const e0 = sigmoidScale(t0, q0, m0), e1 = sigmoidScale(t1, q1, m1), e2 = sigmoidScale(t2, q2, m2), e3 = sigmoidScale(t3, q3, m3);
+  v128.store(y, sigmoidOut(x0, e0)); v128.store(y, sigmoidOut(x1, e1), 16);
+  v128.store(y, sigmoidOut(x2, e2), 32); v128.store(y, sigmoidOut(x3, e3), 48);
 }
 
 /** y[0..16) = tanh(x[0..16)), the 4 vectors' chains interleaved; the same bits as tanhV. y may alias x. */
 // @ts-ignore: decorator
 @inline export function tanh16(x: usize, y: usize): void {
   const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
-  expNeg4(true, x0, x1, x2, x3, y);
+  expNeg4(x0, x1, x2, x3, y);
   const s0 = tanhSmall(x0), s1 = tanhSmall(x1), s2 = tanhSmall(x2), s3 = tanhSmall(x3);
   v128.store(y, tanhOut(x0, s0, v128.load(y))); v128.store(y, tanhOut(x1, s1, v128.load(y, 16)), 16);
   v128.store(y, tanhOut(x2, s2, v128.load(y, 32)), 32); v128.store(y, tanhOut(x3, s3, v128.load(y, 48)), 48);
@@ -263,35 +295,23 @@ export function expm1V(x: v128): v128 {
 
 // ---- the functions above mapped over buffers (y[i] = f(x[i])): kernels the tests sweep and ops use directly ----
 
-const EXP: i32 = 0, LOG: i32 = 1, TANH: i32 = 2, SIGMOID: i32 = 3, SOFTPLUS: i32 = 4, EXPM1: i32 = 5;
+// mathTanh, mathSigmoid and mathSoftplus are the activations' kernels, exported under both names (assembly/index.ts).
+const EXP: i32 = 0, LOG: i32 = 1, EXPM1: i32 = 2;
 
 // @ts-ignore: decorator
 @inline function fV(kind: i32, x: v128): v128 {
   if (kind == EXP) return expV(x);
   if (kind == LOG) return logVBody(x);
-  if (kind == TANH) return tanhV(x);
-  if (kind == SIGMOID) return sigmoidV(x);
-  if (kind == SOFTPLUS) return softplusV(x);
   return expm1V(x);
 }
 
 // @ts-ignore: decorator
 @inline function mapMath(kind: i32, x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 16 <= n; i += 16) {
-    v128.store(y, fV(kind, v128.load(x)));
-    v128.store(y, fV(kind, v128.load(x, 16)), 16);
-    v128.store(y, fV(kind, v128.load(x, 32)), 32);
-    v128.store(y, fV(kind, v128.load(x, 48)), 48);
-    x += 64; y += 64;
-  }
+  let i = 0; // not unrolled: the out-of-order core overlaps the iterations' chains, and the page's module stays small
   for (; i + 4 <= n; i += 4) { v128.store(y, fV(kind, v128.load(x))); x += 16; y += 16; }
   for (; i < n; i++) { store<f32>(y, f32x4.extract_lane(fV(kind, f32x4.splat(load<f32>(x))), 0)); x += 4; y += 4; }
 }
 
 export function mathExp(x: usize, y: usize, n: i32): void { mapMath(EXP, x, y, n); }
 export function mathLog(x: usize, y: usize, n: i32): void { mapMath(LOG, x, y, n); }
-export function mathTanh(x: usize, y: usize, n: i32): void { mapMath(TANH, x, y, n); }
-export function mathSigmoid(x: usize, y: usize, n: i32): void { mapMath(SIGMOID, x, y, n); }
-export function mathSoftplus(x: usize, y: usize, n: i32): void { mapMath(SOFTPLUS, x, y, n); }
 export function mathExpm1(x: usize, y: usize, n: i32): void { mapMath(EXPM1, x, y, n); }

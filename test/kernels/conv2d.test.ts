@@ -194,18 +194,18 @@ test('random geometries: sizes, kernels, strides, dilations and pads drawn at ra
   }
 });
 
-test('one input channel: channels 1…15, rows of 1…17 pixels, steps and dilations down the columns, K at and past one GEMM block', () => {
+test('one input channel, forward by the direct path: channels 1…15 (groups of 4 and their tails), rows of 1…17 pixels (groups of 8 and their tails), steps and dilations down the columns, K up to one GEMM block', () => {
   let seed = 9100;
   for (const outC of [1, 2, 3, 4, 6, 7, 9, 12, 15]) {
     check({ N: 2, H: 9, W: outC + 2, inC: 1, outC, kh: 3, kw: 3, pad: 'same' }, seed++);
   }
   check({ N: 1, H: 5, W: 1, inC: 1, outC: 6, kh: 5, kw: 5, pad: 'same' }, seed++);
   check({ N: 2, H: 11, W: 17, inC: 1, outC: 6, kh: 4, kw: 2, s: [3, 1], d: [2, 1], pad: [2, 0, 1, 3] }, seed++);
-  check({ N: 1, H: 20, W: 20, inC: 1, outC: 5, kh: 16, kw: 16, pad: 'same' }, seed++);  // K 256: one K block
-  check({ N: 1, H: 20, W: 20, inC: 1, outC: 5, kh: 17, kw: 16, pad: 'same' }, seed++);  // K 272: two K blocks
+  check({ N: 1, H: 20, W: 20, inC: 1, outC: 5, kh: 16, kw: 16, pad: 'same' }, seed++);  // K 256: the direct path's limit
+  check({ N: 1, H: 20, W: 20, inC: 1, outC: 5, kh: 17, kw: 16, pad: 'same' }, seed++);  // K 272: the GEMM path
 });
 
-test('one input channel: the forward (A packed from x) gives the bits of the GEMM over an explicit im2col, bias added in its epilogue', () => {
+test('one input channel: the direct forward gives the bits of the GEMM over an explicit im2col, bias added in its epilogue', () => {
   const rng = new Rng(9200);
   for (const c of [{ N: 2, H: 13, W: 19, outC: 6, kh: 5, kw: 5, pad: 'same' as Pad }, { N: 1, H: 9, W: 10, outC: 11, kh: 3, kw: 4, pad: [1, 0, 2, 1] as Pad, s: [2, 1] as Pair }]) {
     const g = geom({ ...c, inC: 1 });

@@ -104,6 +104,30 @@ test('bias epilogue past one MC block (128) and one NC block (512): each column 
   }
 });
 
+test('a narrow last column panel (N mod 8 in 1…4: the 16×2 and 4×4 tiles) gives the bits of the 4×8 tile', () => {
+  // C = A·B with B's N columns, and again with B widened to 16 columns (the same first N): the first N columns of the
+  // wide product come from full 4×8 tiles. Rows across 16-row groups and their 9…15 and 1…8 remainders, K past KC.
+  const rng = new Rng(500);
+  for (const M of [1, 5, 9, 13, 16, 17, 29, 33, 130]) for (const N of [9, 10, 11, 12]) for (const K of [3, 300]) {
+    const bias = (M + N) % 2 === 1, beta = M % 3 === 0 ? 0.5 : 0;
+    const a = rng.array(M * K), bw = rng.array(K * 16), b = new Float32Array(K * N);
+    for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) b[k * N + j] = bw[k * 16 + j];
+    const c0 = rng.array(M * 16), bv = rng.array(16);
+    const narrowC = new Float32Array(M * N);
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) narrowC[i * N + j] = c0[i * 16 + j];
+    const pa = put(a), pn = put(b), pw = put(bw), pbias = put(bv);
+    const cn = beta ? put(narrowC) : poisoned(M * N), cw = beta ? put(c0) : poisoned(M * 16);
+    const common = { transA: false, transB: false, M, K, alpha: 0.75, beta, a: pa, lda: K, bias: bias ? pbias : undefined };
+    kern.gemm({ ...common, N, b: pn, ldb: N, c: cn, ldc: N });
+    kern.gemm({ ...common, N: 16, b: pw, ldb: 16, c: cw, ldc: 16 });
+    const narrow = new Uint32Array(read(cn, M * N).buffer), wide = new Uint32Array(read(cw, M * 16).buffer);
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+      if (narrow[i * N + j] !== wide[i * 16 + j]) throw new Error(`M=${M} N=${N} K=${K} beta=${beta}${bias ? ' bias' : ''}: C[${i}][${j}] ${narrow[i * N + j].toString(16)} vs ${wide[i * 16 + j].toString(16)}`);
+    }
+    freeAll();
+  }
+});
+
 test('deterministic: the same call gives the same bits', () => {
   const rng = new Rng(7);
   const a = put(rng.array(65 * 300)), b = put(rng.array(300 * 70));
