@@ -122,7 +122,8 @@ export async function runLabTest({ print = console.log, shots = join(root, 'web'
 
     // The shortened study, loaded as the user's own file, run to the end.
     await page.setInputFiles('#experiment-file', studyFile);
-    await page.waitForSelector('#variant-rows tr[data-variant]', { timeout: 10_000 });
+    // Wait for this file's rows (the sweep file's or study 2's may still be shown while the page reads the file).
+    await page.waitForFunction((n) => [...document.querySelectorAll('#variant-rows tr')].map((x) => x.dataset.variant).join() === n.join(), names, { timeout: 10_000 }).catch(() => {});
     const rows = await page.$$eval('#variant-rows tr', (r) => r.map((x) => x.dataset.variant));
     check(rows.join() === names.join(), `the variants are listed (${rows.join(', ')})`);
     const tRun = performance.now();
