@@ -7,7 +7,7 @@ import { init, isInitialised, type EntryKernels, type InitOptions } from './modu
 export async function initKernels(options: InitOptions | undefined, k: EntryKernels): Promise<void> {
   if (options !== undefined && (options === null || typeof options !== 'object' || Object.keys(options).length > 0)) {
     const [source, info, threads] = (await import('./init-options.js')).readInitOptions(options, k);
-    if (!isInitialised()) await init(await source(), info, info.build === 'standard' && k.threaded ? (m) => k.threaded!(m, threads) : undefined);
+    if (!isInitialised()) await init(await source(), info, info.build !== 'given' && k.threaded ? (m) => k.threaded!(m, threads) : undefined);
   } else if (!isInitialised()) {
     await init(await k.standard(undefined), { build: 'standard', reason: 'the default' }, k.threaded && ((m) => k.threaded!(m, undefined)));
   }
