@@ -5,8 +5,13 @@
 import { ready, BUILD } from '../helpers/setup.js';
 import { threadedSameBits } from '../helpers/threads-same-bits.js';
 import { relaxedThreadsWasmBase64 } from '../../src/backend/kernels-relaxed-threads.generated.js';
+import { backend, backendInfo } from '../../src/backend/module.js';
 
 if (BUILD !== 'relaxed') throw new Error(`relaxed-threads.node.test.ts compares with the relaxed build: run it with SIMDNET_TEST_BUILD=relaxed, not ${BUILD}`);
 await ready();
+// The reference: kernels.relaxed.wasm itself (its own memory, no imports), not the threaded module on one thread.
+if (backendInfo().build !== 'relaxed' || backend().threads || (backend().exports.memory as WebAssembly.Memory).buffer instanceof SharedArrayBuffer) {
+  throw new Error('relaxed-threads.node.test.ts: the live backend is not the relaxed module on one thread');
+}
 threadedSameBits('relaxed threaded kernels: 1, 2, 4 threads and the relaxed build on one thread give the same bits (node)',
   relaxedThreadsWasmBase64, 'relaxed module, one thread');
