@@ -25,7 +25,11 @@ async function threadsFigure(n: number, name: string, shape: string, unit: Unit,
   make: (rx?: RelaxedSimdnet) => Workload, torch: () => Promise<{ contenders: Contender[]; close: () => void }>): Promise<Figure> {
   const pool = threadPool(n) as Pool;
   const here = make();
-  const rx = await relaxedSimdnet(n);
+  const loaded = await relaxedSimdnet(n);
+  // Both pools are set before each of their samples: tune() also restarts the back-off to one thread (workers late on
+  // a busy machine), which a pool set once would keep across samples and the other would not.
+  const rxPool = typeof loaded === 'string' ? undefined : loaded.module.backend().threads as Pool | undefined;
+  const rx = typeof loaded === 'string' ? loaded : rxPool?.count !== n ? `the relaxed build started ${rxPool?.count ?? 1} threads, not ${n}` : loaded;
   const relaxed = typeof rx === 'string' ? undefined : make(rx);
   const peer = await torch();
   return {
@@ -33,7 +37,7 @@ async function threadsFigure(n: number, name: string, shape: string, unit: Unit,
     contenders: [
       { name: `simdnet ${n}T`, before: () => pool.tune(n), run: here.run },
       { name: 'simdnet 1T', before: () => pool.tune(1), run: here.run },
-      relaxed ? { name: `simdnet ${n}T relaxed`, run: relaxed.run } : { name: `simdnet ${n}T relaxed`, na: rx as string },
+      relaxed ? { name: `simdnet ${n}T relaxed`, before: () => rxPool?.tune(n), run: relaxed.run } : { name: `simdnet ${n}T relaxed`, na: rx as string },
       ...peer.contenders,
     ],
     dispose: () => { pool.tune(n); here.dispose(); relaxed?.dispose(); peer.close(); },
