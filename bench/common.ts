@@ -106,9 +106,9 @@ export function jaxArray(values: Float32Array, shape: number[]): jax.Array {
 
 export interface Runtime { tfWasmThreads: number; versions: Record<string, string> }
 
-/** Initialises simdnet, both tfjs backends (wasm at one thread) and jax-js's wasm device. */
-export async function setup(): Promise<Runtime> {
-  await init();
+/** Initialises simdnet (on `threads`, else init()'s default 'auto'), both tfjs backends (wasm at one thread) and jax-js's wasm device. */
+export async function setup(threads?: number): Promise<Runtime> {
+  await init(threads === undefined ? undefined : { threads });
   tf.enableProdMode(); // no debug checks (and no "install tfjs-node" banner)
   setThreadsCount(1); // before setBackend('wasm'), or XNNPACK may use a thread pool
   await tf.setBackend('cpu');

@@ -61,6 +61,8 @@ export interface ContenderResult {
   medianMs?: number;
   rate?: number;
   callsPerSample?: number;
+  /** Per-call time of each round's sample, in ms (rounds in order: pair two contenders' rounds for a ratio). */
+  samplesMs?: number[];
 }
 
 export interface Spread { median: number; p25: number; p75: number; min: number; max: number }
@@ -78,7 +80,8 @@ export interface FigureResult {
 
 const now = () => performance.now();
 
-function spread(xs: number[]): Spread {
+/** Median, quartiles and range of xs. */
+export function spread(xs: number[]): Spread {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => {
     const i = (s.length - 1) * p, lo = Math.floor(i), hi = Math.ceil(i);
@@ -163,6 +166,7 @@ export async function measure(f: Figure, o: Options, probes: Probes): Promise<Fi
     r.medianMs = spread(perCall.get(c)!).median;
     r.rate = f.work / (r.medianMs * 1e-3) / (f.unit === 'samples/s' ? 1 : 1e9);
     r.callsPerSample = reps.get(c)! * (c.callsPerRun ?? 1);
+    r.samplesMs = perCall.get(c)!;
   }
   const ours = live.find((l) => l.c === f.contenders[0])!;
   const oursT = perCall.get(ours.c)!;

@@ -1,13 +1,17 @@
 // `npm run bench [-- --filter WORD] [--quick]`: every figure of bench/*.ts against TensorFlow.js (wasm at one thread,
 // cpu) and jax-js (wasm), interleaved in one process, with the machine's SIMD peak and memory.copy rate measured in the
-// same rounds. Prints a table and writes bench/results/latest.json. Measures; never asserts.
+// same rounds. Prints a table and writes bench/results/latest.json. `--threads N` instead: the training steps and GEMM
+// 512³ at 1 and N threads, N threads relaxed and PyTorch at 1 and 2 threads (bench/threads-table.ts), written to
+// bench/results/latest-threads.json. Measures; never asserts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { setup } from './common.js';
 import { measure, type FigureResult, type Options, type Spec } from './harness.js';
-import { EXTRA_HEADER, HEADER, extraRow, machine, row, table } from './report.js';
-import { TORCH_MALLOC, torchInfo, torchRoundTripMs } from './torch.js';
+import { EXTRA_HEADER, HEADER, coreShare, extraRow, machine, row, table } from './report.js';
+import { threadPool, threadsFigures, threadsHeader, threadsRow } from './threads-table.js';
+import { describeTorch, torchInfo } from './torch.js';
 import { relaxedSimdnet } from './relaxed.js';
 import { profileFigures, printProfile, type Profile } from './profile.js';
 import { gemmFigures } from './gemm.js';
@@ -44,13 +48,51 @@ const quick = args.includes('--quick');
 const filterAt = args.indexOf('--filter');
 const filter = filterAt >= 0 ? args[filterAt + 1]?.toLowerCase() : undefined;
 if (filterAt >= 0 && !filter) { console.error(`bench: --filter needs a word: a family (${families.map(([f]) => f).join(', ')}) or part of a figure name`); process.exit(2); }
+const threadsAt = args.indexOf('--threads');
+const threads = threadsAt >= 0 ? Number(args[threadsAt + 1]) : undefined;
+if (threads !== undefined && !(Number.isInteger(threads) && threads >= 2 && threads <= 16)) {
+  console.error(`bench: --threads needs a thread count from 2 to 16, got ${args[threadsAt + 1] ?? 'nothing'}`); process.exit(2);
+}
 
 const options: Options = quick
   ? { rounds: 7, sampleMs: 8, warmupMs: 40, figureBudgetMs: 10_000 }
   : { rounds: 25, sampleMs: 25, warmupMs: 150, figureBudgetMs: 40_000 };
 
-const runtime = await setup();
+const runtime = await setup(threads);
 const probes = makeProbes();
+const command = `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`;
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+function writeResults(file: string, record: Record<string, unknown>): void {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, file), JSON.stringify({ command, options, machine: machine(), runtime, ...record }, null, 2) + '\n');
+  console.log(`\nwrote ${join(resultsDir, file)}`);
+}
+
+if (threads !== undefined) {
+  const pool = threadPool(threads);
+  if (typeof pool === 'string') { console.error(`bench: ${pool}`); process.exit(2); }
+  const load = [loadavg()], share = [await coreShare()];
+  console.log(`simdnet bench --threads ${threads} ${quick ? '(quick) ' : ''}— ${options.rounds} interleaved rounds of ~${options.sampleMs} ms samples per contender` +
+    `\n  relaxed: init({ relaxed: true, threads: ${threads} }), its own instance; torch: ${await describeTorch()}`);
+  const rows = [threadsHeader(threads)], figures: FigureResult[] = [], ratios: Record<string, unknown>[] = [];
+  for (const spec of threadsFigures(threads)) {
+    if (filter && !spec.label.toLowerCase().includes(filter)) continue;
+    const f = await spec.build();
+    const r = await measure(f, options, probes);
+    f.dispose?.();
+    const { ratios: rr, cells } = threadsRow(r, threads);
+    figures.push(r); ratios.push({ figure: `${r.name} ${r.shape}`, ...rr }); rows.push(cells);
+    console.log(table([threadsHeader(threads), cells]).split('\n')[2]);
+  }
+  if (!figures.length) { console.error(`bench: no figure of the --threads table matches "${filter}"`); process.exit(2); }
+  load.push(loadavg()); share.push(await coreShare());
+  console.log('\n' + table(rows));
+  console.log(`\nrates: median of the rounds; (×): median of per-round ratios (A's speed over B's, paired within each round)` +
+    `\nload average before ${load[0].map((l) => l.toFixed(2)).join(' ')}, after ${load[1].map((l) => l.toFixed(2)).join(' ')}; ` +
+    `two busy threads take ${share[0].toFixed(2)}× (before) and ${share[1].toFixed(2)}× (after) one's time (1.00: two free cores)`);
+  writeResults('latest-threads.json', { threads, load, coreShare: share, torch: await torchInfo(), ratios, figures });
+  process.exit(0);
+}
 
 console.log(`simdnet bench ${quick ? '(quick) ' : ''}— ${options.rounds} interleaved rounds of ~${options.sampleMs} ms samples per contender`);
 const rows = [HEADER];
@@ -80,15 +122,8 @@ const torch = extra.length ? await torchInfo() : null;
 if (extra.length) {
   console.log(`\nThe relaxed-SIMD build (init({ relaxed: true }), its own instance) and native PyTorch, in the same rounds:` +
     `\n  relaxed: ${typeof rx === 'string' ? `n/a: ${rx}` : 'f32x4.relaxed_madd in the GEMM and conv micro-kernels (not bit-identical across CPUs)'}` +
-    `\n  torch: ${torch ? `${String(torch.torch)} (${String(torch.python)}), ${String(torch.parallel)}; BLAS ${torchBlas(torch.blas)}; ` +
-      `allocator ${Object.entries(TORCH_MALLOC).map(([k, v]) => `${k}=${v}`).join(' ')}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; ` +
-      `request round trip ${(await torchRoundTripMs())?.toFixed(3)} ms (inside each torch sample)` : 'not installed (python3 with torch: Debian python3-torch)'}`);
+    `\n  torch: ${await describeTorch()}`);
   console.log(table([EXTRA_HEADER, ...extra]));
-}
-// The BLAS torch loaded: OpenBLAS's own description where it is OpenBLAS, else the library paths.
-function torchBlas(b: unknown): string {
-  const o = b as { libraries?: string[]; openblas?: string };
-  return o.openblas ?? (o.libraries?.join(', ') || 'none found in the process maps');
 }
 const profiles: Profile[] = [];
 for (const spec of profileFigures()) {
@@ -101,10 +136,4 @@ console.log('\nsimdnet: steady-state rate (median of the rounds); first call: th
   '\nvs probe: simdnet over the f32x4 multiply-add peak probe (compute-bound) or the memory.copy rate (memory-bound),' +
   '\n  each paired within a round; peers: their rate (simdnet\'s speedup, median of per-round ratios).');
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({
-  command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`, options, machine: machine(), runtime, figures: results,
-  relaxed: typeof rx === 'string' ? { na: rx } : { build: 'relaxed' }, torch, profiles,
-}, null, 2) + '\n');
-console.log(`\nwrote ${out}`);
+writeResults('latest.json', { figures: results, relaxed: typeof rx === 'string' ? { na: rx } : { build: 'relaxed' }, torch, profiles });

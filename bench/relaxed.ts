@@ -1,6 +1,7 @@
 // The relaxed-SIMD column: a second, independent simdnet in this process (a copy of dist/ in the OS temp folder:
 // dist/index.js imports no package, so the copy runs there, with its own module state and wasm instance) initialised with
-// init({ relaxed: true }), timed in the same rounds as the default build. Needs a built dist/ (npm run bench builds it).
+// init({ relaxed: true, threads }) (threads 'auto' unless the --threads table asks for a count), timed in the same
+// rounds as the default build. Needs a built dist/ (npm run bench builds it).
 // On Node 20 the bench turns relaxed SIMD on itself (V8's --experimental-wasm-relaxed-simd, set at run time).
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +15,15 @@ import type * as Mod from '../src/backend/module.js';
 export interface RelaxedSimdnet { api: typeof Api; kern: typeof Kern; module: typeof Mod }
 
 let loaded: Promise<RelaxedSimdnet | string> | undefined;
+let loadedThreads: number | 'auto' | undefined;
 
-/** The relaxed simdnet, or why there is none here (the engine's reason from backendInfo(), or no dist/). */
-export function relaxedSimdnet(): Promise<RelaxedSimdnet | string> {
+/**
+ * The relaxed simdnet on `threads` (one instance per process: the first call's count holds), or why there is none
+ * here (the engine's reason from backendInfo(), or no dist/).
+ */
+export function relaxedSimdnet(threads: number | 'auto' = 'auto'): Promise<RelaxedSimdnet | string> {
+  if (loaded && threads !== loadedThreads) throw new Error(`bench/relaxed: the relaxed simdnet runs on ${loadedThreads} threads, not ${threads}`);
+  loadedThreads = threads;
   loaded ??= (async () => {
     const dist = fileURLToPath(new URL('../dist/', import.meta.url));
     const copy = `${mkdtempSync(join(tmpdir(), 'simdnet-relaxed-'))}/`;
@@ -30,7 +37,7 @@ export function relaxedSimdnet(): Promise<RelaxedSimdnet | string> {
       kern: await import(at('backend/kernels/index.js')) as typeof Kern,
       module: await import(at('backend/module.js')) as typeof Mod,
     };
-    await r.api.init({ relaxed: true });
+    await r.api.init({ relaxed: true, threads });
     const info = r.module.backendInfo();
     return info.build === 'relaxed' ? r : /does not validate/.test(info.reason) ? 'no relaxed SIMD in this engine' : info.reason;
   })();

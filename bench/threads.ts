@@ -1,6 +1,6 @@
 // Threads against one thread, interleaved in one process: the MLP step (784-128-128-10, relu, Adam, batch 128), the
-// seed-study-4 network (784-6×128-10, tanh, RMSProp, batch 128), the LeNet step (batch 64, as bench/train.ts) and
-// GEMM 512³, each timed with 1 and then N threads of one threaded backend, A, B, A, B… (the same bits either way),
+// seed-study-4 network (784-6×128-10, tanh, RMSProp, batch 128), the LeNet step (batch 64; bench/steps.ts, as
+// bench/train.ts) and GEMM 512³, each timed with 1 and then N threads of one threaded backend, A, B, A, B… (the same bits either way),
 // plus the cost of one split call (a barrier). Prints samples/s (GFLOP/s for GEMM), the median ratio, its spread and
 // the load average. `--busy`: a busy loop runs on another thread meanwhile (another job taking a core: the threads must
 // not collapse). `--no-backoff`: calls stay split even when workers are late (the pool's politeness off), to see what
@@ -9,12 +9,14 @@
 // `tsx bench/threads.ts [--threads N] [--rounds R] [--busy] [--no-backoff]`. Node only.
 import { loadavg, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { init, layers, sequential, tensor, type Model } from '../src/index.js';
+import { init } from '../src/index.js';
 import { backend } from '../src/backend/module.js';
 import type { Pool } from '../src/backend/threads.js';
 import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues } from './common.js';
 import { timedAlone } from './machine.js';
+import { coreShare } from './report.js';
+import { NETS, gemmSquare, trainStep, type Net } from './steps.js';
 
 const arg = (name: string, d: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const THREADS = arg('threads', 2), ROUNDS = arg('rounds', 9);
@@ -24,35 +26,13 @@ if (!pool) throw new Error('bench/threads: no threads here (init({ threads }) fe
 
 interface Work { name: string; unit: string; per: number; reps: number; run(): void }
 
-function model(kind: 'mlp' | 'seed' | 'lenet'): Model {
-  const dense = (n: number, a: 'relu' | 'tanh') => layers.dense({ units: n, activation: a, kernelInitializer: a === 'tanh' ? 'glorotNormal' : 'glorotUniform' });
-  const ls = kind === 'mlp' ? [dense(128, 'relu'), dense(128, 'relu')]
-    : kind === 'seed' ? Array.from({ length: 6 }, () => dense(128, 'tanh'))
-      : [layers.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }), layers.maxPool2d({ poolSize: 2 }),
-        layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }), layers.maxPool2d({ poolSize: 2 }), layers.flatten(),
-        layers.dense({ units: 120, activation: 'relu' }), layers.dense({ units: 84, activation: 'relu' })];
-  const m = sequential([...ls, layers.dense({ units: 10, activation: 'softmax' })], { inputShape: kind === 'lenet' ? [28, 28, 1] : [784], seed: 1 });
-  m.compile({ optimizer: kind === 'seed' ? { name: 'rmsprop', learningRate: 0.001 } : { name: 'adam', learningRate: 0.001 }, loss: 'crossEntropy' });
-  return m;
-}
-
-function step(kind: 'mlp' | 'seed' | 'lenet', batch: number, name: string, reps: number): Work {
-  const m = model(kind), shape = kind === 'lenet' ? [batch, 28, 28, 1] : [batch, 784];
-  const xs = [0, 1, 2, 3].map((i) => tensor(randomValues(shape.reduce((a, b) => a * b, 1), 20 + i, 0, 1), shape));
-  const ys = [0, 1, 2, 3].map((i) => {
-    const y = new Float32Array(batch * 10), lab = randomValues(batch, 40 + i, 0, 10);
-    for (let r = 0; r < batch; r++) y[r * 10 + Math.floor(lab[r])] = 1;
-    return tensor(y, [batch, 10]);
-  });
-  let k = 0;
-  return { name, unit: 'samples/s', per: batch, reps, run: () => { const i = k++ % 4; m.trainOnBatch(xs[i], ys[i]); } };
+function step(net: Net, name: string, reps: number): Work {
+  return { name, unit: 'samples/s', per: net.batch, reps, run: trainStep(net).run };
 }
 
 function gemm512(): Work {
-  const n = 512, bufs = new Buffers();
-  const a = bufs.put(randomValues(n * n, 1)), b = bufs.put(randomValues(n * n, 2)), c = bufs.alloc(n * n);
-  return { name: 'GEMM 512³', unit: 'GFLOP/s', per: 2 * n * n * n / 1e9, reps: 10,
-    run: () => kern.gemm({ transA: false, transB: false, M: n, N: n, K: n, a, lda: n, b, ldb: n, c, ldc: n }) };
+  const n = 512;
+  return { name: 'GEMM 512³', unit: 'GFLOP/s', per: 2 * n * n * n / 1e9, reps: 10, run: gemmSquare(n).run };
 }
 
 /** One split call with almost no work: the barrier (post, wake, done) against the same call on one thread. */
@@ -61,17 +41,8 @@ function barrier(): Work {
   return { name: 'barrier (fill of 1024, split)', unit: 'µs', per: 1, reps: 2000, run: () => kern.fill(x, 1, n) };
 }
 
-/** Two busy JS threads at once against one alone (1.0: two free cores; 2.0: one core for both): what the machine gives. */
-async function cores2(): Promise<number> {
-  const src = 'const { parentPort } = require("node:worker_threads"); const t = performance.now(); let x = 0; ' +
-    'for (let i = 0; i < 1e8; i++) x = (x + i * 7) % 1000003; parentPort.postMessage(performance.now() - t);';
-  const one = () => new Promise<number>((ok) => { const w = new Worker(src, { eval: true }); w.on('message', (m: number) => { ok(m); void w.terminate(); }); });
-  const alone = await one(), both = await Promise.all([one(), one()]);
-  return Math.max(...both) / alone;
-}
-
-const works = [step('mlp', 128, 'MLP 784-128-128-10 Adam b128', 40), step('seed', 128, 'seed-study-4 784-6×128-10 tanh RMSProp b128', 30),
-  step('lenet', 64, 'LeNet b64', 8), gemm512(), barrier()];
+const works = [step(NETS.mlp, 'MLP 784-128-128-10 Adam b128', 40), step(NETS.study4, 'seed-study-4 784-6×128-10 tanh RMSProp b128', 30),
+  step(NETS.cnn, 'LeNet b64', 8), gemm512(), barrier()];
 const times = works.map(() => [[] as number[], [] as number[]]);
 /** Per round and work: the most CPU other processes used (cores) in its two blocks. */
 const others = works.map(() => [] as number[]);
@@ -84,7 +55,7 @@ function time(w: Work, threads: number): { ms: number; others: number } {
 }
 
 const busy = process.argv.includes('--busy') ? new Worker('for (;;) {}', { eval: true }) : undefined;
-const load0 = loadavg(), share0 = await cores2();
+const load0 = loadavg(), share0 = await coreShare();
 for (const w of works) { time(w, 1); time(w, THREADS); } // warm up (plans, JIT, first touches)
 for (let r = 0; r < ROUNDS; r++) {
   works.forEach((w, i) => {
@@ -95,7 +66,7 @@ for (let r = 0; r < ROUNDS; r++) {
   });
 }
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-const share1 = await cores2();
+const share1 = await coreShare();
 console.log(`${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
   `two busy threads take ${share0.toFixed(2)}× (before) and ${share1.toFixed(2)}× (after) one's time (1.00: two free cores)`);
 console.log(`${ROUNDS} interleaved rounds; 1 thread vs ${THREADS} threads of one threaded backend${busy ? '; a busy loop on another thread throughout' : ''}`);

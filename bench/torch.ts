@@ -55,7 +55,7 @@ class TorchChild {
   close(): void { this.proc.stdin.end(); this.proc.kill(); }
 }
 
-export type TorchNet = 'mlp' | 'study4' | 'lenet';
+export type TorchNet = 'mlp' | 'study4' | 'lenet' | 'gemm512';
 
 let infoOnce: Promise<Record<string, unknown>> | undefined;
 
@@ -91,6 +91,22 @@ export async function torchContenders(net: TorchNet, steps: number): Promise<{ c
     }
   }
   return { contenders, close: () => children.forEach((c) => c.close()) };
+}
+
+/** torch 1T and 2T training a bench step (bench/steps.ts's kinds): 8 MLP steps per request (a request costs ~0.1 ms), one LeNet step. */
+export function torchStepContenders(kind: 'mlp' | 'study4' | 'cnn'): Promise<{ contenders: Contender[]; close: () => void }> {
+  return torchContenders(kind === 'cnn' ? 'lenet' : kind, kind === 'cnn' ? 1 : 8);
+}
+
+/** One line on the torch peer: version, threads backend, BLAS, allocator setting and request round trip; or "not installed". */
+export async function describeTorch(): Promise<string> {
+  const t = await torchInfo();
+  if (!t) return 'not installed (python3 with torch: Debian python3-torch)';
+  const b = t.blas as { libraries?: string[]; openblas?: string };
+  const blas = b.openblas ?? (b.libraries?.join(', ') || 'none found in the process maps'); // OpenBLAS's own description where it is OpenBLAS
+  return `${String(t.torch)} (${String(t.python)}), ${String(t.parallel)}; BLAS ${blas}; ` +
+    `allocator ${Object.entries(TORCH_MALLOC).map(([k, v]) => `${k}=${v}`).join(' ')}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; ` +
+    `request round trip ${(await torchRoundTripMs())?.toFixed(3)} ms (inside each torch sample)`;
 }
 
 /** The round trip of an empty request to a torch child, in ms (median of 200): the overhead inside each torch sample. */

@@ -1,7 +1,8 @@
 # The native peer for bench/torch.ts: PyTorch training steps driven over stdin/stdout, one JSON line each way, so
 # simdnet and torch are timed interleaved in one bench process. Bench-only; needs python3 with torch (Debian
 # python3-torch). Commands: {"cmd": "info"}; {"cmd": "setup", "net": "mlp" | "study4" | "lenet", "threads": n};
-# {"cmd": "run", "steps": k}. The networks, optimizers and batch sizes match bench/train.ts.
+# {"cmd": "run", "steps": k}. The networks, optimizers and batch sizes match bench/train.ts (bench/steps.ts); net
+# "gemm512" runs C = A·B, 512×512×512, per step instead.
 import ctypes
 import json
 import os
@@ -67,6 +68,11 @@ def main():
             reply = {'torch': torch.__version__, 'blas': blas_info(),
                      'malloc': {k: os.environ.get(k) for k in ('MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_')},
                      'parallel': torch.__config__.parallel_info().split('\n')[1].strip()}
+        elif cmd == 'setup' and msg['net'] == 'gemm512':
+            torch.set_num_threads(int(msg['threads']))
+            a, b, c = torch.rand(512, 512), torch.rand(512, 512), torch.empty(512, 512)
+            state = {'gemm': lambda: torch.mm(a, b, out=c)}
+            reply = {'ok': True, 'threads': torch.get_num_threads()}
         elif cmd == 'setup':
             torch.set_num_threads(int(msg['threads']))
             model, opt, batch, sample = make_net(msg['net'])
@@ -75,6 +81,10 @@ def main():
             loss_fn = torch.nn.CrossEntropyLoss()  # softmax + cross-entropy on the logits, as one op
             state = {'model': model, 'opt': opt, 'xs': xs, 'ys': ys, 'loss': loss_fn, 'i': 0}
             reply = {'ok': True, 'threads': torch.get_num_threads()}
+        elif cmd == 'run' and 'gemm' in state:
+            for _ in range(int(msg['steps'])):
+                state['gemm']()
+            reply = {'ok': True}
         elif cmd == 'run':
             s, loss = state, None
             for _ in range(int(msg['steps'])):

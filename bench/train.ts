@@ -5,52 +5,14 @@
 // (it has no optimizer package; MLP and LeNet); the relaxed-SIMD build (bench/relaxed.ts); PyTorch at 1 and 2 threads
 // when installed (bench/torch.ts). Every contender cycles through the same 4 random batches.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { sequential, layers, tensor, type Model, type Tensor } from '../src/index.js';
+import { tensor, type Model } from '../src/index.js';
 import { jax, onTf, randomValues, reason, tf, type TfBackend } from './common.js';
+import { B1, B2, BATCHES, CLASSES, EPS, LR, NAMES, NETS, SHAPES, data, simdnetModel, trainStep, type Net } from './steps.js';
 import type { Contender, Figure, Spec, Target } from './harness.js';
 import { relaxedSimdnet } from './relaxed.js';
-import { torchContenders } from './torch.js';
+import { torchStepContenders } from './torch.js';
 
 const np = jax.numpy, nn = jax.nn;
-const LR = 1e-3, B1 = 0.9, B2 = 0.999, EPS = 1e-7;
-const BATCHES = 4, CLASSES = 10;
-
-interface Net { kind: 'mlp' | 'study4' | 'cnn'; batch: number; sample: number[] }
-type Lib = Pick<typeof import('../src/index.js'), 'sequential' | 'layers' | 'tensor'>;
-const here: Lib = { sequential, layers, tensor };
-const NAMES = { mlp: 'MLP', study4: 'Study-4 MLP', cnn: 'LeNet' } as const;
-
-function data(net: Net): { x: Float32Array[]; y: Float32Array[] } {
-  const per = net.sample.reduce((a, b) => a * b, 1);
-  const x: Float32Array[] = [], y: Float32Array[] = [];
-  for (let i = 0; i < BATCHES; i++) {
-    x.push(randomValues(net.batch * per, 20 + i, 0, 1));
-    const oh = new Float32Array(net.batch * CLASSES);
-    const lab = randomValues(net.batch, 40 + i, 0, CLASSES);
-    for (let r = 0; r < net.batch; r++) oh[r * CLASSES + Math.floor(lab[r])] = 1;
-    y.push(oh);
-  }
-  return { x, y };
-}
-
-/** The figure's network in simdnet; lib: this simdnet or the relaxed one. */
-function simdnetModel(net: Net, lib: Lib = here): Model {
-  const { layers, sequential } = lib;
-  if (net.kind === 'study4') {
-    const hidden = Array.from({ length: 6 }, () => layers.dense({ units: 128, activation: 'tanh', kernelInitializer: 'xavierNormal' }));
-    const m = sequential([...hidden, layers.dense({ units: CLASSES, activation: 'softmax' })], { inputShape: net.sample, seed: 1 });
-    m.compile({ optimizer: { name: 'rmsprop', learningRate: LR }, loss: 'crossEntropy' });
-    return m;
-  }
-  const ls = net.kind === 'mlp'
-    ? [layers.dense({ units: 128, activation: 'relu' }), layers.dense({ units: 128, activation: 'relu' })]
-    : [layers.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }), layers.maxPool2d({ poolSize: 2 }),
-      layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }), layers.maxPool2d({ poolSize: 2 }), layers.flatten(),
-      layers.dense({ units: 120, activation: 'relu' }), layers.dense({ units: 84, activation: 'relu' })];
-  const m = sequential([...ls, layers.dense({ units: CLASSES, activation: 'softmax' })], { inputShape: net.sample, seed: 1 });
-  m.compile({ optimizer: { name: 'adam', learningRate: LR, beta1: B1, beta2: B2, epsilon: EPS }, loss: 'crossEntropy' });
-  return m;
-}
 
 function tflModel(net: Net): tfl.Sequential {
   const L = tfl.layers;
@@ -159,33 +121,24 @@ async function jaxContender(net: Net, d: { x: Float32Array[]; y: Float32Array[] 
 async function relaxedContender(net: Net, d: { x: Float32Array[]; y: Float32Array[] }, made: (() => void)[]): Promise<Contender> {
   const rx = await relaxedSimdnet();
   if (typeof rx === 'string') return { name: 'simdnet relaxed', na: rx };
-  const model = simdnetModel(net, rx.api);
-  const xs = d.x.map((v) => rx.api.tensor(v, [net.batch, ...net.sample])), ys = d.y.map((v) => rx.api.tensor(v, [net.batch, CLASSES]));
-  made.push(() => { model.dispose(); [...xs, ...ys].forEach((t) => t.dispose()); });
-  let i = 0;
-  return { name: 'simdnet relaxed', run: () => { const k = i++ % BATCHES; model.trainOnBatch(xs[k], ys[k]); } };
+  const step = trainStep(net, d, rx.api);
+  made.push(step.dispose);
+  return { name: 'simdnet relaxed', run: step.run };
 }
 
 async function trainFigure(net: Net): Promise<Figure> {
   const d = data(net);
-  const model = simdnetModel(net);
-  const xs: Tensor[] = d.x.map((v) => tensor(v, [net.batch, ...net.sample])), ys: Tensor[] = d.y.map((v) => tensor(v, [net.batch, CLASSES]));
-  let i = 0;
-  const made: (() => void)[] = [() => { model.dispose(); [...xs, ...ys].forEach((t) => t.dispose()); }];
-  const unguarded = simdnetModel(net);
-  unguarded.guardNonFinite = false;
-  made.push(() => unguarded.dispose());
-  let j = 0;
+  const step = trainStep(net, d), unguarded = trainStep(net, d, undefined, (m) => { m.guardNonFinite = false; });
+  const made: (() => void)[] = [step.dispose, unguarded.dispose];
   const contenders: Contender[] = [
-    { name: 'simdnet', run: () => { const k = i++ % BATCHES; model.trainOnBatch(xs[k], ys[k]); } },
-    { name: 'simdnet, guard off', run: () => { const k = j++ % BATCHES; unguarded.trainOnBatch(xs[k], ys[k]); } },
+    { name: 'simdnet', run: step.run },
+    { name: 'simdnet, guard off', run: unguarded.run },
     await tflContender('wasm', net, d, made),
     await tflContender('cpu', net, d, made),
     net.kind === 'study4' ? { name: 'jax-js', na: 'not written for this network' } : await jaxContender(net, d, made),
     await relaxedContender(net, d, made),
   ];
-  // PyTorch: several MLP steps per request (a request costs ~0.1 ms), one LeNet step.
-  const torch = await torchContenders(net.kind === 'cnn' ? 'lenet' : net.kind, net.kind === 'cnn' ? 1 : 8);
+  const torch = await torchStepContenders(net.kind);
   contenders.push(...torch.contenders);
   made.push(torch.close);
   const targets: Target[] = net.kind === 'study4' ? [] : net.kind === 'mlp'
@@ -194,7 +147,7 @@ async function trainFigure(net: Net): Promise<Figure> {
       { kind: 'peer', peer: 'jax-js', min: 5, label: 'CNN step vs jax-js' }];
   return {
     family: 'train', name: `${NAMES[net.kind]} train step`,
-    shape: net.kind === 'mlp' ? '784-128-128-10 batch 128' : net.kind === 'study4' ? '784-6×128 tanh-10 RMSProp batch 128' : '28×28×1 batch 64', unit: 'samples/s', work: net.batch,
+    shape: SHAPES[net.kind], unit: 'samples/s', work: net.batch,
     contenders, targets, dispose: () => made.forEach((f) => f()),
   };
 }
@@ -219,10 +172,10 @@ async function diagnosticsFigure(net: Net): Promise<Figure> {
 
 export function trainFigures(): Spec[] {
   return [
-    { label: 'MLP train step', build: () => trainFigure({ kind: 'mlp', batch: 128, sample: [784] }) },
-    { label: 'Study-4 MLP train step', build: () => trainFigure({ kind: 'study4', batch: 128, sample: [784] }) },
-    { label: 'LeNet train step', build: () => trainFigure({ kind: 'cnn', batch: 64, sample: [28, 28, 1] }) },
-    { label: 'MLP epoch with diagnostics', build: () => diagnosticsFigure({ kind: 'mlp', batch: 128, sample: [784] }) },
-    { label: 'LeNet epoch with diagnostics', build: () => diagnosticsFigure({ kind: 'cnn', batch: 64, sample: [28, 28, 1] }) },
+    { label: 'MLP train step', build: () => trainFigure(NETS.mlp) },
+    { label: 'Study-4 MLP train step', build: () => trainFigure(NETS.study4) },
+    { label: 'LeNet train step', build: () => trainFigure(NETS.cnn) },
+    { label: 'MLP epoch with diagnostics', build: () => diagnosticsFigure(NETS.mlp) },
+    { label: 'LeNet epoch with diagnostics', build: () => diagnosticsFigure(NETS.cnn) },
   ];
 }

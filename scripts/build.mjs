@@ -1,9 +1,10 @@
-// Builds simdnet: assembly/ → release and debug wasm (asc), the generated base64 modules, then src/ → dist/ (tsc).
+// Builds simdnet: assembly/ → release, debug, relaxed and threaded wasm (asc), the generated base64 modules, then src/ → dist/ (tsc).
 // `--if-needed` skips the build when every output is newer than every input. Node-only build tooling.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const p = (...s) => join(root, ...s);
@@ -16,8 +17,10 @@ const GEN_DEBUG = p('test/generated/kernels-debug.generated.ts');
 const THREADS = p('build/kernels-threads.wasm'); // the same kernels over an imported shared memory (init({ threads }))
 const GEN_THREADS = p('src/backend/kernels-threads.generated.ts');
 const DIST_THREADS = p('dist/kernels-threads.wasm'); // a copy the browser entry fetches in cross-origin-isolated pages
+const RELAXED_THREADS = p('build/kernels-relaxed-threads.wasm'); // the relaxed build over imported shared memory (init({ relaxed: true, threads }))
+const GEN_RELAXED_THREADS = p('src/backend/kernels-relaxed-threads.generated.ts');
 const WASM_TYPES = [p('src/kernels.wasm.d.ts'), p('dist/kernels.wasm.d.ts')]; // tsc does not copy .d.ts inputs
-const OUTPUTS = [RELEASE, DEBUG, RELAXED, THREADS, DIST_THREADS, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, GEN_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
+const OUTPUTS = [RELEASE, DEBUG, RELAXED, THREADS, DIST_THREADS, RELAXED_THREADS, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, GEN_THREADS, GEN_RELAXED_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -88,20 +91,28 @@ run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'release'])
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'debug']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'relaxed']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'threads']);
+run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'relaxed-threads']);
 const mod = new WebAssembly.Module(readFileSync(RELEASE));
 if (WebAssembly.Module.imports(mod).length !== 0) { console.error('build: release module must import nothing'); process.exit(1); }
 checkDeclaredExports(new WebAssembly.Instance(mod, {}).exports);
-const threaded = new WebAssembly.Module(readFileSync(THREADS));
-if (WebAssembly.Module.imports(threaded).map((i) => `${i.module}.${i.name}`).join() !== 'env.memory') {
-  console.error('build: the threaded module must import env.memory alone'); process.exit(1);
+// The threaded modules import their shared memory and nothing else, and export what KernelExports declares.
+function checkThreaded(path, what) {
+  const threaded = new WebAssembly.Module(readFileSync(path));
+  if (WebAssembly.Module.imports(threaded).map((i) => `${i.module}.${i.name}`).join() !== 'env.memory') {
+    console.error(`build: the ${what} module must import env.memory alone`); process.exit(1);
+  }
+  const shared = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  checkDeclaredExports({ memory: shared, ...new WebAssembly.Instance(threaded, { env: { memory: shared } }).exports });
 }
-const shared = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-checkDeclaredExports({ memory: shared, ...new WebAssembly.Instance(threaded, { env: { memory: shared } }).exports });
+checkThreaded(THREADS, 'threaded');
+if (process.versions.node.startsWith('20.')) setFlagsFromString('--experimental-wasm-relaxed-simd'); // on by default from Node 22
+checkThreaded(RELAXED_THREADS, 'relaxed threaded');
 writeBase64Module(RELEASE, GEN_RELEASE, 'releaseWasmBase64', 'The release kernel module (-O3, no assertions, no imports)');
 writeBase64Module(RELAXED, GEN_RELAXED, 'relaxedWasmBase64', 'The relaxed-SIMD kernel module (-O3, f32x4.relaxed_madd; loaded only by init({ relaxed: true }))');
 writeBase64Module(THREADS, GEN_THREADS, 'threadsWasmBase64', 'The threaded kernel module (release, imported shared memory), loaded on demand by init({ threads })');
+writeBase64Module(RELAXED_THREADS, GEN_RELAXED_THREADS, 'relaxedThreadsWasmBase64', 'The relaxed-SIMD threaded kernel module (imported shared memory), loaded on demand by init({ relaxed: true, threads })');
 writeBase64Module(DEBUG, GEN_DEBUG, 'debugWasmBase64', 'The debug kernel module (assertions on; imports env.abort), for tests only');
 run(process.execPath, [p('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 copyFileSync(...WASM_TYPES);
 copyFileSync(THREADS, DIST_THREADS);
-console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, relaxed ${statSync(RELAXED).size}, threaded ${statSync(THREADS).size}, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);
+console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, relaxed ${statSync(RELAXED).size}, threaded ${statSync(THREADS).size}, relaxed threaded ${statSync(RELAXED_THREADS).size}, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);

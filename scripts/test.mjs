@@ -48,10 +48,13 @@ if (!args.includes('--no-typecheck')) {
 
 const pattern = only ? `${only}.*\\.test\\.ts$` : '\\.test\\.ts$';
 const summary = []; // one line per runtime and build
+// Test files that compare with the relaxed build on one thread, so run in the relaxed suites alone.
+const RELAXED_ONLY = 'relaxed-threads\\.node\\.test\\.ts$';
 function uvuSuite(label, node, b, files = pattern, flags = []) {
   const t = performance.now();
   const r = step(`uvu suite in ${label} on the ${b} build${files === pattern ? '' : ` (${files})`}`, node,
-    [...flags, '--expose-gc', '--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', files, '-c', 'false'], { SIMDNET_TEST_BUILD: b });
+    [...flags, '--expose-gc', '--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), 'test', files, '-c', 'false',
+      ...(b === 'relaxed' ? [] : ['-i', RELAXED_ONLY])], { SIMDNET_TEST_BUILD: b });
   const out = r.stdout + r.stderr;
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
@@ -74,8 +77,9 @@ if (node22) uvuSuite('Node 22', node22, 'release');
 else { failed++; summary.push('Node 22: not installed (see scripts/engines.mjs)'); }
 
 // The relaxed-SIMD build (init({ relaxed: true })) against the float64 references: the kernel and gradient suites and
-// init (not the pinned trajectories and hashes, which hold for the standard build only), in Node 22 (relaxed SIMD on
-// by default) and in this Node behind its flag.
+// init (not the pinned trajectories and hashes, which hold for the standard build only), and the relaxed threaded
+// module against the relaxed build on one thread (kernels/relaxed-threads), in Node 22 (relaxed SIMD on by default)
+// and in this Node behind its flag.
 const RELAXED_FILES = `(kernels/(?!threads)|gradients/|api/init).*${only ? `${only}.*` : ''}\\.test\\.ts$`; // threads: the standard build's
 if (node22) uvuSuite('Node 22', node22, 'relaxed', RELAXED_FILES);
 uvuSuite(`Node ${process.versions.node.split('.')[0]} --experimental-wasm-relaxed-simd`, process.execPath, 'relaxed', RELAXED_FILES,

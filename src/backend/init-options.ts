@@ -34,7 +34,7 @@ function toBytes(b: unknown): Uint8Array<ArrayBuffer> {
 
 /**
  * initKernels with options given: checks them and returns the build to instantiate, its BackendInfo and the threads
- * asked for (the caller instantiates it unless init() already ran; only the standard build runs on threads).
+ * asked for (the caller instantiates it unless init() already ran; the standard and relaxed builds run on threads).
  */
 export function readInitOptions(options: unknown, k: Pick<EntryKernels, 'standard' | 'relaxed'>): [KernelSource, BackendInfo, number | 'auto' | undefined] {
   const o = checkKeys('init', options, INIT_OPTION_KEYS) as InitOptions;
@@ -45,7 +45,8 @@ export function readInitOptions(options: unknown, k: Pick<EntryKernels, 'standar
   if (t !== undefined && t !== 'auto' && !(typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= 256)) {
     throw new RangeError(`init: threads must be 'auto' or an integer in [1, 256], got ${given(t)}`);
   }
-  const [source, info] = pick(o, () => k.standard(t), k.relaxed);
+  const relaxed = k.relaxed;
+  const [source, info] = pick(o, () => k.standard(t), typeof relaxed === 'string' ? relaxed : () => relaxed(t));
   return [source, info, t];
 }
 

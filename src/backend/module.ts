@@ -21,8 +21,8 @@ export interface InitOptions {
   /**
    * Threads for the large kernels (GEMM, convolutions, pooling, elementwise and optimizer updates): a positive integer,
    * or 'auto' (the default): the core count where shared memory and worker threads exist (Node, Deno, Bun), else 1.
-   * Any count gives the same bits: work is split by output blocks, never inside a sum. The relaxed-SIMD build and a
-   * module or bytes of your own run on the calling thread.
+   * Any count gives the same bits: work is split by output blocks, never inside a sum (with relaxed: true, the same
+   * bits as the relaxed build on one thread). A module or bytes of your own run on the calling thread.
    */
   threads?: number | 'auto';
 }
@@ -36,6 +36,11 @@ export interface BackendInfo {
   readonly build: 'standard' | 'relaxed' | 'given';
   /** Why this build: in particular why init({ relaxed: true }) fell back to the standard build. */
   readonly reason: string;
+  /**
+   * Threads the kernels run on now (threadCount(); 1 after releaseThreads()). Given by the Node entry, which runs
+   * threads; the browser and edge entries run one thread and leave it out.
+   */
+  readonly threads?: number;
 }
 
 /** A kernel export that is a function. */
@@ -63,8 +68,8 @@ export interface EntryKernels {
    * demand, puts it on threads) where the entry can start threads, unless threads is 1; else the single-thread one.
    */
   standard(threads: number | 'auto' | undefined): Promise<InitOptions>;
-  /** The relaxed-SIMD build, or a sentence saying why this entry has none. */
-  relaxed: KernelSource | string;
+  /** The relaxed-SIMD build for a thread count (the Node entry gives its threaded one unless threads is 1), or a sentence saying why this entry has none. */
+  relaxed: ((threads: number | 'auto' | undefined) => Promise<InitOptions>) | string;
 }
 
 

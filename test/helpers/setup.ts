@@ -1,5 +1,5 @@
 // Test setup: picks the build under test (release, debug or relaxed, from SIMDNET_TEST_BUILD) and initialises simdnet
-// with it (relaxed: init({ relaxed: true }), which must not fall back).
+// with it on one thread (relaxed: init({ relaxed: true, threads: 1 }), kernels.relaxed.wasm, which must not fall back).
 // Runtime-neutral (no node: imports) so the same files run in Node, browsers and workers.
 import { init } from '../../src/index.js';
 import { backend, backendInfo } from '../../src/backend/module.js';
@@ -27,9 +27,10 @@ export function wasmBytes(build: BuildName): Uint8Array<ArrayBuffer> {
 /** Initialises simdnet with the build under test (once per process). */
 export async function ready(): Promise<void> {
   if (BUILD === 'relaxed') {
-    await init({ relaxed: true });
+    await init({ relaxed: true, threads: 1 });
     const info = backendInfo();
     if (info.build !== 'relaxed') throw new Error(`expected the relaxed build, but ${info.build} runs: ${info.reason}`);
+    if (backend().threads) throw new Error('expected the relaxed build on one thread, but another init() started threads');
     return;
   }
   await init({ bytes: wasmBytes(BUILD) });
