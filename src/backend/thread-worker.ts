@@ -63,7 +63,10 @@ for (;;) {
     args.length = n;
     for (let j = 0; j < n; j++) args[j] = f64[at + j];
     try { fns[i32[1]](...args); } catch { Atomics.store(i32, 18, 1); }
-    if (Atomics.add(i32, 16, 1) + 1 === chunks && Atomics.load(i32, 17)) Atomics.notify(i32, 16);
+    // The caller sleeps (17) only once its own chunks are done: wake it after every chunk then (this loop's chunk count
+    // may be a finished call's, when it claimed a chunk of the next one).
+    Atomics.add(i32, 16, 1);
+    if (Atomics.load(i32, 17)) Atomics.notify(i32, 16);
   }
 }
 `;

@@ -19,12 +19,17 @@ export const MIN_ELEMENTS = 1 << 15;
 /** Work (multiply-adds or equivalent) from which a call wakes sleeping workers: about 50–100 µs on one thread. */
 export const WAKE_WORK = 1 << 20;
 /**
- * Calls run on the calling thread alone once workers were found late often (a busy machine: see Pool.pace): 64, then
- * twice as many each time the threads are late again within CALM_CALLS split calls of a retry, up to 64 · 2^6.
+ * Calls run on the calling thread alone once split calls lose too much time to workers without a core (a busy
+ * machine: see Pool.pace): 64, then twice as many each time it happens again within CALM_CALLS calls of a retry, up to
+ * 64 · 2^6.
  */
 const BACKOFF_CALLS = 64;
 const BACKOFF_LEVELS = 6;
 const CALM_CALLS = 512;
+/** Per-call decay of the lost and spent times, the share of lost time that sends calls back, and the evidence needed (ms). */
+const LOSS_DECAY = 0.97;
+const LOSS_SHARE = 0.35;
+const LOSS_EVIDENCE_MS = 2;
 /** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
 const ELEMENT_ALIGN = 64;
 /**
@@ -222,10 +227,11 @@ export class Pool implements Threads {
   /** Calls split over more than one thread so far, and the times a busy machine sent calls back to this thread. */
   splits = 0;
   backoffs = 0;
-  private slow = 0;
   private skip = 0;
   private level = 0;
   private calm = 0;
+  private lost = 0;
+  private spent = 0;
   private adaptive = true;
   /** Set when a worker thread died (its claimed chunk will never be done). */
   broken: string | undefined;
@@ -304,32 +310,33 @@ export class Pool implements Threads {
       Atomics.wait(i32, w + 16, d, 5);
       Atomics.store(i32, w + 17, 0);
     }
-    if (this.adaptive) this.pace(t1 - t0, performance.now() - t1, mine === C && (wake || !asleep));
+    // A call the workers took no part in counts as late only when none was asleep: waking one takes from tens of µs to
+    // a millisecond (an idle virtual CPU), longer than many calls last, and costs this thread nothing.
+    if (this.adaptive) this.pace(t1 - t0, performance.now() - t1, mine === C && !asleep);
     if (failed !== undefined) throw failed;
     if (Atomics.exchange(i32, w + 18, 0) !== 0) throw new Error(`simdnet: kernel ${f} failed on a worker thread`);
     return undefined;
   }
 
   /**
-   * Politeness on a busy machine: a call where this thread waited for workers' chunks longer than half its own share
-   * (and over 20 µs), or did every chunk itself (no worker got a core in time), scores 1; any other takes 0.25 off. At 3
-   * the workers are not getting a core (another job has it) and the next calls run here alone, the workers asleep
-   * (BACKOFF_CALLS, doubling while the threads stay late after each retry, so a machine that stays busy costs a few
-   * late calls per thousands); then the threads are tried again. A worker spinning for a core it cannot use would
-   * take this thread's share of the machine.
+   * Politeness on a busy machine, from the time split calls lose: the calling thread's wait for chunks a worker
+   * claimed, and the share a worker should have taken of a call it took no part in (spinning, so it had no core: a
+   * sleeping one is woken, which takes from tens of µs to a millisecond on an idle virtual CPU, and costs nothing). Both
+   * sums decay by LOSS_DECAY per call (about the last 30 calls count). Once over LOSS_SHARE of the time, the workers
+   * are not getting a core (another job has it) and the next calls run here alone, the workers asleep: BACKOFF_CALLS,
+   * twice as many each time the threads lose again within CALM_CALLS calls of a retry (a machine that stays busy costs
+   * a few slow calls per thousands), up to 64 · 2^6. A single stall (a virtual CPU descheduled by its host) weighs
+   * as what it cost, not as a verdict.
    */
   private pace(own: number, waited: number, alone: boolean): void {
-    if (alone || (waited > 0.02 && waited > own / 2)) {
-      if (++this.slow >= 3) {
-        this.slow = this.calm = 0;
-        this.skip = BACKOFF_CALLS << this.level;
-        this.level = Math.min(BACKOFF_LEVELS, this.level + 1);
-        this.backoffs++;
-      }
-    } else {
-      this.slow = Math.max(0, this.slow - 0.25);
-      if (++this.calm >= CALM_CALLS) this.level = this.calm = 0;
-    }
+    this.lost = this.lost * LOSS_DECAY + waited + (alone ? (own * (this.active - 1)) / this.active : 0);
+    this.spent = this.spent * LOSS_DECAY + own + waited;
+    if (this.spent > LOSS_EVIDENCE_MS && this.lost > LOSS_SHARE * this.spent) {
+      this.lost = this.spent = this.calm = 0;
+      this.skip = BACKOFF_CALLS << this.level;
+      this.level = Math.min(BACKOFF_LEVELS, this.level + 1);
+      this.backoffs++;
+    } else if (++this.calm >= CALM_CALLS) this.level = this.calm = 0;
   }
 
   async release(): Promise<void> {
