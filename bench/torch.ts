@@ -13,8 +13,14 @@ export const TORCH_MALLOC = { MALLOC_MMAP_THRESHOLD_: String(256 * 2 ** 20), MAL
 
 const SCRIPT = fileURLToPath(new URL('./torch_peer.py', import.meta.url));
 
+/**
+ * OpenMP threads sleep as soon as a parallel region ends (GNU OpenMP spins for a while by default): in samples
+ * interleaved with simdnet's, a spinning torch thread would hold the second core during simdnet's 2-thread samples.
+ */
+export const TORCH_OMP = { OMP_WAIT_POLICY: 'PASSIVE' };
+
 function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...TORCH_MALLOC };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...TORCH_MALLOC, ...TORCH_OMP };
   delete env.OPENBLAS_CORETYPE; delete env.OPENBLAS_L2_SIZE;
   return env;
 }
