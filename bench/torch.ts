@@ -111,7 +111,7 @@ export async function describeTorch(): Promise<string> {
   const b = t.blas as { libraries?: string[]; openblas?: string };
   const blas = b.openblas ?? (b.libraries?.join(', ') || 'none found in the process maps'); // OpenBLAS's own description where it is OpenBLAS
   return `${String(t.torch)} (${String(t.python)}), ${String(t.parallel)}; BLAS ${blas}; ` +
-    `allocator ${Object.entries(TORCH_MALLOC).map(([k, v]) => `${k}=${v}`).join(' ')}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; ` +
+    `allocator ${Object.entries(TORCH_MALLOC).map(([k, v]) => `${k}=${v}`).join(' ')}; OMP_WAIT_POLICY=${TORCH_OMP.OMP_WAIT_POLICY}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; ` +
     `request round trip ${(await torchRoundTripMs())?.toFixed(3)} ms (inside each torch sample)`;
 }
 
