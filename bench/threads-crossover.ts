@@ -26,7 +26,7 @@ const families: Family[] = [
   { name: 'adamUpdate', unit: 'elements', threshold: `${MIN_ELEMENTS / 4} (MIN_ELEMENTS / 4)`, sizes: [2048, 4096, 8192, 16384, 32768, 65536, 131072],
     make: (n) => { const [w, g, m, v] = [4, 5, 6, 7].map((s) => bufs.put(randomValues(n, s, 0, 1)));
       return () => kern.adamUpdate(w, g, m, v, n, 1e-3, 0.9, 0.999, 1e-7, 1, 1, 0); } },
-  { name: 'tanh', unit: 'elements', threshold: `${MIN_ELEMENTS / 8} (MIN_ELEMENTS / 8)`, sizes: [1024, 2048, 4096, 8192, 16384, 32768],
+  { name: 'tanh', unit: 'elements', threshold: `${MIN_ELEMENTS / 16} (MIN_ELEMENTS / 16)`, sizes: [1024, 2048, 4096, 8192, 16384, 32768],
     make: (n) => { const a = bufs.put(randomValues(n, 8)), b = bufs.alloc(n); return () => kern.unary('tanh', a, b, n); } },
 ];
 

@@ -13,9 +13,13 @@ import type { Backend, KernelName, Threads } from './module.js';
 import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS, type PoolWorker,
   type SpawnWorkers } from './thread-worker.js';
 
-/** Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread. */
+/**
+ * Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread; measured
+ * with bench/threads-crossover.ts on 2 cores: square GEMMs split paid from about 110k multiply-adds (the threshold is
+ * 2·MIN_MACS), copy from 131k–262k elements, Adam from 32k (ROOT_DIVIDE), tanh from 8k (TRANSCENDENTAL).
+ */
 export const MIN_MACS = 1 << 17;
-export const MIN_ELEMENTS = 1 << 15;
+export const MIN_ELEMENTS = 1 << 17;
 /** Work (multiply-adds or equivalent) from which a call wakes sleeping workers: about 50–100 µs on one thread. */
 export const WAKE_WORK = 1 << 20;
 /**
@@ -27,9 +31,9 @@ const BACKOFF_CALLS = 64;
 const BACKOFF_LEVELS = 6;
 const CALM_CALLS = 512;
 /** Per-call decay of the lost and spent times, the share of lost time that sends calls back, and the evidence needed (ms). */
-const LOSS_DECAY = 0.97;
+const LOSS_DECAY = 0.995;
 const LOSS_SHARE = 0.35;
-const LOSS_EVIDENCE_MS = 2;
+const LOSS_EVIDENCE_MS = 5;
 /** Elementwise ranges start at multiples of this many elements (whole unrolled vector blocks: the same tails). */
 const ELEMENT_ALIGN = 64;
 /**
@@ -168,7 +172,7 @@ function poolSplit(sides: ('in' | 'out')[]): Split {
 }
 
 // Elementwise kernels: n at index `at`, the pointers at `ptrs` advance with the range. cost: work per element relative to
-// a copy (the transcendental activations, our own exp inside, cost about 8), so the compute-bound ones split at
+// a copy (the transcendental activations, our own exp inside, cost about 16), so the compute-bound ones split at
 // shorter lengths than the memory-bound ones.
 function elementSplit(at: number, ptrs: number[], cost = 1): Split {
   return (g, t, ctx) => {
@@ -180,7 +184,7 @@ function elementSplit(at: number, ptrs: number[], cost = 1): Split {
 }
 
 /** Work per element of the activations that evaluate exp (or expm1) per element, relative to a copy. */
-const TRANSCENDENTAL = 8;
+const TRANSCENDENTAL = 16;
 /** Work per element of the optimizer updates with a square root and a division per element (4 arrays in, 3 out). */
 const ROOT_DIVIDE = 4;
 
@@ -322,11 +326,12 @@ export class Pool implements Threads {
    * Politeness on a busy machine, from the time split calls lose: the calling thread's wait for chunks a worker
    * claimed, and the share a worker should have taken of a call it took no part in (spinning, so it had no core: a
    * sleeping one is woken, which takes from tens of µs to a millisecond on an idle virtual CPU, and costs nothing). Both
-   * sums decay by LOSS_DECAY per call (about the last 30 calls count). Once over LOSS_SHARE of the time, the workers
+   * sums decay by LOSS_DECAY per call (about the last 200 calls count, so one stall of a virtual CPU, every few hundred
+   * calls here, does not decide alone). Once over LOSS_SHARE of the time, the workers
    * are not getting a core (another job has it) and the next calls run here alone, the workers asleep: BACKOFF_CALLS,
    * twice as many each time the threads lose again within CALM_CALLS calls of a retry (a machine that stays busy costs
-   * a few slow calls per thousands), up to 64 · 2^6. A single stall (a virtual CPU descheduled by its host) weighs
-   * as what it cost, not as a verdict.
+   * a few slow calls per thousands), up to 64 · 2^6. Not seen: this thread's own time off its core (a busy machine
+   * takes it from both threads), for want of a per-thread CPU clock in JavaScript.
    */
   private pace(own: number, waited: number, alone: boolean): void {
     this.lost = this.lost * LOSS_DECAY + waited + (alone ? (own * (this.active - 1)) / this.active : 0);
