@@ -4,6 +4,7 @@
 // @assemblyscript/loader): only numbers and offsets cross the boundary.
 import { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
+import type { Backend, BackendInfo } from './backend-types.js';
 
 /** How init() gets the kernel module: a precompiled module or its bytes (neither: the entry's default). */
 export interface InitOptions {
@@ -27,36 +28,7 @@ export interface InitOptions {
   threads?: number | 'auto';
 }
 
-/** Which kernel build init() instantiated, and why (backendInfo()). */
-export interface BackendInfo {
-  /**
-   * 'standard': the default build (the same bits on every engine); 'relaxed': the relaxed-SIMD build (fused
-   * multiply-add; init({ relaxed: true }) on an engine that validates it); 'given': the module or bytes passed to init.
-   */
-  readonly build: 'standard' | 'relaxed' | 'given';
-  /** Why this build: in particular why init({ relaxed: true }) fell back to the standard build. */
-  readonly reason: string;
-  /**
-   * Threads the kernels run on now (threadCount(); 1 after releaseThreads()). Given by the Node entry, which runs
-   * threads; the browser and edge entries run one thread and leave it out.
-   */
-  readonly threads?: number;
-}
-
-/** A kernel export that is a function. */
-export type KernelName = { [K in keyof KernelExports]: KernelExports[K] extends (...a: never[]) => unknown ? K : never }[keyof KernelExports];
-
-/** The threads of a backend made by threads.ts: kernel calls split by output ranges, the calling thread taking one. */
-export interface Threads {
-  /** Threads working, the calling one included. */
-  readonly count: number;
-  /** Runs kernel `name` split by output ranges over the threads (the same bits), or whole here when small. */
-  run(name: KernelName, args: number[]): unknown;
-  /** Bytes of conv workspace to plan for a kernel that needs `bytes` on one thread: one slice per thread. */
-  convWorkBytes(bytes: number): number;
-  /** Ends the workers; later calls run on the calling thread alone. */
-  release(): Promise<void>;
-}
+export type { Backend, BackendInfo, KernelName, Threads } from './backend-types.js';
 
 /** How an entry gets one of its kernel builds, on demand: { module } or { bytes }. */
 export type KernelSource = () => Promise<InitOptions>;
@@ -72,18 +44,6 @@ export interface EntryKernels {
   relaxed: ((threads: number | 'auto' | undefined) => Promise<InitOptions>) | string;
 }
 
-
-/** The live module: its exports, the arena over its memory, and the GEMM workspace planned once. */
-export interface Backend {
-  readonly exports: KernelExports;
-  readonly arena: Arena;
-  readonly gemmWork: number;
-  /** The debug build: assertions in the kernels, and the canary (guards after every block checked after each call). */
-  readonly debug: boolean;
-  readonly info: BackendInfo;
-  /** Present when kernel calls are split over more than one thread (exports then dispatch through it). */
-  threads?: Threads;
-}
 
 let live: Backend | undefined;
 let pending: Promise<Backend> | undefined;

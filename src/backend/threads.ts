@@ -9,7 +9,7 @@
 // The kernels keep no state in static memory, except augment's noise block: augment is never split.
 import type { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
-import type { Backend, KernelName, Threads } from './module.js';
+import type { Backend, KernelName, Threads } from './backend-types.js';
 import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS, type PoolWorker,
   type SpawnWorkers } from './thread-worker.js';
 
