@@ -140,19 +140,27 @@ const im2colSplit: Split = (g, t, ctx) => {
   return withWork(ranges(P, 4, t * CHUNKS_PER_THREAD).map(([lo, hi]) => [x, col + lo * K * 4, q0 + lo, hi - lo, ...g.slice(4)]), P * K * 8);
 };
 
+/** Filter rows (kh·kw·Cin) from which the filter gradient splits by bands of rows rather than by the kernel's steps. */
+const BAND_MIN_K = 64;
+
 // conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry): by bands of filter rows (dw [K, Cout]), each thread
 // forming im2col for its band only and summing every dw element over the pixels in the one order
 // (conv2dBackpropFilterBand); db after, on the calling thread. 1×1 pointwise geometries are one GEMM, split as GEMMs.
 function backpropFilterBands(pool: Pool, g: number[], ctx: SplitContext): boolean {
   const [x, dy, dw, db, work, gemmWork] = g, geo = g.slice(6), d = convDims(geo);
+  // Few filter rows (a one-channel first layer, K = kh·kw): each band would still run the whole per-pixel im2col loop
+  // for a few floats per pixel, and the kernel's pixel chunks split (im2col, then a GEMM of a few rows) pay for their
+  // barriers and cross-core copies more than they gain: LeNet's first layer ran 0.79× (bands) and 0.66× (chunks) of one
+  // thread. It runs whole on the calling thread.
   if (d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return false;
   const [, , , Cin, Cout, kh, kw, sH, sW, , , pT, pB, pL, pR] = geo;
-  const NPix = d.N * d.OHOW;
-  if (kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0) {
+  const NPix = d.N * d.OHOW, pointwise = kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0;
+  if (!pointwise && d.K < BAND_MIN_K) return false;
+  if (pointwise) {
     pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
   } else {
     const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
-    const bands = ranges(d.K, d.K >= 64 ? 4 : 1, pool.count);
+    const bands = ranges(d.K, 4, pool.count);
     pool.runChunks('conv2dBackpropFilterBand', bands.map(([k0, k1], i) => [x, dy, dw, work + i * slice, ctx.gemmWork[i], k0, k1, ...geo]));
   }
   if (db) ctx.exports.reduceSum(dy, db, 1, NPix, Cout, 1);
