@@ -1,5 +1,5 @@
-// `npm run bench [-- --filter WORD] [--quick]`: every figure of bench/*.ts against TensorFlow.js (wasm at one thread,
-// cpu) and jax-js (wasm), interleaved in one process, with the machine's SIMD peak and memory.copy rate measured in the
+// `npm run bench [-- --filter WORD] [--quick]`: every figure of bench/*.ts, simdnet on one thread (as its peers and the
+// probe: per-core figures), against TensorFlow.js (wasm at one thread, cpu) and jax-js (wasm), interleaved in one process, with the machine's SIMD peak and memory.copy rate measured in the
 // same rounds. Prints a table and writes bench/results/latest.json. `--threads N` instead: the training steps and GEMM
 // 512³ at 1 and N threads, N threads relaxed and PyTorch at 1 and 2 threads (bench/threads-table.ts), written to
 // bench/results/latest-threads.json. Measures; never asserts.
@@ -58,7 +58,7 @@ const options: Options = quick
   ? { rounds: 7, sampleMs: 8, warmupMs: 40, figureBudgetMs: 10_000 }
   : { rounds: 25, sampleMs: 25, warmupMs: 150, figureBudgetMs: 40_000 };
 
-const runtime = await setup(threads);
+const runtime = await setup(threads ?? 1); // the figures are per core; --threads compares thread counts itself
 const probes = makeProbes();
 const command = `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`;
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');

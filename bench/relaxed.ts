@@ -1,6 +1,6 @@
 // The relaxed-SIMD column: a second, independent simdnet in this process (a copy of dist/ in the OS temp folder:
 // dist/index.js imports no package, so the copy runs there, with its own module state and wasm instance) initialised with
-// init({ relaxed: true, threads }) (threads 'auto' unless the --threads table asks for a count), timed in the same
+// init({ relaxed: true, threads }) (one thread in the per-core figures, N in the --threads table), timed in the same
 // rounds as the default build. Needs a built dist/ (npm run bench builds it).
 // On Node 20 the bench turns relaxed SIMD on itself (V8's --experimental-wasm-relaxed-simd, set at run time).
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ let loadedThreads: number | 'auto' | undefined;
  * The relaxed simdnet on `threads` (one instance per process: the first call's count holds), or why there is none
  * here (the engine's reason from backendInfo(), or no dist/).
  */
-export function relaxedSimdnet(threads: number | 'auto' = 'auto'): Promise<RelaxedSimdnet | string> {
+export function relaxedSimdnet(threads: number | 'auto' = 1): Promise<RelaxedSimdnet | string> {
   if (loaded && threads !== loadedThreads) throw new Error(`bench/relaxed: the relaxed simdnet runs on ${loadedThreads} threads, not ${threads}`);
   loadedThreads = threads;
   loaded ??= (async () => {
