@@ -26,8 +26,8 @@ export function convOutDim(n: i32, k: i32, stride: i32, dil: i32, padBefore: i32
 }
 
 // Output pixels per chunk for K = kh·kw·Cin and NPix = N·OH·OW pixels in all: the budget over K, rounded down to
-// whole GEMM row tiles, clamped to [CONV_CHUNK_MIN, CONV_CHUNK_MAX], never more than NPix. (src/backend/threads.ts
-// repeats this to run conv2dBackpropFilter's chunks split; its bit-for-bit test fails if the two part ways.)
+// whole GEMM row tiles, clamped to [CONV_CHUNK_MIN, CONV_CHUNK_MAX], never more than NPix. The filter gradient's bands
+// (conv2dBackpropFilterBand) use the same chunks, so each dw element sums its pixels in the one order.
 function chunkPixels(K: i32, NPix: i32): i32 {
   const p = min(CONV_CHUNK_MAX, max(CONV_CHUNK_MIN, (CONV_COL_BUDGET / K) & ~(GEMM_MR - 1)));
   return min(p, NPix);

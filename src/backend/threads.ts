@@ -1,9 +1,8 @@
 // Threaded kernels (loaded on demand by the entries): the threaded module over one shared memory, instantiated here
 // and in N − 1 worker threads (Node's worker_threads, also in Deno and Bun; Web Workers in cross-origin-isolated pages
-// and workers, threads-web.ts), and the split of each
-// large kernel call into output blocks (GEMM rows or column panels of C; conv forward and backprop to the input by
-// images; backprop to the filter as its own steps, im2col by pixels and dw by filter rows; pooling by images;
-// elementwise and optimizer updates by element ranges). Every output element is computed whole by one thread in the
+// and workers, threads-web.ts), and the split of each large kernel call into output blocks (GEMM rows or column panels
+// of C; conv forward and backprop to the input by images; backprop to the filter by bands of filter rows; im2col by
+// pixels; pooling by images; elementwise and optimizer updates by element ranges). Every output element is computed whole by one thread in the
 // single-thread order: the same bits for any thread count. The calling thread claims chunks alongside the workers;
 // calls below a size threshold stay on it.
 // The kernels keep no state in static memory, except augment's noise block: augment is never split.
@@ -116,6 +115,10 @@ function convDims(geo: number[]): { N: number; HWC: number; OHOW: number; Cout: 
   return { N, HWC: H * W * Cin, OHOW: OH * OW, Cout, K: kh * kw * Cin, ws: geo };
 }
 
+/** Bytes of one thread's slice of the conv workspace for these 15 geometry arguments (convWorkBytes plans one each). */
+const convSliceOf = (ctx: SplitContext, geo: number[]): number =>
+  ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+
 // conv2d(x, w, bias, y, gemmWork, …geometry): by images.
 const conv2dSplit: Split = (g, t, ctx) => {
   const [x, w, bias, y] = g, d = convDims(g.slice(5));
@@ -129,7 +132,7 @@ const backpropInputSplit: Split = (g, t, ctx) => {
   const [dy, w, dx, work, , n0, n1] = g, geo = g.slice(7), d = convDims(geo);
   if (n0 !== 0 || n1 !== d.N) return undefined;
   if (d.N < 2 || d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return undefined;
-  const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+  const slice = convSliceOf(ctx, geo);
   return withWork(ranges(d.N, 1, t).map(([lo, hi], i) => [dy, w, dx, work + i * slice, ctx.gemmWork[i], lo, hi, ...geo]), d.N * d.OHOW * d.Cout * d.K);
 };
 
@@ -140,7 +143,7 @@ const im2colSplit: Split = (g, t, ctx) => {
   return withWork(ranges(P, 4, t * CHUNKS_PER_THREAD).map(([lo, hi]) => [x, col + lo * K * 4, q0 + lo, hi - lo, ...g.slice(4)]), P * K * 8);
 };
 
-/** Filter rows (kh·kw·Cin) from which the filter gradient splits by bands of rows rather than by the kernel's steps. */
+/** Filter rows (kh·kw·Cin) from which the filter gradient splits by bands of rows; with fewer it runs whole. */
 const BAND_MIN_K = 64;
 
 // conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry): by bands of filter rows (dw [K, Cout]), each thread
@@ -148,18 +151,18 @@ const BAND_MIN_K = 64;
 // (conv2dBackpropFilterBand); db after, on the calling thread. 1×1 pointwise geometries are one GEMM, split as GEMMs.
 function backpropFilterBands(pool: Pool, g: number[], ctx: SplitContext): boolean {
   const [x, dy, dw, db, work, gemmWork] = g, geo = g.slice(6), d = convDims(geo);
-  // Few filter rows (a one-channel first layer, K = kh·kw): each band would still run the whole per-pixel im2col loop
-  // for a few floats per pixel, and the kernel's pixel chunks split (im2col, then a GEMM of a few rows) pay for their
-  // barriers and cross-core copies more than they gain: LeNet's first layer ran 0.79× (bands) and 0.66× (chunks) of one
-  // thread. It runs whole on the calling thread.
   if (d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return false;
   const [, , , Cin, Cout, kh, kw, sH, sW, , , pT, pB, pL, pR] = geo;
   const NPix = d.N * d.OHOW, pointwise = kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0;
+  // Few filter rows (a one-channel first layer, K = kh·kw): each band would still run the whole per-pixel im2col loop
+  // for a few floats per pixel, and the kernel's pixel chunks split (im2col, then a GEMM of a few rows) pay for their
+  // barriers and cross-core copies more than they gain: LeNet's first layer ran 0.79× (bands) and 0.66–0.80× (chunks)
+  // of one thread. It runs whole on the calling thread.
   if (!pointwise && d.K < BAND_MIN_K) return false;
   if (pointwise) {
     pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
   } else {
-    const slice = ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+    const slice = convSliceOf(ctx, geo);
     const bands = ranges(d.K, 4, pool.count);
     pool.runChunks('conv2dBackpropFilterBand', bands.map(([k0, k1], i) => [x, dy, dw, work + i * slice, ctx.gemmWork[i], k0, k1, ...geo]));
   }
