@@ -259,3 +259,31 @@ export function conv2dBackpropFilterBand(x: usize, dy: usize, dw: usize, work: u
     gemm(1, 0, R, Cout, m, 1, work, R, dy + <usize>q0 * Cout * 4, Cout, 1, dw + <usize>k0 * Cout * 4, Cout, gemmWork, 0);
   }
 }
+
+/**
+ * The filter gradient's products per pixel block, for threads that split its pixels without changing its bits:
+ * conv2dBackpropFilter sums each chunk of pixels (chunkPixels) in GEMM K blocks of GEMM_KC, adding each block's product
+ * colᵀ·dy (summed from zero) to dw in block order. This writes blocks [b0, b1) of that sequence, partials[b] =
+ * col(block b)ᵀ·dy(block b), [K, Cout] each, for reduceSum(partials, dw, 1, blocks, K·Cout, 1) to add to dw in block
+ * order: the same bits as the whole kernel. work: a col chunk (conv2dWorkspaceBytes). Returns the geometry's block
+ * count (b0 = b1 = 0 asks only that). Not 1×1 pointwise geometries. Built into the threaded module only; elsewhere it traps.
+ */
+export function conv2dBackpropFilterBlocks(x: usize, dy: usize, partials: usize, work: usize, gemmWork: usize, b0: i32, b1: i32,
+  N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
+  strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): i32 {
+  if (!ASC_FEATURE_THREADS) unreachable();
+  const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
+  const K = kh * kw * Cin, NPix = N * OH * OW;
+  assert(OH > 0 && OW > 0 && (work & 15) == 0, 'conv2dBackpropFilterBlocks: bad geometry');
+  const P = chunkPixels(K, NPix), per = (P + GEMM_KC - 1) / GEMM_KC; // blocks in a whole chunk
+  const last = NPix - ((NPix - 1) / P) * P; // pixels in the last chunk
+  const blocks = ((NPix - 1) / P) * per + (last + GEMM_KC - 1) / GEMM_KC;
+  assert(0 <= b0 && b0 <= b1 && b1 <= blocks, 'conv2dBackpropFilterBlocks: bad block range');
+  for (let b = b0; b < b1; b++) {
+    const q0 = (b / per) * P, pc = (b % per) * GEMM_KC, q = q0 + pc;
+    const m = min(GEMM_KC, min(P, NPix - q0) - pc);
+    im2col(x, work, q, m, H, W, Cin, OH, OW, kh, kw, strH, strW, dilH, dilW, padT, padL);
+    gemm(1, 0, K, Cout, m, 1, work, K, dy + <usize>q * Cout * 4, Cout, 0, partials + <usize>b * K * Cout * 4, Cout, gemmWork, 0);
+  }
+  return blocks;
+}

@@ -28,8 +28,11 @@ export interface Threads {
   readonly count: number;
   /** Runs kernel `name` split by output ranges over the threads (the same bits), or whole here when small. */
   run(name: KernelName, args: number[]): unknown;
-  /** Bytes of conv workspace to plan for a kernel that needs `bytes` on one thread: one slice per thread. */
-  convWorkBytes(bytes: number): number;
+  /**
+   * Bytes of conv workspace to plan for the 15 geometry arguments `geo` of a kernel that needs `bytes` on one thread:
+   * one slice per thread, and the filter gradient's per-block products when it splits by pixel blocks.
+   */
+  convWorkBytes(bytes: number, geo: number[]): number;
   /** Ends the workers; later calls run on the calling thread alone. */
   release(): Promise<void>;
 }

@@ -97,6 +97,13 @@ export interface KernelExports {
   conv2dBackpropFilterBand(x: Ptr, dy: Ptr, dw: Ptr, work: Ptr, gemmWork: Ptr, k0: number, k1: number, N: number, H: number,
     W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
+  /**
+   * The threaded module's products of pixel blocks [b0, b1) of conv2dBackpropFilter (partials [blocks, K, Cout], no
+   * db), returning the block count; traps in the other builds.
+   */
+  conv2dBackpropFilterBlocks(x: Ptr, dy: Ptr, partials: Ptr, work: Ptr, gemmWork: Ptr, b0: number, b1: number, N: number, H: number,
+    W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
+    padT: number, padB: number, padL: number, padR: number): number;
   maxPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
     strH: number, strW: number, padT: number, padB: number, padL: number, padR: number): void;
   avgPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,

@@ -4,7 +4,7 @@
 /**
  * The command block (BLOCK_BYTES of shared memory), int32 words: 0 the call word, call sequence (16 bits) · chunk count
  * (8 bits), stored last when a call is published; 1 the function's index in the names list; 2 arguments per chunk;
- * 3 threads the chunks were cut for; 4 workers asleep; 5 stop; 16 chunks done; 17 set while the caller sleeps; 18 set
+ * 3 threads the chunks were cut for; 4 workers asleep; 5 stop; 6 µs a worker polls before it sleeps; 16 chunks done; 17 set while the caller sleeps; 18 set
  * when a chunk threw. Words 32 … 32 + MAX_CHUNKS: one claim flag per chunk (0 free, 1 claimed; the caller frees the
  * call's flags before publishing it, the others stay 1), claimed by compare-and-exchange. Float64 arguments from byte
  * ARGS_BYTE, chunk after chunk. Thread t of T first claims the chunks from t·C/T on (the same output block as in the
@@ -16,15 +16,16 @@ export const FLAGS_WORD = 32;
 export const ARGS_BYTE = 4 * (FLAGS_WORD + MAX_CHUNKS + 1);
 export const BLOCK_BYTES = ARGS_BYTE + 8 * MAX_ARGS;
 /**
- * Milliseconds a worker polls the claim word after its last chunk before it sleeps (Atomics.wait): long enough to
- * span the gaps between one training step's kernel calls, short enough to leave the core to others between steps.
+ * Microseconds a worker polls the claim word after its last chunk before it sleeps (Atomics.wait), unless tuned (word
+ * 6): long enough to span the gaps between one training step's kernel calls, short enough to leave the core to others
+ * between steps.
  */
-export const SPIN_MS = 0.1;
+export const SPIN_US = 100;
 /** Milliseconds the calling thread polls for chunks other threads are computing before it sleeps. */
 export const WAIT_SPIN_MS = 1;
 
 /** What a kernel worker is given (workerData in Node, the first message in a browser); id: 1 … N − 1. */
-export interface WorkerData { memory: WebAssembly.Memory; module: WebAssembly.Module; block: number; names: string[]; spinMs: number; id: number }
+export interface WorkerData { memory: WebAssembly.Memory; module: WebAssembly.Module; block: number; names: string[]; id: number }
 /** A started kernel worker as the pool sees it (Node's worker_threads Worker, a browser's Worker). */
 export interface PoolWorker { terminate(): unknown }
 /**
@@ -35,7 +36,7 @@ export type SpawnWorkers = (n: number, data: Omit<WorkerData, 'id'>, broken: (wh
 
 /**
  * The claim loop every kernel worker runs, as source text shared by the Node and Web preambles below: they put
- * `memory`, `block`, `names`, `spinMs`, `id`, the module's `kernels` and `ready()` (tells the pool this worker is in
+ * `memory`, `block`, `names`, `id`, the module's `kernels` and `ready()` (tells the pool this worker is in
  * the loop) in scope. It ends when the stop word is set (or the worker is terminated).
  */
 const CLAIM_LOOP = `const fns = names.map((n) => kernels[n]);
@@ -47,7 +48,7 @@ ready();
 for (;;) {
   let v = Atomics.load(i32, 0);
   for (let k = 0, t0 = performance.now(); v >>> 16 === seen; k++) {
-    if ((k & 1023) === 1023 && performance.now() - t0 > spinMs) {
+    if ((k & 1023) === 1023 && (performance.now() - t0) * 1000 > Atomics.load(i32, 6)) {
       Atomics.add(i32, 4, 1); Atomics.wait(i32, 0, v); Atomics.sub(i32, 4, 1);
     }
     if (Atomics.load(i32, 5)) break;
@@ -71,22 +72,22 @@ for (;;) {
 }
 `;
 
-/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, spinMs, id }. */
+/** Node's worker_threads (also Deno's and Bun's): workerData = { memory, module, block, names, id }. */
 export const NODE_WORKER_SOURCE = `'use strict';
 const { parentPort, workerData } = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
-const { memory, block, names, spinMs, id } = workerData;
+const { memory, block, names, id } = workerData;
 const kernels = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
 const ready = () => parentPort.postMessage('ready');
 ${CLAIM_LOOP}`;
 
 /**
  * A browser's Web Worker (a classic script from a Blob URL): the first message is { memory, module, block, names,
- * spinMs, id }; it answers 'ready', then stays in the claim loop (a worker may block in Atomics.wait) until stopped.
+ * id }; it answers 'ready', then stays in the claim loop (a worker may block in Atomics.wait) until stopped.
  */
 export const WEB_WORKER_SOURCE = `'use strict';
 self.onmessage = (e) => {
   self.onmessage = null;
-  const { memory, block, names, spinMs, id } = e.data;
+  const { memory, block, names, id } = e.data;
   const kernels = new WebAssembly.Instance(e.data.module, { env: { memory } }).exports;
   const ready = () => self.postMessage('ready');
 ${CLAIM_LOOP}};

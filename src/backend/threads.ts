@@ -1,15 +1,15 @@
 // Threaded kernels (loaded on demand by the entries): the threaded module over one shared memory, instantiated here
 // and in N − 1 worker threads (Node's worker_threads, also in Deno and Bun; Web Workers in cross-origin-isolated pages
 // and workers, threads-web.ts), and the split of each large kernel call into output blocks (GEMM rows or column panels
-// of C; conv forward and backprop to the input by images; backprop to the filter by bands of filter rows; im2col by
-// pixels; pooling by images; elementwise and optimizer updates by element ranges). Every output element is computed whole by one thread in the
-// single-thread order: the same bits for any thread count. The calling thread claims chunks alongside the workers;
-// calls below a size threshold stay on it.
+// of C; conv forward and backprop to the input by images; im2col by pixels; pooling by images; elementwise and
+// optimizer updates by element ranges) or, for the filter gradient, into the products of its pixel blocks (added in
+// block order after) or bands of filter rows. Every float operation happens in the single-thread order: the same bits
+// for any thread count. The calling thread claims chunks alongside the workers; calls below a size threshold stay on it.
 // The kernels keep no state in static memory, except augment's noise block: augment is never split.
 import type { Arena } from './memory.js';
 import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './backend-types.js';
-import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_MS, WAIT_SPIN_MS, type PoolWorker,
+import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_US, WAIT_SPIN_MS, type PoolWorker,
   type SpawnWorkers } from './thread-worker.js';
 
 /**
@@ -90,6 +90,8 @@ interface SplitContext {
   exports: KernelExports;
   /** Bytes of one thread's slice of a conv workspace planned by convWorkBytes. */
   convSlice(bytes: number): number;
+  /** Slices a conv workspace holds (one per thread started), before the filter gradient's partials. */
+  slices: number;
 }
 
 // Output size along one axis (conv2d.ts's convOutDim with the padding summed).
@@ -143,29 +145,49 @@ const im2colSplit: Split = (g, t, ctx) => {
   return withWork(ranges(P, 4, t * CHUNKS_PER_THREAD).map(([lo, hi]) => [x, col + lo * K * 4, q0 + lo, hi - lo, ...g.slice(4)]), P * K * 8);
 };
 
-/** Filter rows (kh·kw·Cin) from which the filter gradient splits by bands of rows; with fewer it runs whole. */
+/** Filter rows (kh·kw·Cin) from which the filter gradient splits by bands of rows, when not by pixel blocks. */
 const BAND_MIN_K = 64;
+/** Floats of per-block products (blocks · K · Cout) up to which the filter gradient splits by pixel blocks. */
+const BLOCK_PARTIALS_MAX = 1 << 20;
 
-// conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry): by bands of filter rows (dw [K, Cout]), each thread
-// forming im2col for its band only and summing every dw element over the pixels in the one order
-// (conv2dBackpropFilterBand); db after, on the calling thread. 1×1 pointwise geometries are one GEMM, split as GEMMs.
-function backpropFilterBands(pool: Pool, g: number[], ctx: SplitContext): boolean {
+/**
+ * The filter gradient's pixel blocks for these 15 geometry arguments when it splits by them (conv2dBackpropFilterBlocks:
+ * one product per GEMM K block of pixels, added to dw in block order), else 0: 1×1 pointwise geometries (a plain GEMM),
+ * one block, or more partial products than BLOCK_PARTIALS_MAX.
+ */
+function filterBlocks(exports: KernelExports, geo: number[]): number {
+  const [, , , Cin, Cout, kh, kw, sH, sW, , , pT, pB, pL, pR] = geo, KC = kh * kw * Cin * Cout;
+  if ((kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0) || KC < 2) return 0;
+  const blocks = exports.conv2dBackpropFilterBlocks(0, 0, 0, 0, 0, 0, 0, ...(geo as [number, number, number, number, number, number,
+    number, number, number, number, number, number, number, number, number]));
+  return blocks >= 2 && blocks * KC <= BLOCK_PARTIALS_MAX ? blocks : 0;
+}
+
+// conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry), three ways, each giving every dw element the bits of
+// one thread (which is what keeps a reduction over pixels splittable): by pixel blocks (the products of each thread's blocks of pixels, its own images, into the partials
+// after the workspace slices, then added to dw in block order by reduceSum on the calling thread); by bands of filter
+// rows (dw [K, Cout], each thread forming im2col for its band and summing its rows over every pixel in the one order:
+// conv2dBackpropFilterBand) when the partials would take too much memory; 1×1 pointwise geometries as one GEMM,
+// split as GEMMs. db after, on the calling thread. False: run it whole here.
+function backpropFilterSplit(pool: Pool, g: number[], ctx: SplitContext): boolean {
   const [x, dy, dw, db, work, gemmWork] = g, geo = g.slice(6), d = convDims(geo);
   if (d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return false;
   const [, , , Cin, Cout, kh, kw, sH, sW, , , pT, pB, pL, pR] = geo;
   const NPix = d.N * d.OHOW, pointwise = kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0;
-  // Few filter rows (a one-channel first layer, K = kh·kw): each band would still run the whole per-pixel im2col loop
-  // for a few floats per pixel, and the kernel's pixel chunks split (im2col, then a GEMM of a few rows) pay for their
-  // barriers and cross-core copies more than they gain: LeNet's first layer ran 0.79× (bands) and 0.66–0.80× (chunks)
-  // of one thread. It runs whole on the calling thread.
-  if (!pointwise && d.K < BAND_MIN_K) return false;
+  const blocks = filterBlocks(ctx.exports, geo);
   if (pointwise) {
     pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
-  } else {
+  } else if (blocks > 0) {
+    const slice = convSliceOf(ctx, geo), partials = work + slice * ctx.slices;
+    pool.runChunks('conv2dBackpropFilterBlocks', ranges(blocks, 1, pool.count).map(([b0, b1], i) =>
+      [x, dy, partials, work + i * slice, ctx.gemmWork[i], b0, b1, ...geo]));
+    ctx.exports.reduceSum(partials, dw, 1, blocks, d.K * Cout, 1);
+  } else if (d.K >= BAND_MIN_K) {
+    // (With fewer filter rows, bands ran 0.79× of one thread on LeNet's first layer: each band still runs the whole
+    // per-pixel im2col loop for a few floats per pixel. Those run whole.)
     const slice = convSliceOf(ctx, geo);
-    const bands = ranges(d.K, 4, pool.count);
-    pool.runChunks('conv2dBackpropFilterBand', bands.map(([k0, k1], i) => [x, dy, dw, work + i * slice, ctx.gemmWork[i], k0, k1, ...geo]));
-  }
+    pool.runChunks('conv2dBackpropFilterBand', ranges(d.K, 4, pool.count).map(([k0, k1], i) => [x, dy, dw, work + i * slice, ctx.gemmWork[i], k0, k1, ...geo]));
+  } else return false;
   if (db) ctx.exports.reduceSum(dy, db, 1, NPix, Cout, 1);
   return true;
 }
@@ -234,7 +256,7 @@ export class Pool implements Threads {
     this.a = (block + ARGS_BYTE) >>> 3;
     names.forEach((n, i) => this.ids.set(n, i));
     this.active = workers.length + 1;
-    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, minMacs: MIN_MACS, minElements: MIN_ELEMENTS, wakeWork: WAKE_WORK };
+    this.ctx = { gemmWork, exports, convSlice: (b) => Math.ceil(b / 64) * 64, slices: workers.length + 1, minMacs: MIN_MACS, minElements: MIN_ELEMENTS, wakeWork: WAKE_WORK };
   }
 
   get count(): number { return this.active; }
@@ -254,10 +276,10 @@ export class Pool implements Threads {
   /**
    * For tests and benchmarks: the threads the calls are split for from now on (1 … the count started; the same bits
    * for any) and, when given, the size thresholds (0 splits every call that has more than one output block) and
-   * whether a busy machine sends calls back to this thread (adaptive). What the pool learnt about the machine's load
-   * is kept across calls of tune.
+   * whether a busy machine sends calls back to this thread (adaptive), and the µs a worker polls before it sleeps
+   * (spinUs). What the pool learnt about the machine's load is kept across calls of tune.
    */
-  tune(active: number, limits?: { minMacs?: number; minElements?: number; wakeWork?: number; adaptive?: boolean }): void {
+  tune(active: number, limits?: { minMacs?: number; minElements?: number; wakeWork?: number; adaptive?: boolean; spinUs?: number }): void {
     if (!Number.isInteger(active) || active < 1 || active > this.workers.length + 1) throw new RangeError(`threads: ${active} must be an integer in [1, ${this.workers.length + 1}]`);
     this.active = active;
     if (!limits) return;
@@ -265,10 +287,17 @@ export class Pool implements Threads {
     this.ctx.minElements = limits.minElements ?? MIN_ELEMENTS;
     this.ctx.wakeWork = limits.wakeWork ?? WAKE_WORK;
     this.adaptive = limits.adaptive ?? true;
+    Atomics.store(this.i32, this.w + 6, limits.spinUs ?? SPIN_US);
   }
 
-  convWorkBytes(bytes: number): number {
-    return this.workers.length === 0 || bytes === 0 ? bytes : this.ctx.convSlice(bytes) * (this.workers.length + 1);
+  /**
+   * A conv workspace for these 15 geometry arguments (of `bytes` on one thread): one slice per thread, then the
+   * filter gradient's per-block products when it splits by pixel blocks.
+   */
+  convWorkBytes(bytes: number, geo: number[]): number {
+    if (this.workers.length === 0 || bytes === 0) return bytes;
+    const blocks = filterBlocks(this.exports, geo), [, , , Cin, Cout, kh, kw] = geo;
+    return this.ctx.convSlice(bytes) * this.ctx.slices + blocks * kh * kw * Cin * Cout * 4;
   }
 
   /**
@@ -278,7 +307,7 @@ export class Pool implements Threads {
    */
   run(name: KernelName, args: number[]): unknown {
     if (this.skip > 0 && this.active > 1 && this.adaptive) { this.skip--; return (this.exports[name] as (...a: number[]) => unknown)(...args); }
-    if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterBands(this, args, this.ctx)) return undefined;
+    if (name === 'conv2dBackpropFilter' && this.active > 1 && backpropFilterSplit(this, args, this.ctx)) return undefined;
     const split = this.active > 1 ? SPLITS[name] : undefined;
     const chunks = split?.(args, this.active, this.ctx);
     if (!chunks || chunks.length === 0) return (this.exports[name] as (...a: number[]) => unknown)(...args);
@@ -421,10 +450,11 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   for (let c = 1; c < count * CHUNKS_PER_THREAD; c++) works.push(arena.alloc(raw.gemmWorkspaceBytes(), `gemmWorkspace of chunk ${c}`));
   const names = Object.keys(raw).filter((k) => typeof (raw as unknown as Record<string, unknown>)[k] === 'function');
   // A worker that dies later marks the pool broken (the hook runs from an event, after the pool exists).
-  const workers = await host.spawn(count - 1, { memory, module, block, names, spinMs: SPIN_MS }, (why) => { pool.broken = why; });
+  new Int32Array(memory.buffer, block)[6] = SPIN_US;
+  const workers = await host.spawn(count - 1, { memory, module, block, names }, (why) => { pool.broken = why; });
   const pool = new Pool(raw, memory, block, workers, names, works, host.canWait);
   const exports: Record<string, unknown> = { ...raw };
   for (const name of [...Object.keys(SPLITS), 'conv2dBackpropFilter'] as KernelName[]) exports[name] = (...a: number[]) => pool.run(name, a);
-  exports.conv2dWorkspaceBytes = (...a: Parameters<KernelExports['conv2dWorkspaceBytes']>) => pool.convWorkBytes(raw.conv2dWorkspaceBytes(...a));
+  exports.conv2dWorkspaceBytes = (...a: Parameters<KernelExports['conv2dWorkspaceBytes']>) => pool.convWorkBytes(raw.conv2dWorkspaceBytes(...a), a);
   return { exports: exports as unknown as KernelExports, arena, gemmWork, debug: false, threads: pool };
 }

@@ -26,7 +26,7 @@ export function threadedSameBits(title: string, wasmBase64: string, reference: s
   /** A buffer of a call: random input, NaN-poisoned output, or random and updated in place (accumulated, optimizer state). */
   interface Buf { size: number; kind: 'in' | 'out' | 'inout'; lo?: number; hi?: number; int?: number }
   /** A kernel call: its buffers, and its arguments with `{ buf: i }` for buffer i's offset and 'gemmWork' / 'convWork'. */
-  interface Call { name: keyof KernelExports; bufs: Buf[]; args: (number | { buf: number } | 'gemmWork' | 'convWork')[]; convBytes?: number }
+  interface Call { name: keyof KernelExports; bufs: Buf[]; args: (number | { buf: number } | 'gemmWork' | 'convWork')[]; convBytes?: number; convGeo?: number[] }
 
   let threaded: Omit<Backend, 'info'>;
   let pool: Pool;
@@ -42,7 +42,7 @@ export function threadedSameBits(title: string, wasmBase64: string, reference: s
   /** Runs a call on a backend (threads: the active count on the threaded one; 0: the default module, directly). */
   function run(be: Omit<Backend, 'info'>, c: Call, data: Float32Array[], threads: number): Uint32Array[] {
     const ptrs = c.bufs.map((b) => be.arena.alloc(b.size * 4));
-    const slices = be.threads ? be.threads.convWorkBytes(c.convBytes ?? 0) : c.convBytes ?? 0;
+    const slices = be.threads ? be.threads.convWorkBytes(c.convBytes ?? 0, c.convGeo ?? []) : c.convBytes ?? 0;
     const work = slices ? be.arena.alloc(slices) : 0;
     try {
       const f32 = be.arena.f32;
@@ -120,8 +120,9 @@ export function threadedSameBits(title: string, wasmBase64: string, reference: s
     { N: 3, H: 9, W: 12, Cin: 5, Cout: 3, kh: 3, kw: 2, s: 1, d: 2, pad: [2, 2, 1, 0] },
     { N: 7, H: 5, W: 5, Cin: 17, Cout: 129, kh: 1, kw: 1, s: 1, d: 1, pad: [0, 0, 0, 0] },
     { N: 2, H: 6, W: 7, Cin: 1, Cout: 3, kh: 3, kw: 3, s: 1, d: 1, pad: [1, 1, 1, 1] },
-  // The filter gradient's bands of rows (K = 84, cut at multiples of 4) end inside kernel rows and pixels' channels,
-  // with dilation and uneven padding.
+  // The filter gradient's bands of rows (K = 84, cut at multiples of 4; one pixel block) end inside kernel rows and
+  // pixels' channels, with dilation and uneven padding. Its pixel blocks: LeNet-like (12 blocks over 2 chunks, the
+  // last one 64 pixels) and the 3×3 of 64 channels (chunks of 452 pixels: blocks of 256 and 196, then 256 and 60).
   { N: 2, H: 10, W: 9, Cin: 7, Cout: 9, kh: 3, kw: 4, s: 1, d: 2, pad: [2, 1, 3, 2] },
   ];
 
@@ -135,14 +136,18 @@ export function threadedSameBits(title: string, wasmBase64: string, reference: s
       splits += same({ name: 'conv2d', bufs: [{ size: xs, kind: 'in' }, { size: ws, kind: 'in' }, { size: g.Cout, kind: 'in' }, { size: ys, kind: 'out' }],
         args: [{ buf: 0 }, { buf: 1 }, seed % 2 ? { buf: 2 } : 0, { buf: 3 }, 'gemmWork', ...geoArgs(g)] }, seed++, `conv2d ${label}`);
       splits += same({ name: 'conv2dBackpropInput', bufs: [{ size: ys, kind: 'in' }, { size: ws, kind: 'in' }, { size: xs, kind: 'out' }],
-        args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, 'convWork', 'gemmWork', 0, g.N, ...geoArgs(g)], convBytes }, seed++, `conv2dBackpropInput ${label}`);
+        args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, 'convWork', 'gemmWork', 0, g.N, ...geoArgs(g)], convBytes, convGeo: geoArgs(g) }, seed++, `conv2dBackpropInput ${label}`);
       splits += same({ name: 'conv2dBackpropFilter',
         bufs: [{ size: xs, kind: 'in' }, { size: ys, kind: 'in' }, { size: ws, kind: 'inout' }, { size: g.Cout, kind: 'inout' }],
-        args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, seed % 2 ? { buf: 3 } : 0, 'convWork', 'gemmWork', ...geoArgs(g)], convBytes }, seed++, `conv2dBackpropFilter ${label}`);
+        args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, seed % 2 ? { buf: 3 } : 0, 'convWork', 'gemmWork', ...geoArgs(g)], convBytes, convGeo: geoArgs(g) }, seed++, `conv2dBackpropFilter ${label}`);
     }
-    // The filter gradient of a non-pointwise geometry with fewer than 64 filter rows runs whole on the calling thread
-    // (src/backend/threads.ts, BAND_MIN_K); every other call splits at 2 and at 4 threads.
-    const whole = GEOS.filter((g) => g.kh * g.kw * g.Cin < 64 && !(g.kh === 1 && g.kw === 1 && g.s === 1 && g.pad.every((p) => p === 0))).length;
+    // The filter gradient splits by pixel blocks (GEMM K blocks of 256 pixels) when there are two or more, else by bands
+    // of filter rows from 64 rows on (src/backend/threads.ts); a non-pointwise one with one block and fewer rows runs
+    // whole on the calling thread. Every other call splits at 2 and at 4 threads.
+    const whole = GEOS.filter((g) => {
+      const pixels = g.N * convOut(g.H, g.kh, g.s, g.d, g.pad[0] + g.pad[1]) * convOut(g.W, g.kw, g.s, g.d, g.pad[2] + g.pad[3]);
+      return g.kh * g.kw * g.Cin < 64 && pixels <= 256 && !(g.kh === 1 && g.kw === 1 && g.s === 1 && g.pad.every((p) => p === 0));
+    }).length;
     assert.ok(splits >= (GEOS.length * 3 - whole) * 2, `only ${splits} threaded conv calls were split`);
   });
 
