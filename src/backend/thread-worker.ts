@@ -16,10 +16,9 @@ export const FLAGS_WORD = 32;
 export const ARGS_BYTE = 4 * (FLAGS_WORD + MAX_CHUNKS + 1);
 export const BLOCK_BYTES = ARGS_BYTE + 8 * MAX_ARGS;
 /**
- * Microseconds a worker polls the claim word after the last call ended (all its chunks done, on every thread) before
- * it sleeps (Atomics.wait), unless tuned (word 6): long enough to span the gaps between one training step's kernel
- * calls, short enough to leave the core to others between steps. (Timed from the worker's own last chunk, a worker
- * slept while the calling thread still computed a long chunk, and the next call had to wake it.)
+ * Microseconds a worker polls the claim word after its last chunk before it sleeps (Atomics.wait), unless tuned (word
+ * 6): long enough to span the gaps between one training step's kernel calls, short enough to leave the core to others
+ * between steps.
  */
 export const SPIN_US = 100;
 /** Milliseconds the calling thread polls for chunks other threads are computing before it sleeps. */
@@ -49,11 +48,8 @@ ready();
 for (;;) {
   let v = Atomics.load(i32, 0);
   for (let k = 0, t0 = performance.now(); v >>> 16 === seen; k++) {
-    if ((k & 1023) === 1023) {
-      // Poll on while the last call still runs on other threads (its chunks not all done: the next call comes after
-      // it), and for the spin time after; then sleep.
-      if (Atomics.load(i32, 16) < ((v >>> 8) & 255)) t0 = performance.now();
-      else if ((performance.now() - t0) * 1000 > Atomics.load(i32, 6)) { Atomics.add(i32, 4, 1); Atomics.wait(i32, 0, v); Atomics.sub(i32, 4, 1); }
+    if ((k & 1023) === 1023 && (performance.now() - t0) * 1000 > Atomics.load(i32, 6)) {
+      Atomics.add(i32, 4, 1); Atomics.wait(i32, 0, v); Atomics.sub(i32, 4, 1);
     }
     if (Atomics.load(i32, 5)) break;
     v = Atomics.load(i32, 0);
