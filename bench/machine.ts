@@ -22,3 +22,27 @@ export function timedAlone(f: () => void): { ms: number; others: number | null }
   const othersMs = (j1 - j0) * 10 - (c.user + c.system) / 1000;
   return { ms, others: Math.max(0, othersMs) / ms };
 }
+
+/**
+ * Nanoseconds for one cache line to go from this thread to a worker thread and back (each stores a counter the other
+ * polls for, n round trips, the median of 5 blocks): what every line one core wrote and the other then reads or writes
+ * costs at least once. A few tens of ns between cores sharing a cache; here (two virtual CPUs of a host) far more.
+ */
+export async function lineRoundTripNs(n = 100_000): Promise<number> {
+  const { Worker } = await import('node:worker_threads');
+  const flags = new Int32Array(new SharedArrayBuffer(256)); // word 0 written here, word 32 (another line) by the worker
+  const blocks = 5;
+  const w = new Worker(`const { workerData: f } = require('node:worker_threads'); const a = new Int32Array(f);
+for (let i = 1; i <= ${2 * n * blocks}; i += 2) { while (Atomics.load(a, 0) !== i) {} Atomics.store(a, 32, i + 1); }`,
+  { eval: true, workerData: flags.buffer });
+  const times: number[] = [];
+  try {
+    await new Promise((ok) => w.once('online', ok));
+    for (let b = 0, i = 1; b < blocks; b++) {
+      const t = performance.now();
+      for (let k = 0; k < n; k++, i += 2) { Atomics.store(flags, 0, i); while (Atomics.load(flags, 32) !== i + 1) { /* the worker's answer */ } }
+      times.push(((performance.now() - t) / n) * 1e6);
+    }
+  } finally { await w.terminate(); }
+  return times.sort((a, b) => a - b)[blocks >> 1];
+}

@@ -5,7 +5,9 @@
 // the load average. `--busy`: a busy loop runs on another thread meanwhile (another job taking a core: the threads must
 // not collapse). `--no-backoff`: calls stay split even when workers are late (the pool's politeness off), to see what
 // the split alone gives. Rounds during which other processes used over a tenth of a core (/proc/stat) are set apart:
-// the ratios come from the clean rounds when there are 3 or more. Ends with the issue's targets, met or not.
+// the ratios come from the clean rounds when there are 3 or more. Then two figures of what cross-core traffic costs
+// (an optimizer update of weights both threads just read; a cache line's round trip between two threads) and the
+// issue's targets, met or not.
 // `tsx bench/threads.ts [--threads N] [--rounds R] [--busy] [--no-backoff]`. Node only.
 import { loadavg, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +16,7 @@ import { backend } from '../src/backend/module.js';
 import type { Pool } from '../src/backend/threads.js';
 import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues } from './common.js';
-import { timedAlone } from './machine.js';
+import { lineRoundTripNs, timedAlone } from './machine.js';
 import { coreShare } from './report.js';
 import { NETS, gemmSquare, trainStep, type Net } from './steps.js';
 
@@ -55,7 +57,7 @@ function time(w: Work, threads: number): { ms: number; others: number } {
 }
 
 const busy = process.argv.includes('--busy') ? new Worker('for (;;) {}', { eval: true }) : undefined;
-const load0 = loadavg(), share0 = await coreShare();
+const load0 = loadavg(), share0 = await coreShare(), trip0 = await lineRoundTripNs();
 for (const w of works) { time(w, 1); time(w, THREADS); } // warm up (plans, JIT, first touches)
 for (let r = 0; r < ROUNDS; r++) {
   works.forEach((w, i) => {
@@ -91,5 +93,33 @@ works.forEach((w, i) => {
   const key = Object.keys(TARGETS).find((k) => w.name.startsWith(k));
   if (key) verdicts.push(`${w.name.split(' ')[0]} ×${med(ratios).toFixed(2)} ${med(ratios) >= TARGETS[key] ? 'met' : 'NOT met'} (≥ ${TARGETS[key]})`);
 });
+/**
+ * What cross-core traffic costs here: the Adam update of a 784×128 weight matrix (100k floats, split) timed alone and
+ * right after a forward GEMM X·W in which both threads read all of W (as in the MLP's first layer), at 1 and N threads.
+ */
+function sharedWeights(): string {
+  const bufs = new Buffers(), n = 784 * 128, [w, g, m, v] = [4, 5, 6, 7].map((s) => bufs.put(randomValues(n, s, 0, 1)));
+  const x = bufs.put(randomValues(128 * 784, 9)), z = bufs.alloc(128 * 128);
+  const adam = () => kern.adamUpdate(w, g, m, v, n, 1e-3, 0.9, 0.999, 1e-7, 1, 1, 0);
+  const forward = () => kern.gemm({ transA: false, transB: false, M: 128, N: 128, K: 784, a: x, lda: 784, b: w, ldb: 128, c: z, ldc: 128 });
+  const t = { alone: [[], []] as number[][], after: [[], []] as number[][] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, threads] of [[0, 1], [1, THREADS]]) {
+      pool!.tune(threads, { adaptive: false });
+      for (const k of ['alone', 'after'] as const) {
+        let ms = 0;
+        for (let j = 0; j < 50; j++) { if (k === 'after') forward(); const s = performance.now(); adam(); ms += performance.now() - s; }
+        t[k][i].push(ms / 50);
+      }
+    }
+  }
+  const ratio = (k: 'alone' | 'after') => med(t[k][0].map((one, r) => one / t[k][1][r]));
+  const us = (k: 'alone' | 'after', i: number) => (med(t[k][i]) * 1000).toFixed(0);
+  return `Adam of 100k weights, ${THREADS} threads vs 1: alone ×${ratio('alone').toFixed(2)} (${us('alone', 0)} → ${us('alone', 1)} µs); ` +
+    `right after a GEMM in which both threads read the weights ×${ratio('after').toFixed(2)} (${us('after', 0)} → ${us('after', 1)} µs)`;
+}
+console.log(sharedWeights());
+console.log(`a cache line's round trip between two threads: ${trip0.toFixed(0)} ns before the rounds, ${(await lineRoundTripNs()).toFixed(0)} ns after ` +
+  '(two cores sharing a cache: ~50–250 ns; farther apart, every line one thread wrote and the other reads costs more)');
 console.log(`calls split so far: ${pool.splits}; back-offs to one thread (workers late on a busy machine): ${pool.backoffs}`);
 if (verdicts.length) console.log(`targets (${THREADS} vs 1 thread${busy ? ', another core busy' : ''}): ${verdicts.join('; ')}`);
