@@ -56,8 +56,9 @@ function time(w: Work, threads: number): { ms: number; others: number } {
   return { ms: r.ms / w.reps, others: r.others ?? 0 };
 }
 
+const trip0 = await lineRoundTripNs(); // before the busy loop starts
 const busy = process.argv.includes('--busy') ? new Worker('for (;;) {}', { eval: true }) : undefined;
-const load0 = loadavg(), share0 = await coreShare(), trip0 = await lineRoundTripNs();
+const load0 = loadavg(), share0 = await coreShare();
 for (const w of works) { time(w, 1); time(w, THREADS); } // warm up (plans, JIT, first touches)
 for (let r = 0; r < ROUNDS; r++) {
   works.forEach((w, i) => {
@@ -73,6 +74,7 @@ console.log(`${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; load average be
   `two busy threads take ${share0.toFixed(2)}× (before) and ${share1.toFixed(2)}× (after) one's time (1.00: two free cores)`);
 console.log(`${ROUNDS} interleaved rounds; 1 thread vs ${THREADS} threads of one threaded backend${busy ? '; a busy loop on another thread throughout' : ''}`);
 await busy?.terminate();
+const trip1 = await lineRoundTripNs();
 const TARGETS: Record<string, number> = busy
   ? { MLP: 0.9, 'seed-study-4': 0.9, LeNet: 0.9 }
   : THREADS === 2 ? { MLP: 1.6, 'seed-study-4': 1.6, LeNet: 1.8, GEMM: 1.8 } : {};
@@ -119,7 +121,7 @@ function sharedWeights(): string {
     `right after a GEMM in which both threads read the weights ×${ratio('after').toFixed(2)} (${us('after', 0)} → ${us('after', 1)} µs)`;
 }
 console.log(sharedWeights());
-console.log(`a cache line's round trip between two threads: ${trip0.toFixed(0)} ns before the rounds, ${(await lineRoundTripNs()).toFixed(0)} ns after ` +
+console.log(`a cache line's round trip between two threads: ${trip0.toFixed(0)} ns before the rounds, ${trip1.toFixed(0)} ns after ` +
   '(two cores sharing a cache: ~50–250 ns; farther apart, every line one thread wrote and the other reads costs more)');
 console.log(`calls split so far: ${pool.splits}; back-offs to one thread (workers late on a busy machine): ${pool.backoffs}`);
 if (verdicts.length) console.log(`targets (${THREADS} vs 1 thread${busy ? ', another core busy' : ''}): ${verdicts.join('; ')}`);

@@ -17,10 +17,12 @@ export const ARGS_BYTE = 4 * (FLAGS_WORD + MAX_CHUNKS + 1);
 export const BLOCK_BYTES = ARGS_BYTE + 8 * MAX_ARGS;
 /**
  * Microseconds a worker polls the claim word after its last chunk before it sleeps (Atomics.wait), unless tuned (word
- * 6): long enough to span the gaps between one training step's kernel calls, short enough to leave the core to others
- * between steps.
+ * 6): long enough to catch the next of a training step's split calls when they come back to back, short enough to
+ * leave the core to other jobs. With a busy loop on the other core, 2 threads ran the three bench steps at ×0.82–1.27
+ * of one thread polling 100 µs, ×1.02–1.43 polling 30 µs (four interleaved A/B runs); with free cores the same within
+ * noise (×1.35–1.89 either way).
  */
-export const SPIN_US = 100;
+export const SPIN_US = 30;
 /** Milliseconds the calling thread polls for chunks other threads are computing before it sleeps. */
 export const WAIT_SPIN_MS = 1;
 
