@@ -14,14 +14,15 @@ export interface Profile {
 
 // A readable key per call: conv kernels by layer (Cin→Cout at H×W), GEMM by transposes and M×K×N, others by name.
 function key(name: string, a: number[]): string {
-  if (name === 'conv2d' || name === 'conv2dBackpropInput') return `${name} ${a[8]}→${a[9]} ${a[6]}×${a[7]}`;
+  if (name === 'conv2d') return `${name} ${a[8]}→${a[9]} ${a[6]}×${a[7]}`;
+  if (name === 'conv2dBackpropInput') return `${name} ${a[10]}→${a[11]} ${a[8]}×${a[9]}`;
   if (name === 'conv2dBackpropFilter') return `${name} ${a[9]}→${a[10]} ${a[7]}×${a[8]}`;
   if (name === 'gemm') return `gemm ${a[0] ? 'T' : 'N'}${a[1] ? 'T' : 'N'} ${a[2]}×${a[4]}×${a[3]}`;
   return name;
 }
 
 /** Runs `steps` training steps of a freshly built model with every kernel call timed. */
-function profileModel(name: string, build: () => { step: () => void; dispose: () => void }, steps: number): Profile {
+export function profileModel(name: string, build: () => { step: () => void; dispose: () => void }, steps: number): Profile {
   const { step, dispose } = build();
   for (let i = 0; i < 5; i++) step(); // warm up: plans, first-call compilation
   const be = backend() as { exports: KernelExports };
@@ -82,12 +83,15 @@ function withData(m: ReturnType<typeof sequential>, batch: number, per: number) 
   return { step: () => { m.trainOnBatch(x, y); }, dispose: () => { m.dispose(); x.dispose(); y.dispose(); } };
 }
 
+/** The profiled steps: their name, model and data, and how many steps one profile times. */
+export const PROFILED = [
+  { name: 'LeNet train step 28×28×1 batch 64', build: lenet, steps: 60 },
+  { name: 'MLP train step 784-128-128-10 batch 128', build: mlp, steps: 200 },
+];
+
 /** The profiled steps, by label (for --filter). */
 export function profileFigures(): { label: string; build: () => Profile }[] {
-  return [
-    { label: 'LeNet step profile', build: () => profileModel('LeNet train step 28×28×1 batch 64', lenet, 60) },
-    { label: 'MLP step profile', build: () => profileModel('MLP train step 784-128-128-10 batch 128', mlp, 200) },
-  ];
+  return PROFILED.map((p) => ({ label: `${p.name.split(' ')[0]} step profile`, build: () => profileModel(p.name, p.build, p.steps) }));
 }
 
 export function printProfile(p: Profile): void {

@@ -8,7 +8,9 @@
 // the ratios come from the clean rounds when there are 3 or more. Then two figures of what cross-core traffic costs
 // (an optimizer update of weights both threads just read; a cache line's round trip between two threads) and the
 // issue's targets, met or not.
-// `tsx bench/threads.ts [--threads N] [--rounds R] [--busy] [--no-backoff]`. Node only.
+// `--profile`: instead, the LeNet and MLP steps' kernel calls timed one by one (bench/profile.ts) on 1 and N threads,
+// alternately, R rounds: where the threads' time goes.
+// `tsx bench/threads.ts [--threads N] [--rounds R] [--busy] [--no-backoff] [--profile]`. Node only.
 import { loadavg, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { init } from '../src/index.js';
@@ -19,6 +21,7 @@ import { Buffers, randomValues } from './common.js';
 import { lineRoundTripNs, timedAlone } from './machine.js';
 import { coreShare } from './report.js';
 import { NETS, gemmSquare, trainStep, type Net } from './steps.js';
+import { PROFILED, profileModel } from './profile.js';
 
 const arg = (name: string, d: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const THREADS = arg('threads', 2), ROUNDS = arg('rounds', 9);
@@ -43,13 +46,35 @@ function barrier(): Work {
   return { name: 'barrier (fill of 1024, split)', unit: 'µs', per: 1, reps: 2000, run: () => kern.fill(x, 1, n) };
 }
 
+/** Per kernel and shape, ms per step on 1 and N threads (profiles alternating), beside the whole step's. */
+function threadProfiles(): void {
+  for (const p of PROFILED) {
+    const ms = [new Map<string, number>(), new Map<string, number>()], step = [0, 0];
+    for (let r = 0; r < ROUNDS; r++) {
+      [1, THREADS].forEach((threads, i) => {
+        pool!.tune(threads, { adaptive });
+        const prof = profileModel(p.name, p.build, Math.ceil(p.steps / 4));
+        step[i] += prof.stepMs / ROUNDS;
+        for (const row of prof.rows) ms[i].set(row.kernel, (ms[i].get(row.kernel) ?? 0) + row.ms / ROUNDS);
+      });
+    }
+    console.log(`\n${p.name}: ${step[0].toFixed(2)} ms per step on 1 thread, ${step[1].toFixed(2)} on ${THREADS}: ×${(step[0] / step[1]).toFixed(2)} ` +
+      `(${ROUNDS} profiles of ${Math.ceil(p.steps / 4)} steps each, alternating; every kernel call timed, whole split calls)`);
+    for (const [kernel, one] of [...ms[0]].sort((a, b) => b[1] - a[1])) {
+      const many = ms[1].get(kernel) ?? 0;
+      console.log(`  ${(one * 1000).toFixed(0).padStart(6)} µs → ${(many * 1000).toFixed(0).padStart(6)} µs  ×${(one / many).toFixed(2).padEnd(5)} ${kernel}`);
+    }
+  }
+}
+const adaptive = !process.argv.includes('--no-backoff');
+if (process.argv.includes('--profile')) { threadProfiles(); process.exit(0); }
+
 const works = [step(NETS.mlp, 'MLP 784-128-128-10 Adam b128', 40), step(NETS.study4, 'seed-study-4 784-6×128-10 tanh RMSProp b128', 30),
   step(NETS.cnn, 'LeNet b64', 8), gemm512(), barrier()];
 const times = works.map(() => [[] as number[], [] as number[]]);
 /** Per round and work: the most CPU other processes used (cores) in its two blocks. */
 const others = works.map(() => [] as number[]);
 
-const adaptive = !process.argv.includes('--no-backoff');
 function time(w: Work, threads: number): { ms: number; others: number } {
   pool!.tune(threads, w.unit === 'µs' ? { minElements: 0, adaptive: false } : { adaptive }); // the pool keeps what it learnt of the load
   // One untimed call first: the last block ran on the other thread count, and the first call after a switch moves the
