@@ -18,9 +18,10 @@ const THREADS = p('build/kernels-threads.wasm'); // the same kernels over an imp
 const GEN_THREADS = p('src/backend/kernels-threads.generated.ts');
 const DIST_THREADS = p('dist/kernels-threads.wasm'); // a copy the browser entry fetches in cross-origin-isolated pages
 const RELAXED_THREADS = p('build/kernels-relaxed-threads.wasm'); // the relaxed build over imported shared memory (init({ relaxed: true, threads }))
+const DIST_RELAXED_THREADS = p('dist/kernels-relaxed-threads.wasm'); // its copy the browser entry fetches in cross-origin-isolated pages
 const GEN_RELAXED_THREADS = p('src/backend/kernels-relaxed-threads.generated.ts');
 const WASM_TYPES = [p('src/kernels.wasm.d.ts'), p('dist/kernels.wasm.d.ts')]; // tsc does not copy .d.ts inputs
-const OUTPUTS = [RELEASE, DEBUG, RELAXED, THREADS, DIST_THREADS, RELAXED_THREADS, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, GEN_THREADS, GEN_RELAXED_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
+const OUTPUTS = [RELEASE, DEBUG, RELAXED, THREADS, DIST_THREADS, RELAXED_THREADS, DIST_RELAXED_THREADS, GEN_RELEASE, GEN_DEBUG, GEN_RELAXED, GEN_THREADS, GEN_RELAXED_THREADS, p('dist/index.js'), p('dist/index.d.ts'), WASM_TYPES[1]];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -78,7 +79,7 @@ function pruneDist() {
   for (const f of files(p('dist'))) {
     const rel = f.slice(p('dist').length + 1);
     const src = rel.replace(/\.d\.ts$|\.js$/, '');
-    if (rel === 'kernels.wasm' || rel === 'kernels.relaxed.wasm' || rel === 'kernels-threads.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
+    if (rel === 'kernels.wasm' || rel === 'kernels.relaxed.wasm' || rel === 'kernels-threads.wasm' || rel === 'kernels-relaxed-threads.wasm' || (src !== rel && existsSync(p('src', `${src}.ts`)))) continue;
     if (rel === 'kernels.wasm.d.ts' && existsSync(WASM_TYPES[0])) continue;
     rmSync(f);
   }
@@ -115,4 +116,5 @@ writeBase64Module(DEBUG, GEN_DEBUG, 'debugWasmBase64', 'The debug kernel module 
 run(process.execPath, [p('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 copyFileSync(...WASM_TYPES);
 copyFileSync(THREADS, DIST_THREADS);
+copyFileSync(RELAXED_THREADS, DIST_RELAXED_THREADS);
 console.log(`build: dist/kernels.wasm ${statSync(RELEASE).size} bytes, relaxed ${statSync(RELAXED).size}, threaded ${statSync(THREADS).size}, relaxed threaded ${statSync(RELAXED_THREADS).size}, debug ${statSync(DEBUG).size} bytes, dist/ compiled`);

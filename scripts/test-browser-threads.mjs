@@ -3,7 +3,10 @@
 // served cross-origin isolated (static-server.mjs's COOP/COEP headers) and not, and checks: init({ threads: 2 }) runs
 // on 2 threads (one Web Worker started, terminated by releaseThreads()), init() on one per core, init({ threads: 1 })
 // and pages without isolation on one thread (kernels.wasm, no worker); every run trains to the weights hashes and
-// losses of Node on one thread (test/helpers/threads-train.ts), before and after the release; no console error. The
+// losses of Node on one thread (test/helpers/threads-train.ts), before and after the release; init({ relaxed: true })
+// runs kernels-relaxed-threads.wasm on 2 threads in an isolated page and worker and kernels.relaxed.wasm on one thread
+// otherwise, all to the bits of the relaxed build on one thread in Chromium (the relaxed builds' bits may differ
+// between engines and CPUs, so their reference is the first relaxed case, not Node); no console error. The
 // kernels' own bits on edge shapes run in the Chromium suite (test/kernels/threads.test.ts). Node-only tooling;
 // `node scripts/test-browser-threads.mjs`.
 import { build } from 'esbuild';
@@ -24,6 +27,11 @@ const CASES = [
   { realm: 'page', isolate: true, threads: 1, expect: 1 },
   { realm: 'page', isolate: false, threads: undefined, expect: 1 },
   { realm: 'worker', isolate: false, threads: 4, expect: 1 },
+  // The relaxed-SIMD build: the first case is the reference of the others.
+  { realm: 'page', isolate: true, threads: 1, relaxed: true, expect: 1 },
+  { realm: 'page', isolate: true, threads: 2, relaxed: true, expect: 2 },
+  { realm: 'worker', isolate: true, threads: 2, relaxed: true, expect: 2 },
+  { realm: 'page', isolate: false, threads: 2, relaxed: true, expect: 1 },
 ];
 
 async function bundle() {
@@ -35,7 +43,7 @@ async function bundle() {
   if (!inputs.includes('dist/entry-browser.js') || inputs.some((f) => f.endsWith('.generated.js'))) {
     throw new Error(`the threads job should use dist/entry-browser.js without base64 kernels; it has ${inputs.filter((f) => f.startsWith('dist/')).join(', ')}`);
   }
-  for (const f of ['kernels.wasm', 'kernels-threads.wasm']) copyFileSync(join(root, 'dist', f), join(OUT, f));
+  for (const f of ['kernels.wasm', 'kernels-threads.wasm', 'kernels.relaxed.wasm', 'kernels-relaxed-threads.wasm']) copyFileSync(join(root, 'dist', f), join(OUT, f));
 }
 
 /** Node on one thread (and after a release of 2): the reference bits. */
@@ -64,6 +72,7 @@ export async function runBrowserThreadsTest({ print = console.log } = {}) {
   const ref = nodeReference();
   const servers = { true: await startServer(root, { isolate: true }), false: await startServer(root, { isolate: false }) };
   const chrome = await launchChromium(exe);
+  let relaxedRef;
   try {
     for (const c of CASES) {
       // Console errors and uncaught errors of the page and its workers, and the page's own workers (Playwright sees
@@ -75,7 +84,7 @@ export async function runBrowserThreadsTest({ print = console.log } = {}) {
       };
       chrome.context.on('page', onPage);
       chrome.context.on('weberror', (e) => errors.push(String(e.error())));
-      const globals = c.threads === undefined ? {} : { SIMDNET_THREADS: c.threads };
+      const globals = { ...(c.threads === undefined ? {} : { SIMDNET_THREADS: c.threads }), ...(c.relaxed ? { SIMDNET_RELAXED: true } : {}) };
       const r = await runInChromium(chrome, servers[c.isolate], JOB, c.realm, globals, 60_000);
       chrome.context.off('page', onPage);
       chrome.context.removeAllListeners('weberror');
@@ -89,13 +98,18 @@ export async function runBrowserThreadsTest({ print = console.log } = {}) {
       if (v.workersStarted !== workers || v.workersTerminated !== workers) problems.push(`Web Workers started ${v.workersStarted}, terminated ${v.workersTerminated}, expected ${workers}`);
       if (c.realm === 'page' && (pageWorkers.started !== workers || pageWorkers.closed !== workers)) problems.push(`Playwright saw ${pageWorkers.started} page workers start, ${pageWorkers.closed} close`);
       if (v.threadsAfterRelease !== 1) problems.push(`threadCount() after releaseThreads() ${v.threadsAfterRelease}`);
-      const wasm = want > 1 || (c.isolate && c.threads !== 1) ? 'kernels-threads.wasm' : 'kernels.wasm';
+      const threaded = want > 1 || (c.isolate && c.threads !== 1);
+      const wasm = c.relaxed ? (threaded ? 'kernels-relaxed-threads.wasm' : 'kernels.relaxed.wasm') : threaded ? 'kernels-threads.wasm' : 'kernels.wasm';
       if (!same(v.wasm, [wasm])) problems.push(`fetched ${JSON.stringify(v.wasm)}, expected ${wasm}`);
-      for (const k of ['mlp', 'mlpLosses', 'cnn', 'cnnLosses', 'after']) if (!same(v[k], ref[k])) problems.push(`${k} ${JSON.stringify(v[k])} ≠ Node's ${JSON.stringify(ref[k])}`);
+      if (v.build !== (c.relaxed ? 'relaxed' : 'standard')) problems.push(`backendInfo().build ${v.build}`);
+      if (c.relaxed) relaxedRef ??= v;
+      const want2 = c.relaxed ? relaxedRef : ref, whose = c.relaxed ? 'the relaxed build\'s on one thread' : 'Node\'s';
+      for (const k of ['mlp', 'mlpLosses', 'cnn', 'cnnLosses', 'after']) if (!same(v[k], want2[k])) problems.push(`${k} ${JSON.stringify(v[k])} ≠ ${whose} ${JSON.stringify(want2[k])}`);
       if (errors.length) problems.push(`console errors: ${errors.join(' | ')}`);
+      const opts = [c.threads === undefined ? '' : `threads: ${c.threads}`, c.relaxed ? 'relaxed: true' : ''].filter(Boolean).join(', ');
       check(problems.length === 0, `Chromium ${c.realm}, ${c.isolate ? 'cross-origin isolated' : 'not isolated'}, ` +
-        `init(${c.threads === undefined ? '' : `{ threads: ${c.threads} }`}): ${v.threads} thread(s), ${wasm}, init ${v.initMs} ms, ` +
-        `MLP ${v.mlp} and CNN ${v.cnn} as Node on one thread, the same after releaseThreads()${problems.length ? `; ${problems.join('; ')}` : ''}`);
+        `init(${opts ? `{ ${opts} }` : ''}): ${v.threads} thread(s), ${wasm}, init ${v.initMs} ms, ` +
+        `MLP ${v.mlp} and CNN ${v.cnn} as ${c.relaxed ? 'the relaxed build on one thread' : 'Node on one thread'}, the same after releaseThreads()${problems.length ? `; ${problems.join('; ')}` : ''}`);
     }
   } finally {
     await chrome.close().catch(() => {});

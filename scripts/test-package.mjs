@@ -151,7 +151,9 @@ export async function runPackageTest({ browser = true, keep = false, print = con
   try {
     // 1. Pack and install.
     const pack = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root });
-    const tgz = pack.code === 0 ? join(dir, JSON.parse(pack.out)[0].filename) : '';
+    // npm prints the prepack build's output (when sources changed) before the JSON: parse from the JSON's first line.
+    const json = pack.out.slice(Math.max(0, pack.out.search(/^\[/m)));
+    const tgz = pack.code === 0 ? join(dir, JSON.parse(json)[0].filename) : '';
     if (!check(pack.code === 0 && existsSync(tgz), `npm pack (${pack.code === 0 ? basename(tgz) : tail(pack.err)})`)) return out;
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'simdnet-consumer', private: true, type: 'module' }, null, 2));
     const inst = await run('npm', ['i', tgz, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project });

@@ -40,7 +40,10 @@ export interface EntryKernels {
    * demand, puts it on threads) where the entry can start threads, unless threads is 1; else the single-thread one.
    */
   standard(threads: number | 'auto' | undefined): Promise<InitOptions>;
-  /** The relaxed-SIMD build for a thread count (the Node entry gives its threaded one unless threads is 1), or a sentence saying why this entry has none. */
+  /**
+   * The relaxed-SIMD build for a thread count (the threaded one where the entry can start threads, unless threads is
+   * 1), or a sentence saying why this entry has none.
+   */
   relaxed: ((threads: number | 'auto' | undefined) => Promise<InitOptions>) | string;
 }
 
