@@ -4,7 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { init } from '../index.js';
+import { backendInfo, init } from '../index.js';
 import { ALL_SETTINGS, flagHelp, flagOptions, fromFlags, nearest, resolveConfig, SETTINGS, UsageError, type SettingKey } from '../run/settings.js';
 import { train } from './train.js';
 import { evaluate, predict, gradcheckCommand, runExperiment, reportCommand } from './commands.js';
@@ -18,7 +18,16 @@ const EVALUATE_SETTINGS: readonly SettingKey[] = ['dataset', 'dataDir'];
 // gradcheck reads train's flags; those that shape the model and its loss apply, the training ones are refused by name.
 const GRADCHECK_SETTINGS: readonly SettingKey[] = ['model', 'dataset', 'dataDir', 'hidden', 'activation', 'init', 'dropout', 'batchNorm', 'loss',
   'l1', 'l2', 'regularizerScale', 'seed'];
-const TRAIN_OPTIONS = { ...flagOptions(ALL_SETTINGS), resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } satisfies ParseArgsConfig['options'];
+// The flags of the commands that run kernels (train, evaluate, predict, gradcheck, run): init's options, applied
+// before the command starts. Any thread count gives the same weights; the relaxed build does not (it fuses
+// multiply-adds where the CPU has them).
+const KERNEL_COMMANDS = ['train', 'evaluate', 'predict', 'gradcheck', 'run'];
+const KERNEL_OPTIONS = { threads: { type: 'string' }, relaxed: { type: 'boolean' } } satisfies ParseArgsConfig['options'];
+const KERNEL_HELP: [string, string][] = [
+  ['--threads N', 'kernel threads: auto (default: one per core) or 1 to 256; any count gives the same weights'],
+  ['--relaxed', 'relaxed-SIMD kernels: fused multiply-add where the CPU has it, not bit-identical across CPUs'],
+];
+const TRAIN_OPTIONS = { ...flagOptions(ALL_SETTINGS), ...KERNEL_OPTIONS, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } satisfies ParseArgsConfig['options'];
 
 const HELP: Record<string, string> = {
   main: `simdnet: train, evaluate and check neural networks on the CPU (WebAssembly SIMD).
@@ -44,7 +53,7 @@ examples:
   simdnet run experiments/study1-digits-mlp.json`,
   train: `usage: simdnet train [options]
 
-${flagHelp(ALL_SETTINGS, [['--resume', "continue the unfinished run in --out DIR from its checkpoint, with the checkpoint's settings"]])}
+${flagHelp(ALL_SETTINGS, [['--resume', "continue the unfinished run in --out DIR from its checkpoint, with the checkpoint's settings"], ...KERNEL_HELP])}
 
   --hidden applies to the mlp preset only; --activation, --init, --dropout, --batch-norm, --l1 and --l2 to the presets
   (a JSON model file sets its own layers). A checkpoint is kept in --out while training (from the start, between
@@ -58,14 +67,16 @@ examples:
 
   prints the test-set accuracy, loss and confusion matrix of a saved model (MODEL: a .simdnet file)
 
-${flagHelp(EVALUATE_SETTINGS)}
+${flagHelp(EVALUATE_SETTINGS, KERNEL_HELP)}
 
 example:
   simdnet evaluate runs/mlp-fashion-small-seed1/model.simdnet --dataset fashion-small`,
-  predict: `usage: simdnet predict MODEL FILE
+  predict: `usage: simdnet predict MODEL FILE [options]
 
   FILE: an IDX image file (gzipped or not) or a PNG image; prints one line per sample:
   index, predicted class, and the top 3 classes with their probabilities
+
+${flagHelp([], KERNEL_HELP)}
 
 example:
   simdnet predict runs/mlp-fashion-small-seed1/model.simdnet data/fashion-small/t10k-images-idx3-ubyte.gz`,
@@ -76,12 +87,12 @@ example:
   a JSON model file, or any model with --dataset, at full size on the dataset's first test samples. Takes train's
   flags that shape the model; training flags (--epochs, --optimizer, …) are refused.
 
-${flagHelp(GRADCHECK_SETTINGS, [['--layer NAME', "check the whole model's gradient for this layer's parameters, then the layer alone"]])}
+${flagHelp(GRADCHECK_SETTINGS, [['--layer NAME', "check the whole model's gradient for this layer's parameters, then the layer alone"], ...KERNEL_HELP])}
 
 examples:
   simdnet gradcheck --model cnn --activation tanh
   simdnet gradcheck --model deep.json --layer dense_2`,
-  run: `usage: simdnet run EXPERIMENT.json [--out DIR]
+  run: `usage: simdnet run EXPERIMENT.json [--out DIR] [--threads N] [--relaxed]
 
   EXPERIMENT.json: { "name": "activations", "base": { train settings }, "variants": [{ "name": "relu", "activation": "relu" }, …] }
   trains every variant one after another (settings as in simdnet train, camelCase: batchSize, learningRate, …) and
@@ -89,6 +100,8 @@ examples:
   runs/<experiment name>): names are plain folder names (letters, digits, ".", "_", "-"), all different
 
   It also writes DIR/report.html comparing the variants (each variant's own report.html is in its folder).
+
+${flagHelp([], KERNEL_HELP)}
 
 example:
   simdnet run experiments/study1-digits-mlp.json`,
@@ -150,44 +163,62 @@ function parse(argv: string[], options: ParseArgsConfig['options'], positionals:
   return r;
 }
 
+/**
+ * init() with the kernel flags: --threads ('auto' or a count from 1 to 256) and --relaxed (when Node cannot run the
+ * relaxed build, a line on stderr says why and the standard build runs).
+ */
+async function startKernels(values: { threads?: string | boolean; relaxed?: string | boolean }): Promise<void> {
+  const t = values.threads;
+  if (t !== undefined && t !== 'auto' && (typeof t !== 'string' || !/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 256)) {
+    throw new UsageError(`--threads must be 'auto' or an integer from 1 to 256; got ${JSON.stringify(t)}`);
+  }
+  await init({ ...(t === undefined ? {} : { threads: t === 'auto' ? 'auto' : Number(t) }), ...(values.relaxed ? { relaxed: true } : {}) });
+  if (values.relaxed && backendInfo().build !== 'relaxed') printError(`simdnet: ${backendInfo().reason}`);
+}
+
 export async function main(argv: string[], log: (s: string) => void = printLine): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { log(HELP.main); return cmd ? 0 : 2; }
   if (!(cmd in HELP) || cmd === 'main') throw new UsageError(`unknown command "${cmd}" (commands: train, evaluate, predict, gradcheck, run, report, sweep, worker, export, import; see simdnet --help)`);
   if (rest.includes('--help') || rest.includes('-h')) { log(HELP[cmd]); return 0; }
-  await init();
+  if (!KERNEL_COMMANDS.includes(cmd)) await init();
   switch (cmd) {
     case 'train': {
       const { values } = parse(rest, TRAIN_OPTIONS, 0, cmd);
+      await startKernels(values);
       const given = fromFlags(values, ALL_SETTINGS);
       const r = await train(resolveConfig(given), { resume: values.resume === true, given, log });
       return r.interrupted ? 130 : r.savedTo !== r.outDir ? 1 : 0;
     }
     case 'evaluate': {
-      const { values, positionals } = parse(rest, flagOptions(EVALUATE_SETTINGS), 1, cmd);
+      const { values, positionals } = parse(rest, { ...flagOptions(EVALUATE_SETTINGS), ...KERNEL_OPTIONS }, 1, cmd);
       if (!positionals[0]) throw new UsageError('evaluate needs a MODEL file (see simdnet evaluate --help)');
+      await startKernels(values);
       await evaluate(positionals[0], resolveConfig(fromFlags(values, EVALUATE_SETTINGS)), log);
       return 0;
     }
     case 'predict': {
-      const { positionals } = parse(rest, {}, 2, cmd);
+      const { values, positionals } = parse(rest, KERNEL_OPTIONS, 2, cmd);
       if (positionals.length < 2) throw new UsageError('predict needs a MODEL file and an input FILE (see simdnet predict --help)');
+      await startKernels(values);
       await predict(positionals[0], positionals[1], log);
       return 0;
     }
     case 'gradcheck': {
-      const { values } = parse(rest, { ...flagOptions(ALL_SETTINGS), layer: { type: 'string' } }, 0, cmd);
+      const { values } = parse(rest, { ...flagOptions(ALL_SETTINGS), ...KERNEL_OPTIONS, layer: { type: 'string' } }, 0, cmd);
       const given = fromFlags(values, ALL_SETTINGS);
       for (const k of Object.keys(given)) {
         if (!GRADCHECK_SETTINGS.includes(k as SettingKey)) throw new UsageError(`--${SETTINGS.find((x) => x.key === k)!.flag} does not apply to gradcheck (it trains nothing; see simdnet gradcheck --help)`);
       }
       if (values.layer === '') throw new UsageError('--layer needs a layer name');
+      await startKernels(values);
       const ok = await gradcheckCommand(resolveConfig(given), log, { layer: values.layer as string | undefined, datasetGiven: given.dataset !== undefined });
       return ok ? 0 : 1;
     }
     case 'run': {
-      const { values, positionals } = parse(rest, { out: { type: 'string' } }, 1, cmd);
+      const { values, positionals } = parse(rest, { out: { type: 'string' }, ...KERNEL_OPTIONS }, 1, cmd);
       if (!positionals[0]) throw new UsageError('run needs an EXPERIMENT.json file (see simdnet run --help)');
+      await startKernels(values);
       const results = await runExperiment(positionals[0], values.out as string | undefined, log);
       return results.interrupted ? 130 : results.some((r) => r.savedTo !== r.outDir) ? 1 : 0;
     }

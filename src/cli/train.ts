@@ -5,7 +5,7 @@
 // training is over finishes the save; a save that still fails goes to a named fallback folder (outdir.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Model } from '../index.js';
+import { backendInfo, threadCount, type Model } from '../index.js';
 import { writeAtomic } from '../io/files.js';
 import { buildModel, checkModelFile } from './config.js';
 import { nameOf, SETTINGS, UsageError, type TrainConfig } from '../run/settings.js';
@@ -125,7 +125,8 @@ async function trainOn(data: Dataset, config: TrainConfig, ckpt: Checkpoint | un
   const n = tr.x.shape[0], { batches } = trainingPart(config, n);
   if (ckpt && ckpt.batch > batches) throw new UsageError(`--resume: ${join(outDir, CHECKPOINT)} is damaged: batch ${ckpt.batch} of an epoch of ${batches} batches`);
   log(`simdnet train: ${nameOf(config.model)} on ${data.name} (${n} train, ${te.x.shape[0]} test, ${classes.length} classes), ` +
-    `${nameOf(config.optimizer)}${config.learningRate !== undefined ? ` lr ${config.learningRate}` : ''}, ${nameOf(config.loss)}, batch ${config.batchSize}, seed ${config.seed}`);
+    `${nameOf(config.optimizer)}${config.learningRate !== undefined ? ` lr ${config.learningRate}` : ''}, ${nameOf(config.loss)}, batch ${config.batchSize}, seed ${config.seed}, ` +
+    `${threadCount()} thread${threadCount() === 1 ? '' : 's'}${backendInfo().build === 'relaxed' ? ', relaxed SIMD' : ''}`);
   const model = ckpt ? loadCheckpointModel(outDir, ckpt) : buildModel(config, inputShape, classes.length);
   try {
     if (model.inputShape.join(',') !== inputShape.join(',')) {

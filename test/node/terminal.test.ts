@@ -51,7 +51,7 @@ for (const columns of [40, 80, 120]) {
     assert.not.ok(lines.some((l) => /\[[=>.]+\]/.test(l)), 'a bar left on screen');
     // above the first epoch line, only the banner (wrapped at spaces to the width)
     const banner = lines.slice(lines.findIndex((l) => l.startsWith('simdnet train:')), lines.findIndex((l) => l.startsWith('epoch 1/2')));
-    assert.match(banner.join(' '), /^simdnet train: mlp on fashion-small \(2000 train, 2000 test, 10 classes\), adam, crossEntropy, batch 32, seed 1$/);
+    assert.match(banner.join(' '), /^simdnet train: mlp on fashion-small \(2000 train, 2000 test, 10 classes\), adam, crossEntropy, batch 32, seed 1, \d+ threads?$/);
 
     // the confusion matrix: indices and a legend (the names need 132 columns), or one line when even indices do not fit
     if (columns >= 42) {
