@@ -17,6 +17,7 @@ import { CHECKPOINT } from './checkpoint.js';
 import { makeFolder, probeFolder } from './outdir.js';
 import { loadDataset, loadInputs } from './datasets.js';
 import { disposeDataset } from '../run/dataset.js';
+import { describeKernels } from '../run/finish.js';
 import { confusionTable } from './confusion.js';
 import { train, type TrainResult } from './train.js';
 
@@ -175,7 +176,7 @@ export async function runExperiment(path: string, outRoot: string | undefined, l
       test: r.test, timeSeconds: r.seconds, samplesPerSecond: r.samplesPerSecond, reportHref: `${relative(exp.root, r.savedTo).split(sep).join('/')}/report.html`,
     };
   });
-  const options = { title: `simdnet run: ${exp.name ?? path}`, command: ['simdnet', ...process.argv.slice(2)].join(' '), environment: describeEnvironment() };
+  const options = { title: `simdnet run: ${exp.name ?? path}`, command: ['simdnet', ...process.argv.slice(2)].join(' '), environment: { ...describeEnvironment(), kernels: describeKernels() } };
   await writeAtomic(join(exp.root, 'report.json'), new TextEncoder().encode(comparisonJson(runs, options)));
   await writeAtomic(join(exp.root, 'report.html'), new TextEncoder().encode(renderComparison(runs, options)));
   log(`wrote ${join(exp.root, 'results.csv')}, ${join(exp.root, 'results.json')} and ${join(exp.root, 'report.html')} (the variants compared; each variant's own report.html is in its folder)`);

@@ -4,7 +4,11 @@ import { StrictOptions, given, isPlainObject } from '../ops/options.js';
 import type { History } from '../train/loop.js';
 
 /** Where the run ran: runtime name and version, date (ISO text), optionally the CPU. */
-export interface ReportEnvironment { runtime: string; version: string; date: string; cpu?: string }
+/**
+ * Where a run ran: the runtime and its version, the date, the CPU threads where known, and the kernels it used (e.g.
+ * "standard build, 2 threads": the build decides the weights' bits, the thread count only the speed).
+ */
+export interface ReportEnvironment { runtime: string; version: string; date: string; cpu?: string; kernels?: string }
 
 /** The test-set evaluation: loss and accuracy, optionally the confusion matrix counts[true][predicted] and class names. */
 export interface ReportTest { loss: number; accuracy: number; confusionMatrix?: number[][]; classNames?: string[] }
@@ -44,7 +48,7 @@ export interface ComparisonOptions { title?: string; command?: string; config?: 
 const REPORT_KEYS = ['title', 'command', 'config', 'environment', 'weightsHash', 'test', 'misclassified'] as const;
 const COMPARISON_KEYS = ['title', 'command', 'config', 'environment'] as const;
 const RUN_KEYS = ['name', 'history', 'test', 'timeSeconds', 'samplesPerSecond', 'reportHref'] as const;
-const ENV_KEYS = ['runtime', 'version', 'date', 'cpu'] as const;
+const ENV_KEYS = ['runtime', 'version', 'date', 'cpu', 'kernels'] as const;
 const TEST_KEYS = ['loss', 'accuracy', 'confusionMatrix', 'classNames'] as const;
 const IMAGE_KEYS = ['pixels', 'shape', 'trueClass', 'predicted'] as const;
 
@@ -74,7 +78,8 @@ function record(o: StrictOptions, k: string): Record<string, unknown> | undefine
 export function readEnvironment(owner: string, v: unknown): ReportEnvironment | undefined {
   if (v === undefined) return undefined;
   const o: StrictOptions = StrictOptions.read(`${owner}: environment`, v, ENV_KEYS, true);
-  return { runtime: str(o, 'runtime', true)!, version: str(o, 'version', true)!, date: str(o, 'date', true)!, cpu: str(o, 'cpu') };
+  const kernels = str(o, 'kernels');
+  return { runtime: str(o, 'runtime', true)!, version: str(o, 'version', true)!, date: str(o, 'date', true)!, cpu: str(o, 'cpu'), ...(kernels === undefined ? {} : { kernels }) };
 }
 
 export function readTest(owner: string, v: unknown): ReportTest | undefined {

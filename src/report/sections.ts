@@ -89,7 +89,8 @@ export function runInfoBody(o: { command?: string; config?: Record<string, unkno
   if (o.config) s += `<h3>Configuration</h3>${keyValues(flatten(o.config))}`;
   if (o.environment) {
     const e = o.environment;
-    s += `<h3>Environment</h3>${keyValues([['runtime', `${e.runtime} ${e.version}`], ['date', e.date], ...(e.cpu ? [['cpu', e.cpu] as [string, string]] : [])])}`;
+    s += `<h3>Environment</h3>${keyValues([['runtime', `${e.runtime} ${e.version}`], ['date', e.date], ...(e.cpu ? [['cpu', e.cpu] as [string, string]] : []),
+      ...(e.kernels ? [['kernels', e.kernels] as [string, string]] : [])])}`;
   }
   if (o.weightsHash) s += `<h3>Weights hash</h3><p><code class="hash">${esc(o.weightsHash)}</code></p>`;
   return s || '<p class="empty">No run information was given (options command, config, environment, weightsHash).</p>';

@@ -2,6 +2,8 @@
 // and the run's files as bytes (model.simdnet, report.json, report.html, history.csv, history.json, in the order a
 // writer should write them: history.json last marks the run finished). The CLI writes them; a page offers them.
 import type { Model } from '../index.js';
+import { backendInfo } from '../backend/module.js';
+import { threadCount } from '../backend/thread-count.js';
 import type { Diagnostics } from '../train/diagnostics.js';
 import type { History } from '../train/loop.js';
 import { renderReport } from '../report/report.js';
@@ -40,6 +42,12 @@ export interface FinishOptions {
 const encode = (s: string) => new TextEncoder().encode(s);
 const isImage = (s: readonly number[]): boolean => s.length === 3 && (s[2] === 1 || s[2] === 3);
 
+/** The kernels this process runs, for a report's environment: "standard build, 2 threads" (the build decides the bits). */
+export function describeKernels(): string {
+  const n = threadCount();
+  return `${backendInfo().build} build, ${n} thread${n === 1 ? '' : 's'}`;
+}
+
 /** Evaluates a trained model and renders its report and files. */
 export function finishRun(model: Model, config: TrainConfig, data: Dataset, history: Record<string, number[]>, diag: Diagnostics | undefined,
   opts: FinishOptions = {}): FinishedRun {
@@ -57,7 +65,7 @@ export function finishRun(model: Model, config: TrainConfig, data: Dataset, hist
     const options = {
       title: opts.title ?? `simdnet train: ${nameOf(config.model)} on ${data.name}`, ...(opts.command ? { command: opts.command } : {}),
       config: opts.out !== undefined ? { ...config, out: opts.out } : config,
-      environment: describeEnvironment(), weightsHash,
+      environment: { ...describeEnvironment(), kernels: describeKernels() }, weightsHash,
       test: { loss: test.loss, accuracy: test.accuracy, confusionMatrix: ev.confusionMatrix, classNames: data.classes },
       misclassified: isImage(data.inputShape)
         ? pickMisclassified({ x: te.x.toFloat32Array(), imageShape: data.inputShape as [number, number, number], labels: te.labels.toInt32Array(),

@@ -191,6 +191,9 @@ test('--threads: the banner says how many threads ran, and 1, 2 and auto train t
     const threads = /seed 1, (\d+) threads?$/m.exec(r.out)?.[1];
     assert.ok(threads, `banner: ${r.out.split('\n')[0]}`);
     if (t !== 'auto') assert.is(threads, t);
+    // the report records the kernels: the build (which decides the bits) and the threads
+    const env = JSON.parse(readFileSync(join(dir, `threads-${t}`, 'report.json'), 'utf8')).options.environment;
+    assert.is(env.kernels, `standard build, ${threads} thread${threads === '1' ? '' : 's'}`);
     return /weights hash ([0-9a-f]{16})/.exec(r.out)?.[1];
   });
   assert.ok(hashes[0]);
@@ -208,6 +211,8 @@ test('--threads: the banner says how many threads ran, and 1, 2 and auto train t
     assert.is(/weights hash ([0-9a-f]{16})/.exec(rx.out)?.[1], hashes[0]);
   }
   assert.is(relaxedRan, Number(process.versions.node.split('.')[0]) >= 22, `relaxed SIMD on Node ${process.versions.node}`);
+  const kernels = JSON.parse(readFileSync(join(dir, 'relaxed', 'report.json'), 'utf8')).options.environment.kernels;
+  assert.match(kernels, relaxedRan ? /^relaxed build, \d+ threads?$/ : /^standard build, \d+ threads?$/);
 });
 
 test('run: an experiment file trains each variant and prints a comparison', () => {

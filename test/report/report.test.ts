@@ -216,6 +216,19 @@ test('renderComparison: results table from the inputs, overlaid curves per varia
   assert.is(all(byId(d, 'verdicts')!, (x) => x.attrs['data-kind'] === 'learningRateTooHigh').length, 1);
 });
 
+test('environment: the kernels a run used show in the run section and survive the JSON; a wrong type is refused', () => {
+  const environment = { runtime: 'Node', version: '20.20.2', date: '2026-12-06T16:00:00.000Z', kernels: 'relaxed build, 2 threads' };
+  const page = renderReport(healthy, { environment });
+  assert.ok(byId(parseHtml(page), 'run'), 'run section');
+  assert.match(page, /<tr><th scope="row">kernels<\/th><td>relaxed build, 2 threads<\/td><\/tr>/);
+  const back = parseReportJson(reportJson(healthy, { environment }));
+  assert.equal((back.options as { environment?: unknown }).environment, environment);
+  assert.is(renderFromJson(reportJson(healthy, { environment })), page);
+  assert.not.match(renderReport(healthy, { environment: { ...environment, kernels: undefined } }), /relaxed build/);
+  assert.throws(() => renderReport(healthy, { environment: { ...environment, kernels: 2 } } as never), /kernels/);
+  assert.throws(() => renderReport(healthy, { environment: { ...environment, kernel: 'x' } } as never), /did you mean "kernels"/);
+});
+
 test('report JSON keeps NaN and Infinity and renders the same page', () => {
   const h: History = { epoch: [0, 1], history: { loss: [1, NaN], accuracy: [0.5, Infinity] } };
   const o: ReportOptions = { test: { loss: NaN, accuracy: 0.5 }, misclassified: { images: [{ pixels: new Float32Array([0, 0.5, 1, 0.25]), shape: [2, 2, 1], trueClass: 1, predicted: 0 }] } };
