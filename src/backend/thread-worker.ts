@@ -4,11 +4,12 @@
 /**
  * The command block (BLOCK_BYTES of shared memory), int32 words: 0 the call word, call sequence (16 bits) · chunk count
  * (8 bits), stored last when a call is published; 1 the function's index in the names list; 2 arguments per chunk;
- * 3 threads the chunks were cut for; 4 workers asleep; 5 stop; 6 µs a worker polls before it sleeps; 16 chunks done; 17 set while the caller sleeps; 18 set
- * when a chunk threw. Words 32 … 32 + MAX_CHUNKS: one claim flag per chunk (0 free, 1 claimed; the caller frees the
- * call's flags before publishing it, the others stay 1), claimed by compare-and-exchange. Float64 arguments from byte
- * ARGS_BYTE, chunk after chunk. Thread t of T first claims the chunks from t·C/T on (the same output block as in the
- * last call of that size, still in its cache), then any left; which thread runs a chunk never changes its bits.
+ * 3 threads the chunks were cut for; 4 workers asleep; 5 stop; 6 µs a worker polls before it sleeps; 16 chunks done;
+ * 17 set while the caller sleeps; 18 set when a chunk threw. Words 32 … 32 + MAX_CHUNKS: one claim flag per chunk
+ * (0 free, 1 claimed; the caller frees the call's flags before publishing it, the others stay 1), claimed by
+ * compare-and-exchange. Float64 arguments from byte ARGS_BYTE, chunk after chunk. Thread t of T first claims the
+ * chunks from t·C/T on (the same output block as in the last call of that size, still in its cache), then any left;
+ * which thread runs a chunk never changes its bits.
  */
 export const MAX_ARGS = 1024;
 export const MAX_CHUNKS = 255;
