@@ -217,7 +217,7 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, work: usize,
 /**
  * dw += ∂L/∂w = Σ over chunks of im2col(x)ᵀ·dy (GEMM, transA, beta = 1), and db += Σ_pixels dy when db ≠ 0
  * (column sums in reduceSum's fixed order). Both ACCUMULATE: the caller clears them once per step.
- * Workspaces as for conv2d. (Threads run these same steps, each split: src/backend/threads.ts.)
+ * Workspaces as for conv2d. (Threads run these same steps, each split: src/backend/thread-splits.ts.)
  */
 export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, work: usize, gemmWork: usize,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
@@ -243,7 +243,7 @@ export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, 
  * dw[k0:k1, :] += the same rows of conv2dBackpropFilter's product (no bias gradient): one thread's band of filter rows,
  * in the same pixel chunks and the same GEMM order, so every dw element gets the bits the whole kernel gives it. work:
  * a col chunk of (k1 − k0) columns (conv2dWorkspaceBytes is enough). Not 1×1 pointwise geometries (a plain GEMM).
- * Built into the threaded module only (src/backend/threads.ts splits the kernel with it); elsewhere it traps.
+ * Built into the threaded module only (src/backend/thread-splits.ts splits the kernel with it); elsewhere it traps.
  */
 export function conv2dBackpropFilterBand(x: usize, dy: usize, dw: usize, work: usize, gemmWork: usize, k0: i32, k1: i32,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,

@@ -1,11 +1,12 @@
 // Where splitting a kernel call over 2 threads starts to pay: square GEMMs, copy, the Adam update and tanh at growing
 // sizes, each timed split (every size threshold 0, no back-off) against one thread, interleaved block by block; rounds
 // during which other processes used a tenth of a core are set apart. Prints the median ratio per size and, per
-// family, the smallest size from which every larger one ran faster split, beside the threshold src/backend/threads.ts
+// family, the smallest size from which every larger one ran faster split, beside the threshold src/backend/thread-splits.ts
 // uses (MIN_MACS, MIN_ELEMENTS, the per-element costs). `tsx bench/threads-crossover.ts [--rounds R]`. Node only.
 import { init } from '../src/index.js';
 import { backend } from '../src/backend/module.js';
-import { MIN_ELEMENTS, MIN_MACS, type Pool } from '../src/backend/threads.js';
+import type { Pool } from '../src/backend/threads.js';
+import { MIN_ELEMENTS, MIN_MACS } from '../src/backend/thread-splits.js';
 import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues } from './common.js';
 import { timedAlone } from './machine.js';

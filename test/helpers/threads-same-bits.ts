@@ -142,7 +142,7 @@ export function threadedSameBits(title: string, wasmBase64: string, reference: s
         args: [{ buf: 0 }, { buf: 1 }, { buf: 2 }, seed % 2 ? { buf: 3 } : 0, 'convWork', 'gemmWork', ...geoArgs(g)], convBytes, convGeo: geoArgs(g) }, seed++, `conv2dBackpropFilter ${label}`);
     }
     // The filter gradient splits by pixel blocks (GEMM K blocks of 256 pixels) when there are two or more, else by bands
-    // of filter rows from 64 rows on (src/backend/threads.ts); a non-pointwise one with one block and fewer rows runs
+    // of filter rows from 64 rows on (src/backend/thread-splits.ts); a non-pointwise one with one block and fewer rows runs
     // whole on the calling thread. Every other call splits at 2 and at 4 threads.
     const whole = GEOS.filter((g) => {
       const pixels = g.N * convOut(g.H, g.kh, g.s, g.d, g.pad[0] + g.pad[1]) * convOut(g.W, g.kw, g.s, g.d, g.pad[2] + g.pad[3]);
