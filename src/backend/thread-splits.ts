@@ -120,44 +120,59 @@ const BAND_MIN_K = 64;
 /** Floats of per-block products (blocks · K · Cout) up to which the filter gradient splits by pixel blocks. */
 const BLOCK_PARTIALS_MAX = 1 << 20;
 
+// A 1×1, stride-1, unpadded convolution (conv2d.ts's isPointwise): its filter gradient is one GEMM.
+const isPointwise = (geo: number[]): boolean => {
+  const [, , , , , kh, kw, sH, sW, , , pT, pB, pL, pR] = geo;
+  return kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0;
+};
+
 /**
  * The filter gradient's pixel blocks for these 15 geometry arguments when it splits by them (conv2dBackpropFilterBlocks:
  * one product per GEMM K block of pixels, added to dw in block order), else 0: 1×1 pointwise geometries (a plain GEMM),
  * one block, or more partial products than BLOCK_PARTIALS_MAX.
  */
-export function filterBlocks(exports: KernelExports, geo: number[]): number {
-  const [, , , Cin, Cout, kh, kw, sH, sW, , , pT, pB, pL, pR] = geo, KC = kh * kw * Cin * Cout;
-  if ((kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0) || KC < 2) return 0;
+function filterBlocks(exports: KernelExports, geo: number[]): number {
+  const [, , , Cin, Cout, kh, kw] = geo, KC = kh * kw * Cin * Cout;
+  if (isPointwise(geo) || KC < 2) return 0;
   const blocks = exports.conv2dBackpropFilterBlocks(0, 0, 0, 0, 0, 0, 0, ...(geo as [number, number, number, number, number, number,
     number, number, number, number, number, number, number, number, number]));
   return blocks >= 2 && blocks * KC <= BLOCK_PARTIALS_MAX ? blocks : 0;
 }
 
+/** Bytes of the filter gradient's per-block products a conv workspace holds after its slices (0: no split by blocks). */
+export function filterPartialBytes(exports: KernelExports, geo: number[]): number {
+  const [, , , Cin, Cout, kh, kw] = geo;
+  return filterBlocks(exports, geo) * kh * kw * Cin * Cout * 4;
+}
+
 // conv2dBackpropFilter(x, dy, dw, db, work, gemmWork, …geometry), three ways, each giving every dw element the bits of
-// one thread (which is what keeps a reduction over pixels splittable): by pixel blocks (the products of each thread's blocks of pixels, its own images, into the partials
-// after the workspace slices, then added to dw in block order by reduceSum on the calling thread); by bands of filter
-// rows (dw [K, Cout], each thread forming im2col for its band and summing its rows over every pixel in the one order:
-// conv2dBackpropFilterBand) when the partials would take too much memory; 1×1 pointwise geometries as one GEMM,
-// split as GEMMs. db after, on the calling thread. False: run it whole here.
+// one thread (which is what keeps a reduction over pixels splittable): by pixel blocks (the products of each thread's
+// blocks of pixels, its own images, into the partials after the workspace slices, then added to dw in block order by
+// reduceSum on the calling thread); by bands of filter rows (dw [K, Cout], each thread forming im2col for its band and
+// summing its rows over every pixel in the one order: conv2dBackpropFilterBand) when the partials would take too much
+// memory; 1×1 pointwise geometries as one GEMM, split as GEMMs. db after, on the calling thread. False: run it whole.
 export function backpropFilterSplit(pool: ChunkRunner, g: number[], ctx: SplitContext): boolean {
   const [x, dy, dw, db, work, gemmWork] = g, geo = g.slice(6), d = convDims(geo);
   if (d.N * d.OHOW * d.Cout * d.K < ctx.minMacs * 2) return false;
-  const [, , , Cin, Cout, kh, kw, sH, sW, , , pT, pB, pL, pR] = geo;
-  const NPix = d.N * d.OHOW, pointwise = kh === 1 && kw === 1 && sH === 1 && sW === 1 && pT + pB + pL + pR === 0;
-  const blocks = filterBlocks(ctx.exports, geo);
-  if (pointwise) {
+  const Cin = geo[3], Cout = geo[4], NPix = d.N * d.OHOW;
+  if (isPointwise(geo)) {
     pool.run('gemm', [1, 0, Cin, Cout, NPix, 1, x, Cin, dy, Cout, 1, dw, Cout, gemmWork, 0]);
-  } else if (blocks > 0) {
-    const slice = convSliceOf(ctx, geo), partials = work + slice * ctx.slices;
-    pool.runChunks('conv2dBackpropFilterBlocks', ranges(blocks, 1, pool.count).map(([b0, b1], i) =>
-      [x, dy, partials, work + i * slice, ctx.gemmWork[i], b0, b1, ...geo]));
-    ctx.exports.reduceSum(partials, dw, 1, blocks, d.K * Cout, 1);
-  } else if (d.K >= BAND_MIN_K) {
-    // (With fewer filter rows, bands ran 0.79× of one thread on LeNet's first layer: each band still runs the whole
-    // per-pixel im2col loop for a few floats per pixel. Those run whole.)
+  } else {
+    const blocks = filterBlocks(ctx.exports, geo);
+    // (With fewer filter rows than BAND_MIN_K, bands ran 0.79× of one thread on LeNet's first layer: each band still
+    // runs the whole per-pixel im2col loop for a few floats per pixel. Those run whole.)
+    if (blocks === 0 && d.K < BAND_MIN_K) return false;
     const slice = convSliceOf(ctx, geo);
-    pool.runChunks('conv2dBackpropFilterBand', ranges(d.K, 4, pool.count).map(([k0, k1], i) => [x, dy, dw, work + i * slice, ctx.gemmWork[i], k0, k1, ...geo]));
-  } else return false;
+    if (blocks > 0) {
+      const partials = work + slice * ctx.slices;
+      pool.runChunks('conv2dBackpropFilterBlocks', ranges(blocks, 1, pool.count).map(([b0, b1], i) =>
+        [x, dy, partials, work + i * slice, ctx.gemmWork[i], b0, b1, ...geo]));
+      ctx.exports.reduceSum(partials, dw, 1, blocks, d.K * Cout, 1);
+    } else {
+      pool.runChunks('conv2dBackpropFilterBand', ranges(d.K, 4, pool.count).map(([k0, k1], i) =>
+        [x, dy, dw, work + i * slice, ctx.gemmWork[i], k0, k1, ...geo]));
+    }
+  }
   if (db) ctx.exports.reduceSum(dy, db, 1, NPix, Cout, 1);
   return true;
 }

@@ -8,7 +8,7 @@ import type { KernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './backend-types.js';
 import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_US, WAIT_SPIN_MS, type PoolWorker,
   type SpawnWorkers } from './thread-worker.js';
-import { backpropFilterSplit, CHUNKS_PER_THREAD, filterBlocks, MIN_ELEMENTS, MIN_MACS, SPLITS, WAKE_WORK, type Chunks,
+import { backpropFilterSplit, CHUNKS_PER_THREAD, filterPartialBytes, MIN_ELEMENTS, MIN_MACS, SPLITS, WAKE_WORK, type Chunks,
   type SplitContext } from './thread-splits.js';
 
 /**
@@ -101,8 +101,7 @@ export class Pool implements Threads {
    */
   convWorkBytes(bytes: number, geo: number[]): number {
     if (this.workers.length === 0 || bytes === 0) return bytes;
-    const blocks = filterBlocks(this.exports, geo), [, , , Cin, Cout, kh, kw] = geo;
-    return this.ctx.convSlice(bytes) * this.ctx.slices + blocks * kh * kw * Cin * Cout * 4;
+    return this.ctx.convSlice(bytes) * this.ctx.slices + filterPartialBytes(this.exports, geo);
   }
 
   /**
