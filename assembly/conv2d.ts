@@ -243,12 +243,11 @@ export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, db: usize, 
  * dw[k0:k1, :] += the same rows of conv2dBackpropFilter's product (no bias gradient): one thread's band of filter rows,
  * in the same pixel chunks and the same GEMM order, so every dw element gets the bits the whole kernel gives it. work:
  * a col chunk of (k1 − k0) columns (conv2dWorkspaceBytes is enough). Not 1×1 pointwise geometries (a plain GEMM).
- * Built into the threaded module only (src/backend/thread-splits.ts splits the kernel with it); elsewhere it traps.
+ * Exported by the threaded modules only (assembly/index-threads.ts; src/backend/thread-splits.ts splits the kernel with it).
  */
 export function conv2dBackpropFilterBand(x: usize, dy: usize, dw: usize, work: usize, gemmWork: usize, k0: i32, k1: i32,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): void {
-  if (!ASC_FEATURE_THREADS) unreachable();
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
   const K = kh * kw * Cin, NPix = N * OH * OW, R = k1 - k0;
   assert(OH > 0 && OW > 0 && 0 <= k0 && k0 < k1 && k1 <= K && (work & 15) == 0, 'conv2dBackpropFilterBand: bad band or geometry');
@@ -266,12 +265,11 @@ export function conv2dBackpropFilterBand(x: usize, dy: usize, dw: usize, work: u
  * colᵀ·dy (summed from zero) to dw in block order. This writes blocks [b0, b1) of that sequence, partials[b] =
  * col(block b)ᵀ·dy(block b), [K, Cout] each, for reduceSum(partials, dw, 1, blocks, K·Cout, 1) to add to dw in block
  * order: the same bits as the whole kernel. work: a col chunk (conv2dWorkspaceBytes). Returns the geometry's block
- * count (b0 = b1 = 0 asks only that). Not 1×1 pointwise geometries. Built into the threaded module only; elsewhere it traps.
+ * count (b0 = b1 = 0 asks only that). Not 1×1 pointwise geometries. Exported by the threaded modules only (index-threads.ts).
  */
 export function conv2dBackpropFilterBlocks(x: usize, dy: usize, partials: usize, work: usize, gemmWork: usize, b0: i32, b1: i32,
   N: i32, H: i32, W: i32, Cin: i32, Cout: i32, kh: i32, kw: i32,
   strH: i32, strW: i32, dilH: i32, dilW: i32, padT: i32, padB: i32, padL: i32, padR: i32): i32 {
-  if (!ASC_FEATURE_THREADS) unreachable();
   const OH = convOutDim(H, kh, strH, dilH, padT, padB), OW = convOutDim(W, kw, strW, dilW, padL, padR);
   const K = kh * kw * Cin, NPix = N * OH * OW;
   assert(OH > 0 && OW > 0 && (work & 15) == 0, 'conv2dBackpropFilterBlocks: bad geometry');

@@ -57,7 +57,14 @@ export function im2col(x: usize, col: usize, q0: i32, P: i32, H: i32, W: i32, Ci
     const xn = x + <usize>n * H * W * cin4;
     if (dilW == 1 && ih0 >= 0 && ih0 + spanH < H && iw0 >= 0 && iw0 + spanW < W) { // the window lies inside x
       let src = xn + (<usize>ih0 * W + iw0) * cin4;
-      for (let i = 0; i < kh; i++) { copyRow(src, dst, rowLen); src += rowStep; dst += <usize>rowLen * 4; }
+      if (<u32>(rowLen - 4) <= 4) { // rows of 4 to 8 floats (5×5 of one channel): two vectors, overlapping when < 8
+        const t = <usize>(rowLen - 4) * 4;
+        for (let i = 0; i < kh; i++) {
+          const a = v128.load(src), b = v128.load(src + t);
+          v128.store(dst, a); v128.store(dst + t, b);
+          src += rowStep; dst += <usize>rowLen * 4;
+        }
+      } else for (let i = 0; i < kh; i++) { copyRow(src, dst, rowLen); src += rowStep; dst += <usize>rowLen * 4; }
       if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
       continue;
     }

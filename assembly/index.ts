@@ -20,7 +20,7 @@ export {
 } from './optim';
 export { mathExp, mathLog, mathExpm1 } from './math';
 export { im2col, col2imAdd } from './im2col';
-export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dBackpropFilterBand, conv2dBackpropFilterBlocks, conv2dWorkspaceBytes } from './conv2d';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dWorkspaceBytes } from './conv2d';
 export { maxPool2d, avgPool2d, maxPool2dGrad, avgPool2dGrad } from './pool';
 export { randomBits, randomUniform, randomNormal, randomTruncatedNormal, randomPermutation } from './random';
 export { dropout, dropoutGrad } from './dropout';

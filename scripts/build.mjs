@@ -51,17 +51,20 @@ function writeBase64Module(wasmPath, outPath, exportName, what) {
     `export const ${exportName}: string =\n  '${b64}';\n`);
 }
 
-// The module's real exports against src/backend/exports.ts's KernelExports: the same names, and every function declared
-// with as many parameters as it takes (a wasm function's length is its parameter count).
-function checkDeclaredExports(exports) {
+// The module's real exports against src/backend/exports.ts's KernelExports (and ThreadedKernelExports for the threaded
+// modules): the same names, and every function declared with as many parameters as it takes (a wasm function's length
+// is its parameter count).
+function checkDeclaredExports(exports, threaded = false) {
   const src = readFileSync(p('src/backend/exports.ts'), 'utf8');
-  const body = /interface KernelExports \{([\s\S]*?)\n\}/.exec(src)?.[1];
-  if (!body) { console.error('build: no KernelExports interface in src/backend/exports.ts'); process.exit(1); }
   const declared = new Map();
-  for (const m of body.replace(/\s+/g, ' ').matchAll(/(\w+)\(([^)]*)\)\s*:/g)) {
-    declared.set(m[1], m[2].trim() === '' ? 0 : m[2].split(',').length);
+  for (const name of threaded ? ['KernelExports', 'ThreadedKernelExports'] : ['KernelExports']) {
+    const body = new RegExp(`interface ${name} (?:extends \\w+ )?\\{([\\s\\S]*?)\\n\\}`).exec(src)?.[1];
+    if (!body) { console.error(`build: no ${name} interface in src/backend/exports.ts`); process.exit(1); }
+    for (const m of body.replace(/\s+/g, ' ').matchAll(/(\w+)\(([^)]*)\)\s*:/g)) {
+      declared.set(m[1], m[2].trim() === '' ? 0 : m[2].split(',').length);
+    }
+    if (/readonly memory\s*:/.test(body)) declared.set('memory', null);
   }
-  if (/readonly memory\s*:/.test(body)) declared.set('memory', null);
   const problems = [];
   for (const [name, value] of Object.entries(exports)) {
     if (!declared.has(name)) problems.push(`the module exports ${name}, which KernelExports does not declare`);
@@ -70,7 +73,7 @@ function checkDeclaredExports(exports) {
     }
   }
   for (const name of declared.keys()) if (!(name in exports)) problems.push(`KernelExports declares ${name}, which the module does not export`);
-  if (problems.length) { console.error(`build: src/backend/exports.ts is out of step with assembly/index.ts:\n  ${problems.join('\n  ')}`); process.exit(1); }
+  if (problems.length) { console.error(`build: src/backend/exports.ts is out of step with assembly/index${threaded ? '(-threads)' : ''}.ts:\n  ${problems.join('\n  ')}`); process.exit(1); }
 }
 
 // dist/ files whose source is gone (a renamed or deleted src/ file) would ship in the package: remove them.
@@ -91,19 +94,19 @@ const asc = p('node_modules/assemblyscript/bin/asc.js');
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'release']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'debug']);
 run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'relaxed']);
-run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'threads']);
-run(process.execPath, [asc, '--config', 'asconfig.json', '--target', 'relaxed-threads']);
+run(process.execPath, [asc, 'assembly/index-threads.ts', '--config', 'asconfig.json', '--target', 'threads']);
+run(process.execPath, [asc, 'assembly/index-threads.ts', '--config', 'asconfig.json', '--target', 'relaxed-threads']);
 const mod = new WebAssembly.Module(readFileSync(RELEASE));
 if (WebAssembly.Module.imports(mod).length !== 0) { console.error('build: release module must import nothing'); process.exit(1); }
 checkDeclaredExports(new WebAssembly.Instance(mod, {}).exports);
-// The threaded modules import their shared memory and nothing else, and export what KernelExports declares.
+// The threaded modules import their shared memory and nothing else, and export what ThreadedKernelExports declares.
 function checkThreaded(path, what) {
   const threaded = new WebAssembly.Module(readFileSync(path));
   if (WebAssembly.Module.imports(threaded).map((i) => `${i.module}.${i.name}`).join() !== 'env.memory') {
     console.error(`build: the ${what} module must import env.memory alone`); process.exit(1);
   }
   const shared = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-  checkDeclaredExports({ memory: shared, ...new WebAssembly.Instance(threaded, { env: { memory: shared } }).exports });
+  checkDeclaredExports({ memory: shared, ...new WebAssembly.Instance(threaded, { env: { memory: shared } }).exports }, true);
 }
 checkThreaded(THREADS, 'threaded');
 if (process.versions.node.startsWith('20.')) setFlagsFromString('--experimental-wasm-relaxed-simd'); // on by default from Node 22

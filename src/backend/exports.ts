@@ -93,17 +93,6 @@ export interface KernelExports {
   conv2dBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, db: Ptr, work: Ptr, gemmWork: Ptr, N: number, H: number, W: number,
     Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
     padT: number, padB: number, padL: number, padR: number): void;
-  /** The threaded module's band of filter rows [k0, k1) of conv2dBackpropFilter (no db); traps in the other builds. */
-  conv2dBackpropFilterBand(x: Ptr, dy: Ptr, dw: Ptr, work: Ptr, gemmWork: Ptr, k0: number, k1: number, N: number, H: number,
-    W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
-    padT: number, padB: number, padL: number, padR: number): void;
-  /**
-   * The threaded module's products of pixel blocks [b0, b1) of conv2dBackpropFilter (partials [blocks, K, Cout], no
-   * db), returning the block count; traps in the other builds.
-   */
-  conv2dBackpropFilterBlocks(x: Ptr, dy: Ptr, partials: Ptr, work: Ptr, gemmWork: Ptr, b0: number, b1: number, N: number, H: number,
-    W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
-    padT: number, padB: number, padL: number, padR: number): number;
   maxPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
     strH: number, strW: number, padT: number, padB: number, padL: number, padR: number): void;
   avgPool2d(x: Ptr, y: Ptr, N: number, H: number, W: number, C: number, ph: number, pw: number,
@@ -136,4 +125,22 @@ export interface KernelExports {
   columnsPositive(x: Ptr, rows: number, cols: number, counts: Ptr): void;
   columnsBeyond(x: Ptr, rows: number, cols: number, t: number, counts: Ptr): void;
   diffSquares(a: Ptr, b: Ptr, n: number): number;
+}
+
+/**
+ * The threaded modules' exports: every kernel, plus the filter gradient's split kernels that only threads call
+ * (assembly/index-threads.ts; src/backend/thread-splits.ts runs them).
+ */
+export interface ThreadedKernelExports extends KernelExports {
+  /** The band of filter rows [k0, k1) of conv2dBackpropFilter (no db). */
+  conv2dBackpropFilterBand(x: Ptr, dy: Ptr, dw: Ptr, work: Ptr, gemmWork: Ptr, k0: number, k1: number, N: number, H: number,
+    W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
+    padT: number, padB: number, padL: number, padR: number): void;
+  /**
+   * The products of pixel blocks [b0, b1) of conv2dBackpropFilter (partials [blocks, K, Cout], no db), returning the
+   * block count (b0 = b1 = 0 asks only that).
+   */
+  conv2dBackpropFilterBlocks(x: Ptr, dy: Ptr, partials: Ptr, work: Ptr, gemmWork: Ptr, b0: number, b1: number, N: number, H: number,
+    W: number, Cin: number, Cout: number, kh: number, kw: number, strH: number, strW: number, dilH: number, dilW: number,
+    padT: number, padB: number, padL: number, padR: number): number;
 }

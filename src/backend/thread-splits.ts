@@ -3,7 +3,7 @@
 // elementwise and optimizer updates by element ranges) or, for the filter gradient, into the products of its pixel
 // blocks (added in block order after) or bands of filter rows; and the size thresholds below which a call stays whole.
 // Every float operation happens in the single-thread order: the same bits for any thread count.
-import type { KernelExports } from './exports.js';
+import type { ThreadedKernelExports } from './exports.js';
 import type { KernelName } from './backend-types.js';
 
 /**
@@ -28,8 +28,10 @@ export const CHUNKS_PER_THREAD = 4;
 export interface ChunkRunner {
   readonly count: number;
   run(name: KernelName, args: number[]): unknown;
-  runChunks(name: KernelName, chunks: Chunks): unknown;
+  runChunks(name: ThreadedKernelName, chunks: Chunks): unknown;
 }
+/** The kernels the threads run: every kernel, and the threaded modules' own (ThreadedKernelExports). */
+export type ThreadedKernelName = { [K in keyof ThreadedKernelExports]: ThreadedKernelExports[K] extends (...a: never[]) => unknown ? K : never }[keyof ThreadedKernelExports];
 
 /** [lo, hi) ranges of [0, n) for up to `parts` threads, cut at multiples of `unit`, at least `min` long (but one). */
 export function ranges(n: number, unit: number, parts: number, min = unit): [number, number][] {
@@ -57,7 +59,7 @@ export interface SplitContext {
   wakeWork: number;
   /** GEMM workspace of chunk i (CHUNKS_PER_THREAD per thread; 0: the backend's gemmWork): chunks run at once never share one. */
   gemmWork: number[];
-  exports: KernelExports;
+  exports: ThreadedKernelExports;
   /** Bytes of one thread's slice of a conv workspace planned by convWorkBytes. */
   convSlice(bytes: number): number;
   /** Slices a conv workspace holds (one per thread started), before the filter gradient's partials. */
@@ -89,7 +91,7 @@ function convDims(geo: number[]): { N: number; HWC: number; OHOW: number; Cout: 
 
 /** Bytes of one thread's slice of the conv workspace for these 15 geometry arguments (convWorkBytes plans one each). */
 const convSliceOf = (ctx: SplitContext, geo: number[]): number =>
-  ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<KernelExports['conv2dWorkspaceBytes']>)));
+  ctx.convSlice(ctx.exports.conv2dWorkspaceBytes(...(geo as Parameters<ThreadedKernelExports['conv2dWorkspaceBytes']>)));
 
 // conv2d(x, w, bias, y, gemmWork, …geometry): by images.
 const conv2dSplit: Split = (g, t, ctx) => {
@@ -131,7 +133,7 @@ const isPointwise = (geo: number[]): boolean => {
  * one product per GEMM K block of pixels, added to dw in block order), else 0: 1×1 pointwise geometries (a plain GEMM),
  * one block, or more partial products than BLOCK_PARTIALS_MAX.
  */
-function filterBlocks(exports: KernelExports, geo: number[]): number {
+function filterBlocks(exports: ThreadedKernelExports, geo: number[]): number {
   const [, , , Cin, Cout, kh, kw] = geo, KC = kh * kw * Cin * Cout;
   if (isPointwise(geo) || KC < 2) return 0;
   const blocks = exports.conv2dBackpropFilterBlocks(0, 0, 0, 0, 0, 0, 0, ...(geo as [number, number, number, number, number, number,
@@ -140,7 +142,7 @@ function filterBlocks(exports: KernelExports, geo: number[]): number {
 }
 
 /** Bytes of the filter gradient's per-block products a conv workspace holds after its slices (0: no split by blocks). */
-export function filterPartialBytes(exports: KernelExports, geo: number[]): number {
+export function filterPartialBytes(exports: ThreadedKernelExports, geo: number[]): number {
   const [, , , Cin, Cout, kh, kw] = geo;
   return filterBlocks(exports, geo) * kh * kw * Cin * Cout * 4;
 }

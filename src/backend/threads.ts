@@ -4,12 +4,12 @@
 // the calling thread claims chunks alongside the workers; calls below a size threshold stay on it. The same bits for
 // any thread count. The kernels keep no state in static memory, except augment's noise block: augment is never split.
 import type { Arena } from './memory.js';
-import type { KernelExports } from './exports.js';
+import type { KernelExports, ThreadedKernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './backend-types.js';
 import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_US, WAIT_SPIN_MS, type PoolWorker,
   type SpawnWorkers } from './thread-worker.js';
 import { backpropFilterSplit, CHUNKS_PER_THREAD, filterPartialBytes, MIN_ELEMENTS, MIN_MACS, SPLITS, WAKE_WORK, type Chunks,
-  type SplitContext } from './thread-splits.js';
+  type SplitContext, type ThreadedKernelName } from './thread-splits.js';
 
 /**
  * Calls run on the calling thread alone once split calls lose too much time to workers without a core (a busy
@@ -53,7 +53,7 @@ export class Pool implements Threads {
   private readonly w: number; // int32 index of the command block
   private readonly a: number; // float64 index of its arguments
 
-  constructor(private readonly exports: KernelExports, memory: WebAssembly.Memory, block: number,
+  constructor(private readonly exports: ThreadedKernelExports, memory: WebAssembly.Memory, block: number,
     private readonly workers: PoolWorker[], names: readonly string[], gemmWork: number[], private readonly canWait = true) {
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
@@ -119,7 +119,7 @@ export class Pool implements Threads {
   }
 
   /** Runs the chunks of one call (each a call of `name` with its arguments) on the threads; returns when all are done. */
-  runChunks(name: KernelName, chunks: Chunks): unknown {
+  runChunks(name: ThreadedKernelName, chunks: Chunks): unknown {
     const f = name, fn = this.exports[f] as (...a: number[]) => unknown;
     if (chunks.length < 2) return fn(...chunks[0]);
     this.splits++;
@@ -243,7 +243,7 @@ export async function startThreads(module: WebAssembly.Module, threads: number |
   const host = await workerHost();
   const count = !host ? 1 : threads === undefined || threads === 'auto' ? Math.min(16, await cores()) : threads;
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-  const raw = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory } as unknown as KernelExports;
+  const raw = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory } as unknown as ThreadedKernelExports;
   const arena = new arenaClass(memory, raw.heapBase());
   const gemmWork = arena.alloc(raw.gemmWorkspaceBytes(), 'gemmWorkspace');
   if (!host || count <= 1) return { exports: raw, arena, gemmWork, debug: false };

@@ -132,6 +132,14 @@ test('channels 1, 3, 4, 5, 8, 17 (3×3 same, batch 1 and 3): copy rows of every 
   }
 });
 
+test('kernel rows of 3 to 9 floats (kw·C), the window inside the image: the two-vector copy of rows of 4 to 8 and its neighbours', () => {
+  let seed = 500;
+  for (const [kw, C] of [[3, 1], [4, 1], [5, 1], [3, 2], [7, 1], [4, 2], [3, 3], [1, 4], [2, 4]]) {
+    seed = check({ N: 2, H: 9, W: kw + 4, C, kh: 3, kw }, seed);          // every window inside x
+    seed = check({ N: 2, H: 7, W: kw + 3, C, kh: 2, kw, pad: 1 }, seed);  // interior and border windows side by side
+  }
+});
+
 test('image sizes 1, 3, 5, 17 in each direction (3×3, pad 1)', () => {
   let seed = 1000;
   for (const H of [1, 3, 5, 17]) for (const W of [1, 3, 5, 17]) seed = check({ N: H * W < 50 ? 3 : 1, H, W, C: 3, kh: 3, kw: 3, pad: 1 }, seed);

@@ -27,7 +27,7 @@ import * as kern from '../../src/backend/kernels/index.js';
 await ready();
 const test = suite(`stats [${BUILD}]`);
 
-const SIZES = [1, 3, 4, 5, 8, 16, 17, 129, 1000, 4099];
+const SIZES = [1, 3, 4, 5, 8, 13, 16, 17, 129, 1000, 4099]; // 13: a two-vector step, then one vector, then a float
 const ROWS = [1, 2, 7, 33];
 const COLS = [1, 3, 4, 5, 17, 129];
 const U = 2 ** -53;
