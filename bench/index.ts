@@ -12,7 +12,7 @@ import { measure, type FigureResult, type Options, type Spec } from './harness.j
 import { EXTRA_HEADER, HEADER, coreShare, extraRow, machine, row, table } from './report.js';
 import { threadPool, threadsFigures, threadsHeader, threadsRow } from './threads-table.js';
 import { describeTorch, torchInfo } from './torch.js';
-import { lineRoundTripNs } from './machine.js';
+import { lineRoundTripNs, simdShare } from './machine.js';
 import { relaxedSimdnet } from './relaxed.js';
 import { profileFigures, printProfile, type Profile } from './profile.js';
 import { gemmFigures } from './gemm.js';
@@ -72,7 +72,7 @@ function writeResults(file: string, record: Record<string, unknown>): void {
 if (threads !== undefined) {
   const pool = threadPool(threads);
   if (typeof pool === 'string') { console.error(`bench: ${pool}`); process.exit(2); }
-  const load = [loadavg()], share = [await coreShare()], trip = [await lineRoundTripNs()];
+  const load = [loadavg()], share = [await coreShare()], trip = [await lineRoundTripNs()], simd = [await simdShare()];
   console.log(`simdnet bench --threads ${threads} ${quick ? '(quick) ' : ''}— ${options.rounds} interleaved rounds of ~${options.sampleMs} ms samples per contender` +
     `\n  relaxed: init({ relaxed: true, threads: ${threads} }), its own instance; torch: ${await describeTorch()}`);
   const rows = [threadsHeader(threads)], figures: FigureResult[] = [], ratios: Record<string, unknown>[] = [];
@@ -86,13 +86,14 @@ if (threads !== undefined) {
     console.log(table([threadsHeader(threads), cells]).split('\n')[2]);
   }
   if (!figures.length) { console.error(`bench: no figure of the --threads table matches "${filter}"`); process.exit(2); }
-  load.push(loadavg()); share.push(await coreShare()); trip.push(await lineRoundTripNs());
+  load.push(loadavg()); share.push(await coreShare()); trip.push(await lineRoundTripNs()); simd.push(await simdShare());
   console.log('\n' + table(rows));
   console.log(`\nrates: median of the rounds; (×): median of per-round ratios (A's speed over B's, paired within each round)` +
     `\nload average before ${load[0].map((l) => l.toFixed(2)).join(' ')}, after ${load[1].map((l) => l.toFixed(2)).join(' ')}; ` +
     `two busy threads take ${share[0].toFixed(2)}× (before) and ${share[1].toFixed(2)}× (after) one's time (1.00: two free cores); ` +
-    `a cache line's round trip between two threads ${trip.map((t) => t.toFixed(0)).join(' ns (before) and ')} ns (after)`);
-  writeResults('latest-threads.json', { threads, load, coreShare: share, lineRoundTripNs: trip, torch: await torchInfo(), ratios, figures });
+    `a cache line's round trip between two threads ${trip.map((t) => t.toFixed(0)).join(' ns (before) and ')} ns (after); ` +
+    `two threads of the f32x4 peak probe take ${simd.map((t) => t.toFixed(2)).join('× (before) and ')}× (after) one's time (1.00: a core each; ≈ 2: one core's two hardware threads)`);
+  writeResults('latest-threads.json', { threads, load, coreShare: share, lineRoundTripNs: trip, simdShare: simd, torch: await torchInfo(), ratios, figures });
   process.exit(0);
 }
 

@@ -6,8 +6,8 @@
 // not collapse). `--no-backoff`: calls stay split even when workers are late (the pool's politeness off), to see what
 // the split alone gives. Rounds during which other processes used over a tenth of a core (/proc/stat) are set apart:
 // the ratios come from the clean rounds when there are 3 or more. Then two figures of what cross-core traffic costs
-// (an optimizer update of weights both threads just read; a cache line's round trip between two threads) and the
-// issue's targets, met or not.
+// (an optimizer update of weights both threads just read; a cache line's round trip between two threads), whether the
+// two threads have a core each (the SIMD peak probe on both at once) and the issue's targets, met or not.
 // `--profile`: instead, the LeNet and MLP steps' kernel calls timed one by one (bench/profile.ts) on 1 and N threads,
 // alternately, R rounds: where the threads' time goes.
 // `tsx bench/threads.ts [--threads N] [--rounds R] [--busy] [--no-backoff] [--profile]`. Node only.
@@ -18,7 +18,7 @@ import { backend } from '../src/backend/module.js';
 import type { Pool } from '../src/backend/threads.js';
 import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues } from './common.js';
-import { lineRoundTripNs, timedAlone } from './machine.js';
+import { lineRoundTripNs, simdShare, timedAlone } from './machine.js';
 import { coreShare } from './report.js';
 import { NETS, gemmSquare, trainStep, type Net } from './steps.js';
 import { PROFILED, profileModel } from './profile.js';
@@ -84,7 +84,7 @@ function time(w: Work, threads: number): { ms: number; others: number } {
   return { ms: r.ms / w.reps, others: r.others ?? 0 };
 }
 
-const trip0 = await lineRoundTripNs(); // before the busy loop starts
+const trip0 = await lineRoundTripNs(), simd0 = await simdShare(); // before the busy loop starts
 const busy = process.argv.includes('--busy') ? new Worker('for (;;) {}', { eval: true }) : undefined;
 const load0 = loadavg(), share0 = await coreShare();
 for (const w of works) { time(w, 1); time(w, THREADS); } // warm up (plans, JIT, first touches)
@@ -149,7 +149,10 @@ function sharedWeights(): string {
     `right after a GEMM in which both threads read the weights ×${ratio('after').toFixed(2)} (${us('after', 0)} → ${us('after', 1)} µs)`;
 }
 console.log(sharedWeights());
+const simd1 = await simdShare();
 console.log(`a cache line's round trip between two threads: ${trip0.toFixed(0)} ns before the rounds, ${trip1.toFixed(0)} ns after ` +
   '(two cores sharing a cache: ~50–250 ns; farther apart, every line one thread wrote and the other reads costs more)');
+console.log(`two threads of the f32x4 peak probe take ${simd0.toFixed(2)}× (before) and ${simd1.toFixed(2)}× (after) one's time ` +
+  `(1.00: each thread has its own core's vector units; ≈ 2: the two virtual CPUs are one core's two hardware threads${Math.min(simd0, simd1) > 1.5 ? ', as here: compute-bound kernels cannot speed up on 2 threads now' : ''})`);
 console.log(`calls split so far: ${pool.splits}; back-offs to one thread (workers late on a busy machine): ${pool.backoffs}`);
 if (verdicts.length) console.log(`targets (${THREADS} vs 1 thread${busy ? ', another core busy' : ''}): ${verdicts.join('; ')}`);
