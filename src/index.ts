@@ -25,7 +25,7 @@ const embedded: EntryKernels = {
 
 /**
  * Instantiates the kernel module once: init() the bytes embedded in this entry, on threads (init({ threads }): a count
- * or 'auto', the default: every core where worker threads exist; any count gives the same bits); init({ module }) a
+ * or 'auto', the default: one per physical core where worker threads exist; any count gives the same bits); init({ module }) a
  * precompiled WebAssembly.Module, init({ bytes }) the raw bytes; init({ relaxed: true }) the relaxed-SIMD build
  * (embedded too, loaded only then, on threads as asked; any count gives the relaxed build's one-thread bits) where the
  * engine validates it. Later calls return the same instance; concurrent calls share one. backendInfo() says which

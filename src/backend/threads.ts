@@ -4,6 +4,7 @@
 // the calling thread claims chunks alongside the workers; calls below a size threshold stay on it. The same bits for
 // any thread count. The kernels keep no state in static memory, except augment's noise block: augment is never split.
 import type { Arena } from './memory.js';
+import { physicalCores } from './cores.js';
 import type { KernelExports, ThreadedKernelExports } from './exports.js';
 import type { Backend, KernelName, Threads } from './backend-types.js';
 import { ARGS_BYTE, BLOCK_BYTES, FLAGS_WORD, MAX_ARGS, MAX_CHUNKS, NODE_WORKER_SOURCE, SPIN_US, WAIT_SPIN_MS, type PoolWorker,
@@ -34,13 +35,20 @@ async function workerThreads(): Promise<WorkerThreads> {
   return (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as WorkerThreads;
 }
 
+// The threads 'auto' starts: one per physical core the process may use where the runtime tells them apart (cores.ts:
+// Node and Bun on Linux; Deno when it may already read /proc and /sys, never asking), else one per logical CPU.
 async function cores(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  if (nav?.hardwareConcurrency && typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node !== 'string') return nav.hardwareConcurrency;
   const p = (globalThis as unknown as { process: NodeHost }).process;
-  const id = 'node:os';
-  const os = (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as { availableParallelism?(): number; cpus(): unknown[] };
-  return os.availableParallelism?.() ?? os.cpus().length;
+  const load = async <T>(id: string): Promise<T> => (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as T;
+  const os = await load<{ availableParallelism?(): number; cpus(): unknown[] }>('node:os');
+  const logical = os.availableParallelism?.() ?? os.cpus().length;
+  const deno = (globalThis as { Deno?: { permissions?: { querySync?(d: { name: string; path: string }): { state: string } } } }).Deno;
+  if (deno && ['/proc', '/sys'].some((path) => deno.permissions?.querySync?.({ name: 'read', path }).state !== 'granted')) return logical;
+  const fs = await load<{ readFileSync(path: string, enc: 'utf8'): string }>('node:fs');
+  const physical = physicalCores((path) => { try { return fs.readFileSync(path, 'utf8'); } catch { return undefined; } });
+  return physical ? Math.min(physical, logical) : logical;
 }
 
 export class Pool implements Threads {
@@ -235,7 +243,7 @@ async function workerHost(): Promise<{ spawn: SpawnWorkers; canWait: boolean } |
 
 /**
  * A backend over the threaded module: one shared memory, the calling thread's instance, and `threads` − 1 workers
- * ('auto' or undefined: one per core, at most 16; 1 where worker threads are unavailable). Its exports dispatch the kernels that
+ * ('auto' or undefined: one per physical core (cores.ts), at most 16; 1 where worker threads are unavailable). Its exports dispatch the kernels that
  * split to the pool, and conv2dWorkspaceBytes plans one slice per thread, so the typed wrappers stay as they are.
  * `arenaClass` is memory.ts's Arena, given by module.ts (which loads this file when a module imports its memory).
  */
