@@ -1,6 +1,7 @@
-// What else the machine ran while a benchmark block ran: the CPU time of other processes (from /proc/stat, less this
-// process's own), as a share of one core. Blocks timed while other jobs held a core are set apart by the thread
-// benchmarks, since 2 threads against 1 only means something on free cores. Linux only (elsewhere: unknown, null).
+// What the machine gives the thread benchmarks: what else it ran while a block ran (the CPU time of other processes,
+// from /proc/stat, less this process's own, as a share of one core: blocks timed while other jobs held a core are set
+// apart, since 2 threads against 1 only means something on free cores; Linux only, elsewhere null), and where its two
+// threads sit (a cache line's round trip between them; two busy threads, scalar and SIMD, against one).
 import { readFileSync } from 'node:fs';
 import { decodeBase64 } from '../src/backend/base64.js';
 import { releaseWasmBase64 } from '../src/backend/kernels.generated.js';
@@ -50,24 +51,17 @@ for (let i = 1; i <= ${2 * n * blocks}; i += 2) { while (Atomics.load(a, 0) !== 
 }
 
 /**
- * Two threads running the kernel module's f32x4 multiply-add peak probe at once, against one alone (the slower of the
- * two over the one): 1.0 when each thread has its own core's vector units, about 2 when the two virtual CPUs are the
- * two hardware threads of one core (a cache line then goes between them in well under 100 ns, yet compute-bound
- * kernels cannot speed up on 2 threads). The busy-loop share (coreShare) cannot tell: a scalar loop leaves the
- * sibling hardware thread room. About 0.2 s per run.
+ * The slower of two worker threads doing the same timed work at once, over one doing it alone: what two threads get
+ * from the machine. `setup` runs first in each worker (with `d`, the workerData); `work` is timed once both are ready.
  */
-export async function simdShare(): Promise<number> {
+async function twoAgainstOne(setup: string, work: string, workerData?: unknown): Promise<number> {
   const { Worker } = await import('node:worker_threads');
-  const module = new WebAssembly.Module(decodeBase64(releaseWasmBase64));
-  const probe = new WebAssembly.Instance(module, {}).exports as { peakProbe(it: number, seed: number): number; peakProbeFlopsPerIteration(): number };
-  const iterations = Math.round(8e9 / probe.peakProbeFlopsPerIteration()); // ~0.2 s at this machine's ~45 GFLOP/s
   const src = `const { parentPort, workerData: d } = require('node:worker_threads');
-const k = new WebAssembly.Instance(d.module, {}).exports;
-k.peakProbe(${Math.round(iterations / 20)}, 0.001);
-parentPort.once('message', () => { const t = performance.now(); k.peakProbe(${iterations}, 0.001); parentPort.postMessage(performance.now() - t); });
+${setup}
+parentPort.once('message', () => { const t = performance.now(); ${work}; parentPort.postMessage(performance.now() - t); });
 parentPort.postMessage('ready');`;
   const run = async (n: number): Promise<number[]> => {
-    const ws = Array.from({ length: n }, () => new Worker(src, { eval: true, workerData: { module } }));
+    const ws = Array.from({ length: n }, () => new Worker(src, { eval: true, workerData }));
     try {
       await Promise.all(ws.map((w) => new Promise((ok) => w.once('message', ok))));
       const done = ws.map((w) => new Promise<number>((ok) => w.once('message', ok)));
@@ -77,4 +71,23 @@ parentPort.postMessage('ready');`;
   };
   const [alone] = await run(1), both = await run(2);
   return Math.max(...both) / alone;
+}
+
+/** Two busy JS threads at once against one alone (1.0: two free cores; 2.0: one core for both): what the machine gives. */
+export function coreShare(): Promise<number> {
+  return twoAgainstOne('', 'let x = 0; for (let i = 0; i < 1e8; i++) x = (x + i * 7) % 1000003');
+}
+
+/**
+ * Two threads running the kernel module's f32x4 multiply-add peak probe at once, against one alone: 1.0 when each
+ * thread has its own core's vector units, about 2 when the two virtual CPUs are the two hardware threads of one core
+ * (a cache line then goes between them in well under 100 ns, yet compute-bound kernels cannot speed up on 2 threads).
+ * The busy-loop share (coreShare) cannot tell: a scalar loop leaves the sibling hardware thread room. About 0.2 s per run.
+ */
+export function simdShare(): Promise<number> {
+  const module = new WebAssembly.Module(decodeBase64(releaseWasmBase64));
+  const probe = new WebAssembly.Instance(module, {}).exports as { peakProbeFlopsPerIteration(): number };
+  const iterations = Math.round(8e9 / probe.peakProbeFlopsPerIteration()); // ~0.2 s at this machine's ~45 GFLOP/s
+  return twoAgainstOne(`const k = new WebAssembly.Instance(d.module, {}).exports; k.peakProbe(${Math.round(iterations / 20)}, 0.001);`,
+    `k.peakProbe(${iterations}, 0.001)`, { module });
 }

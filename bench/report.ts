@@ -1,7 +1,6 @@
 // Bench output: the readable table (one row per figure, peers as "rate (our speedup)") and the JSON record with the
-// machine (and what two busy threads get from it), runtime and date.
+// machine, runtime and date.
 import { cpus, totalmem } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import type { FigureResult } from './harness.js';
 
@@ -74,13 +73,4 @@ export function machine(): Record<string, unknown> {
     platform: `${process.platform} ${process.arch}`, node: process.version, v8: process.versions.v8,
     date: new Date().toISOString(),
   };
-}
-
-/** Two busy JS threads at once against one alone (1.0: two free cores; 2.0: one core for both): what the machine gives. */
-export async function coreShare(): Promise<number> {
-  const src = 'const { parentPort } = require("node:worker_threads"); const t = performance.now(); let x = 0; ' +
-    'for (let i = 0; i < 1e8; i++) x = (x + i * 7) % 1000003; parentPort.postMessage(performance.now() - t);';
-  const one = () => new Promise<number>((ok) => { const w = new Worker(src, { eval: true }); w.on('message', (m: number) => { ok(m); void w.terminate(); }); });
-  const alone = await one(), both = await Promise.all([one(), one()]);
-  return Math.max(...both) / alone;
 }

@@ -18,8 +18,7 @@ import { backend } from '../src/backend/module.js';
 import type { Pool } from '../src/backend/threads.js';
 import * as kern from '../src/backend/kernels/index.js';
 import { Buffers, randomValues } from './common.js';
-import { lineRoundTripNs, simdShare, timedAlone } from './machine.js';
-import { coreShare } from './report.js';
+import { coreShare, lineRoundTripNs, simdShare, timedAlone } from './machine.js';
 import { NETS, gemmSquare, trainStep, type Net } from './steps.js';
 import { PROFILED, profileModel } from './profile.js';
 

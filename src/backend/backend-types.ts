@@ -19,8 +19,10 @@ export interface BackendInfo {
   readonly threads?: number;
 }
 
+/** The keys of T whose values are functions. */
+export type FunctionNames<T> = { [K in keyof T]: T[K] extends (...a: never[]) => unknown ? K : never }[keyof T];
 /** A kernel export that is a function. */
-export type KernelName = { [K in keyof KernelExports]: KernelExports[K] extends (...a: never[]) => unknown ? K : never }[keyof KernelExports];
+export type KernelName = FunctionNames<KernelExports>;
 
 /** The threads of a backend made by threads.ts: kernel calls split by output ranges, the calling thread taking one. */
 export interface Threads {

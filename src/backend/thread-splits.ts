@@ -4,7 +4,7 @@
 // blocks (added in block order after) or bands of filter rows; and the size thresholds below which a call stays whole.
 // Every float operation happens in the single-thread order: the same bits for any thread count.
 import type { ThreadedKernelExports } from './exports.js';
-import type { KernelName } from './backend-types.js';
+import type { FunctionNames, KernelName } from './backend-types.js';
 
 /**
  * Work (multiply-adds, or elements for memory-bound kernels) below which a call stays on the calling thread; measured
@@ -31,7 +31,7 @@ export interface ChunkRunner {
   runChunks(name: ThreadedKernelName, chunks: Chunks): unknown;
 }
 /** The kernels the threads run: every kernel, and the threaded modules' own (ThreadedKernelExports). */
-export type ThreadedKernelName = { [K in keyof ThreadedKernelExports]: ThreadedKernelExports[K] extends (...a: never[]) => unknown ? K : never }[keyof ThreadedKernelExports];
+export type ThreadedKernelName = FunctionNames<ThreadedKernelExports>;
 
 /** [lo, hi) ranges of [0, n) for up to `parts` threads, cut at multiples of `unit`, at least `min` long (but one). */
 export function ranges(n: number, unit: number, parts: number, min = unit): [number, number][] {

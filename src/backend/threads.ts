@@ -29,24 +29,21 @@ interface NodeWorker extends PoolWorker { once(e: string, f: (m: unknown) => voi
 interface WorkerThreads { Worker: new (src: string, o: { eval: boolean; execArgv: string[]; workerData: unknown }) => NodeWorker }
 interface NodeHost { getBuiltinModule?(id: string): unknown; versions: { node: string } }
 
-async function workerThreads(): Promise<WorkerThreads> {
+/** Node's built-in module `id` (also in Deno and Bun): process.getBuiltinModule where there is one, else import(). */
+async function builtin<T>(id: string): Promise<T> {
   const p = (globalThis as unknown as { process: NodeHost }).process;
-  const id = 'node:worker_threads';
-  return (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as WorkerThreads;
+  return (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as T;
 }
 
-// The threads 'auto' starts: one per physical core the process may use where the runtime tells them apart (cores.ts:
-// Node and Bun on Linux; Deno when it may already read /proc and /sys, never asking), else one per logical CPU.
-async function cores(): Promise<number> {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  if (nav?.hardwareConcurrency && typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node !== 'string') return nav.hardwareConcurrency;
-  const p = (globalThis as unknown as { process: NodeHost }).process;
-  const load = async <T>(id: string): Promise<T> => (p.getBuiltinModule?.(id) ?? await import(/* @vite-ignore */ id)) as T;
-  const os = await load<{ availableParallelism?(): number; cpus(): unknown[] }>('node:os');
+// The threads 'auto' starts in Node, Deno and Bun: one per physical core the process may use where the runtime tells
+// them apart (cores.ts: Linux; in Deno only when it may already read /proc and /sys, never asking), else one per
+// logical CPU.
+async function nodeCores(): Promise<number> {
+  const os = await builtin<{ availableParallelism?(): number; cpus(): unknown[] }>('node:os');
   const logical = os.availableParallelism?.() ?? os.cpus().length;
   const deno = (globalThis as { Deno?: { permissions?: { querySync?(d: { name: string; path: string }): { state: string } } } }).Deno;
   if (deno && ['/proc', '/sys'].some((path) => deno.permissions?.querySync?.({ name: 'read', path }).state !== 'granted')) return logical;
-  const fs = await load<{ readFileSync(path: string, enc: 'utf8'): string }>('node:fs');
+  const fs = await builtin<{ readFileSync(path: string, enc: 'utf8'): string }>('node:fs');
   const physical = physicalCores((path) => { try { return fs.readFileSync(path, 'utf8'); } catch { return undefined; } });
   return physical ? Math.min(physical, logical) : logical;
 }
@@ -207,7 +204,7 @@ export class Pool implements Threads {
 
 /** Node's worker_threads running the claim loop (NODE_WORKER_SOURCE), started one after another; never keep a process alive. */
 const spawnNodeWorkers: SpawnWorkers = async (n, data, broken) => {
-  const { Worker } = await workerThreads();
+  const { Worker } = await builtin<WorkerThreads>('node:worker_threads');
   const workers: NodeWorker[] = [];
   try {
     for (let w = 0; w < n; w++) {
@@ -229,16 +226,18 @@ const spawnNodeWorkers: SpawnWorkers = async (n, data, broken) => {
 };
 
 /**
- * How this runtime starts kernel workers, or undefined (one thread): Node, Deno and Bun (worker_threads); browsers
- * in a cross-origin-isolated page or worker (Web Workers, threads-web.ts, loaded only then). Edge runtimes: none.
+ * How this runtime starts kernel workers and counts its cores, or undefined (one thread): Node, Deno and Bun
+ * (worker_threads; nodeCores); browsers in a cross-origin-isolated page or worker (Web Workers, threads-web.ts, loaded
+ * only then; navigator.hardwareConcurrency). Edge runtimes: none.
  */
-async function workerHost(): Promise<{ spawn: SpawnWorkers; canWait: boolean } | undefined> {
-  const g = globalThis as { SharedArrayBuffer?: unknown; Worker?: unknown; crossOriginIsolated?: boolean; process?: { versions?: { node?: unknown } } };
+async function workerHost(): Promise<{ spawn: SpawnWorkers; canWait: boolean; cores: () => Promise<number> } | undefined> {
+  const g = globalThis as { SharedArrayBuffer?: unknown; Worker?: unknown; crossOriginIsolated?: boolean; process?: { versions?: { node?: unknown } };
+    navigator?: { hardwareConcurrency?: number } };
   if (typeof g.SharedArrayBuffer !== 'function') return undefined;
-  if (typeof g.process?.versions?.node === 'string') return { spawn: spawnNodeWorkers, canWait: true };
+  if (typeof g.process?.versions?.node === 'string') return { spawn: spawnNodeWorkers, canWait: true, cores: nodeCores };
   if (g.crossOriginIsolated !== true || typeof g.Worker !== 'function') return undefined;
   const web = await import('./threads-web.js');
-  return { spawn: web.spawnWebWorkers, canWait: web.canWait() };
+  return { spawn: web.spawnWebWorkers, canWait: web.canWait(), cores: async () => g.navigator?.hardwareConcurrency || 1 };
 }
 
 /**
@@ -249,7 +248,7 @@ async function workerHost(): Promise<{ spawn: SpawnWorkers; canWait: boolean } |
  */
 export async function startThreads(module: WebAssembly.Module, threads: number | 'auto' | undefined, arenaClass: typeof Arena): Promise<Omit<Backend, 'info'>> {
   const host = await workerHost();
-  const count = !host ? 1 : threads === undefined || threads === 'auto' ? Math.min(16, await cores()) : threads;
+  const count = !host ? 1 : threads === undefined || threads === 'auto' ? Math.min(16, await host.cores()) : threads;
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
   const raw = { ...new WebAssembly.Instance(module, { env: { memory } }).exports, memory } as unknown as ThreadedKernelExports;
   const arena = new arenaClass(memory, raw.heapBase());
